@@ -1,0 +1,218 @@
+/**
+ * The bench: builds the (task, method, seed) cells, skips finished ones on `--resume`, runs the
+ * rest in workers, appends each finished cell to results.jsonl, then writes the reports.
+ *
+ * @module
+ */
+
+import { failedLine, type ResultLine } from "./core/harness.ts";
+import { cellKey, formatLine, lineKey, readResults, repairResults } from "./core/results.ts";
+import { type CellRequest, runCells } from "./core/scheduler.ts";
+import type { TaskCard } from "./core/task.ts";
+import type { Direction } from "./core/types.ts";
+import { SUITE_VERSION } from "./core/version.ts";
+import { customTaskCard } from "./datasets/custom_task.ts";
+import { loadTable, loadTaskCard, TASKS } from "./datasets/registry.ts";
+import { getMethod, METHODS } from "./methods/mod.ts";
+import type { RunMeta, TaskMeta } from "./reports/meta.ts";
+import { type ReportFiles, writeReports } from "./reports/write.ts";
+import type { CellPayload, TaskSpec } from "./worker.ts";
+
+/** The fixed seed list; `--quick` takes the first 3, the default leaderboard 10, paper tables 25. */
+export const SEEDS: readonly number[] = Array.from({ length: 25 }, (_, i) => i);
+
+/** Options of {@linkcode runBench}. */
+export interface BenchOptions {
+  quick: boolean;
+  seeds?: number | undefined;
+  tasks?: string[] | undefined;
+  methods?: string[] | undefined;
+  out: string;
+  resume: boolean;
+  workers: number;
+  timeLimitMs: number;
+  dataset?: {
+    path: string;
+    card?: string | undefined;
+    objective?: string | undefined;
+    direction?: Direction | undefined;
+    target?: string | undefined;
+    budget?: number | undefined;
+  } | undefined;
+  command: string;
+  progress: boolean;
+  log: (line: string) => void;
+}
+
+/** What a bench did. */
+export interface BenchSummary {
+  ran: number;
+  skipped: number;
+  failed: number;
+  wallMs: number;
+  files: ReportFiles;
+}
+
+/** Runs a bench end to end. */
+export async function runBench(o: BenchOptions): Promise<BenchSummary> {
+  const t0 = performance.now();
+  const n = o.seeds ?? (o.quick ? 3 : 10);
+  if (n > SEEDS.length) {
+    throw new RangeError(`--seeds is ${n}, at most ${SEEDS.length} are published`);
+  }
+  const seeds = SEEDS.slice(0, n);
+  const methods = (o.methods ?? METHODS.map((m) => m.id)).map(getMethod);
+  const tasks: { spec: TaskSpec; card: TaskCard; sha256: string }[] = [];
+  if (o.dataset) {
+    const table = await loadTable(o.dataset.path, o.dataset.card);
+    const card = customTaskCard(table, o.dataset);
+    tasks.push({
+      spec: {
+        kind: "custom",
+        card,
+        table: o.dataset.path,
+        ...(o.dataset.card ? { cardPath: o.dataset.card } : {}),
+      },
+      card,
+      sha256: table.sha256,
+    });
+  } else {
+    for (const id of o.tasks ?? TASKS) {
+      const card = await loadTaskCard(id);
+      tasks.push({
+        spec: { kind: "builtin", id },
+        card,
+        sha256: (await loadTable(card.table)).sha256,
+      });
+    }
+  }
+  await Deno.mkdir(o.out, { recursive: true });
+  const resultsPath = `${o.out}/results.jsonl`;
+  const done = new Set<string>();
+  if (o.resume) {
+    await repairResults(resultsPath);
+    for (const l of await readResults(resultsPath)) done.add(lineKey(l));
+  } else {
+    await Deno.writeTextFile(resultsPath, "");
+  }
+  const meta: RunMeta = {
+    schema: "mixbench.run/1",
+    suite: SUITE_VERSION,
+    commit: await gitCommit(),
+    runtime: {
+      deno: Deno.version.deno,
+      v8: Deno.version.v8,
+      os: `${Deno.build.os} ${Deno.build.arch}`,
+    },
+    machine: {
+      cpu: await cpuModel(),
+      cores: navigator.hardwareConcurrency,
+      device: "cpu (replay runner)",
+    },
+    command: o.command,
+    seeds,
+    tasks: tasks.map(({ card, sha256 }): TaskMeta => ({
+      id: card.id,
+      version: card.version,
+      title: card.title,
+      track: card.track,
+      table: card.table,
+      tableSha256: sha256,
+      objective: card.objective,
+      direction: card.direction,
+      costUnit: card.costUnit,
+      budget: card.budget,
+      checkpoints: card.checkpoints,
+      reference: card.reference,
+      targetFidelity: card.target.fidelity,
+    })),
+    methods: methods.map((m) => ({ id: m.id, description: m.description, ranked: m.ranked })),
+  };
+  await Deno.writeTextFile(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
+  const requests: CellRequest[] = [];
+  for (const t of tasks) {
+    for (const m of methods) {
+      for (const seed of seeds) {
+        const key = cellKey(t.card.id, t.card.version, m.id, seed);
+        if (done.has(key)) continue;
+        const payload: CellPayload = {
+          task: t.spec,
+          taskVersion: t.card.version,
+          budget: t.card.budget,
+          method: m.id,
+          seed,
+          suite: SUITE_VERSION,
+          timeLimitMs: o.timeLimitMs,
+        };
+        requests.push({ key, payload });
+      }
+    }
+  }
+  let finished = 0;
+  let failed = 0;
+  const file = await Deno.open(resultsPath, { append: true, create: true });
+  try {
+    await runCells(requests, {
+      workerUrl: new URL("./worker.ts", import.meta.url),
+      concurrency: o.workers,
+      hardLimitMs: o.timeLimitMs + 30_000,
+      onFailure: (req, error) => {
+        const p = req.payload as CellPayload;
+        const id = p.task.kind === "builtin" ? p.task.id : p.task.card.id;
+        return failedLine(
+          { task: { id, version: p.taskVersion }, method: p.method, seed: p.seed, suite: p.suite },
+          error,
+          p.budget,
+        );
+      },
+      onResult: async (req, reply) => {
+        const line = reply as ResultLine;
+        await file.write(new TextEncoder().encode(formatLine(line)));
+        finished++;
+        if (line.status === "failed") failed++;
+        const last = line.checkpoints[line.checkpoints.length - 1];
+        const msg = `[${finished}/${requests.length}] ${req.key} ${line.status}` +
+          (last ? ` score ${last.score.toFixed(3)}` : "") +
+          (line.error ? ` (${line.error.name}: ${line.error.message})` : "");
+        if (o.progress) {
+          Deno.stdout.writeSync(new TextEncoder().encode(`\r\x1b[2K${msg.slice(0, 150)}`));
+          if (line.status === "failed") Deno.stdout.writeSync(new TextEncoder().encode("\n"));
+        } else o.log(msg);
+      },
+    });
+  } finally {
+    file.close();
+  }
+  if (o.progress && requests.length > 0) Deno.stdout.writeSync(new TextEncoder().encode("\n"));
+  const files = await writeReports(o.out);
+  return { ran: finished, skipped: done.size, failed, wallMs: performance.now() - t0, files };
+}
+
+async function gitCommit(): Promise<string> {
+  try {
+    const run = (args: string[]) =>
+      new Deno.Command("git", {
+        args,
+        stdout: "piped",
+        stderr: "null",
+        cwd: new URL(".", import.meta.url),
+      })
+        .output();
+    const head = await run(["rev-parse", "--short=12", "HEAD"]);
+    if (!head.success) return "unknown";
+    const status = await run(["status", "--porcelain", "--untracked-files=no"]);
+    const dirty = new TextDecoder().decode(status.stdout).trim() !== "";
+    return new TextDecoder().decode(head.stdout).trim() + (dirty ? "-dirty" : "");
+  } catch {
+    return "unknown";
+  }
+}
+
+async function cpuModel(): Promise<string> {
+  try {
+    const text = await Deno.readTextFile("/proc/cpuinfo");
+    return /model name\s*:\s*(.+)/.exec(text)?.[1]?.trim() ?? Deno.build.arch;
+  } catch {
+    return Deno.build.arch;
+  }
+}

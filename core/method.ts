@@ -1,0 +1,103 @@
+/**
+ * The offline method interface: `ask` proposals, `tell` observations, `recommend` a mixture,
+ * with a read-only context (domains, prior, pools, fidelities and costs, budget, seeded RNG).
+ *
+ * @example A method that queries pool members in order and recommends the best one seen
+ * ```ts
+ * import type { MethodFactory } from "./method.ts";
+ * import type { Observation } from "./types.ts";
+ *
+ * export const inOrder: MethodFactory = {
+ *   id: "in-order",
+ *   description: "Queries the pool in table order",
+ *   ranked: true,
+ *   create(ctx) {
+ *     let next = 0;
+ *     const seen: Observation[] = [];
+ *     return {
+ *       ask: ({ remaining }) => {
+ *         const p = ctx.pool?.[next++];
+ *         return p && ctx.costs[p.fidelity]! <= remaining ? [p] : [];
+ *       },
+ *       tell: (obs) => void seen.push(...obs),
+ *       recommend: () => ({ mixture: ctx.targetPool![0]! }),
+ *     };
+ *   },
+ * };
+ * ```
+ *
+ * @module
+ */
+
+import type { Rng } from "./rng.ts";
+import type { Direction, Domain, Mixture, Observation, Proposal } from "./types.ts";
+
+/** Everything a method may know about a task; it never sees the table itself. */
+export interface MethodContext {
+  /** Versioned task key. */
+  readonly task: string;
+  /** Objective expression and direction. */
+  readonly objective: { readonly expression: string; readonly direction: Direction };
+  /** Domains with priors (and counts where known). */
+  readonly domains: readonly Domain[];
+  /** The natural mixture (domain priors). */
+  readonly prior: Mixture;
+  /** Queryable fidelity ids, cheapest first. */
+  readonly fidelities: readonly string[];
+  /** Cost per queryable fidelity, in the task's unit. */
+  readonly costs: Readonly<Record<string, number>>;
+  /** Fidelity on which the recommendation is judged. */
+  readonly targetFidelity: string;
+  /** `pool`: proposals must be pool members; `continuous`: any mixture. */
+  readonly mode: "pool" | "continuous";
+  /** Queryable (mixture, fidelity) pairs in pool mode. */
+  readonly pool: readonly Proposal[] | undefined;
+  /** Mixtures a recommendation may be, in pool mode. */
+  readonly targetPool: readonly Mixture[] | undefined;
+  /** Total budget in the task's cost unit. */
+  readonly budget: number;
+  /** The method's random stream, derived from (task, seed). */
+  readonly rng: Rng;
+  /** Objective values of the target pool, given only to oracle methods (never ranked). */
+  readonly oracle?: readonly number[];
+}
+
+/** Budget state handed to {@linkcode Method.ask}. */
+export interface AskState {
+  /** Cost spent so far. */
+  readonly spent: number;
+  /** Cost left. */
+  readonly remaining: number;
+}
+
+/** A method's final answer. */
+export interface Recommendation {
+  /** The recommended mixture. */
+  readonly mixture: Mixture;
+  /** The method's own prediction of its objective value, when it has one. */
+  readonly predicted?: number;
+}
+
+/** One running instance of a method (one cell). */
+export interface Method {
+  /** Proposals for the next runs; an empty array means the method is done. */
+  ask(state: AskState): readonly Proposal[] | Promise<readonly Proposal[]>;
+  /** The runner's answers to the last proposals, in order. */
+  tell(observations: readonly Observation[]): void | Promise<void>;
+  /** The current recommendation. */
+  recommend(): Recommendation | Promise<Recommendation>;
+}
+
+/** A registered method: metadata plus a constructor. */
+export interface MethodFactory {
+  /** Stable id, e.g. `random-search`. */
+  readonly id: string;
+  /** One line for listings. */
+  readonly description: string;
+  /** False for oracle references that are shown but never ranked. */
+  readonly ranked: boolean;
+  /** True when the method needs {@linkcode MethodContext.oracle}. */
+  readonly oracle?: boolean;
+  /** Creates an instance for one cell. */
+  create(ctx: MethodContext): Method;
+}

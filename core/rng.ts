@@ -1,0 +1,129 @@
+/**
+ * Seeded pseudo-random numbers: all randomness in the suite flows from an explicit seed.
+ *
+ * The generator is xoshiro128** (Blackman and Vigna, 2018) seeded through splitmix32; doubles take
+ * 53 random bits from two outputs.
+ *
+ * @module
+ */
+
+/** Hashes a string to a 32-bit unsigned integer (FNV-1a followed by a murmur3 finaliser). */
+export function hashString(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/**
+ * Derives a seed from named parts, e.g. `deriveSeed("regmix-pile/pile-cc@1", 3)`.
+ *
+ * @example
+ * ```ts
+ * import { deriveSeed } from "./rng.ts";
+ * import { assertEquals } from "node:assert/strict";
+ * assertEquals(deriveSeed("task", 1), deriveSeed("task", 1));
+ * ```
+ * @param parts Strings and integers that identify the random stream.
+ * @returns A 32-bit unsigned seed.
+ */
+export function deriveSeed(...parts: readonly (string | number)[]): number {
+  return hashString(parts.map(String).join("\u241f"));
+}
+
+/** A seeded generator of uniform, normal and integer variates. */
+export class Rng {
+  #s0: number;
+  #s1: number;
+  #s2: number;
+  #s3: number;
+
+  /**
+   * Creates a generator from a 32-bit seed.
+   *
+   * @example
+   * ```ts
+   * import { Rng } from "./rng.ts";
+   * import { assertEquals } from "node:assert/strict";
+   * assertEquals(new Rng(7).next(), new Rng(7).next());
+   * ```
+   * @param seed Any integer; only its low 32 bits are used.
+   */
+  constructor(seed: number) {
+    let x = seed >>> 0;
+    const mix = (): number => {
+      x = (x + 0x9e3779b9) >>> 0;
+      let z = x;
+      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+      return (z ^ (z >>> 16)) >>> 0;
+    };
+    this.#s0 = mix();
+    this.#s1 = mix();
+    this.#s2 = mix();
+    this.#s3 = mix();
+    if ((this.#s0 | this.#s1 | this.#s2 | this.#s3) === 0) this.#s0 = 1;
+  }
+
+  /** Returns the next 32-bit unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.#s1, 5), 7), 9) >>> 0;
+    const t = this.#s1 << 9;
+    this.#s2 ^= this.#s0;
+    this.#s3 ^= this.#s1;
+    this.#s1 ^= this.#s2;
+    this.#s0 ^= this.#s3;
+    this.#s2 ^= t;
+    this.#s3 = rotl(this.#s3, 11);
+    return result;
+  }
+
+  /** Returns a uniform double in [0, 1) with 53 random bits. */
+  next(): number {
+    const hi = this.nextUint32() >>> 5;
+    const lo = this.nextUint32() >>> 6;
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Returns a uniform integer in [0, n). */
+  int(n: number): number {
+    if (!Number.isInteger(n) || n <= 0) {
+      throw new RangeError(`Cannot draw an integer below "${n}": expected a positive integer`);
+    }
+    return Math.floor(this.next() * n);
+  }
+
+  /** Returns a standard normal variate (Box–Muller, one of the pair). */
+  normal(): number {
+    let u = 0;
+    while (u === 0) u = this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+  }
+
+  /** Returns a new generator seeded from this one and a label, leaving this stream usable. */
+  fork(label: string | number): Rng {
+    return new Rng(deriveSeed(this.nextUint32(), label));
+  }
+
+  /** Shuffles an array in place (Fisher–Yates) and returns it. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const tmp = items[i]!;
+      items[i] = items[j]!;
+      items[j] = tmp;
+    }
+    return items;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}

@@ -1,0 +1,88 @@
+/**
+ * Shared types of the suite: mixtures, run tables, proposals and observations.
+ *
+ * @module
+ */
+
+/** Weights over a task's domains: finite, non-negative, summing to 1. */
+export type Mixture = readonly number[];
+
+/** Whether lower or higher values of a metric or objective are better. */
+export type Direction = "minimize" | "maximize";
+
+/** A named data source with its natural share (the prior). */
+export interface Domain {
+  /** Name as in the table's `ratio_<name>` column. */
+  readonly name: string;
+  /** Natural share of the domain (token or sample share), summing to 1 over domains. */
+  readonly prior: number;
+  /** Token or sample count behind the prior, when the source publishes it. */
+  readonly count?: number;
+}
+
+/** A metric column of a run table. */
+export interface MetricInfo {
+  /** Name as in the table's `metric_<name>` column, without the prefix. */
+  readonly name: string;
+  /** Which way is better. */
+  readonly direction: Direction;
+  /** Smallest valid value (inclusive). */
+  readonly lower: number;
+  /** Largest valid value (inclusive). */
+  readonly upper: number;
+}
+
+/** A model scale (fidelity) of a run table. */
+export interface FidelityInfo {
+  /** Value of the `fidelity` column. */
+  readonly id: string;
+  /** Human label, e.g. "1B params, 25B tokens". */
+  readonly label: string;
+  /** Cost of one run at this fidelity, in the table's cost unit. */
+  readonly cost: number;
+}
+
+/** One finished training run of a table. */
+export interface Run {
+  /** 0-based row index in runs.csv (header excluded). */
+  readonly row: number;
+  /** Fidelity id. */
+  readonly fidelity: string;
+  /** Mixture, renormalised to sum to 1. */
+  readonly mixture: Mixture;
+  /** Metric values keyed by metric name (without the `metric_` prefix). */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Cost of the run as stored in the table. */
+  readonly cost: number;
+  /** Optional split label (e.g. "train", "test"). */
+  readonly split: string;
+  /** Optional seed of the run. */
+  readonly seed: number;
+  /** Index of the row in the upstream files, for provenance. */
+  readonly sourceRow: string;
+}
+
+/** A method's request: run this mixture at this fidelity. */
+export interface Proposal {
+  /** The mixture to train on. */
+  readonly mixture: Mixture;
+  /** Fidelity id to run it at. */
+  readonly fidelity: string;
+}
+
+/** Where an answer came from. */
+export type Source =
+  | { readonly kind: "table"; readonly row: number }
+  | { readonly kind: "surrogate"; readonly ood: number };
+
+/** The runner's answer to one proposal. */
+export interface Observation extends Proposal {
+  /** Objective value (in the objective's own direction). */
+  readonly value: number;
+  /** All metric values of the answer. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Cost charged for the run. */
+  readonly cost: number;
+  /** Provenance of the answer. */
+  readonly source: Source;
+}

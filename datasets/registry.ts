@@ -1,0 +1,73 @@
+/**
+ * Built-in run tables and task cards, loaded once per process.
+ *
+ * @module
+ */
+
+import { resolveTask, type Task, type TaskCard } from "../core/task.ts";
+import type { RunTable } from "../core/table.ts";
+import { loadRunTable } from "./loader.ts";
+import { parseTaskCard } from "./task_card.ts";
+
+/** Ids of the built-in tables (folders beside this file). */
+export const TABLES: readonly string[] = [
+  "regmix_pile",
+  "admire_ift",
+  "olmix_superswarm",
+  "olmix_reuse",
+];
+
+/** Ids of the built-in tasks (cards under datasets/tasks/). */
+export const TASKS: readonly string[] = [
+  "regmix-pile/pile-cc",
+  "regmix-pile/pile-cc-1b",
+  "admire-ift/avg-7b",
+  "olmix/superswarm-bpb",
+];
+
+const tables = new Map<string, Promise<RunTable>>();
+
+/** Path of a built-in table's runs.csv. */
+export function tablePath(id: string): string {
+  if (!TABLES.includes(id)) {
+    throw new RangeError(`Unknown table "${id}" (built-in: ${TABLES.join(", ")})`);
+  }
+  return new URL(`./${id}/runs.csv`, import.meta.url).pathname;
+}
+
+/** Path of a built-in task card. */
+export function taskCardPath(id: string): string {
+  if (!TASKS.includes(id)) {
+    throw new RangeError(`Unknown task "${id}" (built-in: ${TASKS.join(", ")})`);
+  }
+  return new URL(`./tasks/${id}.json`, import.meta.url).pathname;
+}
+
+/**
+ * Loads a table by built-in id, or from a path to a runs.csv (with card.json beside it, or an
+ * explicit card path); cached per process.
+ */
+export function loadTable(idOrPath: string, cardPath?: string): Promise<RunTable> {
+  const key = `${idOrPath}|${cardPath ?? ""}`;
+  let t = tables.get(key);
+  if (!t) {
+    t = TABLES.includes(idOrPath)
+      ? loadRunTable(tablePath(idOrPath))
+      : loadRunTable(idOrPath, cardPath);
+    tables.set(key, t);
+    t.catch(() => tables.delete(key));
+  }
+  return t;
+}
+
+/** Reads a built-in task card. */
+export async function loadTaskCard(id: string): Promise<TaskCard> {
+  const path = taskCardPath(id);
+  return parseTaskCard(JSON.parse(await Deno.readTextFile(path)), path);
+}
+
+/** Loads a built-in task bound to its table. */
+export async function loadTask(id: string): Promise<Task> {
+  const card = await loadTaskCard(id);
+  return resolveTask(card, await loadTable(card.table));
+}

@@ -1,0 +1,64 @@
+/**
+ * Parsing and validation of task card files (`datasets/tasks/<family>/<name>.json`).
+ *
+ * @module
+ */
+
+import { TASK_SCHEMA, type TaskCard } from "../core/task.ts";
+
+/**
+ * Checks the shape of a parsed task card.
+ *
+ * @param value Parsed JSON.
+ * @param file File name for messages.
+ * @returns The typed card.
+ * @throws {TypeError} When a field is missing or has the wrong type.
+ */
+export function parseTaskCard(value: unknown, file: string): TaskCard {
+  const fail = (field: string, what: string): never => {
+    throw new TypeError(`Cannot read task card "${file}": field "${field}" ${what}`);
+  };
+  if (typeof value !== "object" || value === null) fail("(root)", "must be an object");
+  const c = value as Record<string, unknown>;
+  if (c.schema !== TASK_SCHEMA) fail("schema", `must be "${TASK_SCHEMA}"`);
+  for (const k of ["id", "title", "description", "table", "objective", "costUnit"]) {
+    if (typeof c[k] !== "string") fail(k, "must be a string");
+  }
+  for (const k of ["version", "budget"]) {
+    if (typeof c[k] !== "number" || !(c[k] as number > 0)) fail(k, "must be a positive number");
+  }
+  if (c.track !== "optimize" && c.track !== "transfer") {
+    fail("track", `must be "optimize" or "transfer"`);
+  }
+  if (c.direction !== "minimize" && c.direction !== "maximize") {
+    fail("direction", `must be "minimize" or "maximize"`);
+  }
+  if (c.runner !== "replay") fail("runner", `must be "replay"`);
+  const pool = (v: unknown, field: string) => {
+    const o = v as Record<string, unknown> | null;
+    if (typeof o !== "object" || o === null || typeof o.fidelity !== "string") {
+      fail(field, "must be an object with a fidelity");
+    }
+    if (o!.splits !== undefined && !Array.isArray(o!.splits)) {
+      fail(`${field}.splits`, "must be an array");
+    }
+  };
+  if (!Array.isArray(c.query) || c.query.length === 0) fail("query", "must be a non-empty array");
+  (c.query as unknown[]).forEach((q, i) => {
+    pool(q, `query[${i}]`);
+    const cost = (q as Record<string, unknown>).cost;
+    if (typeof cost !== "number" || !(cost > 0)) {
+      fail(`query[${i}].cost`, "must be a positive number");
+    }
+  });
+  pool(c.target, "target");
+  if (!Array.isArray(c.checkpoints) || !c.checkpoints.every((x) => typeof x === "number")) {
+    fail("checkpoints", "must be an array of numbers");
+  }
+  const r = c.reference as Record<string, unknown> | null;
+  if (typeof r !== "object" || r === null) fail("reference", "must be an object");
+  for (const k of ["zero", "best", "bestRow"]) {
+    if (typeof r![k] !== "number") fail(`reference.${k}`, "must be a number");
+  }
+  return value as TaskCard;
+}
