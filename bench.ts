@@ -13,7 +13,7 @@ import type { Direction } from "./core/types.ts";
 import { SUITE_VERSION } from "./core/version.ts";
 import { customTaskCard } from "./datasets/custom_task.ts";
 import { loadTable, loadTaskCard, TASKS } from "./datasets/registry.ts";
-import { getMethod, METHODS } from "./methods/mod.ts";
+import { loadMethod, METHODS } from "./methods/mod.ts";
 import type { RunMeta, TaskMeta } from "./reports/meta.ts";
 import { type ReportFiles, writeReports } from "./reports/write.ts";
 import type { CellPayload, TaskSpec } from "./worker.ts";
@@ -61,7 +61,8 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     throw new RangeError(`--seeds is ${n}, at most ${SEEDS.length} are published`);
   }
   const seeds = SEEDS.slice(0, n);
-  const methods = (o.methods ?? METHODS.map((m) => m.id)).map(getMethod);
+  const specs = o.methods ?? METHODS.map((m) => m.id);
+  const methods = await Promise.all(specs.map(loadMethod));
   const tasks: { spec: TaskSpec; card: TaskCard; sha256: string }[] = [];
   if (o.dataset) {
     const table = await loadTable(o.dataset.path, o.dataset.card);
@@ -131,7 +132,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
   await Deno.writeTextFile(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
   const requests: CellRequest[] = [];
   for (const t of tasks) {
-    for (const m of methods) {
+    for (const [k, m] of methods.entries()) {
       for (const seed of seeds) {
         const key = cellKey(t.card.id, t.card.version, m.id, seed);
         if (done.has(key)) continue;
@@ -139,7 +140,8 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
           task: t.spec,
           taskVersion: t.card.version,
           budget: t.card.budget,
-          method: m.id,
+          method: specs[k]!,
+          methodId: m.id,
           seed,
           suite: SUITE_VERSION,
           timeLimitMs: o.timeLimitMs,
@@ -155,12 +157,17 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     await runCells(requests, {
       workerUrl: new URL("./worker.ts", import.meta.url),
       concurrency: o.workers,
-      hardLimitMs: o.timeLimitMs + 30_000,
+      hardLimitMs: Math.round(o.timeLimitMs * 1.5) + 2000,
       onFailure: (req, error) => {
         const p = req.payload as CellPayload;
         const id = p.task.kind === "builtin" ? p.task.id : p.task.card.id;
         return failedLine(
-          { task: { id, version: p.taskVersion }, method: p.method, seed: p.seed, suite: p.suite },
+          {
+            task: { id, version: p.taskVersion },
+            method: p.methodId,
+            seed: p.seed,
+            suite: p.suite,
+          },
           error,
           p.budget,
         );

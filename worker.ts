@@ -8,7 +8,7 @@
 import { failedLine, runCell } from "./core/harness.ts";
 import { resolveTask, type Task, type TaskCard } from "./core/task.ts";
 import { loadTable, loadTask } from "./datasets/registry.ts";
-import { getMethod } from "./methods/mod.ts";
+import { loadMethod } from "./methods/mod.ts";
 import { ReplayRunner } from "./runners/replay.ts";
 
 /** How a worker finds a cell's task. */
@@ -26,7 +26,10 @@ export interface CellPayload {
   readonly task: TaskSpec;
   readonly taskVersion: number;
   readonly budget: number;
+  /** Method spec: a registered id or `module.ts#export`. */
   readonly method: string;
+  /** The method factory's id, written in results lines. */
+  readonly methodId: string;
   readonly seed: number;
   readonly suite: string;
   readonly timeLimitMs: number;
@@ -54,7 +57,7 @@ export async function handle(p: CellPayload) {
     return await runCell({
       task,
       runner: new ReplayRunner(task),
-      factory: getMethod(p.method),
+      factory: await loadMethod(p.method),
       seed: p.seed,
       suite: p.suite,
       timeLimitMs: p.timeLimitMs,
@@ -62,7 +65,7 @@ export async function handle(p: CellPayload) {
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     return failedLine(
-      { task: { id, version: p.taskVersion }, method: p.method, seed: p.seed, suite: p.suite },
+      { task: { id, version: p.taskVersion }, method: p.methodId, seed: p.seed, suite: p.suite },
       err,
       p.budget,
     );

@@ -143,12 +143,14 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
   const checkpoints: CheckpointRecord[] = [];
   const timed = async <T>(f: () => T | Promise<T>): Promise<T> => {
     const s = performance.now();
+    let out: T;
     try {
-      return await f();
+      out = await f();
     } finally {
       methodMs += performance.now() - s;
-      if (performance.now() - t0 > input.timeLimitMs) throw new TimeLimitError(input.timeLimitMs);
     }
+    if (performance.now() - t0 > input.timeLimitMs) throw new TimeLimitError(input.timeLimitMs);
+    return out;
   };
   let error: { name: string; message: string } | undefined;
   try {

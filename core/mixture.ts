@@ -17,7 +17,7 @@ export const SUM_TOLERANCE = 1e-6;
  * @example
  * ```ts
  * import { validateMixture } from "./mixture.ts";
- * import { assertThrows } from "node:assert/strict";
+ * import { throws as assertThrows } from "node:assert/strict";
  * validateMixture([0.5, 0.5], 2, "demo");
  * assertThrows(() => validateMixture([0.5, 0.6], 2, "demo"));
  * ```

@@ -41,9 +41,9 @@ export interface Objective {
  * @example
  * ```ts
  * import { compileObjective } from "./objective.ts";
- * import { assertEquals } from "node:assert/strict";
- * const f = compileObjective("0.7*metric_a + 0.3*metric_b", ["a", "b"]);
- * assertEquals(f.evaluate({ a: 1, b: 2 }), 1.3);
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const f = compileObjective("0.5*metric_a + 0.25*metric_b", ["a", "b"]);
+ * assertEquals(f.evaluate({ a: 1, b: 2 }), 1);
  * ```
  * @param expression A metric name or an expression.
  * @param metricNames The table's metric names (without the `metric_` prefix).

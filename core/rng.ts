@@ -28,7 +28,7 @@ export function hashString(text: string): number {
  * @example
  * ```ts
  * import { deriveSeed } from "./rng.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(deriveSeed("task", 1), deriveSeed("task", 1));
  * ```
  * @param parts Strings and integers that identify the random stream.
@@ -51,7 +51,7 @@ export class Rng {
    * @example
    * ```ts
    * import { Rng } from "./rng.ts";
-   * import { assertEquals } from "node:assert/strict";
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
    * assertEquals(new Rng(7).next(), new Rng(7).next());
    * ```
    * @param seed Any integer; only its low 32 bits are used.

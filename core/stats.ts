@@ -19,7 +19,7 @@ export function mean(xs: readonly number[]): number {
  * @example
  * ```ts
  * import { quantile } from "./stats.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(quantile([1, 2, 3, 4], 0.5), 2.5);
  * assertEquals(quantile([1, 2, 3, 4], 0.25), 1.75);
  * ```

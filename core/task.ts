@@ -161,7 +161,7 @@ export function poolReference(task: Task): Reference {
  * @example
  * ```ts
  * import { gapClosed } from "./task.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(gapClosed(2.5, { zero: 3, best: 2, bestRow: 0 }), 0.5);
  * ```
  * @param value Objective value of a recommendation.

@@ -32,7 +32,7 @@ export interface ParseOptions {
  * @example
  * ```ts
  * import { parseRunTable } from "./loader.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * const csv = "fidelity,ratio_a,ratio_b,metric_loss,cost\nsmall,0.5,0.5,2.0,1\nsmall,1,0,2.5,1\n";
  * const table = parseRunTable(csv, undefined);
  * assertEquals(table.runs.length, 2);
@@ -58,7 +58,10 @@ export function parseRunTable(
       `${file}: sha256 is "${sha256}", expected "${card.sha256}" from the data card`,
     );
   }
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: false });
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), {
+    delimiter: ",",
+    skipEmptyLines: false,
+  });
   const rows = parsed.data;
   while (
     rows.length > 0 && rows[rows.length - 1]!.length === 1 && rows[rows.length - 1]![0] === ""

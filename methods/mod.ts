@@ -4,7 +4,7 @@
  * @example
  * ```ts
  * import { getMethod, METHODS } from "./mod.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(getMethod("uniform").id, "uniform");
  * assertEquals(METHODS.length >= 5, true);
  * ```
@@ -29,6 +29,29 @@ export const METHODS: readonly MethodFactory[] = [
   randomSearch,
   bestOfPool,
 ];
+
+/**
+ * Resolves a method spec: a registered id, or `path/to/module.ts#exportName` for a method that
+ * is not registered (a contributor's new method, a test double). The export must be a
+ * {@linkcode MethodFactory}.
+ *
+ * @param spec Method id or module spec.
+ * @returns The factory.
+ * @throws {RangeError} For an unknown id or an export that is not a method factory.
+ */
+export async function loadMethod(spec: string): Promise<MethodFactory> {
+  const hash = spec.lastIndexOf("#");
+  if (hash < 0 || !/\.(ts|js|mjs)$/.test(spec.slice(0, hash))) return getMethod(spec);
+  const path = spec.slice(0, hash);
+  const name = spec.slice(hash + 1);
+  const url = /^[a-z]+:\/\//.test(path) ? path : new URL(path, `file://${Deno.cwd()}/`).href;
+  const mod = await import(url) as Record<string, unknown>;
+  const f = mod[name] as MethodFactory | undefined;
+  if (!f || typeof f.create !== "function" || typeof f.id !== "string") {
+    throw new RangeError(`Method module "${path}" has no method factory export "${name}"`);
+  }
+  return f;
+}
 
 /**
  * Looks a method up by id.

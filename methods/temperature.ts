@@ -21,7 +21,7 @@ export interface TemperatureOptions {
  * @example
  * ```ts
  * import { temperature } from "./temperature.ts";
- * import { assertEquals } from "node:assert/strict";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(temperature({ exponent: 0.5 }).id, "temperature");
  * ```
  * @param options The exponent.

@@ -12,7 +12,10 @@ export interface RawCsv {
 /** Reads `path` and checks every row has the header's width. */
 export async function readCsv(path: string): Promise<RawCsv> {
   const text = await Deno.readTextFile(path);
-  const out = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), { skipEmptyLines: true });
+  const out = Papa.parse<string[]>(text.replace(/^\uFEFF/, ""), {
+    delimiter: ",",
+    skipEmptyLines: true,
+  });
   if (out.errors.length) throw new SyntaxError(`${path}: ${out.errors[0]!.message}`);
   const [header, ...rows] = out.data;
   if (!header) throw new SyntaxError(`${path}: empty file`);

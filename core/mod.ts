@@ -1,0 +1,29 @@
+/**
+ * Core of mixbench: types, task cards, objectives, the method and runner interfaces, the
+ * harness loop, seeded RNG, mixture geometry and statistics.
+ *
+ * @example
+ * ```ts
+ * import { gapClosed, Rng, validateMixture } from "./mod.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(validateMixture([0.25, 0.75], 2, "demo"), [0.25, 0.75]);
+ * assertEquals(gapClosed(1, { zero: 2, best: 1, bestRow: 0 }), 1);
+ * assertEquals(new Rng(1).int(1), 0);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./errors.ts";
+export * from "./harness.ts";
+export type * from "./method.ts";
+export * from "./mixture.ts";
+export * from "./objective.ts";
+export * from "./results.ts";
+export * from "./rng.ts";
+export type * from "./runner.ts";
+export * from "./stats.ts";
+export * from "./table.ts";
+export * from "./task.ts";
+export type * from "./types.ts";
+export * from "./version.ts";

@@ -1,0 +1,28 @@
+/**
+ * Run tables and task cards: the loader with its validation, the built-in registry and
+ * bring-your-own tasks.
+ *
+ * @example
+ * ```ts
+ * import { loadTask } from "./mod.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const task = await loadTask("regmix-pile/pile-cc");
+ * assertEquals(task.targetPool.length, 768);
+ * ```
+ *
+ * @module
+ */
+
+export { parseCard } from "./card.ts";
+export { customTaskCard, type CustomTaskOptions } from "./custom_task.ts";
+export { loadRunTable, type ParseOptions, parseRunTable, sha256Hex } from "./loader.ts";
+export {
+  loadTable,
+  loadTask,
+  loadTaskCard,
+  tablePath,
+  TABLES,
+  taskCardPath,
+  TASKS,
+} from "./registry.ts";
+export { parseTaskCard } from "./task_card.ts";

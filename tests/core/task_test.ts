@@ -1,0 +1,73 @@
+import { assertAlmost, assertEquals, assertThrows } from "../_assert.ts";
+import { gapClosed, poolReference, resolveTask } from "../../core/task.ts";
+import { loadTask, TASKS } from "../../datasets/registry.ts";
+import { tinyTask } from "../_tiny.ts";
+
+Deno.test("poolReference() is the target pool's mean and best, by hand on the tiny table", async () => {
+  const t = await tinyTask();
+  const ref = poolReference(t);
+  assertAlmost(ref.zero, (3 + 2 + 2.5 + 1.5 + 1.8 + 1.2) / 6, 1e-15);
+  assertEquals([ref.best, ref.bestRow], [1.2, 5]);
+  const acc = await tinyTask({
+    objective: "acc",
+    direction: "maximize",
+    target: { fidelity: "large" },
+  });
+  assertEquals([acc.card.reference.best, acc.card.reference.bestRow], [0.7, 9]);
+});
+
+Deno.test("gapClosed() is 0 at the pool mean, 1 at the best, for both directions", async () => {
+  const t = await tinyTask();
+  assertAlmost(gapClosed(t.card.reference.zero, t.card.reference), 0, 1e-15);
+  assertEquals(gapClosed(1.2, t.card.reference), 1);
+  const acc = await tinyTask({ objective: "acc", direction: "maximize" });
+  assertEquals(gapClosed(0.6, acc.card.reference), 1);
+  assertAlmost(gapClosed(0.35, acc.card.reference), 0, 1e-12);
+  assertAlmost(gapClosed(0.1, acc.card.reference), -1, 1e-12);
+});
+
+Deno.test("every built-in task card's frozen references equal a recomputation from its table", async () => {
+  for (const id of TASKS) {
+    const t = await loadTask(id);
+    assertEquals(poolReference(t), t.card.reference, id);
+  }
+});
+
+Deno.test("built-in tasks hold the pools the issue specifies", async () => {
+  const cc = await loadTask("regmix-pile/pile-cc");
+  assertEquals([cc.queryPools.get("1M")!.length, cc.targetPool.length], [768, 768]);
+  const tr = await loadTask("regmix-pile/pile-cc-1b");
+  assertEquals([tr.queryPools.get("1M")!.length, tr.targetPool.length], [768, 64]);
+  const ad = await loadTask("admire-ift/avg-7b");
+  assertEquals(["0.5B", "3B", "7B"].map((f) => ad.queryPools.get(f)!.length), [256, 128, 60]);
+  assertEquals(ad.targetPool.length, 60);
+  // methods.md §2: best of the first 60 7B runs is row #31 of the 7B block, 0.5938.
+  assertAlmost(ad.card.reference.best, 0.5938, 5e-5);
+  assertEquals(ad.card.reference.bestRow, 256 + 128 + 31);
+  const ol = await loadTask("olmix/superswarm-bpb");
+  assertEquals([ol.queryPools.get("30M")!.length, ol.table.card.domains.length], [512, 64]);
+});
+
+Deno.test("resolveTask() rejects unknown fidelities and bad checkpoints", async () => {
+  const t = await tinyTask();
+  assertThrows(
+    () => resolveTask({ ...t.card, target: { fidelity: "huge" } }, t.table),
+    TypeError,
+    /fidelity "huge" is not in table/,
+  );
+  assertThrows(
+    () => resolveTask({ ...t.card, checkpoints: [2, 1, 4] }, t.table),
+    TypeError,
+    /ascending/,
+  );
+  assertThrows(
+    () => resolveTask({ ...t.card, checkpoints: [1, 2] }, t.table),
+    TypeError,
+    /last checkpoint must equal the budget/,
+  );
+  assertThrows(
+    () => resolveTask({ ...t.card, objective: "nope" }, t.table),
+    TypeError,
+    /unknown name "nope"/,
+  );
+});

@@ -1,0 +1,88 @@
+/** Misbehaving methods for harness and bench tests. */
+
+import type { MethodFactory } from "../../core/method.ts";
+
+const first = (ctx: Parameters<MethodFactory["create"]>[0]) => ctx.targetPool![0]!;
+
+/** Throws from ask(). */
+export const throws: MethodFactory = {
+  id: "throws",
+  description: "throws in ask",
+  ranked: true,
+  create: (ctx) => ({
+    ask: () => {
+      throw new Error("boom");
+    },
+    tell: () => {},
+    recommend: () => ({ mixture: first(ctx) }),
+  }),
+};
+
+/** Proposes a mixture with a NaN weight. */
+export const nan: MethodFactory = {
+  id: "nan",
+  description: "NaN weights",
+  ranked: true,
+  create: (ctx) => ({
+    ask: () => [{ mixture: ctx.prior.map(() => NaN), fidelity: ctx.fidelities[0]! }],
+    tell: () => {},
+    recommend: () => ({ mixture: first(ctx) }),
+  }),
+};
+
+/** Asks for the whole pool in one batch, past any budget. */
+export const overAsks: MethodFactory = {
+  id: "over-asks",
+  description: "asks past the budget",
+  ranked: true,
+  create: (ctx) => ({
+    ask: () => ctx.pool!,
+    tell: () => {},
+    recommend: () => ({ mixture: first(ctx) }),
+  }),
+};
+
+/** Recommends a mixture that is not in the target pool. */
+export const offPool: MethodFactory = {
+  id: "off-pool",
+  description: "recommends a non-member",
+  ranked: true,
+  create: (ctx) => ({
+    ask: () => [],
+    tell: () => {},
+    recommend: () => ({ mixture: ctx.prior.map(() => 1 / ctx.prior.length) }),
+  }),
+};
+
+/** Never returns from ask() (a synchronous infinite loop). */
+export const hangs: MethodFactory = {
+  id: "hangs",
+  description: "infinite loop",
+  ranked: true,
+  create: (ctx) => ({
+    ask: () => {
+      // deno-lint-ignore no-empty
+      for (let i = 0;; i++) {}
+    },
+    tell: () => {},
+    recommend: () => ({ mixture: first(ctx) }),
+  }),
+};
+
+/** Sleeps 50 ms in every ask() (for the cooperative time limit). */
+export const slow: MethodFactory = {
+  id: "slow",
+  description: "slow asks",
+  ranked: true,
+  create: (ctx) => {
+    let i = 0;
+    return {
+      ask: async () => {
+        await new Promise((r) => setTimeout(r, 50));
+        return [ctx.pool![i++]!];
+      },
+      tell: () => {},
+      recommend: () => ({ mixture: first(ctx) }),
+    };
+  },
+};
