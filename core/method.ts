@@ -88,6 +88,20 @@ export interface Method {
   recommend(): Recommendation | Promise<Recommendation>;
 }
 
+/** A training example of the Predict track: a mixture and its objective value. */
+export interface Example {
+  /** The mixture. */
+  readonly mixture: Mixture;
+  /** Its objective value (in the objective's own direction). */
+  readonly value: number;
+}
+
+/** A fitted model of the objective as a function of the mixture (the Predict track). */
+export interface Predictor {
+  /** Predicted objective values, one per mixture, in the objective's own direction. */
+  predict(mixtures: readonly Mixture[]): Float64Array;
+}
+
 /** A registered method: metadata plus a constructor. */
 export interface MethodFactory {
   /** Stable id, e.g. `random-search`. */
@@ -100,4 +114,9 @@ export interface MethodFactory {
   readonly oracle?: boolean;
   /** Creates an instance for one cell. */
   create(ctx: MethodContext): Method;
+  /**
+   * Fits the method's own predictor on examples (fit-based methods only; the Predict track).
+   * The context's pool fields describe the training pool; `rng` seeds any randomness.
+   */
+  fit?(examples: readonly Example[], ctx: MethodContext): Predictor;
 }
