@@ -96,7 +96,9 @@ export function topRecall(
   const n = truth.length;
   const k = Math.max(1, Math.ceil(fraction * n));
   const order = (xs: ArrayLike<number>) =>
-    Array.from({ length: n }, (_, i) => i).sort((i, j) => lowerIsBetter ? xs[i]! - xs[j]! : xs[j]! - xs[i]!)
+    Array.from({ length: n }, (_, i) => i).sort((i, j) =>
+      lowerIsBetter ? xs[i]! - xs[j]! : xs[j]! - xs[i]!
+    )
       .slice(0, k);
   const top = new Set(order(truth));
   return order(predicted).filter((i) => top.has(i)).length / k;

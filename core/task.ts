@@ -19,6 +19,8 @@ export interface PoolSpec {
   readonly fidelity: string;
   /** Keep only runs whose split is one of these; all runs when absent. */
   readonly splits?: readonly string[];
+  /** Keep only the first N runs (table order) left after the split filter. */
+  readonly first?: number;
 }
 
 /** A fidelity a method may query, at a task-specific cost. */
@@ -112,7 +114,7 @@ export function resolveTask(card: TaskCard, table: RunTable): Task {
     }
     const runs = table.runs.filter((r) =>
       r.fidelity === spec.fidelity && (!spec.splits || spec.splits.includes(r.split))
-    );
+    ).slice(0, spec.first ?? Infinity);
     if (runs.length === 0) throw new TypeError(`Task "${card.id}": the ${what} pool is empty`);
     return runs;
   };

@@ -21,6 +21,7 @@ export const TABLES: readonly string[] = [
 export const TASKS: readonly string[] = [
   "regmix-pile/pile-cc",
   "regmix-pile/pile-cc-1b",
+  "regmix-pile/avg-1b",
   "admire-ift/avg-7b",
   "olmix/superswarm-bpb",
 ];

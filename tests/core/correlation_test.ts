@@ -16,8 +16,14 @@ Deno.test("spearman(), pearson() and kendall() match scipy on a tied example", (
 });
 
 Deno.test("topRecall() counts the overlap of the top fractions", () => {
-  assertEquals(topRecall([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [2, 1, 3, 4, 5, 6, 7, 8, 9, 10], 0.2, true), 1);
-  assertEquals(topRecall([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [10, 9, 3, 4, 5, 6, 7, 8, 2, 1], 0.2, true), 0);
+  assertEquals(
+    topRecall([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [2, 1, 3, 4, 5, 6, 7, 8, 9, 10], 0.2, true),
+    1,
+  );
+  assertEquals(
+    topRecall([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], [10, 9, 3, 4, 5, 6, 7, 8, 2, 1], 0.2, true),
+    0,
+  );
   assertEquals(topRecall([1, 2, 3, 4], [4, 3, 2, 1], 0.25, false), 0);
   assertEquals(topRecall([1, 2, 3, 4], [1, 2, 3, 9], 0.25, false), 1);
 });

@@ -38,6 +38,11 @@ Deno.test("built-in tasks hold the pools the issue specifies", async () => {
   assertEquals([cc.queryPools.get("1M")!.length, cc.targetPool.length], [768, 768]);
   const tr = await loadTask("regmix-pile/pile-cc-1b");
   assertEquals([tr.queryPools.get("1M")!.length, tr.targetPool.length], [768, 64]);
+  const avg = await loadTask("regmix-pile/avg-1b");
+  assertEquals(["1M", "60M", "1B"].map((f) => avg.queryPools.get(f)!.length), [512, 256, 48]);
+  // methods.md §2: best mean loss of the 48-run 1B pool is upstream run #45, 2.1113.
+  assertEquals(avg.card.reference.bestRow, 1024 + 45);
+  assertAlmost(avg.card.reference.best, 2.1113, 5e-5);
   const ad = await loadTask("admire-ift/avg-7b");
   assertEquals(["0.5B", "3B", "7B"].map((f) => ad.queryPools.get(f)!.length), [256, 128, 60]);
   assertEquals(ad.targetPool.length, 60);
