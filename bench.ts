@@ -12,11 +12,23 @@ import type { TaskCard } from "./core/task.ts";
 import type { Direction } from "./core/types.ts";
 import { SUITE_VERSION } from "./core/version.ts";
 import { customTaskCard } from "./datasets/custom_task.ts";
-import { loadTable, loadTaskCard, TASKS } from "./datasets/registry.ts";
+import {
+  loadPredictTaskCard,
+  loadTable,
+  loadTaskCard,
+  PREDICT_TASKS,
+  TASKS,
+} from "./datasets/registry.ts";
 import { loadMethod, METHODS } from "./methods/mod.ts";
 import type { RunMeta, TaskMeta } from "./reports/meta.ts";
 import { type ReportFiles, writeReports } from "./reports/write.ts";
-import type { CellPayload, TaskSpec } from "./worker.ts";
+import {
+  type CellPayload,
+  failedPredictLine,
+  type PredictPayload,
+  type TaskSpec,
+} from "./worker.ts";
+import { PREDICT_SCHEMA, type PredictLine } from "./core/predict.ts";
 
 /** The fixed seed list; `--quick` takes the first 3, the default leaderboard 10, paper tables 25. */
 export const SEEDS: readonly number[] = Array.from({ length: 25 }, (_, i) => i);
@@ -78,7 +90,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
       sha256: table.sha256,
     });
   } else {
-    for (const id of o.tasks ?? TASKS) {
+    for (const id of (o.tasks ?? TASKS).filter((t) => !PREDICT_TASKS.includes(t))) {
       const card = await loadTaskCard(id);
       tasks.push({
         spec: { kind: "builtin", id },
@@ -150,15 +162,52 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
       }
     }
   }
+  const predictPath = `${o.out}/predict.jsonl`;
+  const predictDone = new Set<string>();
+  if (o.resume) {
+    await repairResults(predictPath);
+    for (const l of await readPredict(predictPath)) {
+      predictDone.add(cellKey(l.task.id, l.task.version, l.method, l.seed));
+    }
+  } else {
+    await Deno.writeTextFile(predictPath, "");
+  }
+  const predictIds = o.dataset
+    ? []
+    : (o.tasks ?? PREDICT_TASKS).filter((t) => PREDICT_TASKS.includes(t));
+  for (const id of predictIds) {
+    const card = await loadPredictTaskCard(id);
+    for (const [k, m] of methods.entries()) {
+      if (!m.fit) continue;
+      for (const seed of seeds) {
+        const key = cellKey(card.id, card.version, m.id, seed);
+        if (predictDone.has(key)) continue;
+        const payload: PredictPayload = {
+          kind: "predict",
+          task: id,
+          version: card.version,
+          method: specs[k]!,
+          methodId: m.id,
+          seed,
+          suite: SUITE_VERSION,
+        };
+        requests.push({ key, payload });
+      }
+    }
+  }
   let finished = 0;
   let failed = 0;
   const file = await Deno.open(resultsPath, { append: true, create: true });
+  const predictFile = await Deno.open(predictPath, { append: true, create: true });
   try {
     await runCells(requests, {
       workerUrl: new URL("./worker.ts", import.meta.url),
       concurrency: o.workers,
       hardLimitMs: Math.round(o.timeLimitMs * 1.5) + 2000,
       onFailure: (req, error) => {
+        if ((req.payload as PredictPayload).kind === "predict") {
+          return failedPredictLine(req.payload as PredictPayload, error);
+        }
         const p = req.payload as CellPayload;
         const id = p.task.kind === "builtin" ? p.task.id : p.task.card.id;
         return failedLine(
@@ -173,6 +222,21 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
         );
       },
       onResult: async (req, reply) => {
+        if ((reply as PredictLine).schema === PREDICT_SCHEMA) {
+          const p = reply as PredictLine;
+          await predictFile.write(new TextEncoder().encode(JSON.stringify(p) + "\n"));
+          finished++;
+          if (p.status === "failed") failed++;
+          const msg = `[${finished}/${requests.length}] ${req.key} predict ${p.status}` +
+            (p.sets.length
+              ? ` ρ ${p.sets.map((s) => `${s.name} ${s.spearman.toFixed(3)}`).join(", ")}`
+              : "") +
+            (p.error ? ` (${p.error.name}: ${p.error.message})` : "");
+          if (o.progress) {
+            Deno.stdout.writeSync(new TextEncoder().encode(`\r\x1b[2K${msg.slice(0, 150)}`));
+          } else o.log(msg);
+          return;
+        }
         const line = reply as ResultLine;
         await file.write(new TextEncoder().encode(formatLine(line)));
         finished++;
@@ -189,10 +253,17 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     });
   } finally {
     file.close();
+    predictFile.close();
   }
   if (o.progress && requests.length > 0) Deno.stdout.writeSync(new TextEncoder().encode("\n"));
   const files = await writeReports(o.out);
-  return { ran: finished, skipped: done.size, failed, wallMs: performance.now() - t0, files };
+  return {
+    ran: finished,
+    skipped: done.size + predictDone.size,
+    failed,
+    wallMs: performance.now() - t0,
+    files,
+  };
 }
 
 async function gitCommit(): Promise<string> {
@@ -222,4 +293,21 @@ async function cpuModel(): Promise<string> {
   } catch {
     return Deno.build.arch;
   }
+}
+
+async function readPredict(path: string): Promise<PredictLine[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+  return text.split("\n").slice(0, -1).filter((l) => l.trim()).map((l, i) => {
+    try {
+      return JSON.parse(l) as PredictLine;
+    } catch (e) {
+      throw new SyntaxError(`${path}:${i + 1}: not a JSON line (${(e as Error).message})`);
+    }
+  });
 }

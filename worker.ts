@@ -6,8 +6,9 @@
  */
 
 import { failedLine, runCell } from "./core/harness.ts";
+import { PREDICT_SCHEMA, type PredictLine, runPredict } from "./core/predict.ts";
 import { resolveTask, type Task, type TaskCard } from "./core/task.ts";
-import { loadTable, loadTask } from "./datasets/registry.ts";
+import { loadPredictTaskCard, loadTable, loadTask } from "./datasets/registry.ts";
 import { loadMethod } from "./methods/mod.ts";
 import { ReplayRunner } from "./runners/replay.ts";
 
@@ -21,8 +22,20 @@ export type TaskSpec =
     readonly cardPath?: string;
   };
 
+/** One Predict-track cell: fit a method's predictor and score it on held-out sets. */
+export interface PredictPayload {
+  readonly kind: "predict";
+  readonly task: string;
+  readonly version: number;
+  readonly method: string;
+  readonly methodId: string;
+  readonly seed: number;
+  readonly suite: string;
+}
+
 /** One cell to run. */
 export interface CellPayload {
+  readonly kind?: "cell";
   readonly task: TaskSpec;
   readonly taskVersion: number;
   readonly budget: number;
@@ -72,10 +85,44 @@ export async function handle(p: CellPayload) {
   }
 }
 
+/** Runs one Predict-track cell; never throws. */
+export async function handlePredict(p: PredictPayload): Promise<PredictLine> {
+  try {
+    const card = await loadPredictTaskCard(p.task);
+    return runPredict(card, await loadTable(card.table), await loadMethod(p.method), p.seed, {
+      suite: p.suite,
+    });
+  } catch (e) {
+    return failedPredictLine(p, e instanceof Error ? e : new Error(String(e)));
+  }
+}
+
+/** A failed predict line for a cell that could not run at all. */
+export function failedPredictLine(
+  p: PredictPayload & { readonly methodId?: string; readonly version?: number },
+  error: { name: string; message: string },
+): PredictLine {
+  return {
+    schema: PREDICT_SCHEMA,
+    suite: p.suite,
+    task: { id: p.task, version: p.version ?? 0 },
+    method: p.methodId ?? p.method,
+    seed: p.seed,
+    status: "failed",
+    error: { name: error.name, message: error.message },
+    train: 0,
+    sets: [],
+    timings: { fitMs: 0, predictMs: 0 },
+  };
+}
+
 if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined") {
   const scope = globalThis as unknown as {
-    onmessage: (e: MessageEvent<CellPayload>) => void;
+    onmessage: (e: MessageEvent<CellPayload | PredictPayload>) => void;
     postMessage: (data: unknown) => void;
   };
-  scope.onmessage = async (e) => scope.postMessage(await handle(e.data));
+  scope.onmessage = async (e: MessageEvent<CellPayload | PredictPayload>) =>
+    scope.postMessage(
+      e.data.kind === "predict" ? await handlePredict(e.data) : await handle(e.data),
+    );
 }

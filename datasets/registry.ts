@@ -7,7 +7,8 @@
 import { resolveTask, type Task, type TaskCard } from "../core/task.ts";
 import type { RunTable } from "../core/table.ts";
 import { loadRunTable } from "./loader.ts";
-import { parseTaskCard } from "./task_card.ts";
+import { parsePredictTaskCard, parseTaskCard } from "./task_card.ts";
+import type { PredictTaskCard } from "../core/predict.ts";
 
 /** Ids of the built-in tables (folders beside this file). */
 export const TABLES: readonly string[] = [
@@ -23,7 +24,14 @@ export const TASKS: readonly string[] = [
   "regmix-pile/pile-cc-1b",
   "regmix-pile/avg-1b",
   "admire-ift/avg-7b",
+  "admire-ift/avg-7b-transfer",
   "olmix/superswarm-bpb",
+];
+
+/** Ids of the built-in Predict-track tasks (cards under datasets/tasks/). */
+export const PREDICT_TASKS: readonly string[] = [
+  "regmix-pile/predict-pile-cc",
+  "admire-ift/predict-avg",
 ];
 
 const tables = new Map<string, Promise<RunTable>>();
@@ -36,9 +44,9 @@ export function tablePath(id: string): string {
   return new URL(`./${id}/runs.csv`, import.meta.url).pathname;
 }
 
-/** Path of a built-in task card. */
+/** Path of a built-in task card (optimise, transfer or predict track). */
 export function taskCardPath(id: string): string {
-  if (!TASKS.includes(id)) {
+  if (!TASKS.includes(id) && !PREDICT_TASKS.includes(id)) {
     throw new RangeError(`Unknown task "${id}" (built-in: ${TASKS.join(", ")})`);
   }
   return new URL(`./tasks/${id}.json`, import.meta.url).pathname;
@@ -71,4 +79,10 @@ export async function loadTaskCard(id: string): Promise<TaskCard> {
 export async function loadTask(id: string): Promise<Task> {
   const card = await loadTaskCard(id);
   return resolveTask(card, await loadTable(card.table));
+}
+
+/** Reads a built-in Predict-track task card. */
+export async function loadPredictTaskCard(id: string): Promise<PredictTaskCard> {
+  const path = taskCardPath(id);
+  return parsePredictTaskCard(JSON.parse(await Deno.readTextFile(path)), path);
 }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { PREDICT_TASK_SCHEMA, type PredictTaskCard } from "../core/predict.ts";
 import { TASK_SCHEMA, type TaskCard } from "../core/task.ts";
 
 /**
@@ -61,4 +62,39 @@ export function parseTaskCard(value: unknown, file: string): TaskCard {
     if (typeof r![k] !== "number") fail(`reference.${k}`, "must be a number");
   }
   return value as TaskCard;
+}
+
+/**
+ * Checks the shape of a parsed Predict-track task card.
+ *
+ * @param value Parsed JSON.
+ * @param file File name for messages.
+ * @returns The typed card.
+ * @throws {TypeError} When a field is missing or has the wrong type.
+ */
+export function parsePredictTaskCard(value: unknown, file: string): PredictTaskCard {
+  const fail = (field: string, what: string): never => {
+    throw new TypeError(`Cannot read predict task card "${file}": field "${field}" ${what}`);
+  };
+  if (typeof value !== "object" || value === null) fail("(root)", "must be an object");
+  const c = value as Record<string, unknown>;
+  if (c.schema !== PREDICT_TASK_SCHEMA) fail("schema", `must be "${PREDICT_TASK_SCHEMA}"`);
+  for (const k of ["id", "title", "description", "table", "objective"]) {
+    if (typeof c[k] !== "string") fail(k, "must be a string");
+  }
+  if (typeof c.version !== "number") fail("version", "must be a number");
+  if (c.direction !== "minimize" && c.direction !== "maximize") {
+    fail("direction", `must be "minimize" or "maximize"`);
+  }
+  const t = c.train as Record<string, unknown> | null;
+  if (typeof t !== "object" || t === null || typeof t.fidelity !== "string") {
+    fail("train", "must be an object with a fidelity");
+  }
+  if (!Array.isArray(c.sets) || c.sets.length === 0) fail("sets", "must be a non-empty array");
+  (c.sets as Record<string, unknown>[]).forEach((s, i) => {
+    if (typeof s?.name !== "string" || typeof s?.fidelity !== "string") {
+      fail(`sets[${i}]`, "must have a name and a fidelity");
+    }
+  });
+  return value as PredictTaskCard;
 }

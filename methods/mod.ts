@@ -18,14 +18,16 @@ import { natural } from "./natural.ts";
 import { randomSearch } from "./random_search.ts";
 import { temperature } from "./temperature.ts";
 import { uniform } from "./uniform.ts";
+import { unimax } from "./unimax.ts";
 
-export { bestOfPool, natural, randomSearch, temperature, uniform };
+export { bestOfPool, natural, randomSearch, temperature, uniform, unimax };
 
 /** Every registered method, in listing order. */
 export const METHODS: readonly MethodFactory[] = [
   uniform,
   natural,
   temperature(),
+  unimax(),
   randomSearch,
   bestOfPool,
 ];

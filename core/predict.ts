@@ -1,0 +1,198 @@
+/**
+ * The Predict track: a fit-based method fits its own predictor on the training runs of a table
+ * and predicts held-out runs; scored by Spearman ρ, Kendall τ, Pearson r, MAE, top-10% recall
+ * and pairwise decision accuracy (the Transfer track's measure when a set is at another scale).
+ *
+ * @module
+ */
+
+import { kendall, pearson, spearman, topRecall } from "./correlation.ts";
+import type { MethodFactory } from "./method.ts";
+import { compileObjective } from "./objective.ts";
+import { deriveSeed, Rng } from "./rng.ts";
+import type { RunTable } from "./table.ts";
+import type { PoolSpec } from "./task.ts";
+import type { Direction, Run } from "./types.ts";
+
+/** Schema id of Predict-track task cards. */
+export const PREDICT_TASK_SCHEMA = "mixbench.predict-task/1";
+/** Schema id of predict.jsonl lines. */
+export const PREDICT_SCHEMA = "mixbench.predict/1";
+
+/** A Predict-track task card. */
+export interface PredictTaskCard {
+  readonly schema: string;
+  /** Task id, e.g. `regmix-pile/predict-pile-cc`. */
+  readonly id: string;
+  readonly version: number;
+  readonly title: string;
+  readonly description: string;
+  /** Built-in table id. */
+  readonly table: string;
+  /** Metric name or expression. */
+  readonly objective: string;
+  readonly direction: Direction;
+  /** Training runs. */
+  readonly train: PoolSpec;
+  /** Held-out sets; a set at another fidelity than `train` also measures transfer. */
+  readonly sets: readonly (PoolSpec & { readonly name: string })[];
+}
+
+/** Scores of one held-out set. */
+export interface PredictSet {
+  readonly name: string;
+  readonly fidelity: string;
+  readonly n: number;
+  readonly spearman: number;
+  readonly kendall: number;
+  readonly pearson: number;
+  readonly mae: number;
+  /** Share of the true top 10% that the prediction also puts in its top 10%. */
+  readonly top10Recall: number;
+  /** Share of pairs of runs the prediction orders as the truth does (ties in truth skipped). */
+  readonly decisionAccuracy: number;
+  readonly truth: readonly number[];
+  readonly predicted: readonly number[];
+}
+
+/** One line of predict.jsonl. */
+export interface PredictLine {
+  readonly schema: string;
+  readonly suite: string;
+  readonly task: { readonly id: string; readonly version: number };
+  readonly method: string;
+  readonly seed: number;
+  readonly status: "ok" | "failed";
+  readonly error?: { readonly name: string; readonly message: string };
+  /** Number of training runs. */
+  readonly train: number;
+  readonly sets: readonly PredictSet[];
+  readonly timings: { readonly fitMs: number; readonly predictMs: number };
+}
+
+/** Selects the runs of a pool spec (same rules as task pools). */
+export function selectRuns(table: RunTable, spec: PoolSpec): Run[] {
+  return table.runs.filter((r) =>
+    r.fidelity === spec.fidelity && (!spec.splits || spec.splits.includes(r.split))
+  ).slice(0, spec.first ?? Infinity);
+}
+
+/** Share of pairs (i, j) with distinct truths that the prediction orders the same way. */
+export function decisionAccuracy(truth: ArrayLike<number>, predicted: ArrayLike<number>): number {
+  let agree = 0, total = 0;
+  for (let i = 0; i < truth.length; i++) {
+    for (let j = i + 1; j < truth.length; j++) {
+      const dt = truth[i]! - truth[j]!;
+      if (dt === 0) continue;
+      total++;
+      const dp = predicted[i]! - predicted[j]!;
+      if (dp === 0) agree += 0.5;
+      else if (Math.sign(dp) === Math.sign(dt)) agree++;
+    }
+  }
+  return total > 0 ? agree / total : NaN;
+}
+
+/** Options of {@linkcode runPredict}. */
+export interface PredictOptions {
+  /** Suite version written in the line. @default {"dev"} */
+  suite?: string;
+}
+
+/**
+ * Fits a method's predictor on the task's training runs and scores it on each held-out set.
+ * Never throws for the method's fault: the line says `failed` and why.
+ *
+ * @param card The Predict-track task card.
+ * @param table Its table.
+ * @param factory A fit-based method (with `fit`).
+ * @param seed Seed of the method's random stream (derived with the task key).
+ * @param options Suite version.
+ * @returns The predict.jsonl line.
+ */
+export function runPredict(
+  card: PredictTaskCard,
+  table: RunTable,
+  factory: MethodFactory,
+  seed: number,
+  options: PredictOptions = {},
+): PredictLine {
+  const base = {
+    schema: PREDICT_SCHEMA,
+    suite: options.suite ?? "dev",
+    task: { id: card.id, version: card.version },
+    method: factory.id,
+    seed,
+  };
+  let fitMs = 0, predictMs = 0;
+  try {
+    if (!factory.fit) throw new TypeError(`Method "${factory.id}" fits no predictor`);
+    const objective = compileObjective(card.objective, table.card.metrics.map((m) => m.name));
+    const train = selectRuns(table, card.train);
+    const examples = train.map((r) => ({
+      mixture: r.mixture,
+      value: objective.evaluate(r.metrics),
+    }));
+    const prior = table.card.domains.map((d) => d.prior);
+    const t0 = performance.now();
+    const predictor = factory.fit(examples, {
+      task: `${card.id}@${card.version}`,
+      objective: { expression: card.objective, direction: card.direction },
+      domains: table.card.domains,
+      prior,
+      fidelities: [card.train.fidelity],
+      costs: { [card.train.fidelity]: 1 },
+      targetFidelity: card.train.fidelity,
+      mode: "pool",
+      pool: train.map((r) => ({ mixture: r.mixture, fidelity: r.fidelity })),
+      targetPool: undefined,
+      budget: train.length,
+      rng: new Rng(deriveSeed(`${card.id}@${card.version}`, seed)),
+    });
+    fitMs = performance.now() - t0;
+    const sets = card.sets.map((s): PredictSet => {
+      const runs = selectRuns(table, s);
+      const truth = runs.map((r) => objective.evaluate(r.metrics));
+      const t1 = performance.now();
+      const predicted = Array.from(predictor.predict(runs.map((r) => r.mixture)));
+      predictMs += performance.now() - t1;
+      if (predicted.length !== truth.length || predicted.some((x) => !Number.isFinite(x))) {
+        throw new RangeError(
+          `Method "${factory.id}" predicted non-finite values on set "${s.name}"`,
+        );
+      }
+      let mae = 0;
+      truth.forEach((t, i) => (mae += Math.abs(t - predicted[i]!)));
+      return {
+        name: s.name,
+        fidelity: s.fidelity,
+        n: runs.length,
+        spearman: spearman(truth, predicted),
+        kendall: kendall(truth, predicted),
+        pearson: pearson(truth, predicted),
+        mae: mae / truth.length,
+        top10Recall: topRecall(truth, predicted, 0.1, card.direction === "minimize"),
+        decisionAccuracy: decisionAccuracy(truth, predicted),
+        truth,
+        predicted,
+      };
+    });
+    return {
+      ...base,
+      status: "ok",
+      train: train.length,
+      sets,
+      timings: { fitMs: Math.round(fitMs), predictMs: Math.round(predictMs) },
+    };
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    return {
+      ...base,
+      status: "failed",
+      error: { name: err.name, message: err.message },
+      train: 0,
+      sets: [],
+      timings: { fitMs: Math.round(fitMs), predictMs: Math.round(predictMs) },
+    };
+  }
+}
