@@ -12,7 +12,7 @@ import { validateMixture } from "./mixture.ts";
 import { deriveSeed, Rng } from "./rng.ts";
 import type { Runner } from "./runner.ts";
 import { gapClosed, type Task, taskKey } from "./task.ts";
-import type { Proposal } from "./types.ts";
+import type { Direction, MetricInfo, Proposal } from "./types.ts";
 
 /** Schema id of results lines. */
 export const RESULT_SCHEMA = "mixbench.result/1";
@@ -108,7 +108,12 @@ export function poolContext(task: Task, seed: number, oracle: boolean): MethodCo
   );
   const ctx: MethodContext = {
     task: taskKey(c),
-    objective: { expression: c.objective, direction: c.direction },
+    objective: objectiveInfo(
+      task.objective.metrics,
+      task.table.card.metrics,
+      c.objective,
+      c.direction,
+    ),
     domains: task.table.card.domains,
     prior: task.table.card.domains.map((d) => d.prior),
     fidelities,
@@ -123,6 +128,21 @@ export function poolContext(task: Task, seed: number, oracle: boolean): MethodCo
   return oracle
     ? { ...ctx, oracle: task.targetPool.map((r) => task.objective.evaluate(r.metrics)) }
     : ctx;
+}
+
+/** The objective as a method sees it: bounds only when it is a single metric with finite bounds. */
+export function objectiveInfo(
+  used: readonly string[],
+  metrics: readonly MetricInfo[],
+  expression: string,
+  direction: Direction,
+): MethodContext["objective"] {
+  const info = metrics.find((m) => m.name === used[0]);
+  const bare = expression.replace(/^metric_/, "");
+  return used.length === 1 && info && info.name === bare && Number.isFinite(info.lower) &&
+      Number.isFinite(info.upper)
+    ? { expression, direction, bounds: { lower: info.lower, upper: info.upper } }
+    : { expression, direction };
 }
 
 /**

@@ -36,8 +36,12 @@ import type { Direction, Domain, Mixture, Observation, Proposal } from "./types.
 export interface MethodContext {
   /** Versioned task key. */
   readonly task: string;
-  /** Objective expression and direction. */
-  readonly objective: { readonly expression: string; readonly direction: Direction };
+  /** Objective expression, direction, and bounds when the objective is a single bounded metric. */
+  readonly objective: {
+    readonly expression: string;
+    readonly direction: Direction;
+    readonly bounds?: { readonly lower: number; readonly upper: number };
+  };
   /** Domains with priors (and counts where known). */
   readonly domains: readonly Domain[];
   /** The natural mixture (domain priors). */

@@ -7,6 +7,7 @@
  */
 
 import { kendall, pearson, spearman, topRecall } from "./correlation.ts";
+import { objectiveInfo } from "./harness.ts";
 import type { MethodFactory } from "./method.ts";
 import { compileObjective } from "./objective.ts";
 import { deriveSeed, Rng } from "./rng.ts";
@@ -137,7 +138,12 @@ export function runPredict(
     const t0 = performance.now();
     const predictor = factory.fit(examples, {
       task: `${card.id}@${card.version}`,
-      objective: { expression: card.objective, direction: card.direction },
+      objective: objectiveInfo(
+        objective.metrics,
+        table.card.metrics,
+        card.objective,
+        card.direction,
+      ),
       domains: table.card.domains,
       prior,
       fidelities: [card.train.fidelity],
