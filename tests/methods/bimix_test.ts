@@ -1,0 +1,26 @@
+import { assertAlmost } from "../_assert.ts";
+import { fitBimix, minimizeBimix, predictBimix } from "../../methods/bimix.ts";
+import { Rng } from "../../core/rng.ts";
+
+const LAW = { F: [1, 2, 0.5, 0.8], alpha: [0.5, 0.3, 1.2, 0.1] };
+
+Deno.test("minimizeBimix() matches an independent SLSQP minimiser", () => {
+  // scipy 1.17 SLSQP (ftol 1e-15, 30 starts, best kept).
+  const ref = [0.2698226444344143, 0.25378190871401934, 0.4447238124197237, 0.03167163443184288];
+  const r = minimizeBimix(LAW, [0.25, 0.25, 0.25, 0.25]);
+  r.forEach((x, i) => assertAlmost(x, ref[i]!, 1e-6, `r[${i}]`));
+  assertAlmost(predictBimix(LAW, r), 7.394889805773668, 1e-9);
+});
+
+Deno.test("fitBimix() recovers known (F, α) from noiseless mixtures", () => {
+  const rng = new Rng(1);
+  const xs = Array.from({ length: 60 }, () => {
+    const g = [0, 1, 2, 3].map(() => -Math.log(1 - rng.next()) + 0.05);
+    const s = g.reduce((a, b) => a + b, 0);
+    return g.map((x) => x / s);
+  });
+  const ys = xs.map((r) => predictBimix(LAW, r));
+  const fit = fitBimix(xs, ys);
+  fit.F.forEach((F, i) => assertAlmost(F, LAW.F[i]!, 1e-3, `F[${i}]`));
+  fit.alpha.forEach((a, i) => assertAlmost(a, LAW.alpha[i]!, 1e-3, `α[${i}]`));
+});
