@@ -57,28 +57,35 @@ export function predictBimix(law: BimixLaw, r: Mixture): number {
  */
 export function fitBimix(xs: readonly Mixture[], ys: readonly number[]): BimixLaw {
   const n = xs.length, m = xs[0]!.length;
-  const logr = xs.map((r) => r.map((x) => Math.log(Math.max(x, FLOOR))));
+  const logr = xs.map((r) => Float64Array.from(r, (x) => Math.log(Math.max(x, FLOOR))));
   const mean = ys.reduce((a, b) => a + b, 0) / n;
   const theta0 = new Float64Array(2 * m);
   theta0.fill(softplusInv(Math.max(mean / m, 1e-8)), 0, m);
   theta0.fill(softplusInv(1), m);
+  const F = new Float64Array(m), A = new Float64Array(m);
+  const sF = new Float64Array(m), sA = new Float64Array(m), terms = new Float64Array(m);
   const r = lbfgs(
     (th, g) => {
       g.fill(0);
+      for (let i = 0; i < m; i++) {
+        F[i] = softplus(th[i]!);
+        A[i] = softplus(th[m + i]!);
+        sF[i] = sigmoid(th[i]!);
+        sA[i] = sigmoid(th[m + i]!);
+      }
       let loss = 0;
       for (let k = 0; k < n; k++) {
-        const terms = new Float64Array(m);
+        const lr = logr[k]!;
         let pred = 0;
         for (let i = 0; i < m; i++) {
-          terms[i] = softplus(th[i]!) * Math.exp(-softplus(th[m + i]!) * logr[k]![i]!);
-          pred += terms[i]!;
+          terms[i] = Math.exp(-A[i]! * lr[i]!);
+          pred += F[i]! * terms[i]!;
         }
         const res = pred - ys[k]!;
         loss += 0.5 * res * res;
         for (let i = 0; i < m; i++) {
-          const F = softplus(th[i]!);
-          g[i]! += res * (F > 0 ? terms[i]! / F : 0) * sigmoid(th[i]!);
-          g[m + i]! += res * terms[i]! * -logr[k]![i]! * sigmoid(th[m + i]!);
+          g[i]! += res * terms[i]! * sF[i]!;
+          g[m + i]! -= res * F[i]! * terms[i]! * lr[i]! * sA[i]!;
         }
       }
       return loss;

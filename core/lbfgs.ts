@@ -1,0 +1,236 @@
+/**
+ * Limited-memory BFGS minimisation with a strong-Wolfe line search (Nocedal and Wright,
+ * "Numerical Optimization", 2nd ed., 2006: Algorithm 7.4 for the two-loop recursion,
+ * Algorithms 3.5 and 3.6 for the line search), used by the fitted laws (Data Mixing Laws,
+ * Olmix log-linear regressors).
+ *
+ * @module
+ */
+
+import { _wolfe } from "./_line_search.ts";
+
+/** Options of {@link lbfgs}. */
+export interface LbfgsOptions {
+  /** Most iterations (accepted line-search steps). @default 200 */
+  maxIterations?: number;
+  /** Number of (s, y) pairs kept. @default 10 */
+  memory?: number;
+  /** Stop when ‖g‖∞ ≤ this. @default 1e-6 */
+  gradientTolerance?: number;
+  /**
+   * Stop when the relative decrease of f over an iteration,
+   * (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|), is ≤ this. @default 1e-10
+   */
+  functionTolerance?: number;
+  /** Sufficient-decrease constant of the strong-Wolfe conditions. @default 1e-4 */
+  c1?: number;
+  /** Curvature constant of the strong-Wolfe conditions. @default 0.9 */
+  c2?: number;
+  /** Most evaluations of f per line search. @default 25 */
+  maxLineSearch?: number;
+}
+
+/** Outcome of {@link lbfgs}. */
+export interface LbfgsResult {
+  /** The last accepted point. */
+  x: Float64Array;
+  /** f(x). */
+  value: number;
+  /** ∇f(x). */
+  gradient: Float64Array;
+  /** Accepted steps taken. */
+  iterations: number;
+  /** Calls of `fg`, the one at x0 included. */
+  evaluations: number;
+  /** Whether the gradient or function tolerance was met. */
+  converged: boolean;
+  /** Why the iteration stopped. */
+  message: string;
+}
+
+/**
+ * Minimises a smooth function with L-BFGS. The first direction is −g with step 1/‖g‖₂;
+ * later steps start at 1 with the initial inverse Hessian γI, γ = sᵀy/yᵀy of the newest pair.
+ * A pair is skipped when sᵀy ≤ 1e-10·‖s‖·‖y‖. When a line search finds no step the memory is
+ * cleared and steepest descent is tried once before giving up; this is also how the iteration
+ * ends when f can no longer resolve decreases (‖g‖ near √(ε·|f|·‖H‖)), so very small
+ * `gradientTolerance` values may end with `converged: false`. A non-finite f(x0) or ∇f(x0)
+ * returns at once with `converged: false`.
+ *
+ * @example
+ * ```ts
+ * import { lbfgs } from "./lbfgs.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * // f(x) = (x0 − 1)² + 10·(x1 + 2)²
+ * const r = lbfgs((x, g) => {
+ *   g[0] = 2 * (x[0]! - 1);
+ *   g[1] = 20 * (x[1]! + 2);
+ *   return (x[0]! - 1) ** 2 + 10 * (x[1]! + 2) ** 2;
+ * }, [0, 0]);
+ * assertEquals(r.converged, true);
+ * assertEquals([Math.round(r.x[0]! * 1e6) / 1e6, Math.round(r.x[1]! * 1e6) / 1e6], [1, -2]);
+ * ```
+ * @param fg Writes ∇f(x) into `grad` and returns f(x); must not keep `x` or `grad`.
+ * @param x0 Starting point.
+ * @param options Tolerances, memory and line-search constants.
+ * @returns The final point, its value and gradient, and counters.
+ */
+export function lbfgs(
+  fg: (x: Float64Array, grad: Float64Array) => number,
+  x0: ArrayLike<number>,
+  options: LbfgsOptions = {},
+): LbfgsResult {
+  const maxIterations = options.maxIterations ?? 200;
+  const m = options.memory ?? 10;
+  const gtol = options.gradientTolerance ?? 1e-6;
+  const ftol = options.functionTolerance ?? 1e-10;
+  if (!Number.isInteger(m) || m < 1) {
+    throw new RangeError(`Cannot run L-BFGS with memory "${m}": expected a positive integer`);
+  }
+  const wolfe = {
+    c1: options.c1 ?? 1e-4,
+    c2: options.c2 ?? 0.9,
+    maxEvaluations: options.maxLineSearch ?? 25,
+  };
+  if (!(0 < wolfe.c1 && wolfe.c1 < wolfe.c2 && wolfe.c2 < 1)) {
+    throw new RangeError(
+      `Cannot run L-BFGS with c1 "${wolfe.c1}" and c2 "${wolfe.c2}": expected 0 < c1 < c2 < 1`,
+    );
+  }
+
+  const n = x0.length;
+  let x = Float64Array.from(x0);
+  let g = new Float64Array(n);
+  let xt = new Float64Array(n);
+  let gt = new Float64Array(n);
+  const p = new Float64Array(n);
+  const S = Array.from({ length: m }, () => new Float64Array(n));
+  const Y = Array.from({ length: m }, () => new Float64Array(n));
+  const rho = new Float64Array(m);
+  const alphas = new Float64Array(m);
+  let stored = 0, newest = -1;
+
+  let evaluations = 1;
+  let f = fg(x, g);
+  let iterations = 0;
+  const done = (converged: boolean, message: string): LbfgsResult => ({
+    x,
+    value: f,
+    gradient: g,
+    iterations,
+    evaluations,
+    converged,
+    message,
+  });
+  if (!Number.isFinite(f)) return done(false, `f(x0) is not finite ("${f}")`);
+  if (!Number.isFinite(normInf(g))) return done(false, "∇f(x0) is not finite");
+
+  let steepestRetry = false;
+  while (true) {
+    if (normInf(g) <= gtol) return done(true, "Gradient tolerance reached");
+    if (iterations >= maxIterations) return done(false, "Maximum iterations reached");
+
+    // Two-loop recursion: p = −H·g.
+    for (let i = 0; i < n; i++) p[i] = -g[i]!;
+    for (let k = 0, j = newest; k < stored; k++, j = (j - 1 + m) % m) {
+      const a = rho[j]! * dot(S[j]!, p);
+      alphas[j] = a;
+      axpy(-a, Y[j]!, p);
+    }
+    let step = 1;
+    if (stored > 0) {
+      const yNew = Y[newest]!;
+      const gamma = dot(S[newest]!, yNew) / dot(yNew, yNew);
+      for (let i = 0; i < n; i++) p[i]! *= gamma;
+      for (let k = 0, j = (newest - stored + 1 + m) % m; k < stored; k++, j = (j + 1) % m) {
+        const b = rho[j]! * dot(Y[j]!, p);
+        axpy(alphas[j]! - b, S[j]!, p);
+      }
+    } else {
+      step = 1 / Math.sqrt(dot(g, g));
+    }
+    let slope = dot(g, p);
+    if (!(slope < 0)) {
+      // Not a descent direction (rounding in H): restart from steepest descent.
+      for (let i = 0; i < n; i++) p[i] = -g[i]!;
+      slope = dot(g, p);
+      step = 1 / Math.sqrt(-slope);
+      stored = 0;
+    }
+
+    const xc = x, pc = p, xtc = xt, gtc = gt;
+    const ls = _wolfe(
+      (a) => {
+        for (let i = 0; i < n; i++) xtc[i] = xc[i]! + a * pc[i]!;
+        const v = fg(xtc, gtc);
+        return [v, dot(gtc, pc)];
+      },
+      { value: f, slope, step },
+      wolfe,
+    );
+    evaluations += ls.evaluations;
+
+    if (ls.step === 0) {
+      if (stored === 0 || steepestRetry) {
+        return done(
+          false,
+          "Line search found no step with sufficient decrease (f may be at the limit of its precision)",
+        );
+      }
+      stored = 0;
+      steepestRetry = true;
+      continue;
+    }
+    steepestRetry = false;
+    if (ls.lastStep !== ls.step) {
+      for (let i = 0; i < n; i++) xt[i] = x[i]! + ls.step * p[i]!;
+      fg(xt, gt);
+      evaluations++;
+    }
+
+    // Memory update with s = x⁺ − x, y = g⁺ − g.
+    const slot = (newest + 1) % m;
+    const s = S[slot]!, y = Y[slot]!;
+    for (let i = 0; i < n; i++) {
+      s[i] = xt[i]! - x[i]!;
+      y[i] = gt[i]! - g[i]!;
+    }
+    const sy = dot(s, y);
+    if (sy > 1e-10 * Math.sqrt(dot(s, s) * dot(y, y))) {
+      rho[slot] = 1 / sy;
+      newest = slot;
+      stored = Math.min(stored + 1, m);
+    }
+
+    const fOld = f;
+    [x, xt] = [xt, x];
+    [g, gt] = [gt, g];
+    f = ls.value;
+    iterations++;
+    const scale = Math.max(Math.abs(fOld), Math.abs(f));
+    if (fOld - f <= ftol * scale) {
+      if (normInf(g) <= gtol) return done(true, "Gradient tolerance reached");
+      return done(true, "Function tolerance reached");
+    }
+  }
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+function axpy(a: number, x: Float64Array, y: Float64Array): void {
+  for (let i = 0; i < x.length; i++) y[i]! += a * x[i]!;
+}
+
+function normInf(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]!);
+    if (Number.isNaN(v)) return NaN;
+    if (v > s) s = v;
+  }
+  return s;
+}
