@@ -180,7 +180,7 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
     const record = async (budget: number) => {
       const rec = await timed(() => method.recommend());
       const mixture = validateMixture(rec?.mixture, m, factory.id);
-      const judged = runner.judge(mixture);
+      const judged = await runner.judge(mixture);
       const entry: CheckpointRecord = {
         budget,
         spent: round(spent),
@@ -224,7 +224,7 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
       while (cp < c.checkpoints.length && spent + cost > c.checkpoints[cp]! + EPS) {
         await record(c.checkpoints[cp++]!);
       }
-      const observations = runner.evaluate(proposals);
+      const observations = await runner.evaluate(proposals);
       for (const o of observations) {
         spent += o.cost;
         trajectory.push({

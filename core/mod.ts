@@ -14,12 +14,22 @@
  * @module
  */
 
+export * from "./correlation.ts";
 export * from "./errors.ts";
+export * from "./exp_law.ts";
+export * from "./gamma.ts";
+export * from "./gbdt.ts";
+export * from "./huber.ts";
+export * from "./kl_proposer.ts";
+export * from "./lbfgs.ts";
+export * from "./lstsq.ts";
+export * from "./predict.ts";
 export * from "./harness.ts";
 export type * from "./method.ts";
 export * from "./mixture.ts";
 export * from "./objective.ts";
 export * from "./results.ts";
+export * from "./simplex.ts";
 export * from "./rng.ts";
 export type * from "./runner.ts";
 export * from "./stats.ts";

@@ -23,10 +23,10 @@ export interface Runner {
    * Answers proposals in order.
    * @throws {RangeError} When a proposal cannot be answered (not in the pool, unknown fidelity).
    */
-  evaluate(proposals: readonly Proposal[]): Observation[];
+  evaluate(proposals: readonly Proposal[]): Observation[] | Promise<Observation[]>;
   /**
    * Objective value of a recommendation at the target fidelity.
    * @throws {RangeError} When the mixture is not a member of the target pool (pool mode).
    */
-  judge(mixture: Mixture): Judgement;
+  judge(mixture: Mixture): Judgement | Promise<Judgement>;
 }

@@ -14,13 +14,31 @@
 
 import type { MethodFactory } from "../core/method.ts";
 import { bestOfPool } from "./best_of_pool.ts";
+import { bimix } from "./bimix.ts";
+import { climb } from "./climb.ts";
+import { dml } from "./dml.ts";
+import { olmix } from "./olmix.ts";
+import { regmix, regmixLinear } from "./regmix.ts";
 import { natural } from "./natural.ts";
 import { randomSearch } from "./random_search.ts";
 import { temperature } from "./temperature.ts";
 import { uniform } from "./uniform.ts";
 import { unimax } from "./unimax.ts";
 
-export { bestOfPool, natural, randomSearch, temperature, uniform, unimax };
+export {
+  bestOfPool,
+  bimix,
+  climb,
+  dml,
+  natural,
+  olmix,
+  randomSearch,
+  regmix,
+  regmixLinear,
+  temperature,
+  uniform,
+  unimax,
+};
 
 /** Every registered method, in listing order. */
 export const METHODS: readonly MethodFactory[] = [
@@ -29,6 +47,12 @@ export const METHODS: readonly MethodFactory[] = [
   temperature(),
   unimax(),
   randomSearch,
+  regmixLinear(),
+  regmix(),
+  dml(),
+  olmix(),
+  bimix(),
+  climb(),
   bestOfPool,
 ];
 

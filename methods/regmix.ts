@@ -6,7 +6,7 @@
  * - `regmix`: the LightGBM regressor of the reference notebook (`regression_fitting/
  *   regression.ipynb`, cell 13) with LightGBM's defaults (core/gbdt.ts: leaf-wise, 31 leaves,
  *   ≥ 20 rows per leaf, 255 bins, L2, shrinkage 0.01, ≤ 1000 rounds), early-stopped after 3
- *   rounds without improvement on a seeded held-out slice (20%) of the TRAINING runs. The
+ *   rounds without improvement on a seeded held-out slice (10%) of the TRAINING runs. The
  *   notebook early-stops on the same 256 unseen runs it reports Spearman ρ on — a leak this
  *   suite does not copy.
  * - `regmix-linear`: the paper's linear alternative, ordinary least squares of the target on the
@@ -30,7 +30,7 @@ import { swarmMethod, type SwarmOptions } from "./_swarm.ts";
 
 /** Options of {@linkcode regmix}. */
 export interface RegMixOptions extends SwarmOptions {
-  /** Share of the training runs held out for early stopping. @default {0.2} */
+  /** Share of the training runs held out for early stopping. @default {0.1} */
   validationShare?: number;
   /** Boosting rounds (upper bound with early stopping). @default {1000} */
   numRounds?: number;
@@ -51,7 +51,7 @@ export function fitRegMixGbdt(
   rng: Rng,
   options: RegMixOptions = {},
 ): (ms: readonly Mixture[]) => Float64Array {
-  const share = options.validationShare ?? 0.2;
+  const share = options.validationShare ?? 0.1;
   const numRounds = options.numRounds ?? 1000;
   const idx = rng.shuffle(xs.map((_, i) => i));
   const nValid = xs.length >= 25 ? Math.max(5, Math.round(share * xs.length)) : 0;

@@ -15,7 +15,7 @@ Deno.test("regmix-linear ranks held-out Pile-CC losses with ρ 0.902 / 0.893 / 0
 });
 
 Deno.test("regmix (GBDT) ranks held-out Pile-CC losses with ρ ≥ 0.98 (1M, 60M) and ≥ 0.92 (1B)", () => {
-  for (const seed of [0, 1]) {
+  for (const seed of [0, 1, 2, 3]) {
     const line = runPredict(card, table, regmix(), seed);
     assertEquals(line.status, "ok");
     const [m1, m60, b1] = line.sets.map((s) => s.spearman);
