@@ -8,6 +8,7 @@
 import { failedLine, type ResultLine } from "./core/harness.ts";
 import { cellKey, formatLine, lineKey, readResults, repairResults } from "./core/results.ts";
 import { type CellRequest, runCells } from "./core/scheduler.ts";
+import type { RunTable } from "./core/table.ts";
 import type { TaskCard } from "./core/task.ts";
 import type { Direction } from "./core/types.ts";
 import { SUITE_VERSION } from "./core/version.ts";
@@ -20,7 +21,7 @@ import {
   TASKS,
 } from "./datasets/registry.ts";
 import { loadMethod, METHODS } from "./methods/mod.ts";
-import type { RunMeta, TaskMeta } from "./reports/meta.ts";
+import { predictTaskMeta, type RunMeta, taskMeta } from "./reports/meta.ts";
 import { type ReportFiles, writeReports } from "./reports/write.ts";
 import {
   type CellPayload,
@@ -75,7 +76,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
   const seeds = SEEDS.slice(0, n);
   const specs = o.methods ?? METHODS.map((m) => m.id);
   const methods = await Promise.all(specs.map(loadMethod));
-  const tasks: { spec: TaskSpec; card: TaskCard; sha256: string }[] = [];
+  const tasks: { spec: TaskSpec; card: TaskCard; table: RunTable }[] = [];
   if (o.dataset) {
     const table = await loadTable(o.dataset.path, o.dataset.card);
     const card = customTaskCard(table, o.dataset);
@@ -87,7 +88,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
         ...(o.dataset.card ? { cardPath: o.dataset.card } : {}),
       },
       card,
-      sha256: table.sha256,
+      table,
     });
   } else {
     for (const id of (o.tasks ?? TASKS).filter((t) => !PREDICT_TASKS.includes(t))) {
@@ -95,7 +96,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
       tasks.push({
         spec: { kind: "builtin", id },
         card,
-        sha256: (await loadTable(card.table)).sha256,
+        table: await loadTable(card.table),
       });
     }
   }
@@ -124,21 +125,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     },
     command: o.command,
     seeds,
-    tasks: tasks.map(({ card, sha256 }): TaskMeta => ({
-      id: card.id,
-      version: card.version,
-      title: card.title,
-      track: card.track,
-      table: card.table,
-      tableSha256: sha256,
-      objective: card.objective,
-      direction: card.direction,
-      costUnit: card.costUnit,
-      budget: card.budget,
-      checkpoints: card.checkpoints,
-      reference: card.reference,
-      targetFidelity: card.target.fidelity,
-    })),
+    tasks: tasks.map(({ card, table }) => taskMeta(card, table)),
     methods: methods.map((m) => ({ id: m.id, description: m.description, ranked: m.ranked })),
   };
   await Deno.writeTextFile(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
@@ -175,6 +162,16 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
   const predictIds = o.dataset
     ? []
     : (o.tasks ?? PREDICT_TASKS).filter((t) => PREDICT_TASKS.includes(t));
+  if (predictIds.length > 0 && methods.some((m) => m.fit)) {
+    const predictTasks = await Promise.all(predictIds.map(async (id) => {
+      const card = await loadPredictTaskCard(id);
+      return predictTaskMeta(card, await loadTable(card.table));
+    }));
+    await Deno.writeTextFile(
+      `${o.out}/run.json`,
+      JSON.stringify({ ...meta, predictTasks }, null, 2) + "\n",
+    );
+  }
   for (const id of predictIds) {
     const card = await loadPredictTaskCard(id);
     for (const [k, m] of methods.entries()) {
@@ -266,7 +263,8 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
   };
 }
 
-async function gitCommit(): Promise<string> {
+/** The commit of the checkout (12 hex digits, "-dirty" when tracked files changed), or "unknown". */
+export async function gitCommit(): Promise<string> {
   try {
     const run = (args: string[]) =>
       new Deno.Command("git", {
@@ -286,7 +284,8 @@ async function gitCommit(): Promise<string> {
   }
 }
 
-async function cpuModel(): Promise<string> {
+/** The CPU model name (from /proc/cpuinfo), or the architecture when unknown. */
+export async function cpuModel(): Promise<string> {
   try {
     const text = await Deno.readTextFile("/proc/cpuinfo");
     return /model name\s*:\s*(.+)/.exec(text)?.[1]?.trim() ?? Deno.build.arch;

@@ -46,7 +46,8 @@ export function roundSizes(total: number, weights: readonly number[]): number[] 
   const order = raw.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) =>
     b[0] - a[0] || a[1] - b[1]
   );
-  for (let k = 0; k < total - out.reduce((a, b) => a + b, 0); k++) out[order[k]![1]]!++;
+  const deficit = total - out.reduce((a, b) => a + b, 0);
+  for (let k = 0; k < deficit; k++) out[order[k]![1]]!++;
   return out;
 }
 

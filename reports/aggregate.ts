@@ -1,12 +1,15 @@
 /**
  * Aggregates results lines into per-task, per-method summaries: score quantiles at each
- * checkpoint over seeds, failures, and coverage. Reads only results lines and run.json.
+ * checkpoint over seeds, failures, and coverage. Reads only results lines and run.json, and never
+ * trusts a stored aggregate: gap closed is recomputed from each recommendation's objective value
+ * and the task's frozen reference in run.json.
  *
  * @module
  */
 
-import type { ResultLine } from "../core/harness.ts";
+import type { CheckpointRecord, ResultLine } from "../core/harness.ts";
 import { mean, median, quantile } from "../core/stats.ts";
+import { gapClosed } from "../core/task.ts";
 import type { MethodMeta, RunMeta, TaskMeta } from "./meta.ts";
 
 /** Score summary at one checkpoint. */
@@ -34,6 +37,8 @@ export interface CellSummary {
   readonly finalValue: number;
   /** Median evaluations used. */
   readonly evaluations: number;
+  /** The finished lines, in seed order. */
+  readonly lines: readonly ResultLine[];
 }
 
 /** One task with all its methods. */
@@ -62,7 +67,9 @@ export function aggregate(meta: RunMeta, lines: readonly ResultLine[]): TaskSumm
       });
       const ok = cells.filter((c) => c.status === "ok");
       const curve = task.checkpoints.map((budget, i) => {
-        const scores = ok.flatMap((c) => c.checkpoints[i] ? [c.checkpoints[i]!.score] : []);
+        const scores = ok.flatMap((c) =>
+          c.checkpoints[i] ? [gapClosed(c.checkpoints[i]!.value, task.reference)] : []
+        );
         return {
           budget,
           median: median(scores),
@@ -83,6 +90,7 @@ export function aggregate(meta: RunMeta, lines: readonly ResultLine[]): TaskSumm
         curve,
         finalValue: median(ok.map((c) => c.checkpoints[c.checkpoints.length - 1]?.value ?? NaN)),
         evaluations: median(ok.map((c) => c.trajectory.length)),
+        lines: ok,
       };
     }),
   }));
@@ -91,4 +99,25 @@ export function aggregate(meta: RunMeta, lines: readonly ResultLine[]): TaskSumm
 /** Final-budget median score of a summary (NaN when no seed finished). */
 export function finalScore(c: CellSummary): number {
   return c.curve[c.curve.length - 1]?.median ?? NaN;
+}
+
+/**
+ * The recommendation in force at a share of the budget: the last checkpoint whose budget is at
+ * most `fraction · budget` (undefined before the first checkpoint).
+ *
+ * @param line A finished results line.
+ * @param budget The task's budget.
+ * @param fraction Share of the budget in (0, 1].
+ * @returns The checkpoint, or undefined.
+ */
+export function checkpointAt(
+  line: ResultLine,
+  budget: number,
+  fraction: number,
+): CheckpointRecord | undefined {
+  let out: CheckpointRecord | undefined;
+  for (const c of line.checkpoints) {
+    if (c.budget <= fraction * budget * (1 + 1e-9)) out = c;
+  }
+  return out;
 }

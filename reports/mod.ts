@@ -1,6 +1,7 @@
 /**
- * Reports built from a results folder (results.jsonl + run.json): the HTML report and the
- * leaderboards.
+ * Reports built from a results folder (run.json, results.jsonl, predict.jsonl): the HTML report,
+ * the leaderboards, the statistics behind them, validation of a results folder and paper
+ * reproduction from manifests.
  *
  * @example
  * ```ts ignore
@@ -12,7 +13,11 @@
  */
 
 export { aggregate, type CellSummary, type TaskSummary } from "./aggregate.ts";
+export { analyse, type Analysis } from "./analysis.ts";
+export { type Estimate, iqm, stratifiedBootstrap, trimMean } from "./bootstrap.ts";
+export { expectedRunningTime, firstHit, speedup } from "./cost_to_target.ts";
+export { friedmanTest, nemenyiCriticalDifference } from "./friedman.ts";
 export { renderReport } from "./html.ts";
 export { leaderboardMarkdown, leaderboards } from "./leaderboard.ts";
-export { readMeta, type RunMeta } from "./meta.ts";
-export { writeReports } from "./write.ts";
+export { readMeta, type RunMeta, taskMeta } from "./meta.ts";
+export { analyseDir, writeReports } from "./write.ts";

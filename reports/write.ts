@@ -1,21 +1,63 @@
 /**
- * Writes report.html, leaderboard.md and leaderboard.json for a results folder, from its
- * results.jsonl and run.json only.
+ * Writes report.html, leaderboard.md, leaderboard.json and a copy of the results-line JSON Schema
+ * (result.schema.json) into a results folder, from its run.json, results.jsonl and (when the
+ * Predict track ran) predict.jsonl only.
  *
  * @module
  */
 
 import { readResults } from "../core/results.ts";
-import { aggregate } from "./aggregate.ts";
+import { analyse, type Analysis } from "./analysis.ts";
 import { plotlySource, renderReport } from "./html.ts";
 import { leaderboardMarkdown, leaderboards } from "./leaderboard.ts";
 import { readMeta } from "./meta.ts";
+import { readPredictLines } from "./predict_summary.ts";
+
+/** Schema id of leaderboard.json. */
+export const LEADERBOARD_SCHEMA = "mixbench.leaderboard/2";
 
 /** Paths written by {@linkcode writeReports}. */
 export interface ReportFiles {
   readonly html: string;
   readonly markdown: string;
   readonly json: string;
+  /** A copy of the JSON Schema of results lines (validation uses the suite's own copy). */
+  readonly schema: string;
+}
+
+/**
+ * Reads and analyses a results folder.
+ *
+ * @param dir Folder holding run.json, results.jsonl and optionally predict.jsonl.
+ * @returns The analysis.
+ */
+export async function analyseDir(dir: string): Promise<Analysis> {
+  const meta = await readMeta(dir);
+  const lines = await readResults(`${dir}/results.jsonl`);
+  const predict = await readPredictLines(`${dir}/predict.jsonl`);
+  return analyse(meta, lines, predict);
+}
+
+/**
+ * The contents of leaderboard.json for an analysis.
+ *
+ * @param a The analysis.
+ * @returns The JSON text.
+ */
+export function leaderboardJson(a: Analysis): string {
+  const boards = leaderboards(a);
+  return JSON.stringify(
+    {
+      schema: LEADERBOARD_SCHEMA,
+      suite: a.meta.suite,
+      commit: a.meta.commit,
+      seeds: a.meta.seeds,
+      tracks: boards.tracks,
+      predict: boards.predict,
+    },
+    (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v),
+    2,
+  ) + "\n";
 }
 
 /**
@@ -25,25 +67,17 @@ export interface ReportFiles {
  * @returns The paths written.
  */
 export async function writeReports(dir: string): Promise<ReportFiles> {
-  const meta = await readMeta(dir);
-  const lines = await readResults(`${dir}/results.jsonl`);
-  const summaries = aggregate(meta, lines);
-  const boards = leaderboards(summaries);
+  const a = await analyseDir(dir);
   const files = {
     html: `${dir}/report.html`,
     markdown: `${dir}/leaderboard.md`,
     json: `${dir}/leaderboard.json`,
+    schema: `${dir}/result.schema.json`,
   };
-  await Deno.writeTextFile(files.html, renderReport(meta, summaries, await plotlySource()));
-  await Deno.writeTextFile(files.markdown, leaderboardMarkdown(meta, boards));
-  await Deno.writeTextFile(
-    files.json,
-    JSON.stringify(
-      { schema: "mixbench.leaderboard/1", suite: meta.suite, commit: meta.commit, boards },
-      null,
-      2,
-    ) +
-      "\n",
-  );
+  const html = renderReport(a, await plotlySource(), { reportCommand: `deno task report ${dir}` });
+  await Deno.writeTextFile(files.html, html);
+  await Deno.writeTextFile(files.markdown, leaderboardMarkdown(a.meta, leaderboards(a)));
+  await Deno.writeTextFile(files.json, leaderboardJson(a));
+  await Deno.copyFile(new URL("./result.schema.json", import.meta.url), files.schema);
   return files;
 }

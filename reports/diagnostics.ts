@@ -1,0 +1,92 @@
+/**
+ * Runner diagnostics, for runs where a surrogate answered some queries: per task and method the
+ * share of answers from the table and from the surrogate, the surrogate answers' out-of-distribution
+ * (OOD) scores, and how many answers had metrics clipped to their bounds.
+ *
+ * A trajectory step is a surrogate answer when it carries `source.kind === "surrogate"` (with
+ * `ood` and optionally `clipped`, the number of metrics clipped), or — in lines written before the
+ * `source` field — when its `row` is −1.
+ *
+ * @module
+ */
+
+import type { ResultLine, TrajectoryStep } from "../core/harness.ts";
+import { median, quantile } from "../core/stats.ts";
+import type { RunMeta } from "./meta.ts";
+
+/** Provenance a trajectory step may carry (optional; added for the surrogate runner). */
+export type StepSource =
+  | { readonly kind: "table"; readonly row: number }
+  | { readonly kind: "surrogate"; readonly ood: number; readonly clipped?: number };
+
+/** A trajectory step with its optional provenance. */
+export type SourcedStep = TrajectoryStep & { readonly source?: StepSource };
+
+/** Diagnostics of one method on one task. */
+export interface RunnerDiagnostics {
+  readonly task: string;
+  readonly method: string;
+  /** Answers counted (every step of every finished seed). */
+  readonly answers: number;
+  readonly table: number;
+  readonly surrogate: number;
+  /** OOD scores of the surrogate answers that carry one: median, 90th percentile, max. */
+  readonly ood: {
+    readonly n: number;
+    readonly median: number;
+    readonly p90: number;
+    readonly max: number;
+  };
+  /** Surrogate answers with at least one clipped metric, and clipped metrics in all. */
+  readonly clippedAnswers: number;
+  readonly clippedMetrics: number;
+}
+
+/** Whether a step was answered by a surrogate. */
+export function isSurrogate(step: SourcedStep): boolean {
+  return step.source ? step.source.kind === "surrogate" : step.row === -1;
+}
+
+/**
+ * Runner diagnostics per task and method, or null when no surrogate answered anything (the panel
+ * is then left out).
+ *
+ * @param meta The run's run.json.
+ * @param lines The results lines.
+ * @returns Rows for (task, method) pairs that have answers, or null.
+ */
+export function runnerDiagnostics(
+  meta: RunMeta,
+  lines: readonly ResultLine[],
+): RunnerDiagnostics[] | null {
+  const steps = (l: ResultLine) => l.trajectory as readonly SourcedStep[];
+  if (!lines.some((l) => steps(l).some(isSurrogate))) return null;
+  return meta.tasks.flatMap((t) =>
+    meta.methods.flatMap((m) => {
+      const mine = lines.filter((l) =>
+        l.task.id === t.id && l.task.version === t.version && l.method === m.id &&
+        l.status === "ok"
+      );
+      const all = mine.flatMap(steps);
+      if (all.length === 0) return [];
+      const sur = all.filter(isSurrogate);
+      const ood = sur.flatMap((s) => (s.source?.kind === "surrogate" ? [s.source.ood] : []));
+      const clipped = sur.map((s) => (s.source?.kind === "surrogate" ? s.source.clipped ?? 0 : 0));
+      return [{
+        task: `${t.id}@${t.version}`,
+        method: m.id,
+        answers: all.length,
+        table: all.length - sur.length,
+        surrogate: sur.length,
+        ood: {
+          n: ood.length,
+          median: median(ood),
+          p90: quantile(ood, 0.9),
+          max: ood.length ? Math.max(...ood) : NaN,
+        },
+        clippedAnswers: clipped.filter((c) => c > 0).length,
+        clippedMetrics: clipped.reduce((a, b) => a + b, 0),
+      }];
+    })
+  );
+}

@@ -1,0 +1,196 @@
+/**
+ * Paper-reproduction manifests (`reports/manifests/<name>.json`): which tasks, methods and seeds to
+ * run, which numbers make the table, and the expected numbers with their tolerances. This file
+ * parses manifests and renders a filled table as markdown and LaTeX with a diff against the
+ * expectations; reproduce.ts runs them.
+ *
+ * @module
+ */
+
+/** Schema id of manifests. */
+export const MANIFEST_SCHEMA = "mixbench.manifest/1";
+
+/** A method row of a manifest. */
+export interface ManifestMethod {
+  /** Registered method id (or `module.ts#export`). */
+  readonly id: string;
+  /** Row label. */
+  readonly label: string;
+  /** Tasks this method runs on (default: every task of the manifest). */
+  readonly tasks?: readonly string[];
+}
+
+/**
+ * A column: one number per method. Predict manifests read a held-out set's score; optimise
+ * manifests read `final` (gap closed at the final budget), `ert` or `speedup` (at pool quantile
+ * `level`, 1 = best), or `delta` (gap closed minus `baseline`'s); `share-beating` counts the
+ * tasks on which the method's mean final gap closed exceeds `baseline`'s.
+ */
+export interface ManifestColumn {
+  readonly label: string;
+  readonly task?: string;
+  readonly set?: string;
+  readonly stat?: "final" | "ert" | "speedup" | "delta" | "share-beating";
+  readonly level?: number;
+  readonly baseline?: string;
+}
+
+/** An expected number: `value ± tolerance`, or a bound (`min`, `max`). */
+export interface Expectation {
+  readonly method: string;
+  readonly column: string;
+  readonly value?: number;
+  readonly tolerance?: number;
+  readonly min?: number;
+  readonly max?: number;
+  /** Where the number comes from. */
+  readonly source?: string;
+}
+
+/** A reproduction manifest. */
+export interface Manifest {
+  readonly schema: string;
+  readonly name: string;
+  readonly title: string;
+  /** The paper and table reproduced, and how its numbers are read here. */
+  readonly source: string;
+  readonly kind: "predict" | "optimize";
+  /** Seeds (the first N of the published list; 25 for paper tables). */
+  readonly seeds: number;
+  readonly tasks: readonly string[];
+  /** Optimise manifests: the budget each task must have (checked against its task card). */
+  readonly budgets?: Readonly<Record<string, number>>;
+  readonly methods: readonly ManifestMethod[];
+  /** Predict manifests: which score (spearman, kendall, pearson, mae, top10Recall, decisionAccuracy). */
+  readonly metric?: string;
+  readonly columns: readonly ManifestColumn[];
+  readonly expected: readonly Expectation[];
+}
+
+/**
+ * Parses a manifest and checks that expectations name its methods and columns.
+ *
+ * @param value Parsed JSON.
+ * @param file File name for messages.
+ * @returns The manifest.
+ * @throws {TypeError} When a field is missing or an expectation names an unknown row or column.
+ */
+export function parseManifest(value: unknown, file: string): Manifest {
+  const fail = (what: string): never => {
+    throw new TypeError(`Cannot read manifest "${file}": ${what}`);
+  };
+  const m = value as Manifest;
+  if (m?.schema !== MANIFEST_SCHEMA) fail(`field "schema" must be "${MANIFEST_SCHEMA}"`);
+  if (m.kind !== "predict" && m.kind !== "optimize") {
+    fail(`field "kind" must be predict or optimize`);
+  }
+  if (!Number.isInteger(m.seeds) || m.seeds < 1) fail(`field "seeds" must be a positive integer`);
+  for (const k of ["tasks", "methods", "columns", "expected"] as const) {
+    if (!Array.isArray(m[k])) fail(`field "${k}" must be an array`);
+  }
+  for (const e of m.expected) {
+    if (!m.methods.some((x) => x.id === e.method)) {
+      fail(`expectation names unknown method "${e.method}"`);
+    }
+    if (!m.columns.some((c) => c.label === e.column)) {
+      fail(`expectation names unknown column "${e.column}"`);
+    }
+    if (e.value === undefined && e.min === undefined && e.max === undefined) {
+      fail(`expectation for "${e.method}" / "${e.column}" has no value, min or max`);
+    }
+  }
+  return m;
+}
+
+/** A filled table: one value per (method, column); null where the number could not be made. */
+export interface FilledTable {
+  readonly manifest: Manifest;
+  /** Per method id: "ran", or why not ("missing: not registered"). */
+  readonly status: Readonly<Record<string, string>>;
+  readonly values: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
+}
+
+/** One line of the diff. */
+export interface DiffLine {
+  readonly method: string;
+  readonly column: string;
+  readonly got: number | null;
+  readonly expected: string;
+  readonly verdict: "ok" | "FAIL" | "missing";
+}
+
+/** Compares a filled table with the manifest's expectations. */
+export function diffTable(t: FilledTable): DiffLine[] {
+  return t.manifest.expected.map((e) => {
+    const got = t.values[e.method]?.[e.column] ?? null;
+    const expected = e.value !== undefined
+      ? `${e.value} ± ${e.tolerance ?? 0}`
+      : [e.min !== undefined ? `≥ ${e.min}` : "", e.max !== undefined ? `≤ ${e.max}` : ""]
+        .filter(Boolean).join(", ");
+    if (got === null || !Number.isFinite(got)) {
+      return { method: e.method, column: e.column, got, expected, verdict: "missing" };
+    }
+    const ok = (e.value === undefined || Math.abs(got - e.value) <= (e.tolerance ?? 0) + 1e-12) &&
+      (e.min === undefined || got >= e.min) && (e.max === undefined || got <= e.max);
+    return { method: e.method, column: e.column, got, expected, verdict: ok ? "ok" : "FAIL" };
+  });
+}
+
+const num = (x: number | null | undefined) =>
+  x === null || x === undefined ? "—" : x === Infinity ? "∞" : Number.isNaN(x) ? "—" : x.toFixed(3);
+
+/** The table as markdown (rows: methods; a last column says whether each ran). */
+export function tableMarkdown(t: FilledTable): string {
+  const m = t.manifest;
+  return [
+    `| method | ${m.columns.map((c) => c.label).join(" | ")} | status |`,
+    `|---|${m.columns.map(() => "---:").join("|")}|---|`,
+    ...m.methods.map((r) =>
+      `| ${r.label} (\`${r.id}\`) | ${
+        m.columns.map((c) => num(t.values[r.id]?.[c.label])).join(" | ")
+      } | ${t.status[r.id] ?? ""} |`
+    ),
+  ].join("\n");
+}
+
+const tex = (s: string) => s.replace(/([_%&#$])/g, "\\$1").replace(/±/g, "$\\pm$");
+
+/** The table as LaTeX (booktabs). */
+export function tableLatex(t: FilledTable): string {
+  const m = t.manifest;
+  const cell = (x: number | null | undefined) =>
+    x === null || x === undefined || Number.isNaN(x)
+      ? "--"
+      : x === Infinity
+      ? "$\\infty$"
+      : x.toFixed(3);
+  return [
+    `\\begin{tabular}{l${"r".repeat(m.columns.length)}}`,
+    "\\toprule",
+    `Method & ${m.columns.map((c) => tex(c.label)).join(" & ")} \\\\`,
+    "\\midrule",
+    ...m.methods.map((r) =>
+      `${tex(r.label)} & ${
+        !(t.status[r.id] ?? "missing").startsWith("missing")
+          ? m.columns.map((c) => cell(t.values[r.id]?.[c.label])).join(" & ")
+          : `\\multicolumn{${m.columns.length}}{c}{${tex(t.status[r.id] ?? "missing")}}`
+      } \\\\`
+    ),
+    "\\bottomrule",
+    "\\end{tabular}",
+  ].join("\n");
+}
+
+/** The diff as markdown. */
+export function diffMarkdown(diff: readonly DiffLine[]): string {
+  if (diff.length === 0) return "No expected numbers in this manifest.";
+  return [
+    "| method | column | got | expected | verdict |",
+    "|---|---|---:|---|---|",
+    ...diff.map((d) =>
+      `| ${d.method} | ${d.column} | ${
+        d.got === null ? "—" : Number.isFinite(d.got) ? d.got.toFixed(4) : String(d.got)
+      } | ${d.expected} | ${d.verdict} |`
+    ),
+  ].join("\n");
+}
