@@ -15,6 +15,8 @@
 import type { MethodFactory } from "../core/method.ts";
 import { bestOfPool } from "./best_of_pool.ts";
 import { bimix } from "./bimix.ts";
+import { bo, boWith } from "./bo.ts";
+import { mfbo, mfboWith } from "./mfbo.ts";
 import { climb } from "./climb.ts";
 import { dml } from "./dml.ts";
 import { olmix } from "./olmix.ts";
@@ -28,8 +30,12 @@ import { unimax } from "./unimax.ts";
 export {
   bestOfPool,
   bimix,
+  bo,
+  boWith,
   climb,
   dml,
+  mfbo,
+  mfboWith,
   natural,
   olmix,
   randomSearch,
@@ -53,6 +59,9 @@ export const METHODS: readonly MethodFactory[] = [
   olmix(),
   bimix(),
   climb(),
+  bo,
+  mfbo,
+  mfboWith({ recommend: "posterior-mean" }),
   bestOfPool,
 ];
 
@@ -80,13 +89,15 @@ export async function loadMethod(spec: string): Promise<MethodFactory> {
 }
 
 /**
- * Looks a method up by id.
+ * Looks a method up by id; `bo@<fidelity>` is single-fidelity BO run at that fidelity.
  *
  * @param id Method id.
  * @returns The factory.
  * @throws {RangeError} For an unknown id, listing the known ones.
  */
 export function getMethod(id: string): MethodFactory {
+  const at = /^bo@(.+)$/.exec(id);
+  if (at) return boWith({ fidelity: at[1]! });
   const m = METHODS.find((f) => f.id === id);
   if (!m) {
     throw new RangeError(`Unknown method "${id}" (known: ${METHODS.map((f) => f.id).join(", ")})`);

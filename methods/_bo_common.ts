@@ -1,0 +1,227 @@
+/**
+ * Shared machinery of `bo` and `mfbo` (ADMIRE-BayesOpt, Chen et al., 2025, arXiv:2508.11551;
+ * methods.md §2): pool bookkeeping, the fidelity value a fidelity id enters the GP with, the
+ * maximised target, warm-started MAP fits, and the fallbacks used before any observation.
+ *
+ * Fidelity value of a fidelity id = its cost ÷ the target fidelity's cost (ADMIRE's fidelity
+ * values are its costs with the largest model at 1: 0.1774/0.4817/1 for IFT, 0.001/0.06/1 for
+ * the Pile), clamped to [0, 1]; when the target fidelity cannot be queried (transfer tasks) the
+ * most expensive queryable fidelity plays the part of fidelity 1.
+ *
+ * @module
+ */
+
+import { fitGp, type GpData, type GpKind, type GpPosterior, GpWorkspace } from "../core/gp.ts";
+import type { Example, MethodContext, Predictor } from "../core/method.ts";
+import { nearestIndex } from "../core/mixture.ts";
+import type { Rng } from "../core/rng.ts";
+import type { Mixture, Observation, Proposal } from "../core/types.ts";
+
+/** Cost of the fidelity that counts as fidelity 1. */
+export function fidelityScale(ctx: MethodContext): number {
+  const target = ctx.costs[ctx.targetFidelity];
+  if (target !== undefined && target > 0) return target;
+  return Math.max(...ctx.fidelities.map((f) => ctx.costs[f]!));
+}
+
+/** The fidelity value of a fidelity id, in [0, 1]. */
+export function fidelityValue(ctx: MethodContext, fidelity: string): number {
+  const c = ctx.costs[fidelity];
+  if (c === undefined) throw new RangeError(`Fidelity "${fidelity}" is not queryable`);
+  return Math.min(Math.max(c / fidelityScale(ctx), 0), 1);
+}
+
+/** +1 when the objective is maximised, −1 when minimised (BO maximises sign·value). */
+export function objectiveSign(ctx: MethodContext): 1 | -1 {
+  return ctx.objective.direction === "minimize" ? -1 : 1;
+}
+
+/** Flattens mixtures to an n×d row-major array. */
+export function flatten(mixtures: readonly Mixture[], d: number): Float64Array {
+  const out = new Float64Array(mixtures.length * d);
+  mixtures.forEach((w, i) => {
+    for (let k = 0; k < d; k++) out[i * d + k] = w[k]!;
+  });
+  return out;
+}
+
+/** Index of the largest value: the first one on ties, 0 when none beats −∞ (NaN never wins). */
+export function argmax(values: ArrayLike<number>): number {
+  let best = values.length > 0 ? 0 : -1, bestValue = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v > bestValue) {
+      best = i;
+      bestValue = v;
+    }
+  }
+  return best;
+}
+
+/** The queried part of a pool: which candidates are left, and what was observed. */
+export class PoolTracker {
+  /** Candidates, in pool order. */
+  readonly candidates: readonly Proposal[];
+  /** Candidate mixtures, flattened. */
+  readonly x: Float64Array;
+  /** Fidelity value of each candidate. */
+  readonly fidelity: Float64Array;
+  /** Cost of each candidate. */
+  readonly cost: Float64Array;
+  /** Mixture dimension. */
+  readonly d: number;
+  #open: boolean[];
+  #pending: number[] = [];
+  #obsX: number[] = [];
+  #obsF: number[] = [];
+  #obsY: number[] = [];
+  #sign: 1 | -1;
+  #ctx: MethodContext;
+  #index: Map<string, number> | undefined;
+
+  constructor(ctx: MethodContext, candidates: readonly Proposal[]) {
+    this.#ctx = ctx;
+    this.candidates = candidates;
+    this.d = ctx.domains.length;
+    this.x = flatten(candidates.map((c) => c.mixture), this.d);
+    this.fidelity = Float64Array.from(candidates, (c) => fidelityValue(ctx, c.fidelity));
+    this.cost = Float64Array.from(candidates, (c) => ctx.costs[c.fidelity]!);
+    this.#open = candidates.map(() => true);
+    this.#sign = objectiveSign(ctx);
+  }
+
+  /** Number of observations told so far. */
+  get observed(): number {
+    return this.#obsY.length;
+  }
+
+  /** Indices of candidates not yet proposed whose cost fits the remaining budget. */
+  affordable(remaining: number, where: (i: number) => boolean = () => true): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.candidates.length; i++) {
+      if (this.#open[i] && this.cost[i]! <= remaining + 1e-9 && where(i)) out.push(i);
+    }
+    return out;
+  }
+
+  /** Marks a candidate as proposed and returns it. */
+  propose(index: number): Proposal {
+    this.#open[index] = false;
+    this.#pending.push(index);
+    return this.candidates[index]!;
+  }
+
+  /**
+   * Records the answers to the pending proposals, in order. An observation with no pending
+   * proposal (told without being asked for) is matched to its candidate by fidelity and
+   * mixture, which is then closed.
+   */
+  tell(observations: readonly Observation[]): void {
+    for (const o of observations) {
+      let i = this.#pending.shift();
+      if (i === undefined) {
+        i = this.#lookup(o);
+        if (i !== undefined) this.#open[i] = false;
+      }
+      const w = i === undefined ? o.mixture : this.candidates[i]!.mixture;
+      for (let k = 0; k < this.d; k++) this.#obsX.push(w[k]!);
+      this.#obsF.push(i === undefined ? fidelityValue(this.#ctx, o.fidelity) : this.fidelity[i]!);
+      this.#obsY.push(this.#sign * o.value);
+    }
+  }
+
+  #lookup(o: Observation): number | undefined {
+    const key = (p: Proposal) => `${p.fidelity}|${p.mixture.join(",")}`;
+    this.#index ??= new Map(this.candidates.map((c, i) => [key(c), i]));
+    return this.#index.get(key(o));
+  }
+
+  /** Largest maximised target observed (−∞ before any). */
+  bestY(): number {
+    return Math.max(-Infinity, ...this.#obsY);
+  }
+
+  /** The observations as GP training data. */
+  data(kind: GpKind): GpData {
+    return {
+      kind,
+      d: this.d,
+      x: Float64Array.from(this.#obsX),
+      fidelity: Float64Array.from(this.#obsF),
+      y: Float64Array.from(this.#obsY),
+    };
+  }
+
+  /** Picks one of the given indices uniformly at random. */
+  pickRandom(indices: readonly number[], rng: Rng): number {
+    return indices[rng.int(indices.length)]!;
+  }
+}
+
+/**
+ * Settings of warm-started fits: first trial step 0.03 raw units (instead of L-BFGS's unit
+ * step, which overshoots from a point that is already near the optimum), and stopping at
+ * gradient ∞-norm ≤ 1e-4 or relative decrease ≤ 1e-7 (scipy's defaults, 1e-5 and 2.2e-9, are
+ * kept for cold fits). On the IFT pool this halves the loss evaluations per fit; the losses
+ * reached differ from the tight ones by ~1e-7 per observation.
+ */
+export const WARM_FIT = { firstStep: 0.03, gradientTolerance: 1e-4, functionTolerance: 1e-7 };
+
+/** MAP fits that start from the previous fit's hyper-parameters (when asked to). */
+export class WarmFitter {
+  #raw: Float64Array | undefined;
+  #workspace = new GpWorkspace();
+  #warm: boolean;
+  #rng: Rng;
+
+  constructor(rng: Rng, warmStart: boolean) {
+    this.#rng = rng;
+    this.#warm = warmStart;
+  }
+
+  /** Fits the GP to the data and remembers the hyper-parameters. */
+  fit(data: GpData): GpPosterior {
+    const init = this.#warm ? this.#raw : undefined;
+    const common = { rng: this.#rng, workspace: this.#workspace };
+    const r = fitGp(data, init ? { init, ...common, ...WARM_FIT } : common);
+    this.#raw = r.raw;
+    return r.posterior;
+  }
+}
+
+/** The target-pool member nearest (L1) to the prior: the answer before any observation. */
+export function priorFallback(ctx: MethodContext): Mixture {
+  const pool = ctx.targetPool!;
+  return pool[nearestIndex(pool, ctx.prior)]!;
+}
+
+/** Requires pool mode with a target pool. */
+export function requirePool(ctx: MethodContext, id: string): void {
+  if (ctx.mode !== "pool" || !ctx.pool || !ctx.targetPool || ctx.targetPool.length === 0) {
+    throw new TypeError(`Method "${id}" supports pool mode only`);
+  }
+}
+
+/**
+ * The Predict track's model: the single-fidelity GP (s²·M₀, botorch 0.10 defaults) fitted by MAP
+ * to the examples; predictions are its posterior mean, in the objective's own direction.
+ */
+export function fitPredictor(examples: readonly Example[], ctx: MethodContext): Predictor {
+  if (examples.length === 0) throw new RangeError("Cannot fit the GP to no examples");
+  const d = examples[0]!.mixture.length;
+  const sign = objectiveSign(ctx);
+  const data: GpData = {
+    kind: "single",
+    d,
+    x: flatten(examples.map((e) => e.mixture), d),
+    fidelity: new Float64Array(examples.length).fill(1),
+    y: Float64Array.from(examples, (e) => sign * e.value),
+  };
+  const post = fitGp(data, { rng: ctx.rng }).posterior;
+  return {
+    predict(mixtures) {
+      const mean = post.predict(flatten(mixtures, d), 1).mean;
+      return mean.map((v) => sign * v);
+    },
+  };
+}
