@@ -14,19 +14,24 @@
  * @module
  */
 
+export * from "./brent.ts";
+export * from "./cholesky.ts";
 export * from "./correlation.ts";
 export * from "./errors.ts";
 export * from "./exp_law.ts";
 export * from "./gamma.ts";
 export * from "./gbdt.ts";
+export * from "./gp.ts";
 export * from "./huber.ts";
 export * from "./kl_proposer.ts";
 export * from "./lbfgs.ts";
 export * from "./lstsq.ts";
 export * from "./predict.ts";
+export * from "./qmc.ts";
 export * from "./harness.ts";
 export type * from "./method.ts";
 export * from "./mixture.ts";
+export * from "./normal.ts";
 export * from "./objective.ts";
 export * from "./results.ts";
 export * from "./simplex.ts";
