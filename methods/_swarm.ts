@@ -1,5 +1,6 @@
 import type { Example, MethodContext, MethodFactory, Predictor } from "../core/method.ts";
 import { nearestIndex } from "../core/mixture.ts";
+import { regmixSearch, regmixSwarm } from "./regmix_sampling.ts";
 import type { Mixture, Proposal } from "../core/types.ts";
 
 /** A fitted swarm regressor: loss-like predictions and, for methods with one, a proposer. */
@@ -27,6 +28,8 @@ export interface SwarmOptions {
   fidelity?: string;
   /** Runs asked per batch (the recommendation is refitted at each checkpoint on what is in). @default {16} */
   batch?: number;
+  /** Continuous mode: Dirichlet(prior) samples scored by the search when there is no proposer. @default {100000} */
+  searchSamples?: number;
 }
 
 /**
@@ -43,13 +46,18 @@ export function lossLike(
     : { to: (y) => u - y, from: (l) => u - l };
 }
 
+/** Largest swarm drawn in continuous mode. */
+const MAX_SWARM = 1024;
+
 /**
- * Builds a pool-mode one-shot method: random pool draws at the swarm fidelity (without
+ * Builds a one-shot swarm method. Pool mode: random pool draws at the swarm fidelity (without
  * replacement, in batches), and at every recommendation a fit on all runs observed at that
  * fidelity, then either the target-pool member with the best prediction ("rank the pool") or,
- * for methods with a proposer, the member nearest (L1) to the proposal. With fewer than two
- * runs the member nearest to the prior is recommended. The factory's `fit` exposes the
- * regressor to the Predict track.
+ * for methods with a proposer, the member nearest (L1) to the proposal. Continuous mode: the
+ * swarm is RegMix's sampler (at most 1024 runs), and the recommendation is the proposer's
+ * mixture or, without one, RegMix's search (mean of the 128 best of 100 000 Dirichlet(prior)
+ * samples). With fewer than two runs the prior (its nearest pool member) is recommended. The
+ * factory's `fit` exposes the regressor to the Predict track.
  */
 export function swarmMethod(
   id: string,
@@ -72,23 +80,56 @@ export function swarmMethod(
       return { predict: (ms) => f.predict(ms).map(t.from) };
     },
     create(ctx) {
-      if (ctx.mode !== "pool" || !ctx.pool || !ctx.targetPool) {
-        throw new TypeError(
-          `Method "${id}" supports pool mode only (the surrogate runner is not built yet)`,
-        );
-      }
       const fidelity = options.fidelity ?? ctx.fidelities[0]!;
       const cost = ctx.costs[fidelity];
       if (cost === undefined) {
         throw new TypeError(`Method "${id}": fidelity "${fidelity}" is not queryable`);
       }
-      const order: Proposal[] = ctx.rng.shuffle(ctx.pool.filter((p) => p.fidelity === fidelity));
+      const continuous = ctx.mode === "continuous";
+      if (!continuous && (!ctx.pool || !ctx.targetPool)) {
+        throw new TypeError(`Method "${id}": pool mode needs the pool and the target pool`);
+      }
+      // Pool mode: random pool draws. Continuous mode: RegMix's swarm sampler (methods.md §1).
+      const order: Proposal[] = continuous
+        ? regmixSwarm(
+          ctx.prior,
+          Math.min(MAX_SWARM, Math.floor((ctx.budget + 1e-9) / cost)),
+          ctx.rng.fork("swarm"),
+        )
+          .map((mixture) => ({ mixture, fidelity }))
+        : ctx.rng.shuffle(ctx.pool!.filter((p) => p.fidelity === fidelity));
       const targetPool = ctx.targetPool;
       const t = lossLike(ctx);
       const xs: Mixture[] = [];
       const ys: number[] = [];
       let next = 0;
-      let cached: { n: number; index: number; predicted: number } | undefined;
+      let cached: { n: number; mixture: Mixture; predicted: number } | undefined;
+      const pick = (fitted: SwarmFit): { mixture: Mixture; predicted: number } => {
+        if (!targetPool) {
+          const mixture = fitted.propose?.() ??
+            regmixSearch(
+              (rows, m, out) => {
+                const ms = Array.from(
+                  { length: out.length },
+                  (_, r) => rows.subarray(r * m, r * m + m),
+                );
+                out.set(fitted.predict(ms as unknown as Mixture[]));
+              },
+              ctx.prior,
+              ctx.rng.fork("search"),
+              { samples: options.searchSamples ?? 100_000 },
+            ).mixture;
+          return { mixture, predicted: t.from(fitted.predict([mixture])[0]!) };
+        }
+        if (fitted.propose) {
+          const mixture = targetPool[nearestIndex(targetPool, fitted.propose())]!;
+          return { mixture, predicted: t.from(fitted.predict([mixture])[0]!) };
+        }
+        const pred = fitted.predict(targetPool);
+        let best = 0;
+        for (let i = 1; i < pred.length; i++) if (pred[i]! < pred[best]!) best = i;
+        return { mixture: targetPool[best]!, predicted: t.from(pred[best]!) };
+      };
       return {
         ask({ remaining }) {
           const k = Math.min(batch, Math.floor((remaining + 1e-9) / cost), order.length - next);
@@ -104,22 +145,15 @@ export function swarmMethod(
           }
         },
         recommend() {
-          if (xs.length < 2) return { mixture: targetPool[nearestIndex(targetPool, ctx.prior)]! };
-          if (cached?.n !== xs.length) {
-            const fitted = regressor.fit(xs, ys, ctx);
-            let best = 0;
-            let pred: Float64Array;
-            if (fitted.propose) {
-              best = nearestIndex(targetPool, fitted.propose());
-              pred = fitted.predict([targetPool[best]!]);
-              cached = { n: xs.length, index: best, predicted: t.from(pred[0]!) };
-            } else {
-              pred = fitted.predict(targetPool);
-              for (let i = 1; i < pred.length; i++) if (pred[i]! < pred[best]!) best = i;
-              cached = { n: xs.length, index: best, predicted: t.from(pred[best]!) };
-            }
+          if (xs.length < 2) {
+            return {
+              mixture: targetPool ? targetPool[nearestIndex(targetPool, ctx.prior)]! : ctx.prior,
+            };
           }
-          return { mixture: targetPool[cached.index]!, predicted: cached.predicted };
+          if (cached?.n !== xs.length) {
+            cached = { n: xs.length, ...pick(regressor.fit(xs, ys, ctx)) };
+          }
+          return { mixture: cached.mixture, predicted: cached.predicted };
         },
       };
     },
