@@ -21,7 +21,8 @@ import {
   TASKS,
 } from "./datasets/registry.ts";
 import { loadMethod, METHODS } from "./methods/mod.ts";
-import { predictTaskMeta, type RunMeta, taskMeta } from "./reports/meta.ts";
+import { predictTaskMeta, type RunMeta, type TaskMeta, taskMeta } from "./reports/meta.ts";
+import type { DeviceOption } from "./runners/ort_session.ts";
 import { type ReportFiles, writeReports } from "./reports/write.ts";
 import {
   type CellPayload,
@@ -44,6 +45,8 @@ export interface BenchOptions {
   resume: boolean;
   workers: number;
   timeLimitMs: number;
+  /** Where surrogate models run: cpu (WASM), gpu (WebGPU) or auto. @default {"cpu"} */
+  device?: DeviceOption | undefined;
   dataset?: {
     path: string;
     card?: string | undefined;
@@ -109,6 +112,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
   } else {
     await Deno.writeTextFile(resultsPath, "");
   }
+  const execution = await surrogateExecution(tasks.map((t) => t.card), o.device ?? "cpu");
   const meta: RunMeta = {
     schema: "mixbench.run/1",
     suite: SUITE_VERSION,
@@ -117,15 +121,20 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
       deno: Deno.version.deno,
       v8: Deno.version.v8,
       os: `${Deno.build.os} ${Deno.build.arch}`,
+      ...execution.runtime,
     },
     machine: {
       cpu: await cpuModel(),
       cores: navigator.hardwareConcurrency,
       device: "cpu (replay runner)",
+      ...execution.machine,
     },
     command: o.command,
     seeds,
-    tasks: tasks.map(({ card, table }) => taskMeta(card, table)),
+    tasks: tasks.map(({ card, table }) => {
+      const s = execution.surrogates.get(card.id);
+      return s ? { ...taskMeta(card, table), surrogate: s } : taskMeta(card, table);
+    }),
     methods: methods.map((m) => ({ id: m.id, description: m.description, ranked: m.ranked })),
   };
   await Deno.writeTextFile(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
@@ -144,6 +153,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
           seed,
           suite: SUITE_VERSION,
           timeLimitMs: o.timeLimitMs,
+          ...(execution.device ? { device: execution.device } : {}),
         };
         requests.push({ key, payload });
       }
@@ -260,6 +270,49 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     failed,
     wallMs: performance.now() - t0,
     files,
+  };
+}
+
+/**
+ * Where the surrogate tasks of a bench run (if any): the resolved device, the run.json fields
+ * that say so, and each surrogate task's model card (target fidelity) for the report.
+ */
+async function surrogateExecution(cards: readonly TaskCard[], option: DeviceOption): Promise<{
+  device?: "cpu" | "gpu";
+  runtime: { onnxruntime?: string };
+  machine: { device?: string; provider?: string; gpu?: string };
+  surrogates: Map<string, NonNullable<TaskMeta["surrogate"]>>;
+}> {
+  const surrogates = new Map<string, NonNullable<TaskMeta["surrogate"]>>();
+  const used = cards.filter((c) => c.runner === "surrogate" && c.surrogate);
+  if (used.length === 0) return { runtime: {}, machine: {}, surrogates };
+  // Loaded only when a surrogate task runs, so that replay benches never load onnxruntime.
+  const ort = await import("./runners/ort_session.ts");
+  const { loadSurrogate } = await import("./runners/surrogate_card.ts");
+  const device = await ort.resolveDevice(option);
+  const adapter = device === "gpu" ? await ort.gpuAdapter() : null;
+  if (device === "gpu" && !adapter) {
+    throw new Error("--device gpu: Failed to get GPU adapter (navigator.gpu gives none)");
+  }
+  for (const c of used) {
+    const { card } = await loadSurrogate(c.surrogate!.models[c.target.fidelity]!);
+    surrogates.set(c.id, {
+      sha256: card.model.sha256,
+      card: card as unknown as Readonly<Record<string, unknown>>,
+    });
+  }
+  const version = ort.ORT_WEB_VERSION;
+  return {
+    device,
+    runtime: { onnxruntime: version },
+    machine: adapter
+      ? {
+        device: `gpu (onnxruntime-web ${version} WebGPU on ${adapter.name})`,
+        provider: "webgpu",
+        gpu: adapter.name,
+      }
+      : { device: `cpu (onnxruntime-web ${version} WASM, 1 thread per worker)`, provider: "wasm" },
+    surrogates,
   };
 }
 

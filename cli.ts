@@ -3,7 +3,7 @@
  *
  * ```
  * deno task bench [--quick] [--tasks a,b] [--methods x,y] [--seeds N] [--out DIR] [--resume]
- *                 [--workers N] [--time-limit SECONDS]
+ *                 [--workers N] [--time-limit SECONDS] [--device cpu|gpu|auto]
  *                 [--dataset runs.csv [--card card.json] --objective EXPR [--direction minimize|maximize]
  *                  [--target FIDELITY] [--budget N]]
  * deno task report DIR
@@ -42,6 +42,9 @@ bench options:
   --direction D         minimize | maximize (default: the metric's direction in the card)
   --target FIDELITY     fidelity on which recommendations are judged (default: the costliest)
   --budget N            budget in target-fidelity runs (default: min(64, target pool size))
+  --device D            where surrogate models run (continuous tasks): cpu (onnxruntime-web
+                        WASM), gpu (WebGPU, any adapter) or auto (a hardware GPU if there is
+                        one, else cpu) (default: cpu)
 `;
 
 async function main(args: string[]): Promise<number> {
@@ -85,6 +88,7 @@ async function main(args: string[]): Promise<number> {
         direction: { type: "string" },
         target: { type: "string" },
         budget: { type: "string" },
+        device: { type: "string", default: "cpu" },
       },
       strict: true,
     });
@@ -101,6 +105,10 @@ async function main(args: string[]): Promise<number> {
     if (direction !== undefined && direction !== "minimize" && direction !== "maximize") {
       throw new RangeError(`--direction is "${direction}", expected minimize or maximize`);
     }
+    const device = values.device;
+    if (device !== "cpu" && device !== "gpu" && device !== "auto") {
+      throw new RangeError(`--device is "${device}", expected cpu, gpu or auto`);
+    }
     const summary = await runBench({
       quick: values.quick!,
       seeds: int("seeds", values.seeds),
@@ -110,6 +118,7 @@ async function main(args: string[]): Promise<number> {
       resume: values.resume!,
       workers: int("workers", values.workers)!,
       timeLimitMs: int("time-limit", values["time-limit"])! * 1000,
+      device,
       dataset: values.dataset === undefined ? undefined : {
         path: values.dataset,
         card: values.card,

@@ -11,6 +11,9 @@ import { resolveTask, type Task, type TaskCard } from "./core/task.ts";
 import { loadPredictTaskCard, loadTable, loadTask } from "./datasets/registry.ts";
 import { loadMethod } from "./methods/mod.ts";
 import { ReplayRunner } from "./runners/replay.ts";
+import type { Runner } from "./core/runner.ts";
+import type { DeviceOption } from "./runners/ort_session.ts";
+import type { SurrogateModels } from "./runners/surrogate.ts";
 
 /** How a worker finds a cell's task. */
 export type TaskSpec =
@@ -46,6 +49,8 @@ export interface CellPayload {
   readonly seed: number;
   readonly suite: string;
   readonly timeLimitMs: number;
+  /** Where surrogate models run (surrogate tasks only). @default {"cpu"} */
+  readonly device?: DeviceOption;
 }
 
 const tasks = new Map<string, Promise<Task>>();
@@ -62,6 +67,21 @@ function taskFor(spec: TaskSpec): Promise<Task> {
   return t;
 }
 
+const surrogates = new Map<Task, Promise<SurrogateModels>>();
+
+/** A surrogate runner for one cell over the task's models, opened once per worker. */
+async function surrogateRunner(task: Task, device: DeviceOption): Promise<Runner> {
+  // Imported on first use, so that replay-only workers never load onnxruntime.
+  const { openSurrogateModels, SurrogateRunner } = await import("./runners/surrogate.ts");
+  let models = surrogates.get(task);
+  if (!models) {
+    models = openSurrogateModels(task, { device, threads: 1 });
+    surrogates.set(task, models);
+    models.catch(() => surrogates.delete(task));
+  }
+  return new SurrogateRunner(task, await models);
+}
+
 /** Runs one cell; never throws. */
 export async function handle(p: CellPayload) {
   const id = p.task.kind === "builtin" ? p.task.id : p.task.card.id;
@@ -69,7 +89,9 @@ export async function handle(p: CellPayload) {
     const task = await taskFor(p.task);
     return await runCell({
       task,
-      runner: new ReplayRunner(task),
+      runner: task.card.runner === "surrogate"
+        ? await surrogateRunner(task, p.device ?? "cpu")
+        : new ReplayRunner(task),
       factory: await loadMethod(p.method),
       seed: p.seed,
       suite: p.suite,

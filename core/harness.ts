@@ -130,6 +130,35 @@ export function poolContext(task: Task, seed: number, oracle: boolean): MethodCo
     : ctx;
 }
 
+/**
+ * Builds the read-only context a method receives in continuous mode (surrogate runner): any
+ * mixture may be proposed, so there is no pool and no target pool, and oracle methods get no
+ * oracle values (they refuse the task).
+ */
+export function continuousContext(task: Task, seed: number, oracle: boolean): MethodContext {
+  void oracle;
+  const c = task.card;
+  return {
+    task: taskKey(c),
+    objective: objectiveInfo(
+      task.objective.metrics,
+      task.table.card.metrics,
+      c.objective,
+      c.direction,
+    ),
+    domains: task.table.card.domains,
+    prior: task.table.card.domains.map((d) => d.prior),
+    fidelities: [...task.costs].sort((a, b) => a[1] - b[1]).map(([f]) => f),
+    costs: Object.fromEntries(task.costs),
+    targetFidelity: c.target.fidelity,
+    mode: "continuous",
+    pool: undefined,
+    targetPool: undefined,
+    budget: c.budget,
+    rng: new Rng(deriveSeed(taskKey(c), seed)),
+  };
+}
+
 /** The objective as a method sees it: bounds only when it is a single metric with finite bounds. */
 export function objectiveInfo(
   used: readonly string[],
@@ -174,7 +203,8 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
   };
   let error: { name: string; message: string } | undefined;
   try {
-    const method = factory.create(poolContext(task, seed, factory.oracle === true));
+    const context = c.runner === "surrogate" ? continuousContext : poolContext;
+    const method = factory.create(context(task, seed, factory.oracle === true));
     const minCost = Math.min(...task.costs.values());
     let cp = 0;
     const record = async (budget: number) => {

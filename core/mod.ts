@@ -31,6 +31,7 @@ export * from "./qmc.ts";
 export * from "./harness.ts";
 export type * from "./method.ts";
 export * from "./mixture.ts";
+export * from "./mlp.ts";
 export * from "./normal.ts";
 export * from "./objective.ts";
 export * from "./results.ts";

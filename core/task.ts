@@ -39,6 +39,17 @@ export interface Reference {
   readonly bestRow: number;
 }
 
+/** Where a surrogate task's models are and how proposals match table runs. */
+export interface SurrogateSpec {
+  /**
+   * Validation card (json) of the surrogate model per fidelity id, relative to the suite's root
+   * folder or absolute; the card names its .onnx file.
+   */
+  readonly models: Readonly<Record<string, string>>;
+  /** A proposal is a table run when both agree after rounding weights to this many decimals. */
+  readonly matchDecimals: number;
+}
+
 /** Contents of a task card file. */
 export interface TaskCard {
   /** Always {@linkcode TASK_SCHEMA}. */
@@ -59,8 +70,10 @@ export interface TaskCard {
   readonly objective: string;
   /** Whether the objective is minimised or maximised. */
   readonly direction: Direction;
-  /** Runner kind. */
-  readonly runner: "replay";
+  /** Runner kind: `replay` (pool mode) or `surrogate` (continuous mode). */
+  readonly runner: "replay" | "surrogate";
+  /** Surrogate runner settings; required when `runner` is `surrogate`. */
+  readonly surrogate?: SurrogateSpec;
   /** Fidelities a method may query. */
   readonly query: readonly QuerySpec[];
   /** Where the recommendation is judged. */

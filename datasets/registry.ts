@@ -26,6 +26,9 @@ export const TASKS: readonly string[] = [
   "admire-ift/avg-7b",
   "admire-ift/avg-7b-transfer",
   "olmix/superswarm-bpb",
+  "regmix-pile/pile-cc@1M",
+  "regmix-pile/pile-cc@60M",
+  "olmix/superswarm-bpb@30M",
 ];
 
 /** Ids of the built-in Predict-track tasks (cards under datasets/tasks/). */
@@ -44,12 +47,15 @@ export function tablePath(id: string): string {
   return new URL(`./${id}/runs.csv`, import.meta.url).pathname;
 }
 
-/** Path of a built-in task card (optimise, transfer or predict track). */
+/**
+ * Path of a built-in task card (optimise, transfer or predict track). Continuous tasks
+ * `family/name@F` live in `family/name_at_F.json`.
+ */
 export function taskCardPath(id: string): string {
   if (!TASKS.includes(id) && !PREDICT_TASKS.includes(id)) {
     throw new RangeError(`Unknown task "${id}" (built-in: ${TASKS.join(", ")})`);
   }
-  return new URL(`./tasks/${id}.json`, import.meta.url).pathname;
+  return new URL(`./tasks/${id.replace("@", "_at_")}.json`, import.meta.url).pathname;
 }
 
 /**

@@ -34,7 +34,24 @@ export function parseTaskCard(value: unknown, file: string): TaskCard {
   if (c.direction !== "minimize" && c.direction !== "maximize") {
     fail("direction", `must be "minimize" or "maximize"`);
   }
-  if (c.runner !== "replay") fail("runner", `must be "replay"`);
+  if (c.runner !== "replay" && c.runner !== "surrogate") {
+    fail("runner", `must be "replay" or "surrogate"`);
+  }
+  if (c.runner === "surrogate") {
+    const s = c.surrogate as Record<string, unknown> | null;
+    if (typeof s !== "object" || s === null) fail("surrogate", "must be an object");
+    const models = s!.models as Record<string, unknown> | null;
+    if (typeof models !== "object" || models === null || Array.isArray(models)) {
+      fail("surrogate.models", "must map fidelity ids to card paths");
+    }
+    for (const [f, path] of Object.entries(models!)) {
+      if (typeof path !== "string") fail(`surrogate.models.${f}`, "must be a string");
+    }
+    const d = s!.matchDecimals;
+    if (typeof d !== "number" || !Number.isInteger(d) || d < 0 || d > 12) {
+      fail("surrogate.matchDecimals", "must be an integer in [0, 12]");
+    }
+  }
   const pool = (v: unknown, field: string) => {
     const o = v as Record<string, unknown> | null;
     if (typeof o !== "object" || o === null || typeof o.fidelity !== "string") {

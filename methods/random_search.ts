@@ -7,13 +7,16 @@
  * in transfer tasks, the target-pool member nearest (L1) to the best observed mixture; before any
  * observation, the target-pool member nearest to the prior.
  *
- * Continuous mode (Dirichlet draws around the prior) needs the surrogate runner and is not
- * offered yet: the method refuses continuous tasks with an error.
+ * Continuous mode (surrogate runner): draws x ~ Dirichlet(s · prior) with strength s = the number
+ * of domains (so a uniform prior gives the flat Dirichlet over the simplex), at the target
+ * fidelity when it can be queried, else at the cheapest; recommends the best observed mixture at
+ * the target fidelity, or the prior before any.
  *
  * @module
  */
 
-import type { MethodFactory } from "../core/method.ts";
+import { dirichlet } from "../core/gamma.ts";
+import type { Method, MethodContext, MethodFactory } from "../core/method.ts";
 import { nearestIndex } from "../core/mixture.ts";
 import type { Observation, Proposal } from "../core/types.ts";
 
@@ -23,6 +26,7 @@ export const randomSearch: MethodFactory = {
   description: "Uniform random pool draws without replacement; recommends the best observed",
   ranked: true,
   create(ctx) {
+    if (ctx.mode === "continuous") return continuous(ctx);
     if (ctx.mode !== "pool" || !ctx.pool || !ctx.targetPool) {
       throw new TypeError(`Method "random-search" supports pool mode only`);
     }
@@ -58,3 +62,30 @@ export const randomSearch: MethodFactory = {
     };
   },
 };
+
+/** Continuous mode: Dirichlet(m · prior) draws; the best observed at the target fidelity. */
+function continuous(ctx: MethodContext): Method {
+  const fidelity = ctx.fidelities.includes(ctx.targetFidelity)
+    ? ctx.targetFidelity
+    : ctx.fidelities[0]!;
+  const cost = ctx.costs[fidelity]!;
+  const alpha = ctx.prior.map((p) => p * ctx.prior.length);
+  const better = ctx.objective.direction === "minimize"
+    ? (a: number, b: number) => a < b
+    : (a: number, b: number) => a > b;
+  let best: Observation | undefined;
+  return {
+    ask({ remaining }) {
+      if (cost > remaining + 1e-9) return [];
+      return [{ mixture: Array.from(dirichlet(ctx.rng, alpha)), fidelity }];
+    },
+    tell(observations) {
+      for (const o of observations) {
+        if (o.fidelity === ctx.targetFidelity && (!best || better(o.value, best.value))) best = o;
+      }
+    },
+    recommend() {
+      return { mixture: best ? best.mixture : ctx.prior };
+    },
+  };
+}

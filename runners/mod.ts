@@ -1,13 +1,70 @@
 /**
- * Runners (oracles) that answer methods' proposals. Today: the replay runner (pool mode).
+ * Runners (oracles) that answer methods' proposals: the replay runner (pool mode) and the
+ * hybrid table/surrogate runner (continuous mode), with the ONNX writer, the onnxruntime-web
+ * sessions (WASM on CPU, WebGPU on GPU) and the batched top-k scoring API.
  *
  * @example
  * ```ts ignore
- * import { ReplayRunner } from "./mod.ts";
- * const runner = new ReplayRunner(task);
+ * import { openSurrogateModels, ReplayRunner, SurrogateRunner } from "./mod.ts";
+ * const runner = task.card.runner === "surrogate"
+ *   ? new SurrogateRunner(task, await openSurrogateModels(task, { device: "cpu" }))
+ *   : new ReplayRunner(task);
  * ```
  *
  * @module
  */
 
 export { ReplayRunner } from "./replay.ts";
+export {
+  nearestDistance,
+  type OpenModel,
+  type OpenOptions,
+  openSurrogateModels,
+  type SurrogateModels,
+  SurrogateRunner,
+  type SurrogateSource,
+  type SurrogateStats,
+} from "./surrogate.ts";
+export {
+  type Device,
+  type DeviceOption,
+  gpuAdapter,
+  type GpuAdapterInfo,
+  openSession,
+  ORT_WEB_VERSION,
+  resolveDevice,
+  type SessionOptions,
+  type SessionOutput,
+  type SurrogateSession,
+} from "./ort_session.ts";
+export {
+  type BatchScorer,
+  dirichletSampler,
+  type Sampler,
+  scoreTopK,
+  type ScoreTopKOptions,
+  sessionScorer,
+  type SessionScorerOptions,
+  type TopK,
+} from "./score.ts";
+export {
+  type DecodedModel,
+  type DecodedNode,
+  type DecodedTensor,
+  decodeOnnx,
+  ensembleToOnnx,
+  IR_VERSION,
+  type OnnxWriteOptions,
+  OPSET,
+} from "./onnx_writer.ts";
+export {
+  type Gate,
+  type HeldOutScores,
+  type LoadedSurrogate,
+  loadSurrogate,
+  resolveCardPath,
+  sha256,
+  SURROGATE_SCHEMA,
+  type SurrogateCard,
+  type SurrogateReference,
+} from "./surrogate_card.ts";

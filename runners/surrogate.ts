@@ -1,0 +1,290 @@
+/**
+ * Hybrid runner (continuous mode): a proposal whose mixture is a table run at its fidelity
+ * (equal after rounding both to the task's `matchDecimals`) is answered with the table's value
+ * and source `table`; any other mixture with the surrogate model's prediction, clipped to the
+ * metric's bounds, source `surrogate`, the ensemble spread, and an out-of-distribution score:
+ * the L1 distance to the nearest table mixture the model was trained on (0 … 2). Clips are
+ * counted per runner.
+ *
+ * Models are ONNX files run with onnxruntime-web (`ort_session.ts`): WASM on CPU, WebGPU on a
+ * GPU. Opening them ({@linkcode openSurrogateModels}) is the slow part; a runner per cell over
+ * the opened models is cheap.
+ *
+ * @example
+ * ```ts ignore
+ * const models = await openSurrogateModels(task, { device: "cpu" });
+ * const runner = new SurrogateRunner(task, models);
+ * const [obs] = await runner.evaluate([{ mixture: uniform, fidelity: "1M" }]);
+ * ```
+ *
+ * @module
+ */
+
+import { mixtureKey } from "../core/mixture.ts";
+import type { Judgement, Runner } from "../core/runner.ts";
+import type { Task } from "../core/task.ts";
+import type { Mixture, Observation, Proposal, Run, Source } from "../core/types.ts";
+import {
+  type Device,
+  type DeviceOption,
+  openSession,
+  type SurrogateSession,
+} from "./ort_session.ts";
+import { loadSurrogate, type SurrogateCard } from "./surrogate_card.ts";
+
+/** Provenance of a surrogate answer: the OOD score plus the ensemble spread. */
+export type SurrogateSource = Extract<Source, { kind: "surrogate" }> & {
+  /** Ensemble spread (standard deviation over members) of the prediction, before clipping. */
+  readonly spread: number;
+  /** Whether the prediction was clipped to the metric's bounds. */
+  readonly clipped: boolean;
+};
+
+/** Counters of a runner. */
+export interface SurrogateStats {
+  /** Proposals answered from the table. */
+  readonly tableHits: number;
+  /** Proposals answered by the surrogate. */
+  readonly predictions: number;
+  /** Predictions clipped to the metric's bounds. */
+  readonly clips: number;
+}
+
+/** One opened model: its card, session and training mixtures. */
+export interface OpenModel {
+  /** The validation card. */
+  readonly card: SurrogateCard;
+  /** The onnxruntime session. */
+  readonly session: SurrogateSession;
+  /** Training mixtures (the table's runs at the fidelity), row-major. */
+  readonly mixtures: Float64Array;
+}
+
+/** A task's opened surrogate models, by fidelity id. */
+export interface SurrogateModels {
+  /** Models by fidelity. */
+  readonly byFidelity: ReadonlyMap<string, OpenModel>;
+  /** Where they run. */
+  readonly device: Device;
+  /** Execution provider (`wasm` or `webgpu`). */
+  readonly provider: "wasm" | "webgpu";
+  /** GPU adapter name, or "" on CPU. */
+  readonly adapter: string;
+  /** Closes every session. */
+  close(): Promise<void>;
+}
+
+/** Options of {@linkcode openSurrogateModels}. */
+export interface OpenOptions {
+  /** Where to run. @default {"cpu"} */
+  device?: DeviceOption;
+  /** WASM threads on CPU. @default {1} */
+  threads?: number;
+}
+
+/**
+ * Opens the surrogate models of a task (one per fidelity it queries or judges).
+ *
+ * @param task A resolved task whose card has runner `surrogate`.
+ * @param options Device and threads.
+ * @returns The opened models.
+ * @throws {TypeError} When the card has no model for a fidelity, a model failed its validation
+ * gates, was trained on another table version, or predicts another metric than the objective.
+ */
+export async function openSurrogateModels(
+  task: Task,
+  options: OpenOptions = {},
+): Promise<SurrogateModels> {
+  const c = task.card;
+  if (c.runner !== "surrogate" || !c.surrogate) {
+    throw new TypeError(`Task "${c.id}" is not a surrogate task`);
+  }
+  const fidelities = [...new Set([...task.costs.keys(), c.target.fidelity])];
+  const byFidelity = new Map<string, OpenModel>();
+  const sessionOptions = {
+    device: options.device ?? "cpu",
+    threads: options.threads ?? 1,
+  } as const;
+  try {
+    for (const f of fidelities) {
+      const path = c.surrogate.models[f];
+      if (!path) throw new TypeError(`Task "${c.id}" names no surrogate model for fidelity "${f}"`);
+      const { card, model } = await loadSurrogate(path);
+      const problem = !card.gates.pass
+        ? "failed its validation gates"
+        : card.tableSha256 !== task.table.sha256
+        ? `was trained on another version of table "${card.table}"`
+        : card.fidelity !== f
+        ? `answers fidelity "${card.fidelity}", not "${f}"`
+        : task.objective.metrics.length !== 1 || task.objective.metrics[0] !== card.metric
+        ? `predicts "${card.metric}", not the objective "${c.objective}"`
+        : "";
+      if (problem) throw new TypeError(`Surrogate "${card.id}" of task "${c.id}" ${problem}`);
+      const runs = task.table.runs.filter((r) => r.fidelity === f);
+      const mixtures = new Float64Array(runs.flatMap((r) => [...r.mixture]));
+      const session = await openSession(model, {
+        ...sessionOptions,
+        inputs: card.model.inputs,
+        outputs: card.model.outputs,
+      });
+      byFidelity.set(f, { card, session, mixtures });
+    }
+  } catch (e) {
+    await Promise.all([...byFidelity.values()].map((m) => m.session.close()));
+    throw e;
+  }
+  const first = byFidelity.values().next().value!.session;
+  return {
+    byFidelity,
+    device: first.device,
+    provider: first.provider,
+    adapter: first.adapter,
+    close: async () => {
+      await Promise.all([...byFidelity.values()].map((m) => m.session.close()));
+    },
+  };
+}
+
+/** The hybrid table/surrogate runner of one cell. */
+export class SurrogateRunner implements Runner {
+  readonly kind = "surrogate" as const;
+  #task: Task;
+  #models: SurrogateModels;
+  #decimals: number;
+  #query = new Map<string, Map<string, Run>>();
+  #target = new Map<string, Run>();
+  #hits = 0;
+  #predictions = 0;
+  #clips = 0;
+
+  /**
+   * @param task The resolved surrogate task.
+   * @param models Its opened models ({@linkcode openSurrogateModels}).
+   */
+  constructor(task: Task, models: SurrogateModels) {
+    this.#task = task;
+    this.#models = models;
+    this.#decimals = task.card.surrogate?.matchDecimals ?? 6;
+    for (const [f, runs] of task.queryPools) {
+      const index = new Map<string, Run>();
+      for (const r of runs) {
+        const key = mixtureKey(r.mixture, this.#decimals);
+        if (!index.has(key)) index.set(key, r);
+      }
+      this.#query.set(f, index);
+    }
+    for (const r of task.targetPool) {
+      const key = mixtureKey(r.mixture, this.#decimals);
+      if (!this.#target.has(key)) this.#target.set(key, r);
+    }
+  }
+
+  /** Table hits, surrogate answers and clips so far. */
+  get stats(): SurrogateStats {
+    return { tableHits: this.#hits, predictions: this.#predictions, clips: this.#clips };
+  }
+
+  /** Answers each proposal from the table when it is a table run, else from the surrogate. */
+  async evaluate(proposals: readonly Proposal[]): Promise<Observation[]> {
+    const out: (Observation | undefined)[] = new Array(proposals.length);
+    const misses = new Map<string, number[]>();
+    proposals.forEach((p, i) => {
+      const cost = this.#task.costs.get(p.fidelity);
+      if (cost === undefined) {
+        throw new RangeError(
+          `Fidelity "${p.fidelity}" cannot be queried in task "${this.#task.card.id}" ` +
+            `(queryable: ${[...this.#task.costs.keys()].join(", ")})`,
+        );
+      }
+      const run = this.#query.get(p.fidelity)!.get(mixtureKey(p.mixture, this.#decimals));
+      if (run) {
+        this.#hits++;
+        out[i] = {
+          mixture: p.mixture,
+          fidelity: p.fidelity,
+          value: this.#task.objective.evaluate(run.metrics),
+          metrics: run.metrics,
+          cost,
+          source: { kind: "table", row: run.row },
+        };
+      } else misses.set(p.fidelity, [...(misses.get(p.fidelity) ?? []), i]);
+    });
+    for (const [f, idx] of misses) {
+      const answers = await this.#predict(f, idx.map((i) => proposals[i]!.mixture));
+      idx.forEach((i, j) => {
+        const a = answers[j]!;
+        out[i] = {
+          mixture: proposals[i]!.mixture,
+          fidelity: f,
+          value: this.#task.objective.evaluate(a.metrics),
+          metrics: a.metrics,
+          cost: this.#task.costs.get(f)!,
+          source: a.source,
+        };
+      });
+    }
+    return out as Observation[];
+  }
+
+  /** The objective of a recommendation at the target fidelity: table value or surrogate. */
+  async judge(mixture: Mixture): Promise<Judgement> {
+    const run = this.#target.get(mixtureKey(mixture, this.#decimals));
+    if (run) return { value: this.#task.objective.evaluate(run.metrics), row: run.row };
+    const [a] = await this.#predict(this.#task.card.target.fidelity, [mixture]);
+    return { value: this.#task.objective.evaluate(a!.metrics), row: -1 };
+  }
+
+  async #predict(
+    fidelity: string,
+    mixtures: readonly Mixture[],
+  ): Promise<{ metrics: Record<string, number>; source: SurrogateSource }[]> {
+    const model = this.#models.byFidelity.get(fidelity);
+    if (!model) throw new RangeError(`No surrogate model for fidelity "${fidelity}"`);
+    const { card, session } = model;
+    const m = card.model.inputs;
+    const rows = new Float32Array(mixtures.length * m);
+    mixtures.forEach((w, i) => rows.set(w, i * m));
+    const { mean, spread } = await session.run(rows, mixtures.length);
+    const k = card.model.outputs;
+    return mixtures.map((w, i) => {
+      const raw = mean[i * k]!;
+      const value = Math.min(card.bounds.upper, Math.max(card.bounds.lower, raw));
+      const clipped = value !== raw;
+      this.#predictions++;
+      if (clipped) this.#clips++;
+      return {
+        metrics: { [card.metric]: value },
+        source: {
+          kind: "surrogate",
+          ood: nearestDistance(model.mixtures, w),
+          spread: spread[i * k]!,
+          clipped,
+        },
+      };
+    });
+  }
+}
+
+/**
+ * L1 distance from a mixture to the nearest of row-major mixtures.
+ *
+ * @example
+ * ```ts
+ * import { nearestDistance } from "./surrogate.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(nearestDistance(new Float64Array([1, 0, 0, 1]), [0.5, 0.5]), 1);
+ * ```
+ * @param rows Row-major mixtures of the same length as `w`.
+ * @param w The mixture.
+ * @returns The smallest L1 distance (Infinity when there are no rows).
+ */
+export function nearestDistance(rows: Float64Array, w: ArrayLike<number>): number {
+  const m = w.length;
+  let best = Infinity;
+  for (let o = 0; o < rows.length; o += m) {
+    let d = 0;
+    for (let j = 0; j < m && d < best; j++) d += Math.abs(rows[o + j]! - w[j]!);
+    if (d < best) best = d;
+  }
+  return best;
+}

@@ -1,0 +1,110 @@
+/**
+ * GPU scoring benchmark (run on a GPU machine; see tests/perf/gpu/README.md): rows/s of the fused
+ * WGSL ensemble forward pass (runners/wgsl_ensemble.ts) scoring 1e6 mixtures through a 19-input
+ * surrogate of the default shape (38 features, 64-64 SiLU, 5 members), with the inputs resident
+ * on the GPU and with upload + read-back, plus the agreement with the TypeScript forward pass.
+ * Writes the ensemble (JSON) for the torch reference (`torch_mlp.py`) and the results (JSON).
+ *
+ * Usage: deno run -A tests/perf/gpu/wgsl_vs_torch.ts OUT_DIR [ROWS]
+ *
+ * @module
+ */
+
+import { fitEnsemble, type MlpEnsemble, predictEnsemble } from "../../../core/mlp.ts";
+import { dirichlet } from "../../../core/gamma.ts";
+import { Rng } from "../../../core/rng.ts";
+import { requestDevice, WgslEnsemble } from "../../../runners/wgsl_ensemble.ts";
+
+const out = Deno.args[0] ?? "out/gpu";
+const rows = Number(Deno.args[1] ?? 1_000_000);
+const m = 19;
+await Deno.mkdir(out, { recursive: true });
+
+const rng = new Rng(2026);
+const xs = Array.from({ length: 256 }, () => Array.from(dirichlet(rng, new Array(m).fill(0.3))));
+const ys = xs.map((x) => [0.5 + 0.1 * x[0]! - 0.05 * Math.log(x[1]! + 1e-3) + 0.2 * x[2]! * x[3]!]);
+const ensemble: MlpEnsemble = fitEnsemble(xs, ys, { epochs: 10 });
+await Deno.writeTextFile(
+  `${out}/ensemble.json`,
+  JSON.stringify({
+    inputs: ensemble.inputs,
+    outputs: ensemble.outputs,
+    features: ensemble.features,
+    logEpsilon: ensemble.logEpsilon,
+    activation: ensemble.activation,
+    featureShift: Array.from(ensemble.featureShift),
+    featureScale: Array.from(ensemble.featureScale),
+    offset: Array.from(ensemble.offset),
+    members: ensemble.members.map((ls) =>
+      ls.map((l) => ({
+        inputs: l.inputs,
+        outputs: l.outputs,
+        weight: Array.from(l.weight),
+        bias: Array.from(l.bias),
+      }))
+    ),
+  }),
+);
+
+const data = new Float32Array(rows * m);
+const x = new Float64Array(m);
+for (let r = 0; r < rows; r++) {
+  dirichlet(rng, new Array(m).fill(0.5), x);
+  data.set(x, r * m);
+}
+
+const device = await requestDevice();
+const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
+const probeRows = Math.min(4096, rows);
+const probe = data.subarray(0, probeRows * m);
+const ref = predictEnsemble(ensemble, probe);
+const scale = Math.max(...Array.from(ref.mean, Math.abs));
+const result: Record<string, unknown> = {
+  adapter: adapter?.info?.description || adapter?.info?.device || "unknown",
+  rows,
+  shape: { inputs: m, features: 2 * m, hidden: [64, 64], members: 5 },
+};
+for (const kernel of ["row", "tiled"] as const) {
+  const t0c = performance.now();
+  const gpu = await WgslEnsemble.create(ensemble, device, kernel);
+  const compileMs = performance.now() - t0c;
+  const got = await gpu.predict(probe);
+  let worst = 0;
+  for (let i = 0; i < probeRows; i++) {
+    worst = Math.max(
+      worst,
+      Math.abs(got.mean[i]! - ref.mean[i]!) / Math.max(0.01 * scale, Math.abs(ref.mean[i]!)),
+    );
+  }
+  const input = gpu.upload(data);
+  await gpu.run(input, rows, false); // warm-up
+  const time = async (readBack: boolean, reps: number) => {
+    const ts: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const t0 = performance.now();
+      await gpu.run(input, rows, readBack);
+      ts.push(performance.now() - t0);
+    }
+    ts.sort((a, b) => a - b);
+    return ts[Math.floor(ts.length / 2)]!;
+  };
+  const resident = await time(false, 9);
+  const withReadBack = await time(true, 5);
+  const t0 = performance.now();
+  const fresh = gpu.upload(data);
+  await gpu.run(fresh, rows, true);
+  const endToEnd = performance.now() - t0;
+  input.destroy();
+  fresh.destroy();
+  gpu.destroy();
+  result[kernel] = {
+    compileMs,
+    maxRelativeError: worst,
+    residentMs: resident,
+    residentRowsPerSec: rows / (resident / 1000),
+    withReadBackMs: withReadBack,
+    withUploadAndReadBackMs: endToEnd,
+  };
+}
+console.log(JSON.stringify(result, null, 2));
+await Deno.writeTextFile(`${out}/wgsl.json`, JSON.stringify(result, null, 2));

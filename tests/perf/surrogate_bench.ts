@@ -1,0 +1,202 @@
+/**
+ * Surrogate scoring throughput: onnxruntime-web WASM against onnxruntime-node (native), on the
+ * same ONNX file (the committed RegMix 1M surrogate) with the same thread count, plus the
+ * TypeScript forward pass and the whole batched scan (Dirichlet sampling + scoring + top-k).
+ * onnxruntime-node is a benchmark-only dependency and needs `--allow-ffi`.
+ *
+ * `deno task perf` runs the `Deno.bench` groups (threads: MIXBENCH_THREADS, default 1). For
+ * paired rows/s figures: `deno run -A tests/perf/surrogate_bench.ts [--threads N] [--rows N]
+ * [--reps N]` prints one JSON line (medians of interleaved runs, so that load drift on a shared
+ * machine hits both runtimes alike). onnxruntime-web fixes its thread count per process: run
+ * once per thread count.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import * as ortn from "onnxruntime-node";
+import { decodeOnnx } from "../../runners/onnx_writer.ts";
+import { openSession } from "../../runners/ort_session.ts";
+import {
+  type BatchScorer,
+  dirichletSampler,
+  scoreTopK,
+  sessionScorer,
+} from "../../runners/score.ts";
+import { dirichlet } from "../../core/gamma.ts";
+import { type DenseLayer, type MlpEnsemble, predictEnsemble } from "../../core/mlp.ts";
+import { Rng } from "../../core/rng.ts";
+
+const MODEL = new URL("../../runners/surrogates/regmix_pile-1M-pile_cc_loss.onnx", import.meta.url);
+
+interface Setup {
+  readonly m: number;
+  readonly rows: number;
+  readonly input: Float32Array;
+  readonly web: Awaited<ReturnType<typeof openSession>>;
+  readonly node: ortn.InferenceSession | null;
+  readonly ensemble: MlpEnsemble;
+}
+
+async function setup(threads: number, rows: number): Promise<Setup> {
+  const bytes = await Deno.readFile(MODEL);
+  const ensemble = ensembleOf(bytes);
+  const m = ensemble.inputs;
+  const input = new Float32Array(rows * m);
+  const rng = new Rng(1);
+  const x = new Float64Array(m);
+  const alpha = new Array(m).fill(0.5);
+  for (let r = 0; r < rows; r++) input.set(dirichlet(rng, alpha, x), r * m);
+  const web = await openSession(bytes, { inputs: m, outputs: 1, threads });
+  const ffi = (await Deno.permissions.query({ name: "ffi" })).state === "granted";
+  const node = ffi
+    ? await ortn.InferenceSession.create(bytes, {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: "sequential",
+      graphOptimizationLevel: "all",
+    })
+    : null;
+  return { m, rows, input, web, node, ensemble };
+}
+
+/** Rebuilds the ensemble of a written model (for the TypeScript forward pass). */
+function ensembleOf(bytes: Uint8Array): MlpEnsemble {
+  const model = decodeOnnx(bytes);
+  const init = model.initializers;
+  const layers: DenseLayer[][] = [];
+  for (let l = 0; init.has(`W${l}`); l++) {
+    const [e, ni, no] = init.get(`W${l}`)!.dims as [number, number, number];
+    for (let i = 0; i < e; i++) {
+      (layers[i] ??= []).push({
+        inputs: ni,
+        outputs: no,
+        weight: init.get(`W${l}`)!.data.slice(i * ni * no, (i + 1) * ni * no),
+        bias: init.get(`B${l}`)!.data.slice(i * no, (i + 1) * no),
+      });
+    }
+  }
+  const f = init.get("feature_shift")!.data.length;
+  const log = init.has("log_epsilon");
+  return {
+    inputs: log ? f / 2 : f,
+    outputs: 1,
+    features: log ? "linear+log" : "linear",
+    logEpsilon: log ? init.get("log_epsilon")!.data[0]! : 1e-3,
+    activation: model.nodes.some((n) => n.opType === "Sigmoid") ? "silu" : "tanh",
+    members: layers,
+    featureShift: init.get("feature_shift")!.data,
+    featureScale: init.get("feature_scale")!.data,
+    offset: init.get("offset")!.data,
+  };
+}
+
+function nodeScorer(s: Setup): BatchScorer {
+  let f32 = new Float32Array(0);
+  return {
+    inputs: s.m,
+    async score(rows, count, out) {
+      if (f32.length < count * s.m) f32 = new Float32Array(count * s.m);
+      for (let i = 0; i < count * s.m; i++) f32[i] = rows[i]!;
+      const r = await s.node!.run({
+        mixture: new ortn.Tensor("float32", f32.subarray(0, count * s.m), [count, s.m]),
+      });
+      const mean = r.mean!.data as Float32Array;
+      for (let i = 0; i < count; i++) out[i] = mean[i]!;
+    },
+  };
+}
+
+async function runNode(s: Setup): Promise<void> {
+  await s.node!.run({ mixture: new ortn.Tensor("float32", s.input, [s.rows, s.m]) });
+}
+
+async function scan(scorer: BatchScorer, m: number, total: number): Promise<void> {
+  await scoreTopK(scorer, dirichletSampler(new Array(m).fill(0.5), new Rng(2)), {
+    total,
+    chunk: 16_384,
+    k: 128,
+  });
+}
+
+if (!import.meta.main) {
+  const threads = Number(Deno.env.get("MIXBENCH_THREADS") ?? 1);
+  const s = await setup(threads, 16_384);
+  const group = `surrogate inference, ${s.rows} rows, ${threads} thread(s)`;
+  if (s.node) {
+    Deno.bench("onnxruntime-node (native)", { group, baseline: true }, () => runNode(s));
+  }
+  Deno.bench("onnxruntime-web WASM", { group, baseline: !s.node }, async () => {
+    await s.web.run(s.input, s.rows);
+  });
+  Deno.bench("TypeScript forward pass", { group }, () => {
+    predictEnsemble(s.ensemble, s.input);
+  });
+  const scanGroup = `scoreTopK: 65536 Dirichlet draws, chunk 16384, ${threads} thread(s)`;
+  if (s.node) {
+    Deno.bench(
+      "scan with onnxruntime-node",
+      { group: scanGroup, baseline: true },
+      () => scan(nodeScorer(s), s.m, 65_536),
+    );
+  }
+  Deno.bench(
+    "scan with onnxruntime-web WASM",
+    { group: scanGroup, baseline: !s.node },
+    () => scan(sessionScorer(s.web), s.m, 65_536),
+  );
+} else {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      threads: { type: "string", default: "1" },
+      rows: { type: "string", default: "16384" },
+      reps: { type: "string", default: "20" },
+      scan: { type: "string", default: "262144" },
+    },
+  });
+  const threads = Number(values.threads), reps = Number(values.reps);
+  const s = await setup(threads, Number(values.rows));
+  if (!s.node) throw new Error("onnxruntime-node needs --allow-ffi");
+  const time = async (f: () => Promise<unknown> | unknown) => {
+    const t = performance.now();
+    await f();
+    return performance.now() - t;
+  };
+  for (let i = 0; i < 3; i++) {
+    await s.web.run(s.input, s.rows);
+    await runNode(s);
+  }
+  const web: number[] = [], node: number[] = [], ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    web.push(await time(() => s.web.run(s.input, s.rows)));
+    node.push(await time(() => runNode(s)));
+    if (i < 3) ts.push(await time(() => predictEnsemble(s.ensemble, s.input)));
+  }
+  const total = Number(values.scan);
+  const scanWeb: number[] = [], scanNode: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    scanWeb.push(await time(() => scan(sessionScorer(s.web), s.m, total)));
+    scanNode.push(await time(() => scan(nodeScorer(s), s.m, total)));
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
+  const ratios = web.map((w, i) => node[i]! / w);
+  console.log(JSON.stringify({
+    model: "regmix_pile-1M-pile_cc_loss.onnx",
+    threads,
+    rows: s.rows,
+    cpu: navigator.hardwareConcurrency,
+    webRowsPerSecond: rate(s.rows, median(web)),
+    nodeRowsPerSecond: rate(s.rows, median(node)),
+    typescriptRowsPerSecond: rate(s.rows, median(ts)),
+    webOverNode: Number(median(ratios).toFixed(3)),
+    scan: {
+      total,
+      webRowsPerSecond: rate(total, median(scanWeb)),
+      nodeRowsPerSecond: rate(total, median(scanNode)),
+      webOverNode: Number((median(scanNode) / median(scanWeb)).toFixed(3)),
+    },
+  }));
+  await s.web.close();
+}

@@ -1,0 +1,43 @@
+import { assert } from "../_assert.ts";
+import { fitEnsemble, predictEnsemble } from "../../core/mlp.ts";
+import { Rng } from "../../core/rng.ts";
+import { dirichlet } from "../../core/gamma.ts";
+import { WgslEnsemble } from "../../runners/wgsl_ensemble.ts";
+
+const adapter = await navigator.gpu?.requestAdapter();
+
+for (const kernel of ["row", "tiled"] as const) {
+  Deno.test({
+    name:
+      `WgslEnsemble (${kernel} kernel) agrees with the TypeScript forward pass within 1e-4 relative`,
+    ignore: !adapter,
+    async fn() {
+      const rng = new Rng(5);
+      const m = 6;
+      const xs = Array.from(
+        { length: 80 },
+        () => Array.from(dirichlet(rng, new Array(m).fill(0.5))),
+      );
+      const ys = xs.map((x) => [1 + x[0]! - 2 * x[1]! * x[2]! + 0.3 * Math.log(x[3]! + 1e-3)]);
+      const ens = fitEnsemble(xs, ys, { epochs: 20, members: 3, hidden: [16, 16] });
+      const probe = Array.from(
+        { length: 257 },
+        () => Array.from(dirichlet(rng, new Array(m).fill(0.3))),
+      );
+      const flat = Float64Array.from(probe.flat());
+      const ref = predictEnsemble(ens, flat);
+      const gpu = await WgslEnsemble.create(ens, undefined, kernel);
+      const got = await gpu.predict(Float32Array.from(flat));
+      gpu.destroy();
+      gpu.device.destroy();
+      // Relative error, with the denominator floored at 1% of the largest |output| (f32 near 0).
+      const scale = Math.max(...Array.from(ref.mean, Math.abs));
+      for (let i = 0; i < probe.length; i++) {
+        const rel = Math.abs(got.mean[i]! - ref.mean[i]!) /
+          Math.max(0.01 * scale, Math.abs(ref.mean[i]!));
+        assert(rel < 1e-4, `row ${i}: mean ${got.mean[i]} vs ${ref.mean[i]}`);
+        assert(Math.abs(got.spread[i]! - ref.spread[i]!) < 1e-4 * scale, `row ${i} spread`);
+      }
+    },
+  });
+}
