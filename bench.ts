@@ -96,6 +96,8 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
   } else {
     for (const id of (o.tasks ?? TASKS).filter((t) => !PREDICT_TASKS.includes(t))) {
       const card = await loadTaskCard(id);
+      // Continuous (surrogate) tasks run when named with --tasks; the default bench replays.
+      if (!o.tasks && card.runner !== "replay") continue;
       tasks.push({
         spec: { kind: "builtin", id },
         card,
