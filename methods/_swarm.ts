@@ -1,5 +1,5 @@
 import type { Example, MethodContext, MethodFactory, Predictor } from "../core/method.ts";
-import { nearestIndex } from "../core/mixture.ts";
+import { nearestIndex, normalize } from "../core/mixture.ts";
 import { regmixSearch, regmixSwarm } from "./regmix_sampling.ts";
 import type { Mixture, Proposal } from "../core/types.ts";
 
@@ -96,7 +96,8 @@ export function swarmMethod(
           Math.min(MAX_SWARM, Math.floor((ctx.budget + 1e-9) / cost)),
           ctx.rng.fork("swarm"),
         )
-          .map((mixture) => ({ mixture, fidelity }))
+          // RegMix rounds after normalising (sums within ±m·1e-4); renormalise for the harness.
+          .map((w) => ({ mixture: normalize(w), fidelity }))
         : ctx.rng.shuffle(ctx.pool!.filter((p) => p.fidelity === fidelity));
       const targetPool = ctx.targetPool;
       const t = lossLike(ctx);

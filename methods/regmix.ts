@@ -13,10 +13,11 @@
  *   weights with an intercept; rows sum to 1, so the design is rank-deficient and the
  *   minimum-norm solution is taken (core/lstsq.ts).
  *
- * Pool mode (the only mode until the surrogate runner exists): the swarm is a sequence of random
- * pool draws at the cheapest queryable fidelity (the proxy scale), and the recommendation ranks
- * the target pool by the regressor's prediction (the reference instead averages the 128 best of
- * 100 000 Dirichlet(prior) samples, a continuous-mode step).
+ * Pool mode: the swarm is a sequence of random pool draws at the cheapest queryable fidelity
+ * (the proxy scale), and the recommendation ranks the target pool by the regressor's prediction.
+ * Continuous mode (surrogate tasks): the swarm is RegMix's sampler (methods/regmix_sampling.ts,
+ * rows renormalised after the 2e-4 rounding) and the recommendation is the mean of the 128 best
+ * of 100 000 Dirichlet(prior) samples, as in the reference notebook.
  *
  * @module
  */

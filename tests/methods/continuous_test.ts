@@ -32,6 +32,9 @@ for (const factory of [regmixLinear(), olmix()]) {
     while (true) {
       const asked = await m.ask({ spent, remaining: 64 - spent });
       if (asked.length === 0) break;
+      for (const p of asked) {
+        assert(Math.abs(p.mixture.reduce((a, b) => a + b, 0) - 1) < 1e-9, "proposal sums to 1");
+      }
       const obs: Observation[] = asked.map((p) => ({
         ...p,
         value: loss(p.mixture),

@@ -119,31 +119,36 @@ async function scan(scorer: BatchScorer, m: number, total: number): Promise<void
   });
 }
 
+// Deno.bench awaits only functions declared `async`: every asynchronous bench below is one.
 if (!import.meta.main) {
   const threads = Number(Deno.env.get("MIXBENCH_THREADS") ?? 1);
   const s = await setup(threads, 16_384);
   const group = `surrogate inference, ${s.rows} rows, ${threads} thread(s)`;
   if (s.node) {
-    Deno.bench("onnxruntime-node (native)", { group, baseline: true }, () => runNode(s));
+    Deno.bench(
+      "onnxruntime-node (native)",
+      { group, baseline: true, n: 30, warmup: 3 },
+      async () => await runNode(s),
+    );
   }
-  Deno.bench("onnxruntime-web WASM", { group, baseline: !s.node }, async () => {
+  Deno.bench("onnxruntime-web WASM", { group, baseline: !s.node, n: 30, warmup: 3 }, async () => {
     await s.web.run(s.input, s.rows);
   });
-  Deno.bench("TypeScript forward pass", { group }, () => {
+  Deno.bench("TypeScript forward pass", { group, n: 3, warmup: 1 }, () => {
     predictEnsemble(s.ensemble, s.input);
   });
   const scanGroup = `scoreTopK: 65536 Dirichlet draws, chunk 16384, ${threads} thread(s)`;
   if (s.node) {
     Deno.bench(
       "scan with onnxruntime-node",
-      { group: scanGroup, baseline: true },
-      () => scan(nodeScorer(s), s.m, 65_536),
+      { group: scanGroup, baseline: true, n: 5, warmup: 1 },
+      async () => await scan(nodeScorer(s), s.m, 65_536),
     );
   }
   Deno.bench(
     "scan with onnxruntime-web WASM",
-    { group: scanGroup, baseline: !s.node },
-    () => scan(sessionScorer(s.web), s.m, 65_536),
+    { group: scanGroup, baseline: !s.node, n: 5, warmup: 1 },
+    async () => await scan(sessionScorer(s.web), s.m, 65_536),
   );
 } else {
   const { values } = parseArgs({
