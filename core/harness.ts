@@ -99,44 +99,8 @@ export interface CellInput {
   readonly timeLimitMs: number;
 }
 
-/** Builds the read-only context a method receives in pool mode. */
-export function poolContext(task: Task, seed: number, oracle: boolean): MethodContext {
-  const c = task.card;
-  const fidelities = [...task.costs].sort((a, b) => a[1] - b[1]).map(([f]) => f);
-  const pool: Proposal[] = fidelities.flatMap((f) =>
-    task.queryPools.get(f)!.map((r) => ({ mixture: r.mixture, fidelity: f }))
-  );
-  const ctx: MethodContext = {
-    task: taskKey(c),
-    objective: objectiveInfo(
-      task.objective.metrics,
-      task.table.card.metrics,
-      c.objective,
-      c.direction,
-    ),
-    domains: task.table.card.domains,
-    prior: task.table.card.domains.map((d) => d.prior),
-    fidelities,
-    costs: Object.fromEntries(task.costs),
-    targetFidelity: c.target.fidelity,
-    mode: "pool",
-    pool,
-    targetPool: task.targetPool.map((r) => r.mixture),
-    budget: c.budget,
-    rng: new Rng(deriveSeed(taskKey(c), seed)),
-  };
-  return oracle
-    ? { ...ctx, oracle: task.targetPool.map((r) => task.objective.evaluate(r.metrics)) }
-    : ctx;
-}
-
-/**
- * Builds the read-only context a method receives in continuous mode (surrogate runner): any
- * mixture may be proposed, so there is no pool and no target pool, and oracle methods get no
- * oracle values (they refuse the task).
- */
-export function continuousContext(task: Task, seed: number, oracle: boolean): MethodContext {
-  void oracle;
+/** The parts of a method's context that pool and continuous mode share. */
+function baseContext(task: Task, seed: number) {
   const c = task.card;
   return {
     task: taskKey(c),
@@ -151,12 +115,35 @@ export function continuousContext(task: Task, seed: number, oracle: boolean): Me
     fidelities: [...task.costs].sort((a, b) => a[1] - b[1]).map(([f]) => f),
     costs: Object.fromEntries(task.costs),
     targetFidelity: c.target.fidelity,
-    mode: "continuous",
-    pool: undefined,
-    targetPool: undefined,
     budget: c.budget,
     rng: new Rng(deriveSeed(taskKey(c), seed)),
   };
+}
+
+/** Builds the read-only context a method receives in pool mode. */
+export function poolContext(task: Task, seed: number, oracle: boolean): MethodContext {
+  const base = baseContext(task, seed);
+  const pool: Proposal[] = base.fidelities.flatMap((f) =>
+    task.queryPools.get(f)!.map((r) => ({ mixture: r.mixture, fidelity: f }))
+  );
+  const ctx: MethodContext = {
+    ...base,
+    mode: "pool",
+    pool,
+    targetPool: task.targetPool.map((r) => r.mixture),
+  };
+  return oracle
+    ? { ...ctx, oracle: task.targetPool.map((r) => task.objective.evaluate(r.metrics)) }
+    : ctx;
+}
+
+/**
+ * Builds the read-only context a method receives in continuous mode (surrogate runner): any
+ * mixture may be proposed, so there is no pool and no target pool, and oracle methods get no
+ * oracle values (they refuse the task).
+ */
+export function continuousContext(task: Task, seed: number, _oracle: boolean): MethodContext {
+  return { ...baseContext(task, seed), mode: "continuous", pool: undefined, targetPool: undefined };
 }
 
 /** The objective as a method sees it: bounds only when it is a single metric with finite bounds. */

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { Rng } from "../core/rng.ts";
+
 /**
  * Mean of the values left after cutting `floor(proportion · n)` values from each end of the sorted
  * sample (as `scipy.stats.trim_mean`).
@@ -109,23 +111,15 @@ export function stratifiedBootstrapAll(
   const draw = new Float64Array(total);
   const scratch = new Float64Array(total);
   const sizes = Int32Array.from(groups, (g) => g.length);
-  // The xoshiro128** stream of core/rng.ts `Rng` (same seeding), one 32-bit output per draw,
-  // index = ⌊u · n / 2³²⌋ (bias < n / 2³², negligible for seed counts); the state lives in local
-  // variables because a report draws tens of millions of indices.
-  let [s0, s1, s2, s3] = seedState(options.seed ?? 0);
+  // core/rng.ts `Rng`, one 32-bit output per draw, index = ⌊u · n / 2³²⌋ (bias < n / 2³²,
+  // negligible for seed counts).
+  const rng = new Rng(options.seed ?? 0);
   for (let r = 0; r < resamples; r++) {
     let j = 0, start = 0;
     for (let g = 0; g < sizes.length; g++) {
       const n = sizes[g]!;
       for (let i = 0; i < n; i++) {
-        const u = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-        const t = s1 << 9;
-        s2 ^= s0;
-        s3 ^= s1;
-        s1 ^= s2;
-        s0 ^= s3;
-        s2 ^= t;
-        s3 = rotl(s3, 11);
+        const u = rng.nextUint32();
         draw[j++] = observed[start + Math.floor((u * n) / 4294967296)]!;
       }
       start += n;
@@ -185,25 +179,6 @@ export function iqmInPlace(xs: Float64Array): number {
   let sum = 0;
   for (let i = cut; i < n - cut; i++) sum += xs[i]!;
   return sum / (n - 2 * cut);
-}
-
-/** Initial xoshiro128** state of core/rng.ts `Rng` for a seed (splitmix-style mixing). */
-function seedState(seed: number): [number, number, number, number] {
-  let x = seed >>> 0;
-  const mix = (): number => {
-    x = (x + 0x9e3779b9) >>> 0;
-    let z = x;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  const s: [number, number, number, number] = [mix(), mix(), mix(), mix()];
-  if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
-  return s;
-}
-
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
 function sortedQuantile(s: Float64Array, q: number): number {
