@@ -150,6 +150,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
           task: t.spec,
           taskVersion: t.card.version,
           budget: t.card.budget,
+          runner: t.card.runner,
           method: specs[k]!,
           methodId: m.id,
           seed,
@@ -225,6 +226,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
             method: p.methodId,
             seed: p.seed,
             suite: p.suite,
+            runner: p.runner,
           },
           error,
           p.budget,
@@ -309,8 +311,8 @@ async function surrogateExecution(cards: readonly TaskCard[], option: DeviceOpti
     runtime: { onnxruntime: version },
     machine: adapter
       ? {
-        device: `gpu (onnxruntime-web ${version} WebGPU on ${adapter.name})`,
-        provider: "webgpu",
+        device: `gpu (fused WGSL forward pass on ${adapter.name})`,
+        provider: "wgsl",
         gpu: adapter.name,
       }
       : { device: `cpu (onnxruntime-web ${version} WASM, 1 thread per worker)`, provider: "wasm" },

@@ -42,6 +42,8 @@ export interface CellPayload {
   readonly task: TaskSpec;
   readonly taskVersion: number;
   readonly budget: number;
+  /** The task's runner kind (written in the failed line of a cell that could not run). */
+  readonly runner: "replay" | "surrogate";
   /** Method spec: a registered id or `module.ts#export`. */
   readonly method: string;
   /** The method factory's id, written in results lines. */
@@ -100,7 +102,13 @@ export async function handle(p: CellPayload) {
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
     return failedLine(
-      { task: { id, version: p.taskVersion }, method: p.methodId, seed: p.seed, suite: p.suite },
+      {
+        task: { id, version: p.taskVersion },
+        method: p.methodId,
+        seed: p.seed,
+        suite: p.suite,
+        runner: p.runner,
+      },
       err,
       p.budget,
     );

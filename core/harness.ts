@@ -12,12 +12,26 @@ import { validateMixture } from "./mixture.ts";
 import { deriveSeed, Rng } from "./rng.ts";
 import type { Runner } from "./runner.ts";
 import { gapClosed, type Task, taskKey } from "./task.ts";
-import type { Direction, MetricInfo, Proposal } from "./types.ts";
+import type { Direction, MetricInfo, Observation, Proposal } from "./types.ts";
 
 /** Schema id of results lines. */
 export const RESULT_SCHEMA = "mixbench.result/1";
 
 const EPS = 1e-9;
+
+/**
+ * Provenance of a trajectory step, written when the runner is not a plain replay: a table row,
+ * or a surrogate answer with its OOD score (L1 distance to the nearest table mixture), the
+ * ensemble spread before clipping, and the number of metrics clipped to their bounds.
+ */
+export type StepSource =
+  | { readonly kind: "table"; readonly row: number }
+  | {
+    readonly kind: "surrogate";
+    readonly ood: number;
+    readonly spread?: number;
+    readonly clipped?: number;
+  };
 
 /** One evaluated run of a cell's trajectory. */
 export interface TrajectoryStep {
@@ -31,6 +45,8 @@ export interface TrajectoryStep {
   readonly cost: number;
   /** Cumulative cost after this run. */
   readonly spent: number;
+  /** Where the answer came from (runners other than replay). */
+  readonly source?: StepSource;
 }
 
 /** The recommendation recorded at one budget checkpoint. */
@@ -244,13 +260,14 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
       const observations = await runner.evaluate(proposals);
       for (const o of observations) {
         spent += o.cost;
-        trajectory.push({
+        const step = {
           fidelity: o.fidelity,
           row: o.source.kind === "table" ? o.source.row : -1,
           value: o.value,
           cost: o.cost,
           spent: round(spent),
-        });
+        };
+        trajectory.push(runner.kind === "replay" ? step : { ...step, source: stepSource(o) });
       }
       await timed(() => method.tell(observations));
     }
@@ -282,12 +299,28 @@ function round(x: number): number {
   return Math.round(x * 1e9) / 1e9;
 }
 
+function stepSource(o: Observation): StepSource {
+  const s = o.source;
+  return s.kind === "table" ? { kind: "table", row: s.row } : {
+    kind: "surrogate",
+    ood: Math.round(s.ood * 1e6) / 1e6,
+    spread: Math.round(s.spread * 1e9) / 1e9,
+    clipped: s.clipped ? 1 : 0,
+  };
+}
+
 /**
  * A failed results line for a cell that could not run at all (task failed to load, worker
  * terminated at its hard time limit, worker crashed).
  */
 export function failedLine(
-  cell: { task: { id: string; version: number }; method: string; seed: number; suite: string },
+  cell: {
+    task: { id: string; version: number };
+    method: string;
+    seed: number;
+    suite: string;
+    runner: Runner["kind"];
+  },
   error: { name: string; message: string },
   budget: number,
 ): ResultLine {
@@ -297,7 +330,7 @@ export function failedLine(
     task: cell.task,
     method: cell.method,
     seed: cell.seed,
-    runner: "replay",
+    runner: cell.runner,
     status: "failed",
     error: { name: error.name, message: error.message },
     budget,

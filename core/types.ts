@@ -70,10 +70,19 @@ export interface Proposal {
   readonly fidelity: string;
 }
 
-/** Where an answer came from. */
+/**
+ * Where an answer came from: a table row, or a surrogate model's prediction with its
+ * out-of-distribution score (L1 distance to the nearest table mixture), the ensemble spread
+ * (before clipping) and whether the value was clipped to the metric's bounds.
+ */
 export type Source =
   | { readonly kind: "table"; readonly row: number }
-  | { readonly kind: "surrogate"; readonly ood: number };
+  | {
+    readonly kind: "surrogate";
+    readonly ood: number;
+    readonly spread: number;
+    readonly clipped: boolean;
+  };
 
 /** The runner's answer to one proposal. */
 export interface Observation extends Proposal {

@@ -4,8 +4,8 @@
  * (OOD) scores, and how many answers had metrics clipped to their bounds.
  *
  * A trajectory step is a surrogate answer when it carries `source.kind === "surrogate"` (with
- * `ood` and optionally `clipped`, the number of metrics clipped), or — in lines written before the
- * `source` field — when its `row` is −1.
+ * `ood`, the ensemble `spread` and `clipped`, the number of metrics clipped; see
+ * `StepSource` in core/harness.ts), or — in lines that carry no `source` — when its `row` is −1.
  *
  * @module
  */
@@ -13,14 +13,6 @@
 import type { ResultLine, TrajectoryStep } from "../core/harness.ts";
 import { median, quantile } from "../core/stats.ts";
 import type { RunMeta } from "./meta.ts";
-
-/** Provenance a trajectory step may carry (optional; added for the surrogate runner). */
-export type StepSource =
-  | { readonly kind: "table"; readonly row: number }
-  | { readonly kind: "surrogate"; readonly ood: number; readonly clipped?: number };
-
-/** A trajectory step with its optional provenance. */
-export type SourcedStep = TrajectoryStep & { readonly source?: StepSource };
 
 /** Diagnostics of one method on one task. */
 export interface RunnerDiagnostics {
@@ -37,13 +29,15 @@ export interface RunnerDiagnostics {
     readonly p90: number;
     readonly max: number;
   };
+  /** Median ensemble spread of the surrogate answers that carry one (NaN when none). */
+  readonly spread: number;
   /** Surrogate answers with at least one clipped metric, and clipped metrics in all. */
   readonly clippedAnswers: number;
   readonly clippedMetrics: number;
 }
 
 /** Whether a step was answered by a surrogate. */
-export function isSurrogate(step: SourcedStep): boolean {
+export function isSurrogate(step: TrajectoryStep): boolean {
   return step.source ? step.source.kind === "surrogate" : step.row === -1;
 }
 
@@ -59,7 +53,7 @@ export function runnerDiagnostics(
   meta: RunMeta,
   lines: readonly ResultLine[],
 ): RunnerDiagnostics[] | null {
-  const steps = (l: ResultLine) => l.trajectory as readonly SourcedStep[];
+  const steps = (l: ResultLine) => l.trajectory;
   if (!lines.some((l) => steps(l).some(isSurrogate))) return null;
   return meta.tasks.flatMap((t) =>
     meta.methods.flatMap((m) => {
@@ -70,8 +64,10 @@ export function runnerDiagnostics(
       const all = mine.flatMap(steps);
       if (all.length === 0) return [];
       const sur = all.filter(isSurrogate);
-      const ood = sur.flatMap((s) => (s.source?.kind === "surrogate" ? [s.source.ood] : []));
-      const clipped = sur.map((s) => (s.source?.kind === "surrogate" ? s.source.clipped ?? 0 : 0));
+      const sources = sur.flatMap((s) => (s.source?.kind === "surrogate" ? [s.source] : []));
+      const ood = sources.map((s) => s.ood);
+      const spread = sources.flatMap((s) => (s.spread === undefined ? [] : [s.spread]));
+      const clipped = sources.map((s) => s.clipped ?? 0);
       return [{
         task: `${t.id}@${t.version}`,
         method: m.id,
@@ -84,6 +80,7 @@ export function runnerDiagnostics(
           p90: quantile(ood, 0.9),
           max: ood.length ? Math.max(...ood) : NaN,
         },
+        spread: median(spread),
         clippedAnswers: clipped.filter((c) => c > 0).length,
         clippedMetrics: clipped.reduce((a, b) => a + b, 0),
       }];

@@ -28,17 +28,13 @@ import {
   type Device,
   type DeviceOption,
   openSession,
+  type Provider,
   type SurrogateSession,
 } from "./ort_session.ts";
 import { loadSurrogate, type SurrogateCard } from "./surrogate_card.ts";
 
-/** Provenance of a surrogate answer: the OOD score plus the ensemble spread. */
-export type SurrogateSource = Extract<Source, { kind: "surrogate" }> & {
-  /** Ensemble spread (standard deviation over members) of the prediction, before clipping. */
-  readonly spread: number;
-  /** Whether the prediction was clipped to the metric's bounds. */
-  readonly clipped: boolean;
-};
+/** Provenance of a surrogate answer: OOD score, ensemble spread, clipping. */
+export type SurrogateSource = Extract<Source, { kind: "surrogate" }>;
 
 /** Counters of a runner. */
 export interface SurrogateStats {
@@ -66,8 +62,8 @@ export interface SurrogateModels {
   readonly byFidelity: ReadonlyMap<string, OpenModel>;
   /** Where they run. */
   readonly device: Device;
-  /** Execution provider (`wasm` or `webgpu`). */
-  readonly provider: "wasm" | "webgpu";
+  /** What scores (`wasm`, `webgpu` or `wgsl`). */
+  readonly provider: Provider;
   /** GPU adapter name, or "" on CPU. */
   readonly adapter: string;
   /** Closes every session. */

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../_assert.ts";
-import { runCell } from "../../core/harness.ts";
+import { failedLine, runCell } from "../../core/harness.ts";
 import type { MethodFactory } from "../../core/method.ts";
 import { bestOfPool, randomSearch, uniform } from "../../methods/mod.ts";
 import { ReplayRunner } from "../../runners/replay.ts";
@@ -101,4 +101,16 @@ Deno.test("runCell() enforces the cooperative time limit", async () => {
   const line = await cell(bad.slow, 0, 20);
   assertEquals(line.status, "failed");
   assertEquals(line.error!.name, "TimeLimitError");
+});
+
+Deno.test("failedLine() keeps the task's runner kind and validates as a failed line", () => {
+  const line = failedLine(
+    { task: { id: "t", version: 2 }, method: "m", seed: 3, suite: "s", runner: "surrogate" },
+    { name: "TimeLimitError", message: "killed" },
+    16,
+  );
+  assertEquals(line.runner, "surrogate");
+  assertEquals(line.status, "failed");
+  assertEquals(line.error, { name: "TimeLimitError", message: "killed" });
+  assertEquals([line.budget, line.spent, line.trajectory.length], [16, 0, 0]);
 });

@@ -40,7 +40,7 @@ for (const factory of [regmixLinear(), olmix()]) {
         value: loss(p.mixture),
         metrics: { loss: loss(p.mixture) },
         cost: 1,
-        source: { kind: "surrogate", ood: 0 },
+        source: { kind: "surrogate", ood: 0, spread: 0, clipped: false },
       }));
       spent += obs.length;
       await m.tell(obs);

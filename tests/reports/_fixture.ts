@@ -109,7 +109,7 @@ function line(t: number, method: string, seed: number): ResultLine {
   const ref = tm.reference;
   const failed = method === "flaky" && tm.id === "fx/max" && seed === 1;
   const searches = method === "good" || method === "random-search";
-  const trajectory: (TrajectoryStep & { source?: unknown })[] = [];
+  const trajectory: TrajectoryStep[] = [];
   if (searches && !failed) {
     for (let k = 1; k <= tm.budget; k++) {
       const surrogate = tm.id === "fx/max" && method === "good" && k % 2 === 0;
@@ -120,7 +120,14 @@ function line(t: number, method: string, seed: number): ResultLine {
         cost: 1,
         spent: k,
         ...(surrogate
-          ? { source: { kind: "surrogate", ood: 0.1 * k, clipped: k % 4 === 0 ? 1 : 0 } }
+          ? {
+            source: {
+              kind: "surrogate",
+              ood: 0.1 * k,
+              spread: 0.01 * k,
+              clipped: k % 4 === 0 ? 1 : 0,
+            },
+          }
           : {}),
       });
     }

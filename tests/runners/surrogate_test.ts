@@ -1,6 +1,7 @@
 import { assert, assertAlmost, assertEquals, assertRejects } from "../_assert.ts";
 import { runCell } from "../../core/harness.ts";
 import { fitEnsemble, type MlpEnsemble, predictEnsemble } from "../../core/mlp.ts";
+import type { MethodFactory } from "../../core/method.ts";
 import type { Task } from "../../core/task.ts";
 import { randomSearch } from "../../methods/random_search.ts";
 import { ensembleToOnnx } from "../../runners/onnx_writer.ts";
@@ -11,6 +12,7 @@ import {
   type SurrogateSource,
 } from "../../runners/surrogate.ts";
 import { sha256, SURROGATE_SCHEMA, type SurrogateCard } from "../../runners/surrogate_card.ts";
+import { type Schema, validate } from "../../reports/json_schema.ts";
 import { tinyTask } from "../_tiny.ts";
 
 /** Fits a small ensemble to the tiny table's `small` runs and writes model + card to a temp dir. */
@@ -161,5 +163,47 @@ Deno.test("runCell() runs random-search in continuous mode on a surrogate task, 
     const last = a.checkpoints.at(-1)!;
     const best = Math.min(...a.trajectory.map((s) => s.value));
     assertAlmost(last.value, best, 1e-6);
+  });
+});
+
+Deno.test("runCell() records each answer's source, OOD, spread and clipping in a schema-valid line", async () => {
+  await withRunner({ bounds: { lower: 0, upper: 1 } }, async (runner, { task }) => {
+    const small = task.table.runs.find((r) => r.fidelity === "small")!;
+    const fresh = [0.9, 0.05, 0.05];
+    const factory: MethodFactory = {
+      id: "two-points",
+      description: "one table mixture, then one fresh mixture",
+      ranked: true,
+      create: (ctx) => {
+        let k = 0;
+        return {
+          ask: () =>
+            k < 2 ? [{ mixture: k++ === 0 ? small.mixture : fresh, fidelity: "small" }] : [],
+          tell: () => {},
+          recommend: () => ({ mixture: ctx.prior }),
+        };
+      },
+    };
+    const line = await runCell({
+      task,
+      runner,
+      factory,
+      seed: 0,
+      suite: "test",
+      timeLimitMs: 60_000,
+    });
+    assertEquals(line.status, "ok");
+    const [hit, miss] = line.trajectory;
+    assertEquals(hit!.source, { kind: "table", row: small.row });
+    const src = miss!.source!;
+    assert(src.kind === "surrogate");
+    assertEquals(miss!.row, -1);
+    assertEquals(miss!.value, 1);
+    assertEquals(src.clipped, 1);
+    assert(src.ood > 0 && src.spread! >= 0, JSON.stringify(src));
+    const schema = JSON.parse(
+      await Deno.readTextFile(new URL("../../reports/result.schema.json", import.meta.url)),
+    ) as Schema;
+    assertEquals(validate(schema, JSON.parse(JSON.stringify(line))), []);
   });
 });
