@@ -37,6 +37,7 @@ export * from "./objective.ts";
 export * from "./results.ts";
 export * from "./simplex.ts";
 export * from "./rng.ts";
+export * from "./score.ts";
 export type * from "./runner.ts";
 export * from "./stats.ts";
 export * from "./table.ts";

@@ -11,6 +11,7 @@
 
 import { dirichlet } from "../core/gamma.ts";
 import type { Rng } from "../core/rng.ts";
+import { dirichletSampler, scoreTopKSync } from "../core/score.ts";
 import type { Mixture } from "../core/types.ts";
 
 /** Options of {@linkcode regmixSwarm}; defaults are the reference script's constants. */
@@ -110,14 +111,14 @@ export interface SearchOptions {
 
 /**
  * RegMix's simulation step: score `samples` mixtures x ~ Dirichlet(prior · 1) in chunks, keep a
- * streaming top-k of the lowest predictions (a max-heap; memory O(chunk·m + k·m)), and return
- * the mean of the k best mixtures.
+ * streaming top-k of the lowest predictions (`core/score.ts`; memory O(chunk·m + k·m)), and
+ * return the mean of the k best mixtures.
  *
  * @param score Scores a row-major chunk (`rows` × m) into `out` (lower is better).
  * @param prior Dirichlet base (concentration = prior, strength 1).
  * @param rng Random stream.
  * @param options Sample count, k and chunk size.
- * @returns The averaged mixture and the k best predictions.
+ * @returns The averaged mixture and the k best predictions, best first.
  */
 export function regmixSearch(
   score: (rows: Float64Array, m: number, out: Float64Array) => void,
@@ -125,66 +126,18 @@ export function regmixSearch(
   rng: Rng,
   options: SearchOptions = {},
 ): { mixture: number[]; best: number[] } {
-  const total = options.samples ?? 100_000;
-  const k = Math.min(options.topK ?? 128, total);
-  const chunk = Math.min(options.chunk ?? 65_536, total);
   const m = prior.length;
-  const rows = new Float64Array(chunk * m);
-  const out = new Float64Array(chunk);
-  const heapV = new Float64Array(k);
-  const heapX = new Float64Array(k * m);
-  let size = 0;
-  const x = new Float64Array(m);
-  for (let done = 0; done < total; done += chunk) {
-    const c = Math.min(chunk, total - done);
-    for (let r = 0; r < c; r++) {
-      dirichlet(rng, prior, x);
-      rows.set(x, r * m);
-    }
-    score(rows.subarray(0, c * m), m, out.subarray(0, c));
-    for (let r = 0; r < c; r++) {
-      const v = out[r]!;
-      if (size < k) {
-        heapV[size] = v;
-        heapX.set(rows.subarray(r * m, r * m + m), size * m);
-        siftUp(heapV, heapX, m, size++);
-      } else if (v < heapV[0]!) {
-        heapV[0] = v;
-        heapX.set(rows.subarray(r * m, r * m + m), 0);
-        siftDown(heapV, heapX, m, size);
-      }
-    }
-  }
+  const top = scoreTopKSync(
+    {
+      inputs: m,
+      score: (rows, count, out) => score(rows.subarray(0, count * m), m, out.subarray(0, count)),
+    },
+    dirichletSampler(prior, rng),
+    { total: options.samples ?? 100_000, k: options.topK ?? 128, chunk: options.chunk ?? 65_536 },
+  );
   const mixture = new Array<number>(m).fill(0);
-  for (let i = 0; i < size; i++) {
-    for (let j = 0; j < m; j++) mixture[j]! += heapX[i * m + j]! / size;
+  for (const x of top.mixtures) {
+    for (let j = 0; j < m; j++) mixture[j]! += x[j]! / top.mixtures.length;
   }
-  return { mixture, best: Array.from(heapV.subarray(0, size)).sort((a, b) => a - b) };
-}
-
-function swap(v: Float64Array, x: Float64Array, m: number, a: number, b: number): void {
-  [v[a], v[b]] = [v[b]!, v[a]!];
-  for (let j = 0; j < m; j++) [x[a * m + j], x[b * m + j]] = [x[b * m + j]!, x[a * m + j]!];
-}
-
-function siftUp(v: Float64Array, x: Float64Array, m: number, i: number): void {
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (v[parent]! >= v[i]!) return;
-    swap(v, x, m, parent, i);
-    i = parent;
-  }
-}
-
-function siftDown(v: Float64Array, x: Float64Array, m: number, size: number): void {
-  let i = 0;
-  while (true) {
-    const l = 2 * i + 1, r = l + 1;
-    let big = i;
-    if (l < size && v[l]! > v[big]!) big = l;
-    if (r < size && v[r]! > v[big]!) big = r;
-    if (big === i) return;
-    swap(v, x, m, i, big);
-    i = big;
-  }
+  return { mixture, best: top.values };
 }

@@ -1,7 +1,8 @@
 /**
  * Worker of the WebGPU session: onnxruntime-web's WebGPU entry, one wasm thread, wasm files
  * loaded from the package's dist folder. Messages: `init` (model bytes) → `ready` | `error`;
- * `run` (id, float32 rows, count) → `result` (id, mean, spread) | `error`.
+ * `run` (id, float32 rows, count) → `result` (id, mean, spread) | `error`, handled one at a time
+ * in arrival order.
  *
  * @module
  */
@@ -38,8 +39,14 @@ ort.env.logLevel = "error";
 
 let session: OrtWeb.InferenceSession | undefined;
 
-scope.onmessage = async (e) => {
-  const msg = e.data;
+// onnxruntime-web runs one inference at a time per session: messages are handled in order, each
+// after the previous one has finished.
+let queue: Promise<void> = Promise.resolve();
+scope.onmessage = (e) => {
+  queue = queue.then(() => handle(e.data));
+};
+
+async function handle(msg: InitMessage | RunMessage): Promise<void> {
   try {
     if (msg.type === "init") {
       session = await ort.InferenceSession.create(msg.model, {
@@ -66,4 +73,4 @@ scope.onmessage = async (e) => {
       message: err instanceof Error ? err.message : String(err),
     });
   }
-};
+}

@@ -37,16 +37,7 @@ export {
   type SessionOutput,
   type SurrogateSession,
 } from "./ort_session.ts";
-export {
-  type BatchScorer,
-  dirichletSampler,
-  type Sampler,
-  scoreTopK,
-  type ScoreTopKOptions,
-  sessionScorer,
-  type SessionScorerOptions,
-  type TopK,
-} from "./score.ts";
+export { sessionScorer, type SessionScorerOptions } from "./score.ts";
 export {
   type DecodedModel,
   type DecodedNode,

@@ -29,7 +29,7 @@
  * @module
  */
 
-import type { MlpEnsemble } from "../core/mlp.ts";
+import type { DenseLayer, MlpEnsemble } from "../core/mlp.ts";
 import { featureCount } from "../core/mlp.ts";
 import { AttributeType, DataType, ModelProto } from "./_onnx_proto.ts";
 
@@ -213,15 +213,16 @@ export function decodeOnnx(bytes: Uint8Array): DecodedModel {
     producerName?: string;
     opsetImport: { domain?: string; version?: number }[];
     metadataProps: { key: string; value: string }[];
-    graph: {
+    graph?: {
       node: { opType: string; input: string[]; output: string[]; attribute: Attr[] }[];
       initializer: { name: string; dims: number[]; dataType: number; rawData?: Uint8Array }[];
       input: { name: string }[];
       output: { name: string }[];
     };
   };
+  const graph = o.graph ?? { node: [], initializer: [], input: [], output: [] };
   const initializers = new Map<string, DecodedTensor>();
-  for (const t of o.graph.initializer) {
+  for (const t of graph.initializer) {
     const raw = t.rawData ?? new Uint8Array();
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     const data = new Float32Array(raw.byteLength / 4);
@@ -232,9 +233,9 @@ export function decodeOnnx(bytes: Uint8Array): DecodedModel {
     irVersion: o.irVersion ?? 0,
     opset: o.opsetImport.find((s) => !s.domain)?.version ?? 0,
     producerName: o.producerName ?? "",
-    inputs: o.graph.input.map((v) => v.name),
-    outputs: o.graph.output.map((v) => v.name),
-    nodes: o.graph.node.map((n) => ({
+    inputs: graph.input.map((v) => v.name),
+    outputs: graph.output.map((v) => v.name),
+    nodes: graph.node.map((n) => ({
       opType: n.opType,
       inputs: n.input,
       outputs: n.output,
@@ -244,6 +245,63 @@ export function decodeOnnx(bytes: Uint8Array): DecodedModel {
     })),
     initializers,
     metadata: Object.fromEntries(o.metadataProps.map((p) => [p.key, p.value])),
+  };
+}
+
+/**
+ * Rebuilds the ensemble of a model written by {@linkcode ensembleToOnnx} (the inverse, with the
+ * weights as the float32 values stored), for the TypeScript and WGSL forward passes.
+ *
+ * @example Round trip
+ * ```ts
+ * import { ensembleToOnnx, onnxToEnsemble } from "./onnx_writer.ts";
+ * import { fitEnsemble } from "../core/mlp.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const xs = [[1, 0], [0, 1], [0.5, 0.5]];
+ * const ens = fitEnsemble(xs, xs.map((w) => [w[0]!]), { members: 2, hidden: [4], epochs: 5 });
+ * const back = onnxToEnsemble(ensembleToOnnx(ens));
+ * assertEquals([back.members.length, back.inputs, back.features], [2, 2, "linear+log"]);
+ * ```
+ * @param bytes The serialised ModelProto.
+ * @returns The ensemble.
+ * @throws {TypeError} When the model is not one this writer wrote (no stacked W0, B0).
+ */
+export function onnxToEnsemble(bytes: Uint8Array): MlpEnsemble {
+  const model = decodeOnnx(bytes);
+  const init = model.initializers;
+  const shift = init.get("feature_shift"), scale = init.get("feature_scale");
+  const offset = init.get("offset");
+  if (!init.has("W0") || !init.has("B0") || !shift || !scale || !offset) {
+    throw new TypeError(
+      "Cannot read an ensemble from this ONNX model: expected the initializers W0, B0, " +
+        "feature_shift, feature_scale and offset that ensembleToOnnx writes",
+    );
+  }
+  const members: DenseLayer[][] = [];
+  for (let l = 0; init.has(`W${l}`); l++) {
+    const w = init.get(`W${l}`)!, b = init.get(`B${l}`)!;
+    const [e, ni, no] = w.dims as [number, number, number];
+    for (let i = 0; i < e; i++) {
+      (members[i] ??= []).push({
+        inputs: ni,
+        outputs: no,
+        weight: w.data.slice(i * ni * no, (i + 1) * ni * no),
+        bias: b.data.slice(i * no, (i + 1) * no),
+      });
+    }
+  }
+  const log = init.get("log_epsilon");
+  const f = shift.data.length;
+  return {
+    inputs: log ? f / 2 : f,
+    outputs: offset.data.length,
+    features: log ? "linear+log" : "linear",
+    logEpsilon: log ? log.data[0]! : 1e-3,
+    activation: model.nodes.some((n) => n.opType === "Sigmoid") ? "silu" : "tanh",
+    members,
+    featureShift: shift.data,
+    featureScale: scale.data,
+    offset: offset.data,
   };
 }
 

@@ -26,6 +26,7 @@
  */
 
 import * as ort from "onnxruntime-web";
+import { openWgslSession } from "./wgsl_session.ts";
 
 /**
  * The Web Worker constructor, taken before any session starts: onnxruntime-web's Node entry
@@ -55,6 +56,9 @@ async function withOrtWorker<T>(f: () => Promise<T>): Promise<T> {
 /** Where a session runs. */
 export type Device = "cpu" | "gpu";
 
+/** What scores a session (see {@linkcode SurrogateSession.provider}). */
+export type Provider = "wasm" | "webgpu" | "wgsl";
+
 /** A device choice: `auto` = a hardware GPU when there is one, else the CPU. */
 export type DeviceOption = Device | "auto";
 
@@ -69,6 +73,12 @@ export interface SessionOptions {
   outputs: number;
   /** Where to run. @default {"cpu"} */
   device?: DeviceOption;
+  /**
+   * What runs a GPU session: `wgsl`, this suite's fused WGSL forward pass
+   * (`wgsl_session.ts`; models written by `ensembleToOnnx`), or `ort`, onnxruntime-web's WebGPU
+   * execution provider in a worker. @default {"wgsl"}
+   */
+  gpuEngine?: "wgsl" | "ort";
   /**
    * WASM threads of the CPU session. onnxruntime-web fixes it at the first session of a
    * process; a later session asking for another count is refused. @default {1}
@@ -88,8 +98,11 @@ export interface SessionOutput {
 export interface SurrogateSession {
   /** Where it runs. */
   readonly device: Device;
-  /** onnxruntime execution provider: `wasm` or `webgpu`. */
-  readonly provider: "wasm" | "webgpu";
+  /**
+   * What scores: onnxruntime's `wasm` or `webgpu` execution provider, or `wgsl` (the fused WGSL
+   * forward pass of the same model).
+   */
+  readonly provider: Provider;
   /** GPU adapter name (GPU sessions), or "" on CPU. */
   readonly adapter: string;
   /** Mixture length. */
@@ -142,7 +155,8 @@ export async function resolveDevice(option: DeviceOption): Promise<Device> {
 let wasmThreads: number | undefined;
 
 /**
- * Opens a session on the CPU (onnxruntime-web WASM) or the GPU (WebGPU, in a Worker).
+ * Opens a session on the CPU (onnxruntime-web WASM) or the GPU (the fused WGSL forward pass, or
+ * onnxruntime-web WebGPU in a Worker).
  *
  * @param model ONNX bytes.
  * @param options Shape, device and threads.
@@ -155,7 +169,13 @@ export async function openSession(
   options: SessionOptions,
 ): Promise<SurrogateSession> {
   const device = await resolveDevice(options.device ?? "cpu");
-  if (device === "gpu") return await openGpu(model, options);
+  if (device === "gpu") {
+    const adapter = await gpuAdapter();
+    if (!adapter) throw new Error("Failed to get GPU adapter: navigator.gpu gave none");
+    return (options.gpuEngine ?? "wgsl") === "ort"
+      ? await openGpu(model, options, adapter.name)
+      : await openWgslSession(model, options, adapter.name);
+  }
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) {
     throw new RangeError(`Cannot open a session with "${threads}" threads: expected ≥ 1`);
@@ -176,17 +196,24 @@ export async function openSession(
     })
   );
   const { inputs, outputs } = options;
+  // onnxruntime-web runs one inference at a time per session: overlapping calls wait their turn.
+  let queue: Promise<unknown> = Promise.resolve();
+  const runOne = async (rows: Float32Array, count: number): Promise<SessionOutput> => {
+    const out = await session.run({
+      mixture: new ort.Tensor("float32", rows.subarray(0, count * inputs), [count, inputs]),
+    });
+    return { mean: out.mean!.data as Float32Array, spread: out.spread!.data as Float32Array };
+  };
   return {
     device: "cpu",
     provider: "wasm",
     adapter: "",
     inputs,
     outputs,
-    async run(rows, count) {
-      const out = await session.run({
-        mixture: new ort.Tensor("float32", rows.subarray(0, count * inputs), [count, inputs]),
-      });
-      return { mean: out.mean!.data as Float32Array, spread: out.spread!.data as Float32Array };
+    run(rows, count) {
+      const result = queue.then(() => runOne(rows, count));
+      queue = result.catch(() => {});
+      return result;
     },
     close: () => session.release(),
   };
@@ -195,22 +222,25 @@ export async function openSession(
 interface WorkerReply {
   readonly type: "ready" | "result" | "error";
   readonly id?: number;
-  readonly adapter?: string;
   readonly mean?: Float32Array;
   readonly spread?: Float32Array;
   readonly message?: string;
 }
 
-async function openGpu(model: Uint8Array, options: SessionOptions): Promise<SurrogateSession> {
+async function openGpu(
+  model: Uint8Array,
+  options: SessionOptions,
+  adapter: string,
+): Promise<SurrogateSession> {
   const worker = new WebWorker(new URL("./_ort_gpu_worker.ts", import.meta.url), {
     type: "module",
   });
   const pending = new Map<number, PromiseWithResolvers<SessionOutput>>();
-  const ready = Promise.withResolvers<string>();
+  const ready = Promise.withResolvers<void>();
   let failed: Error | undefined;
   worker.onmessage = (e: MessageEvent<WorkerReply>) => {
     const r = e.data;
-    if (r.type === "ready") return ready.resolve(r.adapter ?? "gpu");
+    if (r.type === "ready") return ready.resolve();
     const p = r.id !== undefined ? pending.get(r.id) : undefined;
     if (r.type === "error") {
       const err = new Error(`WebGPU session: ${r.message}`);
@@ -233,9 +263,8 @@ async function openGpu(model: Uint8Array, options: SessionOptions): Promise<Surr
     pending.clear();
   };
   worker.postMessage({ type: "init", model });
-  let adapter: string;
   try {
-    adapter = await ready.promise;
+    await ready.promise;
   } catch (e) {
     worker.terminate();
     throw e;

@@ -37,7 +37,8 @@ import { TASK_SCHEMA, type TaskCard } from "../../core/task.ts";
 import type { Run } from "../../core/types.ts";
 import { ensembleToOnnx, OPSET } from "../../runners/onnx_writer.ts";
 import { openSession, type SurrogateSession } from "../../runners/ort_session.ts";
-import { scoreTopK, sessionScorer } from "../../runners/score.ts";
+import { scoreTopK } from "../../core/score.ts";
+import { sessionScorer } from "../../runners/score.ts";
 import { nearestDistance } from "../../runners/surrogate.ts";
 import {
   type Gate,

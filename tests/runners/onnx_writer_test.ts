@@ -1,8 +1,14 @@
-import { assert, assertEquals } from "../_assert.ts";
+import { assert, assertEquals, assertThrows } from "../_assert.ts";
 import { fitEnsemble, predictEnsemble } from "../../core/mlp.ts";
 import { dirichlet } from "../../core/gamma.ts";
 import { Rng } from "../../core/rng.ts";
-import { decodeOnnx, ensembleToOnnx, IR_VERSION, OPSET } from "../../runners/onnx_writer.ts";
+import {
+  decodeOnnx,
+  ensembleToOnnx,
+  IR_VERSION,
+  onnxToEnsemble,
+  OPSET,
+} from "../../runners/onnx_writer.ts";
 import { openSession } from "../../runners/ort_session.ts";
 
 function draws(n: number, m: number, seed: number): number[][] {
@@ -99,4 +105,39 @@ Deno.test("onnxruntime-web runs the written model within 1e-5 (relative) of the 
   } finally {
     await session.close();
   }
+});
+
+Deno.test("onnxToEnsemble() reads back the written ensemble, and refuses other models", () => {
+  for (
+    const e of [
+      ens,
+      fitEnsemble(xs, xs.map((w) => [w[2]!, 1 - w[3]!]), {
+        members: 2,
+        hidden: [5],
+        epochs: 3,
+        activation: "tanh",
+        features: "linear",
+      }),
+    ]
+  ) {
+    const back = onnxToEnsemble(ensembleToOnnx(e));
+    assertEquals(
+      [back.inputs, back.outputs, back.features, back.activation, back.members.length],
+      [e.inputs, e.outputs, e.features, e.activation, e.members.length],
+    );
+    if (e.features === "linear+log") assertEquals(back.logEpsilon, Math.fround(e.logEpsilon));
+    back.members.forEach((layers, i) =>
+      layers.forEach((l, j) => {
+        const o = e.members[i]![j]!;
+        assertEquals([l.inputs, l.outputs], [o.inputs, o.outputs]);
+        assertEquals(Array.from(l.weight), Array.from(o.weight, Math.fround));
+        assertEquals(Array.from(l.bias), Array.from(o.bias, Math.fround));
+      })
+    );
+    const probe = new Float64Array(draws(20, 6, 3).flat());
+    const a = predictEnsemble(e, probe).mean, b = predictEnsemble(back, probe).mean;
+    a.forEach((v, i) => assert(Math.abs(v - b[i]!) <= 1e-5 * Math.abs(v) + 1e-6));
+  }
+  // A model without the writer's initializers (here: bytes of an empty ModelProto).
+  assertThrows(() => onnxToEnsemble(new Uint8Array()), TypeError, /expected the initializers/);
 });

@@ -24,29 +24,61 @@ for (let r = 0; r < rows; r++) input.set(dirichlet(rng, new Array(m).fill(0.5), 
 
 const adapter = await gpuAdapter();
 
+for (const engine of ["wgsl", "ort"] as const) {
+  const what = engine === "wgsl" ? "the fused WGSL pass" : "onnxruntime WebGPU";
+  Deno.test({
+    name: adapter
+      ? `CPU (WASM) and GPU (${what} on ${adapter.name}) sessions agree within 1e-4 relative`
+      : `CPU and GPU (${what}) sessions agree (skipped: navigator.gpu gives no adapter at all)`,
+    ignore: adapter === null,
+    async fn() {
+      const cpu = await openSession(model, { inputs: m, outputs: 1, device: "cpu" });
+      const gpu = await openSession(model, {
+        inputs: m,
+        outputs: 1,
+        device: "gpu",
+        gpuEngine: engine,
+      });
+      try {
+        assertEquals([cpu.provider, gpu.provider], ["wasm", engine === "wgsl" ? "wgsl" : "webgpu"]);
+        assertEquals(gpu.adapter, adapter!.name);
+        // Two chunks at once, the second shorter than its buffer: each resolves with its rows.
+        const half = rows / 2;
+        const [a, b, c] = await Promise.all([
+          cpu.run(input, rows),
+          gpu.run(input, half),
+          gpu.run(input.subarray(half * m), half - 3),
+        ]);
+        assertEquals([b.mean.length, c.mean.length], [half, half - 3]);
+        const g = {
+          mean: Float32Array.from([...b.mean, ...c.mean]),
+          spread: Float32Array.from([...b.spread, ...c.spread]),
+        };
+        const ts = predictEnsemble(ens, Float64Array.from(input)).mean;
+        let worst = 0;
+        for (let i = 0; i < rows - 3; i++) {
+          worst = Math.max(worst, Math.abs(a.mean[i]! - g.mean[i]!) / Math.abs(a.mean[i]!));
+          assert(Math.abs(a.spread[i]! - g.spread[i]!) <= 1e-4 * Math.abs(a.mean[i]!));
+          assert(Math.abs(g.mean[i]! - ts[i]!) <= 1e-4 * Math.abs(ts[i]!));
+        }
+        assert(worst <= 1e-4, `largest relative CPU/GPU difference ${worst}`);
+      } finally {
+        await gpu.close();
+        await cpu.close();
+      }
+    },
+  });
+}
+
 Deno.test({
-  name: adapter
-    ? `CPU (WASM) and GPU (WebGPU on ${adapter.name}) sessions agree within 1e-4 relative`
-    : "CPU and GPU sessions agree (skipped: navigator.gpu gives no WebGPU adapter at all)",
+  name: "a WGSL session refuses a model of another shape",
   ignore: adapter === null,
   async fn() {
-    const cpu = await openSession(model, { inputs: m, outputs: 1, device: "cpu" });
-    const gpu = await openSession(model, { inputs: m, outputs: 1, device: "gpu" });
-    try {
-      assertEquals([cpu.provider, gpu.provider], ["wasm", "webgpu"]);
-      const [a, b] = await Promise.all([cpu.run(input, rows), gpu.run(input, rows)]);
-      const ts = predictEnsemble(ens, Float64Array.from(input)).mean;
-      let worst = 0;
-      for (let i = 0; i < rows; i++) {
-        worst = Math.max(worst, Math.abs(a.mean[i]! - b.mean[i]!) / Math.abs(a.mean[i]!));
-        assert(Math.abs(a.spread[i]! - b.spread[i]!) <= 1e-4 * Math.abs(a.mean[i]!));
-        assert(Math.abs(b.mean[i]! - ts[i]!) <= 1e-4 * Math.abs(ts[i]!));
-      }
-      assert(worst <= 1e-4, `largest relative CPU/GPU difference ${worst}`);
-    } finally {
-      await gpu.close();
-      await cpu.close();
-    }
+    await assertRejects(
+      () => openSession(model, { inputs: m + 1, outputs: 1, device: "gpu" }),
+      TypeError,
+      /maps 17 inputs to 1 outputs, expected 18 to 1/,
+    );
   },
 });
 
@@ -64,4 +96,17 @@ Deno.test("openSession() refuses a second WASM thread count in one process", asy
     RangeError,
     /already runs 1/,
   );
+});
+
+Deno.test("overlapping run() calls on a CPU session each resolve with their own rows", async () => {
+  const s = await openSession(model, { inputs: m, outputs: 1 });
+  try {
+    const whole = await s.run(input, rows);
+    const parts = await Promise.all(
+      [0, 1, 2, 3].map((q) => s.run(input.subarray(q * 64 * m), 64)),
+    );
+    assertEquals(parts.flatMap((p) => Array.from(p.mean)), Array.from(whole.mean));
+  } finally {
+    await s.close();
+  }
 });
