@@ -8,26 +8,42 @@
  * paired rows/s figures: `deno run -A tests/perf/surrogate_bench.ts [--threads N] [--rows N]
  * [--reps N]` prints one JSON line (medians of interleaved runs, so that load drift on a shared
  * machine hits both runtimes alike). onnxruntime-web fixes its thread count per process: run
- * once per thread count.
+ * once per thread count. `--breakdown` adds the same pair for the model with its activations
+ * replaced by Identity (matrix products and bias additions only), which shows how much of the gap
+ * is the matrix kernels (WASM SIMD128 against the native AVX2/AVX-512 ones) and how much the
+ * element-wise operators.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
 import * as ortn from "onnxruntime-node";
-import { decodeOnnx } from "../../runners/onnx_writer.ts";
+import { onnxToEnsemble } from "../../runners/onnx_writer.ts";
+import { ModelProto } from "../../runners/_onnx_proto.ts";
 import { openSession } from "../../runners/ort_session.ts";
-import {
-  type BatchScorer,
-  dirichletSampler,
-  scoreTopK,
-  sessionScorer,
-} from "../../runners/score.ts";
+import { type BatchScorer, dirichletSampler, scoreTopK } from "../../core/score.ts";
+import { sessionScorer } from "../../runners/score.ts";
 import { dirichlet } from "../../core/gamma.ts";
-import { type DenseLayer, type MlpEnsemble, predictEnsemble } from "../../core/mlp.ts";
+import { type MlpEnsemble, predictEnsemble } from "../../core/mlp.ts";
 import { Rng } from "../../core/rng.ts";
 
 const MODEL = new URL("../../runners/surrogates/regmix_pile-1M-pile_cc_loss.onnx", import.meta.url);
+
+/** The model with every activation (Sigmoid·x, Tanh) replaced by Identity. */
+function withoutActivations(bytes: Uint8Array): Uint8Array {
+  type Node = { opType: string; input: string[]; output: string[] };
+  const model = ModelProto.toObject(ModelProto.decode(bytes)) as { graph: { node: Node[] } };
+  const sigmoid = new Set<string>();
+  model.graph.node = model.graph.node.map((n) => {
+    if (n.opType === "Sigmoid") sigmoid.add(n.output[0]!);
+    if (n.opType === "Sigmoid" || n.opType === "Tanh") return { ...n, opType: "Identity" };
+    if (n.opType === "Mul" && sigmoid.has(n.input[1]!)) {
+      return { ...n, opType: "Identity", input: [n.input[0]!] };
+    }
+    return n;
+  });
+  return ModelProto.encode(ModelProto.fromObject(model)).finish();
+}
 
 interface Setup {
   readonly m: number;
@@ -38,9 +54,14 @@ interface Setup {
   readonly ensemble: MlpEnsemble;
 }
 
-async function setup(threads: number, rows: number): Promise<Setup> {
-  const bytes = await Deno.readFile(MODEL);
-  const ensemble = ensembleOf(bytes);
+async function setup(
+  threads: number,
+  rows: number,
+  edit: (bytes: Uint8Array) => Uint8Array = (b) => b,
+): Promise<Setup> {
+  const original = await Deno.readFile(MODEL);
+  const bytes = edit(original);
+  const ensemble = onnxToEnsemble(original);
   const m = ensemble.inputs;
   const input = new Float32Array(rows * m);
   const rng = new Rng(1);
@@ -58,37 +79,6 @@ async function setup(threads: number, rows: number): Promise<Setup> {
     })
     : null;
   return { m, rows, input, web, node, ensemble };
-}
-
-/** Rebuilds the ensemble of a written model (for the TypeScript forward pass). */
-function ensembleOf(bytes: Uint8Array): MlpEnsemble {
-  const model = decodeOnnx(bytes);
-  const init = model.initializers;
-  const layers: DenseLayer[][] = [];
-  for (let l = 0; init.has(`W${l}`); l++) {
-    const [e, ni, no] = init.get(`W${l}`)!.dims as [number, number, number];
-    for (let i = 0; i < e; i++) {
-      (layers[i] ??= []).push({
-        inputs: ni,
-        outputs: no,
-        weight: init.get(`W${l}`)!.data.slice(i * ni * no, (i + 1) * ni * no),
-        bias: init.get(`B${l}`)!.data.slice(i * no, (i + 1) * no),
-      });
-    }
-  }
-  const f = init.get("feature_shift")!.data.length;
-  const log = init.has("log_epsilon");
-  return {
-    inputs: log ? f / 2 : f,
-    outputs: 1,
-    features: log ? "linear+log" : "linear",
-    logEpsilon: log ? init.get("log_epsilon")!.data[0]! : 1e-3,
-    activation: model.nodes.some((n) => n.opType === "Sigmoid") ? "silu" : "tanh",
-    members: layers,
-    featureShift: init.get("feature_shift")!.data,
-    featureScale: init.get("feature_scale")!.data,
-    offset: init.get("offset")!.data,
-  };
 }
 
 function nodeScorer(s: Setup): BatchScorer {
@@ -158,6 +148,7 @@ if (!import.meta.main) {
       rows: { type: "string", default: "16384" },
       reps: { type: "string", default: "20" },
       scan: { type: "string", default: "262144" },
+      breakdown: { type: "boolean", default: false },
     },
   });
   const threads = Number(values.threads), reps = Number(values.reps);
@@ -187,6 +178,24 @@ if (!import.meta.main) {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
   const rate = (n: number, ms: number) => Math.round(n / (ms / 1000));
   const ratios = web.map((w, i) => node[i]! / w);
+  let breakdown: Record<string, number> | undefined;
+  if (values.breakdown) {
+    const g = await setup(threads, s.rows, withoutActivations);
+    const gw: number[] = [], gn: number[] = [];
+    for (let i = 0; i < reps + 3; i++) {
+      const a = await time(() => g.web.run(g.input, g.rows));
+      const b = await time(() => runNode(g));
+      if (i >= 3) gw.push(a), gn.push(b);
+    }
+    breakdown = {
+      noActivationWebRowsPerSecond: rate(s.rows, median(gw)),
+      noActivationNodeRowsPerSecond: rate(s.rows, median(gn)),
+      noActivationWebOverNode: Number(median(gw.map((w, i) => gn[i]! / w)).toFixed(3)),
+      activationShareOfWebTime: Number((1 - median(gw) / median(web)).toFixed(3)),
+      activationShareOfNodeTime: Number((1 - median(gn) / median(node)).toFixed(3)),
+    };
+    await g.web.close();
+  }
   console.log(JSON.stringify({
     model: "regmix_pile-1M-pile_cc_loss.onnx",
     threads,
@@ -202,6 +211,7 @@ if (!import.meta.main) {
       nodeRowsPerSecond: rate(total, median(scanNode)),
       webOverNode: Number((median(scanNode) / median(scanWeb)).toFixed(3)),
     },
+    ...(breakdown ? { breakdown } : {}),
   }));
   await s.web.close();
 }

@@ -10,20 +10,16 @@
  * @module
  */
 
-import { fitEnsemble, type MlpEnsemble, predictEnsemble } from "../../../core/mlp.ts";
-import { dirichlet } from "../../../core/gamma.ts";
-import { Rng } from "../../../core/rng.ts";
+import { type MlpEnsemble, predictEnsemble } from "../../../core/mlp.ts";
 import { requestDevice, WgslEnsemble } from "../../../runners/wgsl_ensemble.ts";
+import { benchModel, maxRelativeError, WIDTH } from "./_ensemble.ts";
 
 const out = Deno.args[0] ?? "out/gpu";
 const rows = Number(Deno.args[1] ?? 1_000_000);
-const m = 19;
+const m = WIDTH;
 await Deno.mkdir(out, { recursive: true });
 
-const rng = new Rng(2026);
-const xs = Array.from({ length: 256 }, () => Array.from(dirichlet(rng, new Array(m).fill(0.3))));
-const ys = xs.map((x) => [0.5 + 0.1 * x[0]! - 0.05 * Math.log(x[1]! + 1e-3) + 0.2 * x[2]! * x[3]!]);
-const ensemble: MlpEnsemble = fitEnsemble(xs, ys, { epochs: 10 });
+const { ensemble, data }: { ensemble: MlpEnsemble; data: Float32Array } = benchModel(rows);
 await Deno.writeTextFile(
   `${out}/ensemble.json`,
   JSON.stringify({
@@ -46,19 +42,11 @@ await Deno.writeTextFile(
   }),
 );
 
-const data = new Float32Array(rows * m);
-const x = new Float64Array(m);
-for (let r = 0; r < rows; r++) {
-  dirichlet(rng, new Array(m).fill(0.5), x);
-  data.set(x, r * m);
-}
-
 const device = await requestDevice();
 const adapter = await navigator.gpu.requestAdapter({ powerPreference: "high-performance" });
 const probeRows = Math.min(4096, rows);
 const probe = data.subarray(0, probeRows * m);
 const ref = predictEnsemble(ensemble, probe);
-const scale = Math.max(...Array.from(ref.mean, Math.abs));
 const result: Record<string, unknown> = {
   adapter: adapter?.info?.description || adapter?.info?.device || "unknown",
   rows,
@@ -69,13 +57,7 @@ for (const kernel of ["row", "tiled"] as const) {
   const gpu = await WgslEnsemble.create(ensemble, device, kernel);
   const compileMs = performance.now() - t0c;
   const got = await gpu.predict(probe);
-  let worst = 0;
-  for (let i = 0; i < probeRows; i++) {
-    worst = Math.max(
-      worst,
-      Math.abs(got.mean[i]! - ref.mean[i]!) / Math.max(0.01 * scale, Math.abs(ref.mean[i]!)),
-    );
-  }
+  const worst = maxRelativeError(got.mean, ref.mean);
   const input = gpu.upload(data);
   await gpu.run(input, rows, false); // warm-up
   const time = async (readBack: boolean, reps: number) => {
