@@ -42,6 +42,19 @@ export interface BatchScorer {
   readonly inputs: number;
   /** Writes one score per row; may be asynchronous (an onnxruntime session). */
   score(rows: Float64Array, count: number, out: Float64Array): void | Promise<void>;
+  /**
+   * Optional: scores the rows but returns only those whose signed score sign·s may be below
+   * `bound` (a superset of the rows where it is), with their scores, in row order — e.g. rows
+   * selected on a GPU, so that only candidates cross back. {@linkcode scoreTopK} calls it instead
+   * of `score` once it holds k candidates (`bound` is then the k-th best signed score); the
+   * result is the same as with `score`.
+   */
+  scoreBelow?(
+    rows: Float64Array,
+    count: number,
+    sign: 1 | -1,
+    bound: number,
+  ): Promise<{ rows: Uint32Array; scores: Float64Array }>;
 }
 
 /** A {@linkcode BatchScorer} that scores synchronously. */
@@ -92,6 +105,15 @@ export async function scoreTopK(
   const scan = new Scan(scorer.inputs, sampler, options);
   let count = scan.draw();
   while (count > 0) {
+    const bound = scan.bound();
+    if (scorer.scoreBelow && bound < Infinity) {
+      const pending = scorer.scoreBelow(scan.rows, count, scan.sign, bound);
+      const next = scan.drawAhead();
+      const picked = await pending;
+      scan.keepSome(count, picked.rows, picked.scores);
+      count = next;
+      continue;
+    }
     const pending = scorer.score(scan.rows, count, scan.out);
     const next = scan.drawAhead();
     await pending;
@@ -148,13 +170,14 @@ class Scan {
   readonly #m: number;
   readonly #sampler: Sampler;
   readonly #total: number;
-  readonly #sign: number;
   readonly #heap: TopHeap;
   readonly #bufs: Float64Array[];
   readonly #outs: Float64Array[];
   #cur = 0;
   #drawn = 0;
   #scored = 0;
+  /** 1 when low scores are best, −1 when high ones are. */
+  readonly sign: 1 | -1;
 
   constructor(m: number, sampler: Sampler, options: ScoreTopKOptions) {
     const total = options.total;
@@ -165,7 +188,7 @@ class Scan {
     this.#m = m;
     this.#sampler = sampler;
     this.#total = total;
-    this.#sign = (options.direction ?? "minimize") === "minimize" ? 1 : -1;
+    this.sign = (options.direction ?? "minimize") === "minimize" ? 1 : -1;
     this.#heap = new TopHeap(Math.max(0, Math.min(options.k ?? 128, total)), m);
     this.#bufs = [new Float64Array(chunk * m), new Float64Array(chunk * m)];
     this.#outs = [new Float64Array(chunk), new Float64Array(chunk)];
@@ -191,11 +214,31 @@ class Scan {
     return this.#fill(1 - this.#cur);
   }
 
+  /** The k-th best signed score kept (a row must beat it to enter), or ∞ while fewer are kept. */
+  bound(): number {
+    return this.#heap.full ? this.#heap.keys[0]! : Infinity;
+  }
+
   /** Offers the current chunk's scored rows to the heap and moves to the next buffer. */
   keep(count: number): void {
     const rows = this.rows, out = this.out, m = this.#m;
     for (let r = 0; r < count; r++) {
-      this.#heap.offer(this.#sign * out[r]!, this.#scored + r, rows, r * m);
+      this.#heap.offer(this.sign * out[r]!, this.#scored + r, rows, r * m);
+    }
+    this.#scored += count;
+    this.#cur = 1 - this.#cur;
+  }
+
+  /**
+   * Offers some of the current chunk's rows (ascending row indices with their scores), the
+   * others being known not to enter, and moves to the next buffer.
+   */
+  keepSome(count: number, picked: Uint32Array, scores: Float64Array): void {
+    const rows = this.rows, m = this.#m;
+    for (let i = 0; i < picked.length; i++) {
+      const r = picked[i]!;
+      if (r >= count) throw new RangeError(`Scorer picked row ${r} of a chunk of ${count}`);
+      this.#heap.offer(this.sign * scores[i]!, this.#scored + r, rows, r * m);
     }
     this.#scored += count;
     this.#cur = 1 - this.#cur;
@@ -206,7 +249,7 @@ class Scan {
     const order = heap.sorted();
     return {
       mixtures: order.map((i) => Array.from(heap.rows.subarray(i * m, i * m + m))),
-      values: order.map((i) => this.#sign * heap.keys[i]!),
+      values: order.map((i) => this.sign * heap.keys[i]!),
       scored: this.#scored,
     };
   }
@@ -255,6 +298,11 @@ class TopHeap {
   #after(a: number, b: number): boolean {
     const ka = this.keys[a]!, kb = this.keys[b]!;
     return ka > kb || (ka === kb && this.index[a]! > this.index[b]!);
+  }
+
+  /** Whether k candidates are kept. */
+  get full(): boolean {
+    return this.#k > 0 && this.#size === this.#k;
   }
 
   offer(key: number, index: number, src: Float64Array, offset: number): void {

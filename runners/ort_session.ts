@@ -26,6 +26,7 @@
  */
 
 import * as ort from "onnxruntime-web";
+import type { Selection, SelectSpec } from "./wgsl_select.ts";
 import { openWgslSession } from "./wgsl_session.ts";
 
 /**
@@ -114,6 +115,12 @@ export interface SurrogateSession {
    * its own rows' predictions.
    */
   run(rows: Float32Array, count: number): Promise<SessionOutput>;
+  /**
+   * Scores `count` rows and returns only those whose signed score sign·(mean + κ·spread) of one
+   * column may be below `spec.bound` (a superset of the rows that are), in row order — the
+   * candidates of a top-k scan, selected on the device. Present on WGSL sessions.
+   */
+  runBelow?(rows: Float32Array, count: number, spec: SelectSpec): Promise<Selection>;
   /** Releases the session (and ends the GPU worker). */
   close(): Promise<void>;
 }

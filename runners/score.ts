@@ -38,8 +38,10 @@ export interface SessionScorerOptions {
 }
 
 /**
- * A batched scorer over an onnxruntime surrogate session (CPU or GPU): the ensemble mean of
- * one output, optionally plus a multiple of the spread.
+ * A batched scorer over a surrogate session (CPU or GPU): the ensemble mean of one output,
+ * optionally plus a multiple of the spread. On a session that selects on the device (WGSL), the
+ * scorer also offers `scoreBelow`, so that a scan reads back only the rows that may enter its
+ * top-k; their scores are computed here in the same way as `score`'s.
  *
  * @param session An open session.
  * @param options Which output, and the spread multiple.
@@ -52,15 +54,26 @@ export function sessionScorer(
   const col = options.output ?? 0, kappa = options.spread ?? 0;
   const k = session.outputs;
   let f32 = new Float32Array(0);
-  return {
+  const toF32 = (rows: Float64Array, count: number): Float32Array => {
+    if (f32.length < count * session.inputs) f32 = new Float32Array(count * session.inputs);
+    for (let i = 0; i < count * session.inputs; i++) f32[i] = rows[i]!;
+    return f32;
+  };
+  const value = (mean: number, spread: number) => mean + (kappa === 0 ? 0 : kappa * spread);
+  const scorer: BatchScorer = {
     inputs: session.inputs,
     async score(rows, count, out) {
-      if (f32.length < count * session.inputs) f32 = new Float32Array(count * session.inputs);
-      for (let i = 0; i < count * session.inputs; i++) f32[i] = rows[i]!;
-      const { mean, spread } = await session.run(f32, count);
-      for (let r = 0; r < count; r++) {
-        out[r] = mean[r * k + col]! + (kappa === 0 ? 0 : kappa * spread[r * k + col]!);
-      }
+      const { mean, spread } = await session.run(toF32(rows, count), count);
+      for (let r = 0; r < count; r++) out[r] = value(mean[r * k + col]!, spread[r * k + col]!);
+    },
+  };
+  const below = session.runBelow?.bind(session);
+  if (!below) return scorer;
+  return {
+    ...scorer,
+    async scoreBelow(rows, count, sign, bound) {
+      const s = await below(toF32(rows, count), count, { column: col, kappa, sign, bound });
+      return { rows: s.rows, scores: Float64Array.from(s.mean, (m, i) => value(m, s.spread[i]!)) };
     },
   };
 }

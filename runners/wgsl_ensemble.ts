@@ -328,16 +328,26 @@ export class WgslEnsemble {
     return buf;
   }
 
+  /** Outputs per row k (the output buffer holds 2k floats per row: k means, then k spreads). */
+  get outputs(): number {
+    return this.#k;
+  }
+
   /**
-   * Scores `n` rows already on the GPU; resolves to `[mean…, spread…]` interleaved per row
-   * (`out[r·2k + j]` = mean of output j, `out[r·2k + k + j]` = spread), or to nothing when
-   * `readBack` is false (the output stays on the GPU).
+   * Records the forward pass of `n` rows already on the GPU into `enc`, writing a new output
+   * buffer of `[mean…, spread…]` per row (`out[r·2k + j]` = mean of output j, `out[r·2k + k + j]`
+   * = spread), which the caller destroys after the submission. One pass per submission: the
+   * pass's row count is written to the shared parameter buffer at once.
+   *
+   * @param enc The command encoder.
+   * @param input Rows (float32, row-major).
+   * @param n Row count.
+   * @returns The output buffer.
    */
-  async run(input: GPUBuffer, n: number, readBack = true): Promise<Float32Array | undefined> {
+  encode(enc: GPUCommandEncoder, input: GPUBuffer, n: number): GPUBuffer {
     const dev = this.#device;
-    const bytes = n * 2 * this.#k * 4;
     const out = dev.createBuffer({
-      size: Math.max(16, bytes),
+      size: Math.max(16, n * 2 * this.#k * 4),
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
     });
     const perGroup = this.#rowsPerGroup === 1 ? WORKGROUP : this.#rowsPerGroup;
@@ -355,32 +365,33 @@ export class WgslEnsemble {
         { binding: 3, resource: { buffer: this.#params } },
       ],
     });
-    const enc = dev.createCommandEncoder();
     const pass = enc.beginComputePass();
     pass.setPipeline(this.#pipeline);
     pass.setBindGroup(0, bind);
     pass.dispatchWorkgroups(gx, gy);
     pass.end();
-    let staging: GPUBuffer | undefined;
-    if (readBack) {
-      staging = dev.createBuffer({
-        size: Math.max(16, bytes),
-        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-      });
-      enc.copyBufferToBuffer(out, 0, staging, 0, Math.max(16, bytes));
-    }
-    dev.queue.submit([enc.finish()]);
-    if (!staging) {
+    return out;
+  }
+
+  /**
+   * Scores `n` rows already on the GPU; resolves to `[mean…, spread…]` interleaved per row (see
+   * {@linkcode WgslEnsemble.encode}), or to nothing when `readBack` is false (the output stays
+   * on the GPU).
+   */
+  async run(input: GPUBuffer, n: number, readBack = true): Promise<Float32Array | undefined> {
+    const dev = this.#device;
+    const bytes = n * 2 * this.#k * 4;
+    const enc = dev.createCommandEncoder();
+    const out = this.encode(enc, input, n);
+    if (!readBack) {
+      dev.queue.submit([enc.finish()]);
       await dev.queue.onSubmittedWorkDone();
       out.destroy();
       return undefined;
     }
-    await staging.mapAsync(GPUMapMode.READ);
-    const result = new Float32Array(staging.getMappedRange().slice(0, bytes));
-    staging.unmap();
-    staging.destroy();
+    const result = await readBuffer(dev, enc, out, bytes);
     out.destroy();
-    return result;
+    return new Float32Array(result);
   }
 
   /** Scores row-major mixtures (uploads, runs, reads back). */
@@ -405,6 +416,36 @@ export class WgslEnsemble {
     this.#weights.destroy();
     this.#params.destroy();
   }
+}
+
+/**
+ * Copies the first `bytes` of `src` to a mappable buffer at the end of `enc`, submits, and
+ * resolves to a copy of them.
+ *
+ * @param device The device.
+ * @param enc Encoder with the work that writes `src`.
+ * @param src The buffer to read.
+ * @param bytes Bytes to read (a multiple of 4).
+ * @returns The bytes.
+ */
+export async function readBuffer(
+  device: GPUDevice,
+  enc: GPUCommandEncoder,
+  src: GPUBuffer,
+  bytes: number,
+): Promise<ArrayBuffer> {
+  const size = Math.max(16, bytes);
+  const staging = device.createBuffer({
+    size,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
+  enc.copyBufferToBuffer(src, 0, staging, 0, size);
+  device.queue.submit([enc.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const out = staging.getMappedRange().slice(0, bytes);
+  staging.unmap();
+  staging.destroy();
+  return out;
 }
 
 /** Requests a high-performance device, or throws when there is no adapter. */

@@ -4,7 +4,8 @@
  * (`onnxToEnsemble`) and scored by one compute dispatch per chunk (the register-tiled kernel
  * where the shapes allow it). On an H100 this runs the 19-input surrogate at 27% of torch fp32,
  * where onnxruntime-web's WebGPU provider reaches ~1–3% (README, "GPU scoring"). Runs on the
- * calling thread: unlike onnxruntime-web's WebGPU entry it starts no wasm threads.
+ * calling thread: unlike onnxruntime-web's WebGPU entry it starts no wasm threads. `runBelow`
+ * selects the candidates of a top-k scan on the GPU (`wgsl_select.ts`).
  *
  * @module
  */
@@ -12,6 +13,7 @@
 import { onnxToEnsemble } from "./onnx_writer.ts";
 import type { SessionOutput, SurrogateSession } from "./ort_session.ts";
 import { requestDevice, WgslEnsemble } from "./wgsl_ensemble.ts";
+import { type Selection, type SelectSpec, WgslSelector } from "./wgsl_select.ts";
 
 /**
  * Opens a WGSL session on a model written by `ensembleToOnnx`.
@@ -38,6 +40,7 @@ export async function openWgslSession(
   }
   const device = await requestDevice();
   const gpu = await WgslEnsemble.create(ensemble, device);
+  const selector = await WgslSelector.create(device);
   const { inputs, outputs } = shape;
   return {
     device: "gpu",
@@ -48,7 +51,16 @@ export async function openWgslSession(
     run(rows: Float32Array, count: number): Promise<SessionOutput> {
       return gpu.predict(rows.subarray(0, count * inputs));
     },
+    async runBelow(rows: Float32Array, count: number, spec: SelectSpec): Promise<Selection> {
+      const input = gpu.upload(rows.subarray(0, count * inputs));
+      try {
+        return await selector.select(gpu, input, count, spec);
+      } finally {
+        input.destroy();
+      }
+    },
     close() {
+      selector.destroy();
       gpu.destroy();
       device.destroy();
       return Promise.resolve();

@@ -1,4 +1,4 @@
-import { assertEquals } from "../_assert.ts";
+import { assertEquals, assertRejects } from "../_assert.ts";
 import { dirichlet } from "../../core/gamma.ts";
 import { Rng } from "../../core/rng.ts";
 import {
@@ -85,4 +85,42 @@ Deno.test("scoreTopKSync() and scoreTopK() give the same result, the async score
   // The next chunk is drawn while the previous one is being scored.
   assertEquals(calls.slice(0, 4), ["draw 300", "score 300", "draw 300", "score 300"]);
   assertEquals(calls.filter((c) => c.startsWith("draw")).length, 4);
+});
+
+Deno.test("scoreTopK() with a scorer that returns only rows below the bound gives the same result", async () => {
+  const returned: number[] = [];
+  const below: BatchScorer = {
+    inputs: 4,
+    score: linear.score,
+    scoreBelow(rows, count, sign, bound) {
+      const out = new Float64Array(count);
+      linear.score(rows, count, out);
+      const picked = Array.from(out.keys()).filter((r) => sign * out[r]! < bound);
+      returned.push(picked.length);
+      return Promise.resolve({
+        rows: Uint32Array.from(picked),
+        scores: Float64Array.from(picked, (r) => out[r]!),
+      });
+    },
+  };
+  for (const direction of ["minimize", "maximize"] as const) {
+    returned.length = 0;
+    const options = { total: 5000, chunk: 500, k: 20, direction };
+    const a = await scoreTopK(below, dirichletSampler([1, 1, 1, 1], new Rng(8)), options);
+    const b = scoreTopKSync(linear, dirichletSampler([1, 1, 1, 1], new Rng(8)), options);
+    assertEquals(a, b);
+    // The first chunk fills the heap with full scores; the 9 others send back candidates only.
+    assertEquals(returned.length, 9);
+    assertEquals(returned.reduce((x, y) => x + y, 0) < 500, true);
+  }
+  const bad: BatchScorer = {
+    ...below,
+    scoreBelow: () => Promise.resolve({ rows: Uint32Array.of(600), scores: Float64Array.of(0) }),
+  };
+  await assertRejects(
+    () =>
+      scoreTopK(bad, dirichletSampler([1, 1, 1, 1], new Rng(8)), { total: 1000, chunk: 500, k: 3 }),
+    RangeError,
+    /picked row 600 of a chunk of 500/,
+  );
 });
