@@ -178,7 +178,12 @@ export function leaderboardMarkdown(
     "",
     `Suite ${meta.suite}, commit \`${meta.commit}\`, ${meta.seeds.length} seeds. ` +
     "Score = gap closed by the recommendation at the final budget: 0 = the target pool's mean " +
-    "(a random pick), 1 = the pool's best. Across a track's tasks: interquartile mean (IQM) and " +
+    "(a random pick), 1 = the pool's best" +
+    (meta.tasks.some((t) => t.surrogate)
+      ? " (continuous tasks: 0 = the uniform mixture on the surrogate, 1 = the better of the " +
+        "table's best run and a 1e6-sample search on the surrogate)"
+      : "") +
+    ". Across a track's tasks: interquartile mean (IQM) and " +
     "mean of all (task, seed) scores with 95% stratified-bootstrap intervals, and the average " +
     "rank over tasks; per task: median over seeds [25th, 75th percentiles]. Only methods with " +
     "every seed finished on every task of the set are ranked; oracles are never ranked.",

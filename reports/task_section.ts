@@ -53,12 +53,16 @@ export function taskSection(s: TaskSummary, sink: FigureSink, seeds: number): st
   const floor = noiseFloor(s);
   const caption =
     `Gap closed by each method's recommendation against cumulative cost (log scale), ${t.id}@${t.version}: ` +
-    `0 = the ${t.targetFidelity} target pool's mean ${t.objective} (${
-      fmt(t.reference.zero, 4)
-    }), ` +
-    `1 = its best (${
-      fmt(t.reference.best, 4)
-    }). Lines: median over the finished seeds of ${seeds}; ` +
+    (t.surrogate
+      ? `0 = ${t.objective} of the uniform mixture on the surrogate (${
+        fmt(t.reference.zero, 4)
+      }), 1 = the best known value (${
+        fmt(t.reference.best, 4)
+      }: the better of the table's best run and a 1e6-sample search on the surrogate). `
+      : `0 = the ${t.targetFidelity} target pool's mean ${t.objective} (${
+        fmt(t.reference.zero, 4)
+      }), 1 = its best (${fmt(t.reference.best, 4)}). `) +
+    `Lines: median over the finished seeds of ${seeds}; ` +
     `bands: 25th–75th percentiles; ${plotted.length} methods plotted` +
     (partial.length ? ` (partial, labelled: ${partial.map((c) => c.method.id).join(", ")})` : "") +
     ". " +

@@ -95,12 +95,19 @@ Deno.test("leaderboards() rank complete methods by IQM and list partial ones apa
   assert(md.includes("## Predict track: fx/predict@1"));
   assert(md.includes("### big (l, transfer)"));
   assertEquals(b.predict[0]!.sets[0]!.rows.map((r) => r.rank), [1, 2]);
+  // fx/max runs on a surrogate: the header says what 0 and 1 mean there, and only then.
+  assert(md.includes("continuous tasks: 0 = the uniform mixture on the surrogate"));
+  const poolOnly = { ...META, tasks: META.tasks.filter((t) => !t.surrogate) };
+  assert(!leaderboardMarkdown(poolOnly, b).includes("continuous tasks"));
 });
 
 Deno.test("renderReport() inlines plotly and draws every panel with captions from the data", () => {
   const a = analyse(META, lines(), predictLines());
   const html = renderReport(a, PLOTLY, { reportCommand: "deno task report out/x" });
   assert(html.includes("/* plotly */"));
+  // Captions give each task's own reference points: the pool's mean, or f(uniform) on the surrogate.
+  assert(html.includes("0 = the s target pool&#39;s mean loss (2.0000)"), "fx/min caption");
+  assert(html.includes("of the uniform mixture on the surrogate (0.5000)"), "fx/max caption");
   assert(!html.includes("{};</script>\n"), "a </script> inside the bundle is escaped");
   for (
     const s of [
