@@ -30,7 +30,7 @@ import {
   type PredictPayload,
   type TaskSpec,
 } from "./worker.ts";
-import { PREDICT_SCHEMA, type PredictLine } from "./core/predict.ts";
+import { PREDICT_SCHEMA, type PredictLine, readPredictLines } from "./core/predict.ts";
 
 /** The fixed seed list; `--quick` takes the first 3, the default leaderboard 10, paper tables 25. */
 export const SEEDS: readonly number[] = Array.from({ length: 25 }, (_, i) => i);
@@ -166,7 +166,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
   const predictDone = new Set<string>();
   if (o.resume) {
     await repairResults(predictPath);
-    for (const l of await readPredict(predictPath)) {
+    for (const l of await readPredictLines(predictPath)) {
       predictDone.add(cellKey(l.task.id, l.task.version, l.method, l.seed));
     }
   } else {
@@ -349,21 +349,4 @@ export async function cpuModel(): Promise<string> {
   } catch {
     return Deno.build.arch;
   }
-}
-
-async function readPredict(path: string): Promise<PredictLine[]> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
-    throw e;
-  }
-  return text.split("\n").slice(0, -1).filter((l) => l.trim()).map((l, i) => {
-    try {
-      return JSON.parse(l) as PredictLine;
-    } catch (e) {
-      throw new SyntaxError(`${path}:${i + 1}: not a JSON line (${(e as Error).message})`);
-    }
-  });
 }

@@ -8,6 +8,7 @@
  */
 
 import type { Rng } from "./rng.ts";
+import { softmaxInPlace } from "./simplex.ts";
 
 /**
  * Draws log X for X ~ Gamma(shape, 1). For shape < 1 the result can be far below the log of
@@ -93,14 +94,7 @@ export function dirichlet(
     if (l > max) max = l;
   }
   if (max === -Infinity) return vertex(rng, alpha, out);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const e = Math.exp(out[i]! - max);
-    out[i] = e;
-    sum += e;
-  }
-  for (let i = 0; i < n; i++) out[i]! /= sum;
-  return out;
+  return softmaxInPlace(out, max);
 }
 
 /** log of a Gamma(shape ≥ 1) variate by Marsaglia–Tsang's squeeze-and-reject method. */

@@ -10,6 +10,7 @@ import { kendall, pearson, spearman, topRecall } from "./correlation.ts";
 import { objectiveInfo } from "./harness.ts";
 import type { MethodFactory } from "./method.ts";
 import { compileObjective } from "./objective.ts";
+import { readJsonLines } from "./results.ts";
 import { deriveSeed, Rng } from "./rng.ts";
 import type { RunTable } from "./table.ts";
 import type { PoolSpec } from "./task.ts";
@@ -19,6 +20,17 @@ import type { Direction, Run } from "./types.ts";
 export const PREDICT_TASK_SCHEMA = "mixbench.predict-task/1";
 /** Schema id of predict.jsonl lines. */
 export const PREDICT_SCHEMA = "mixbench.predict/1";
+
+/**
+ * Reads predict.jsonl (a missing file reads as no lines; a cut last line is ignored; a line that
+ * is not JSON or not of {@linkcode PREDICT_SCHEMA} is an error naming it).
+ *
+ * @param path The file.
+ * @returns The lines, in file order.
+ */
+export function readPredictLines(path: string): Promise<PredictLine[]> {
+  return readJsonLines<PredictLine>(path, PREDICT_SCHEMA);
+}
 
 /** A Predict-track task card. */
 export interface PredictTaskCard {

@@ -17,38 +17,50 @@ export function lineKey(line: ResultLine): string {
 }
 
 /**
- * Parses the text of a results file. A last line without its newline (an interrupted write) is
- * ignored; any other unparsable line is an error naming its line number.
+ * Parses JSON lines that carry a schema id. A last line without its newline (an interrupted
+ * write) is ignored; any other unparsable line, or a line of another schema, is an error naming
+ * its line number.
  *
+ * @example
+ * ```ts
+ * import { parseJsonLines } from "./results.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const text = '{"schema":"s/1","n":1}\n{"schema":"s/1","n":2}\n{"schema":"s/1"';
+ * assertEquals(parseJsonLines<{ n: number }>(text, "x.jsonl", "s/1").map((l) => l.n), [1, 2]);
+ * ```
  * @param text File contents.
  * @param file File name for messages.
+ * @param schema The schema id every line must carry.
  * @returns The lines, in file order.
  */
-export function parseResults(text: string, file: string): ResultLine[] {
-  const lines = text.split("\n");
-  const complete = lines.slice(0, -1);
-  const out: ResultLine[] = [];
-  complete.forEach((l, i) => {
+export function parseJsonLines<T>(text: string, file: string, schema: string): T[] {
+  const out: T[] = [];
+  text.split("\n").slice(0, -1).forEach((l, i) => {
     if (l.trim() === "") return;
-    let v: unknown;
+    let v: { schema?: unknown } | null;
     try {
       v = JSON.parse(l);
     } catch (e) {
       throw new SyntaxError(`${file}:${i + 1}: not a JSON line (${(e as Error).message})`);
     }
-    const r = v as ResultLine;
-    if (r?.schema !== RESULT_SCHEMA) {
+    if (v?.schema !== schema) {
       throw new TypeError(
-        `${file}:${i + 1}: schema is "${String(r?.schema)}", expected "${RESULT_SCHEMA}"`,
+        `${file}:${i + 1}: schema is "${String(v?.schema)}", expected "${schema}"`,
       );
     }
-    out.push(r);
+    out.push(v as T);
   });
   return out;
 }
 
-/** Reads a results file; a missing file reads as no lines. */
-export async function readResults(path: string): Promise<ResultLine[]> {
+/**
+ * Reads a JSON-lines file with {@linkcode parseJsonLines}; a missing file reads as no lines.
+ *
+ * @param path The file.
+ * @param schema The schema id every line must carry.
+ * @returns The lines, in file order.
+ */
+export async function readJsonLines<T>(path: string, schema: string): Promise<T[]> {
   let text: string;
   try {
     text = await Deno.readTextFile(path);
@@ -56,7 +68,23 @@ export async function readResults(path: string): Promise<ResultLine[]> {
     if (e instanceof Deno.errors.NotFound) return [];
     throw e;
   }
-  return parseResults(text, path);
+  return parseJsonLines<T>(text, path, schema);
+}
+
+/**
+ * Parses the text of a results file (see {@linkcode parseJsonLines}).
+ *
+ * @param text File contents.
+ * @param file File name for messages.
+ * @returns The lines, in file order.
+ */
+export function parseResults(text: string, file: string): ResultLine[] {
+  return parseJsonLines<ResultLine>(text, file, RESULT_SCHEMA);
+}
+
+/** Reads a results file; a missing file reads as no lines. */
+export function readResults(path: string): Promise<ResultLine[]> {
+  return readJsonLines<ResultLine>(path, RESULT_SCHEMA);
 }
 
 /**

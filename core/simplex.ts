@@ -150,14 +150,32 @@ export function exponentiatedGradientStep(
   if (max === -Infinity) {
     throw new RangeError("Cannot take an exponentiated-gradient step: every weight is 0");
   }
+  return softmaxInPlace(out, max);
+}
+
+/**
+ * Turns log-weights into weights on the simplex in place: wᵢ = exp(lᵢ − max) / Σ exp(lⱼ − max),
+ * with `max` the largest finite log-weight (−∞ entries become 0).
+ *
+ * @example
+ * ```ts
+ * import { softmaxInPlace } from "./simplex.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals([...softmaxInPlace(new Float64Array([0, -Infinity, 0]), 0)], [0.5, 0, 0.5]);
+ * ```
+ * @param logs Log-weights, overwritten.
+ * @param max Their largest value (finite).
+ * @returns `logs`, now the weights.
+ */
+export function softmaxInPlace(logs: Float64Array, max: number): Float64Array {
   let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const e = Math.exp(out[i]! - max);
-    out[i] = e;
+  for (let i = 0; i < logs.length; i++) {
+    const e = Math.exp(logs[i]! - max);
+    logs[i] = e;
     sum += e;
   }
-  for (let i = 0; i < n; i++) out[i]! /= sum;
-  return out;
+  for (let i = 0; i < logs.length; i++) logs[i]! /= sum;
+  return logs;
 }
 
 function checkVector(v: ArrayLike<number>, what: string): number {

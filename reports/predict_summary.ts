@@ -9,7 +9,7 @@
  */
 
 import { kendall, pearson, spearman, topRecall } from "../core/correlation.ts";
-import { decisionAccuracy, PREDICT_SCHEMA, type PredictLine } from "../core/predict.ts";
+import { decisionAccuracy, type PredictLine } from "../core/predict.ts";
 import { median, quantile } from "../core/stats.ts";
 import type { RunMeta } from "./meta.ts";
 
@@ -97,32 +97,6 @@ export function scoreSet(
     top10Recall: topRecall(truth, predicted, 0.1, direction === "minimize"),
     decisionAccuracy: decisionAccuracy(truth, predicted),
   };
-}
-
-/** Reads predict.jsonl (a missing file reads as no lines; a cut last line is ignored). */
-export async function readPredictLines(path: string): Promise<PredictLine[]> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
-    throw e;
-  }
-  return text.split("\n").slice(0, -1).flatMap((l, i) => {
-    if (l.trim() === "") return [];
-    let v: PredictLine;
-    try {
-      v = JSON.parse(l) as PredictLine;
-    } catch (e) {
-      throw new SyntaxError(`${path}:${i + 1}: not a JSON line (${(e as Error).message})`);
-    }
-    if (v?.schema !== PREDICT_SCHEMA) {
-      throw new TypeError(
-        `${path}:${i + 1}: schema is "${String(v?.schema)}", expected "${PREDICT_SCHEMA}"`,
-      );
-    }
-    return [v];
-  });
 }
 
 /**

@@ -11,7 +11,7 @@ import { analyse, type Analysis } from "./analysis.ts";
 import { plotlySource, renderReport } from "./html.ts";
 import { leaderboardMarkdown, leaderboards } from "./leaderboard.ts";
 import { readMeta } from "./meta.ts";
-import { readPredictLines } from "./predict_summary.ts";
+import { readPredictLines } from "../core/predict.ts";
 
 /** Schema id of leaderboard.json. */
 export const LEADERBOARD_SCHEMA = "mixbench.leaderboard/2";
