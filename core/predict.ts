@@ -21,6 +21,45 @@ export const PREDICT_TASK_SCHEMA = "mixbench.predict-task/1";
 /** Schema id of predict.jsonl lines. */
 export const PREDICT_SCHEMA = "mixbench.predict/1";
 
+/** The scores of one set (a {@linkcode PredictSet} without its arrays and names). */
+export type SetScores = Pick<
+  PredictSet,
+  "spearman" | "kendall" | "pearson" | "mae" | "top10Recall" | "decisionAccuracy"
+>;
+
+/**
+ * The scores of predictions against the truth: Spearman ρ, Kendall τ, Pearson r, MAE, top-10%
+ * recall and decision accuracy. Written in predict lines, and recomputed by the reports.
+ *
+ * @example
+ * ```ts
+ * import { scoreSet } from "./predict.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const s = scoreSet([1, 2, 3, 4], [1.5, 2.5, 2.9, 4.2], "minimize");
+ * assertEquals([s.spearman, s.decisionAccuracy], [1, 1]);
+ * ```
+ * @param truth True objective values.
+ * @param predicted Predicted values.
+ * @param direction Objective direction (top 10% = smallest when minimised).
+ * @returns The scores.
+ */
+export function scoreSet(
+  truth: readonly number[],
+  predicted: readonly number[],
+  direction: Direction,
+): SetScores {
+  let mae = 0;
+  truth.forEach((t, i) => (mae += Math.abs(t - predicted[i]!)));
+  return {
+    spearman: spearman(truth, predicted),
+    kendall: kendall(truth, predicted),
+    pearson: pearson(truth, predicted),
+    mae: truth.length > 0 ? mae / truth.length : NaN,
+    top10Recall: topRecall(truth, predicted, 0.1, direction === "minimize"),
+    decisionAccuracy: decisionAccuracy(truth, predicted),
+  };
+}
+
 /**
  * Reads predict.jsonl (a missing file reads as no lines; a cut last line is ignored; a line that
  * is not JSON or not of {@linkcode PREDICT_SCHEMA} is an error naming it).
@@ -179,18 +218,11 @@ export function runPredict(
           `Method "${factory.id}" predicted non-finite values on set "${s.name}"`,
         );
       }
-      let mae = 0;
-      truth.forEach((t, i) => (mae += Math.abs(t - predicted[i]!)));
       return {
         name: s.name,
         fidelity: s.fidelity,
         n: runs.length,
-        spearman: spearman(truth, predicted),
-        kendall: kendall(truth, predicted),
-        pearson: pearson(truth, predicted),
-        mae: mae / truth.length,
-        top10Recall: topRecall(truth, predicted, 0.1, card.direction === "minimize"),
-        decisionAccuracy: decisionAccuracy(truth, predicted),
+        ...scoreSet(truth, predicted, card.direction),
         truth,
         predicted,
       };

@@ -8,8 +8,7 @@
  * @module
  */
 
-import { kendall, pearson, spearman, topRecall } from "../core/correlation.ts";
-import { decisionAccuracy, type PredictLine } from "../core/predict.ts";
+import { type PredictLine, scoreSet, type SetScores } from "../core/predict.ts";
 import { median, quantile } from "../core/stats.ts";
 import type { RunMeta } from "./meta.ts";
 
@@ -18,16 +17,6 @@ export interface Spread {
   readonly median: number;
   readonly q25: number;
   readonly q75: number;
-}
-
-/** Scores recomputed from one set of one line. */
-export interface SetScores {
-  readonly spearman: number;
-  readonly kendall: number;
-  readonly pearson: number;
-  readonly mae: number;
-  readonly top10Recall: number;
-  readonly decisionAccuracy: number;
 }
 
 /** Names of {@linkcode SetScores}, in table order. */
@@ -72,31 +61,6 @@ export interface PredictTaskSummary {
     readonly ok: number;
     readonly failures: readonly string[];
   }[];
-}
-
-/**
- * Recomputes the scores of one set from its arrays.
- *
- * @param truth True objective values.
- * @param predicted Predicted values.
- * @param direction Objective direction (top 10% = smallest when minimised).
- * @returns The scores.
- */
-export function scoreSet(
-  truth: readonly number[],
-  predicted: readonly number[],
-  direction: "minimize" | "maximize",
-): SetScores {
-  let mae = 0;
-  truth.forEach((t, i) => (mae += Math.abs(t - predicted[i]!)));
-  return {
-    spearman: spearman(truth, predicted),
-    kendall: kendall(truth, predicted),
-    pearson: pearson(truth, predicted),
-    mae: truth.length > 0 ? mae / truth.length : NaN,
-    top10Recall: topRecall(truth, predicted, 0.1, direction === "minimize"),
-    decisionAccuracy: decisionAccuracy(truth, predicted),
-  };
 }
 
 /**

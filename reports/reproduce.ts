@@ -35,7 +35,7 @@ import {
   tableMarkdown,
 } from "./manifest.ts";
 import { predictTaskMeta, readMeta, type RunMeta } from "./meta.ts";
-import { scoreSet, type SetScores } from "./predict_summary.ts";
+import { scoreSet, type SetScores } from "../core/predict.ts";
 import { taskLevels } from "./targets.ts";
 import { writeReports } from "./write.ts";
 

@@ -15,8 +15,8 @@ import { analyse } from "./analysis.ts";
 import { type Schema, validate } from "./json_schema.ts";
 import { checkLine, type TableCheck } from "./line_checks.ts";
 import { readMeta } from "./meta.ts";
-import { readPredictLines } from "../core/predict.ts";
-import { SCORE_NAMES, scoreSet } from "./predict_summary.ts";
+import { readPredictLines, scoreSet } from "../core/predict.ts";
+import { SCORE_NAMES } from "./predict_summary.ts";
 import { leaderboardJson } from "./write.ts";
 
 /** Coverage of one task and method. */

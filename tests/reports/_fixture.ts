@@ -14,7 +14,7 @@
 import type { CheckpointRecord, ResultLine, TrajectoryStep } from "../../core/harness.ts";
 import type { PredictLine } from "../../core/predict.ts";
 import type { RunMeta, TaskMeta } from "../../reports/meta.ts";
-import { scoreSet } from "../../reports/predict_summary.ts";
+import { scoreSet } from "../../core/predict.ts";
 
 const SEEDS = [0, 1, 2, 3];
 
