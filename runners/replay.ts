@@ -13,6 +13,52 @@ import type { Mixture, Observation, Proposal, Run } from "../core/types.ts";
 /** Decimals of the look-up key: pool mixtures are compared after rounding to 1e-6. */
 const KEY_DECIMALS = 6;
 
+/**
+ * The cost of one run at a fidelity of a task.
+ *
+ * @param task The task.
+ * @param fidelity The proposal's fidelity.
+ * @returns The cost.
+ * @throws {RangeError} When the task cannot query that fidelity (naming those it can).
+ */
+export function queryCost(task: Task, fidelity: string): number {
+  const cost = task.costs.get(fidelity);
+  if (cost === undefined) {
+    throw new RangeError(
+      `Fidelity "${fidelity}" cannot be queried in task "${task.card.id}" ` +
+        `(queryable: ${[...task.costs.keys()].join(", ")})`,
+    );
+  }
+  return cost;
+}
+
+/**
+ * The answer given by a table run.
+ *
+ * @param task The task (its objective values the run).
+ * @param mixture The mixture answered (the run's or the matching proposal's).
+ * @param fidelity The fidelity queried.
+ * @param run The table run.
+ * @param cost The cost charged.
+ * @returns The observation, with source `table`.
+ */
+export function tableObservation(
+  task: Task,
+  mixture: Mixture,
+  fidelity: string,
+  run: Run,
+  cost: number,
+): Observation {
+  return {
+    mixture,
+    fidelity,
+    value: task.objective.evaluate(run.metrics),
+    metrics: run.metrics,
+    cost,
+    source: { kind: "table", row: run.row },
+  };
+}
+
 /** Replays a task's table. */
 export class ReplayRunner implements Runner {
   readonly kind = "replay" as const;
@@ -41,13 +87,7 @@ export class ReplayRunner implements Runner {
   /** Answers each proposal with its table run. */
   evaluate(proposals: readonly Proposal[]): Observation[] {
     return proposals.map((p) => {
-      const cost = this.#task.costs.get(p.fidelity);
-      if (cost === undefined) {
-        throw new RangeError(
-          `Fidelity "${p.fidelity}" cannot be queried in task "${this.#task.card.id}" ` +
-            `(queryable: ${[...this.#task.costs.keys()].join(", ")})`,
-        );
-      }
+      const cost = queryCost(this.#task, p.fidelity);
       const run = this.#index.get(`${p.fidelity}|${mixtureKey(p.mixture, KEY_DECIMALS)}`);
       if (!run) {
         throw new RangeError(
@@ -55,14 +95,7 @@ export class ReplayRunner implements Runner {
             `replay runs answer only table mixtures`,
         );
       }
-      return {
-        mixture: run.mixture,
-        fidelity: p.fidelity,
-        value: this.#task.objective.evaluate(run.metrics),
-        metrics: run.metrics,
-        cost,
-        source: { kind: "table", row: run.row },
-      };
+      return tableObservation(this.#task, run.mixture, p.fidelity, run, cost);
     });
   }
 

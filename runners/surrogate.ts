@@ -31,6 +31,7 @@ import {
   type Provider,
   type SurrogateSession,
 } from "./ort_session.ts";
+import { queryCost, tableObservation } from "./replay.ts";
 import { loadSurrogate, type SurrogateCard } from "./surrogate_card.ts";
 
 /** Provenance of a surrogate answer: OOD score, ensemble spread, clipping. */
@@ -185,24 +186,11 @@ export class SurrogateRunner implements Runner {
     const out: (Observation | undefined)[] = new Array(proposals.length);
     const misses = new Map<string, number[]>();
     proposals.forEach((p, i) => {
-      const cost = this.#task.costs.get(p.fidelity);
-      if (cost === undefined) {
-        throw new RangeError(
-          `Fidelity "${p.fidelity}" cannot be queried in task "${this.#task.card.id}" ` +
-            `(queryable: ${[...this.#task.costs.keys()].join(", ")})`,
-        );
-      }
+      const cost = queryCost(this.#task, p.fidelity);
       const run = this.#query.get(p.fidelity)!.get(mixtureKey(p.mixture, this.#decimals));
       if (run) {
         this.#hits++;
-        out[i] = {
-          mixture: p.mixture,
-          fidelity: p.fidelity,
-          value: this.#task.objective.evaluate(run.metrics),
-          metrics: run.metrics,
-          cost,
-          source: { kind: "table", row: run.row },
-        };
+        out[i] = tableObservation(this.#task, p.mixture, p.fidelity, run, cost);
       } else misses.set(p.fidelity, [...(misses.get(p.fidelity) ?? []), i]);
     });
     for (const [f, idx] of misses) {
