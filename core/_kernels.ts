@@ -48,21 +48,8 @@ export interface TrainingKernel {
   readonly classes: FidelityClasses;
 }
 
-/** Arrays {@link trainingKernel} may write into. */
-export interface KernelBuffers {
-  /** For K + σ²I. */
-  readonly k: Float64Array;
-  /** For M₀. */
-  readonly m0: Float64Array;
-  /** For E₀. */
-  readonly e0: Float64Array;
-  /** For M₁. */
-  readonly m1: Float64Array;
-  /** For E₁. */
-  readonly e1: Float64Array;
-  /** For the fidelity factors. */
-  readonly bias: Float64Array;
-}
+/** Arrays {@link trainingKernel} may write into (those of {@link TrainingKernel}). */
+export type KernelBuffers = Omit<TrainingKernel, "classes">;
 
 /** The distinct fidelity values of a set of inputs and each input's class. */
 export interface FidelityClasses {

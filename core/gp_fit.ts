@@ -13,6 +13,7 @@ import {
   rawLength as rawSize,
   samplePriorRaw,
 } from "./_gp_params.ts";
+import type { KernelBuffers } from "./_kernels.ts";
 import type { CholeskyFactor } from "./cholesky.ts";
 import type { GpData } from "./gp.ts";
 import { GpPosterior } from "./gp_posterior.ts";
@@ -20,19 +21,7 @@ import { lbfgs } from "./lbfgs.ts";
 import { Rng } from "./rng.ts";
 
 /** Scratch arrays of at least n² entries for one loss evaluation. */
-export interface GpScratch {
-  /** K + σ²I. */
-  readonly k: Float64Array;
-  /** M₀ values. */
-  readonly m0: Float64Array;
-  /** M₀ derivative factors. */
-  readonly e0: Float64Array;
-  /** M₁ values. */
-  readonly m1: Float64Array;
-  /** M₁ derivative factors. */
-  readonly e1: Float64Array;
-  /** Fidelity factors. */
-  readonly bias: Float64Array;
+export interface GpScratch extends KernelBuffers {
   /** The Cholesky factor. */
   readonly l: Float64Array;
   /** K⁻¹. */

@@ -17,6 +17,20 @@ import type { MlpEnsemble } from "../core/mlp.ts";
 
 const WORKGROUP = 64;
 
+/**
+ * Where the feature shift, feature scale, output offset and the members' layers start in the
+ * packed weights ({@linkcode packWeights}: shift[f], scale[f], offset[k], then per member per
+ * layer weight[in·out], bias[out]).
+ */
+function headerOffsets(f: number, k: number): {
+  shiftOff: number;
+  scaleOff: number;
+  offsetOff: number;
+  layersOff: number;
+} {
+  return { shiftOff: 0, scaleOff: f, offsetOff: 2 * f, layersOff: 2 * f + k };
+}
+
 /** Generates the WGSL of an ensemble (exported for inspection and tests). */
 export function ensembleShader(e: MlpEnsemble): string {
   const m = e.inputs, k = e.outputs, members = e.members.length;
@@ -42,14 +56,8 @@ export function ensembleShader(e: MlpEnsemble): string {
     `  var sum: array<f32, ${k}>;`,
     `  var sq: array<f32, ${k}>;`,
   );
-  // Layout of w: featureShift[f], featureScale[f], offset[k], then per member per layer: weight[in*out], bias[out].
-  let off = 0;
-  const shiftOff = off;
-  off += f;
-  const scaleOff = off;
-  off += f;
-  const offsetOff = off;
-  off += k;
+  const { shiftOff, scaleOff, offsetOff, layersOff } = headerOffsets(f, k);
+  let off = layersOff;
   lines.push(`  for (var j = 0u; j < ${m}u; j++) { feat[j] = x[r * ${m}u + j]; }`);
   if (e.features === "linear+log") {
     lines.push(
@@ -138,13 +146,8 @@ export function tiledShader(e: MlpEnsemble): string {
     "fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) t: u32) {",
     `  let base = (wg.x + wg.y * params.stride) * ${TR}u;`,
   ];
-  let off = 0;
-  const shiftOff = off;
-  off += f;
-  const scaleOff = off;
-  off += f;
-  const offsetOff = off;
-  off += k;
+  const { shiftOff, scaleOff, offsetOff, layersOff } = headerOffsets(f, k);
+  let off = layersOff;
   L.push(
     `  for (var q = t; q < ${TR * m}u; q += ${WORKGROUP}u) {`,
     `    let r = q / ${m}u; let j = q % ${m}u; let row = base + r;`,

@@ -1,25 +1,10 @@
 import { assert, assertEquals } from "./_assert.ts";
-import { type BenchOptions, runBench } from "../bench.ts";
+import { runBench } from "../bench.ts";
+import { testBenchOptions } from "./_bench.ts";
 import { lineKey, readResults } from "../core/results.ts";
 import type { ResultLine } from "../core/harness.ts";
 
 const BAD = new URL("./testdata/bad_methods.ts", import.meta.url).pathname;
-
-function options(out: string, over: Partial<BenchOptions> = {}): BenchOptions {
-  return {
-    quick: true,
-    tasks: ["regmix-pile/pile-cc", "admire-ift/avg-7b"],
-    methods: ["uniform", "random-search", "best-of-pool"],
-    out,
-    resume: false,
-    workers: 2,
-    timeLimitMs: 60_000,
-    command: "test",
-    progress: false,
-    log: () => {},
-    ...over,
-  };
-}
 
 function canonical(lines: readonly ResultLine[]): string[] {
   return lines.map(({ timings: _, ...rest }) => JSON.stringify(rest)).sort();
@@ -27,8 +12,8 @@ function canonical(lines: readonly ResultLine[]): string[] {
 
 Deno.test("runBench() twice with the same seeds gives identical lines apart from timings", async () => {
   const [a, b] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
-  const s = await runBench(options(a));
-  await runBench(options(b));
+  const s = await runBench(testBenchOptions(a));
+  await runBench(testBenchOptions(b));
   assertEquals(s.ran, 2 * 3 * 3);
   const [la, lb] = [
     await readResults(`${a}/results.jsonl`),
@@ -44,7 +29,7 @@ Deno.test("runBench() twice with the same seeds gives identical lines apart from
 
 Deno.test("runBench() --resume after an interrupted run finishes the rest without duplicates", async () => {
   const [full, cut] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
-  await runBench(options(full));
+  await runBench(testBenchOptions(full));
   const text = await Deno.readTextFile(`${full}/results.jsonl`);
   const lines = text.split("\n").filter(Boolean);
   // Keep 7 whole lines and half of the 8th, as a killed process would leave them.
@@ -52,19 +37,19 @@ Deno.test("runBench() --resume after an interrupted run finishes the rest withou
     `${cut}/results.jsonl`,
     lines.slice(0, 7).join("\n") + "\n" + lines[7]!.slice(0, 40),
   );
-  const s = await runBench(options(cut, { resume: true }));
+  const s = await runBench(testBenchOptions(cut, { resume: true }));
   assertEquals([s.skipped, s.ran], [7, 11]);
   const got = await readResults(`${cut}/results.jsonl`);
   assertEquals(new Set(got.map(lineKey)).size, got.length);
   assertEquals(canonical(got), canonical(await readResults(`${full}/results.jsonl`)));
-  const again = await runBench(options(cut, { resume: true }));
+  const again = await runBench(testBenchOptions(cut, { resume: true }));
   assertEquals([again.skipped, again.ran], [18, 0]);
   await Promise.all([full, cut].map((d) => Deno.remove(d, { recursive: true })));
 });
 
 Deno.test("runBench() keeps every other cell when methods throw, return NaN, over-ask or hang", async () => {
   const out = await Deno.makeTempDir();
-  const s = await runBench(options(out, {
+  const s = await runBench(testBenchOptions(out, {
     tasks: ["regmix-pile/pile-cc"],
     methods: ["uniform", `${BAD}#throws`, `${BAD}#nan`, `${BAD}#overAsks`, `${BAD}#hangs`],
     seeds: 1,
@@ -98,7 +83,7 @@ Deno.test("runBench() runs a bring-your-own table with an inferred card", async 
     }
   }
   await Deno.writeTextFile(csv, rows.join("\n") + "\n");
-  const s = await runBench(options(`${out}/res`, {
+  const s = await runBench(testBenchOptions(`${out}/res`, {
     tasks: undefined,
     dataset: { path: csv, objective: "score", direction: "maximize", budget: 16 },
     methods: ["uniform", "random-search", "best-of-pool"],

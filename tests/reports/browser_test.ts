@@ -11,6 +11,7 @@
 
 import { assert, assertEquals } from "../_assert.ts";
 import { runBench } from "../../bench.ts";
+import { testBenchOptions } from "../_bench.ts";
 import { writeReports } from "../../reports/write.ts";
 import type { BrowserResult } from "./_browser.ts";
 import { writeFixture } from "./_fixture.ts";
@@ -71,19 +72,11 @@ Deno.test({
     await writeFixture(fixture);
     await writeReports(fixture);
     const bench = await Deno.makeTempDir();
-    await runBench({
-      quick: true,
+    await runBench(testBenchOptions(bench, {
       seeds: 2,
       tasks: ["regmix-pile/pile-cc", "admire-ift/avg-7b", "regmix-pile/pile-cc-1b"],
       methods: ["uniform", "natural", "random-search", "best-of-pool"],
-      out: bench,
-      resume: false,
-      workers: 2,
-      timeLimitMs: 60_000,
-      command: "test",
-      progress: false,
-      log: () => {},
-    });
+    }));
     const [fx, real] = await open([
       [`${fixture}/report.html`, "report-fixture.png"],
       [`${bench}/report.html`, "report-bench.png"],

@@ -1,24 +1,13 @@
 import { assert, assertEquals } from "../_assert.ts";
 import { runBench } from "../../bench.ts";
+import { testBenchOptions } from "../_bench.ts";
 import { validateDir } from "../../reports/validate.ts";
 import { validate } from "../../reports/json_schema.ts";
 import { writeFixture } from "./_fixture.ts";
 
 async function bench(): Promise<string> {
   const out = await Deno.makeTempDir();
-  await runBench({
-    quick: true,
-    seeds: 2,
-    tasks: ["regmix-pile/pile-cc", "admire-ift/avg-7b"],
-    methods: ["uniform", "random-search", "best-of-pool"],
-    out,
-    resume: false,
-    workers: 2,
-    timeLimitMs: 60_000,
-    command: "test",
-    progress: false,
-    log: () => {},
-  });
+  await runBench(testBenchOptions(out, { seeds: 2 }));
   return out;
 }
 

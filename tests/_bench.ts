@@ -1,0 +1,27 @@
+/** Options of a small, quiet test bench (quick mode, 2 workers, two real tasks, three methods). */
+
+import type { BenchOptions } from "../bench.ts";
+
+/**
+ * Bench options for tests: quick mode on `regmix-pile/pile-cc` and `admire-ift/avg-7b` with
+ * uniform, random-search and best-of-pool, 2 workers, no progress or log output.
+ *
+ * @param out Results folder.
+ * @param over Options to change.
+ * @returns The options.
+ */
+export function testBenchOptions(out: string, over: Partial<BenchOptions> = {}): BenchOptions {
+  return {
+    quick: true,
+    tasks: ["regmix-pile/pile-cc", "admire-ift/avg-7b"],
+    methods: ["uniform", "random-search", "best-of-pool"],
+    out,
+    resume: false,
+    workers: 2,
+    timeLimitMs: 60_000,
+    command: "test",
+    progress: false,
+    log: () => {},
+    ...over,
+  };
+}
