@@ -14,7 +14,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { runBench } from "./bench.ts";
+import { runBench } from "./bench/bench.ts";
 import { TASKS } from "./datasets/registry.ts";
 import { METHODS } from "./methods/mod.ts";
 import { writeReports } from "./reports/write.ts";

@@ -29,7 +29,7 @@
  * @module
  */
 
-import type { Rng } from "./rng.ts";
+import type { Rng } from "../numerics/rng.ts";
 import type { Direction, Domain, Mixture, Observation, Proposal } from "./types.ts";
 
 /** Everything a method may know about a task; it never sees the table itself. */
@@ -116,6 +116,11 @@ export interface MethodFactory {
   readonly ranked: boolean;
   /** True when the method needs {@linkcode MethodContext.oracle}. */
   readonly oracle?: boolean;
+  /**
+   * Parameterised ids: `<id>@<argument>` (for example `bo@1B`, BO run at the 1B fidelity)
+   * resolves to `variant(argument)`. Absent on methods that take no argument.
+   */
+  readonly variant?: (argument: string) => MethodFactory;
   /** Creates an instance for one cell. */
   create(ctx: MethodContext): Method;
   /**

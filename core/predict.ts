@@ -6,12 +6,8 @@
  * @module
  */
 
-import { kendall, pearson, spearman, topRecall } from "./correlation.ts";
-import { objectiveInfo } from "./harness.ts";
-import type { MethodFactory } from "./method.ts";
-import { compileObjective } from "./objective.ts";
+import { kendall, pearson, spearman, topRecall } from "../numerics/stats/correlation.ts";
 import { readJsonLines } from "./results.ts";
-import { deriveSeed, Rng } from "./rng.ts";
 import type { RunTable } from "./table.ts";
 import type { PoolSpec } from "./task.ts";
 import type { Direction, Run } from "./types.ts";
@@ -143,106 +139,4 @@ export function decisionAccuracy(truth: ArrayLike<number>, predicted: ArrayLike<
     }
   }
   return total > 0 ? agree / total : NaN;
-}
-
-/** Options of {@linkcode runPredict}. */
-export interface PredictOptions {
-  /** Suite version written in the line. @default {"dev"} */
-  suite?: string;
-}
-
-/**
- * Fits a method's predictor on the task's training runs and scores it on each held-out set.
- * Never throws for the method's fault: the line says `failed` and why.
- *
- * @param card The Predict-track task card.
- * @param table Its table.
- * @param factory A fit-based method (with `fit`).
- * @param seed Seed of the method's random stream (derived with the task key).
- * @param options Suite version.
- * @returns The predict.jsonl line.
- */
-export function runPredict(
-  card: PredictTaskCard,
-  table: RunTable,
-  factory: MethodFactory,
-  seed: number,
-  options: PredictOptions = {},
-): PredictLine {
-  const base = {
-    schema: PREDICT_SCHEMA,
-    suite: options.suite ?? "dev",
-    task: { id: card.id, version: card.version },
-    method: factory.id,
-    seed,
-  };
-  let fitMs = 0, predictMs = 0;
-  try {
-    if (!factory.fit) throw new TypeError(`Method "${factory.id}" fits no predictor`);
-    const objective = compileObjective(card.objective, table.card.metrics.map((m) => m.name));
-    const train = selectRuns(table, card.train);
-    const examples = train.map((r) => ({
-      mixture: r.mixture,
-      value: objective.evaluate(r.metrics),
-    }));
-    const prior = table.card.domains.map((d) => d.prior);
-    const t0 = performance.now();
-    const predictor = factory.fit(examples, {
-      task: `${card.id}@${card.version}`,
-      objective: objectiveInfo(
-        objective.metrics,
-        table.card.metrics,
-        card.objective,
-        card.direction,
-      ),
-      domains: table.card.domains,
-      prior,
-      fidelities: [card.train.fidelity],
-      costs: { [card.train.fidelity]: 1 },
-      targetFidelity: card.train.fidelity,
-      mode: "pool",
-      pool: train.map((r) => ({ mixture: r.mixture, fidelity: r.fidelity })),
-      targetPool: undefined,
-      budget: train.length,
-      rng: new Rng(deriveSeed(`${card.id}@${card.version}`, seed)),
-    });
-    fitMs = performance.now() - t0;
-    const sets = card.sets.map((s): PredictSet => {
-      const runs = selectRuns(table, s);
-      const truth = runs.map((r) => objective.evaluate(r.metrics));
-      const t1 = performance.now();
-      const predicted = Array.from(predictor.predict(runs.map((r) => r.mixture)));
-      predictMs += performance.now() - t1;
-      if (predicted.length !== truth.length || predicted.some((x) => !Number.isFinite(x))) {
-        throw new RangeError(
-          `Method "${factory.id}" predicted non-finite values on set "${s.name}"`,
-        );
-      }
-      return {
-        name: s.name,
-        fidelity: s.fidelity,
-        n: runs.length,
-        ...scoreSet(truth, predicted, card.direction),
-        truth,
-        predicted,
-      };
-    });
-    return {
-      ...base,
-      status: "ok",
-      train: train.length,
-      sets,
-      timings: { fitMs: Math.round(fitMs), predictMs: Math.round(predictMs) },
-    };
-  } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    return {
-      ...base,
-      status: "failed",
-      error: { name: err.name, message: err.message },
-      train: 0,
-      sets: [],
-      timings: { fitMs: Math.round(fitMs), predictMs: Math.round(predictMs) },
-    };
-  }
 }

@@ -4,7 +4,88 @@
  * @module
  */
 
-import { RESULT_SCHEMA, type ResultLine } from "./harness.ts";
+/** Schema id of results lines. */
+export const RESULT_SCHEMA = "mixbench.result/1";
+
+/**
+ * Provenance of a trajectory step, written when the runner is not a plain replay: a table row,
+ * or a surrogate answer with its OOD score (L1 distance to the nearest table mixture), the
+ * ensemble spread before clipping, and the number of metrics clipped to their bounds.
+ */
+export type StepSource =
+  | { readonly kind: "table"; readonly row: number }
+  | {
+    readonly kind: "surrogate";
+    readonly ood: number;
+    readonly spread?: number;
+    readonly clipped?: number;
+  };
+
+/** One evaluated run of a cell's trajectory. */
+export interface TrajectoryStep {
+  /** Fidelity queried. */
+  readonly fidelity: string;
+  /** Table row (replay) or -1 (surrogate). */
+  readonly row: number;
+  /** Objective value of the answer. */
+  readonly value: number;
+  /** Cost charged. */
+  readonly cost: number;
+  /** Cumulative cost after this run. */
+  readonly spent: number;
+  /** Where the answer came from (runners other than replay). */
+  readonly source?: StepSource;
+}
+
+/** The recommendation recorded at one budget checkpoint. */
+export interface CheckpointRecord {
+  /** The checkpoint's budget. */
+  readonly budget: number;
+  /** Cost spent when the recommendation was taken. */
+  readonly spent: number;
+  /** Runs evaluated by then. */
+  readonly evaluations: number;
+  /** Recommended mixture, rounded to 6 decimals. */
+  readonly mixture: readonly number[];
+  /** Table row of the recommendation at the target fidelity. */
+  readonly row: number;
+  /** Objective value at the target fidelity. */
+  readonly value: number;
+  /** Gap closed (0 = reference zero point, 1 = best known). */
+  readonly score: number;
+  /** The method's own prediction, when it gave one. */
+  readonly predicted?: number;
+}
+
+/** One line of results.jsonl. */
+export interface ResultLine {
+  /** Always {@linkcode RESULT_SCHEMA}. */
+  readonly schema: string;
+  /** Suite version. */
+  readonly suite: string;
+  /** Task id and version. */
+  readonly task: { readonly id: string; readonly version: number };
+  /** Method id. */
+  readonly method: string;
+  /** Seed of the cell. */
+  readonly seed: number;
+  /** Runner kind. */
+  readonly runner: string;
+  /** Whether the cell finished. */
+  readonly status: "ok" | "failed";
+  /** Why the cell failed. */
+  readonly error?: { readonly name: string; readonly message: string };
+  /** The task's budget. */
+  readonly budget: number;
+  /** Cost spent. */
+  readonly spent: number;
+  /** Every evaluated run, in order. */
+  readonly trajectory: readonly TrajectoryStep[];
+  /** Recommendation at each checkpoint reached. */
+  readonly checkpoints: readonly CheckpointRecord[];
+  /** Wall-clock timings (ms); the only field that may differ between identical runs. */
+  readonly timings: { readonly totalMs: number; readonly methodMs: number };
+}
 
 /** Identity of a cell: `task@version|method|seed`. */
 export function cellKey(task: string, version: number, method: string, seed: number): string {

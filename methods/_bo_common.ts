@@ -11,10 +11,11 @@
  * @module
  */
 
-import { fitGp, type GpData, type GpKind, type GpPosterior, GpWorkspace } from "../core/gp.ts";
+import { fitGp, type GpPosterior, GpWorkspace } from "../numerics/gp/gp.ts";
+import type { GpData, GpKind } from "../numerics/gp/types.ts";
 import type { Example, MethodContext, Predictor } from "../core/method.ts";
 import { nearestIndex } from "../core/mixture.ts";
-import type { Rng } from "../core/rng.ts";
+import type { Rng } from "../numerics/rng.ts";
 import type { Mixture, Observation, Proposal } from "../core/types.ts";
 
 /** Cost of the fidelity that counts as fidelity 1. */

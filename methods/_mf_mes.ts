@@ -12,9 +12,9 @@
  * @module
  */
 
-import { brent } from "../core/brent.ts";
-import type { GpPosterior } from "../core/gp.ts";
-import { normCdf, normLogCdf } from "../core/normal.ts";
+import { brent } from "../numerics/optim/brent.ts";
+import type { GpPosterior } from "../numerics/gp/gp.ts";
+import { normCdf, normLogCdf } from "../numerics/stats/normal.ts";
 
 /** botorch's CLAMP_LB for variances and CDFs. */
 const CLAMP_LB = 1e-8;

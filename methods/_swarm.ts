@@ -1,6 +1,6 @@
 import type { Example, MethodContext, MethodFactory, Predictor } from "../core/method.ts";
 import { nearestIndex, normalize } from "../core/mixture.ts";
-import { regmixSearch, regmixSwarm } from "./regmix_sampling.ts";
+import { regmixSearch, regmixSwarm } from "./_regmix_sampling.ts";
 import type { Mixture, Proposal } from "../core/types.ts";
 
 /** A fitted swarm regressor: loss-like predictions and, for methods with one, a proposer. */

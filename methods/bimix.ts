@@ -17,7 +17,7 @@
  * @module
  */
 
-import { lbfgs } from "../core/lbfgs.ts";
+import { lbfgs } from "../numerics/optim/lbfgs.ts";
 import type { MethodFactory } from "../core/method.ts";
 import type { Mixture } from "../core/types.ts";
 import { swarmMethod, type SwarmOptions } from "./_swarm.ts";

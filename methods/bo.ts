@@ -4,7 +4,7 @@
  * `bayesopt_thepile.py` / `bayesopt_admire_ift_runs.py`, methods.md §2 "Single-fidelity BO").
  *
  * Algorithm: one pool element of the run fidelity drawn uniformly at random; then at every step
- * a GP (botorch 0.10 defaults, see `core/gp.ts`) is MAP-fitted to everything observed and the
+ * a GP (botorch 0.10 defaults, see `numerics/gp/gp.ts`) is MAP-fitted to everything observed and the
  * REMAINING pool element of the run fidelity with the largest analytic log expected
  * improvement over the best observed value is run. The recommendation is the target-pool
  * member with the largest posterior mean at fidelity 1. BO maximises: a minimised objective is
@@ -22,13 +22,13 @@
  * with a TypeError.
  *
  * Departures from the reference:
- * - analytic log-EI (stable tails, `core/normal.ts`) instead of botorch's Monte-Carlo qLogEI
+ * - analytic log-EI (stable tails, `numerics/stats/normal.ts`) instead of botorch's Monte-Carlo qLogEI
  *   (512 Sobol' samples, smoothed): the same argmax up to Monte-Carlo noise (methods.md allows it);
  * - MAP fits start from the previous step's hyper-parameters (warm start, to save time; option
  *   `warmStart: false` restarts from botorch's defaults every step as the reference does); a
  *   warm fit takes a first step of 0.03 raw units and stops at gradient ∞-norm 1e-4 or relative
  *   decrease 1e-7 (cold fits use scipy's 1e-5 and 2.2e-9), and the optimiser differs (see
- *   `core/gp.ts`);
+ *   `numerics/gp/gp.ts`);
  * - the 7B IFT run pairs 7B mixtures with 7B metrics: the reference's 7B script pairs the first
  *   60 0.5B mixtures with the 7B metrics (row misalignment, methods.md §2); the intended
  *   pairing is implemented (the replay runner answers each mixture with its own row);
@@ -39,9 +39,10 @@
  * @module
  */
 
-import type { GpKind, GpPosterior } from "../core/gp.ts";
+import type { GpPosterior } from "../numerics/gp/gp.ts";
+import type { GpKind } from "../numerics/gp/types.ts";
 import type { MethodFactory } from "../core/method.ts";
-import { logEI } from "../core/normal.ts";
+import { logEI } from "../numerics/stats/normal.ts";
 import {
   argmax,
   fidelityValue,
@@ -87,6 +88,7 @@ export function boWith(options: BoOptions = {}): MethodFactory {
     description: "ADMIRE-BayesOpt single-fidelity BO: GP (Matérn-5/2, botorch priors) + log-EI",
     ranked: true,
     fit: fitPredictor,
+    variant: (fidelity) => boWith({ ...options, fidelity, id: `bo@${fidelity}` }),
     create(ctx) {
       requirePool(ctx, id);
       const run = options.fidelity ??

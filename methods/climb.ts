@@ -9,7 +9,7 @@
  * preprocessing outside this benchmark: the tables' domains stand in for its clusters.
  *
  * Choices where the paper is unspecified (methods.md §11 marks these [sec]; no official code):
- * - the regressor is RegMix's (core/gbdt.ts defaults; early stopping on a seeded 10% slice of
+ * - the regressor is RegMix's (numerics/gbdt/gbdt.ts defaults; early stopping on a seeded 10% slice of
  *   the runs so far);
  * - the candidate set is the remaining pool at the swarm fidelity (pool mode);
  * - the predicted top region is the best 4·n_k candidates, from which n_k are drawn uniformly at
@@ -26,7 +26,7 @@ import type { MethodFactory } from "../core/method.ts";
 import { nearestIndex } from "../core/mixture.ts";
 import type { Mixture, Proposal } from "../core/types.ts";
 import { lossLike } from "./_swarm.ts";
-import { fitRegMixGbdt } from "./regmix.ts";
+import { fitRegMixGbdt } from "./_regmix_gbdt.ts";
 
 /** Options of {@linkcode climb}. */
 export interface ClimbOptions {

@@ -11,7 +11,7 @@
  *   domain and sums them with fixed weights; the tasks here optimise a single metric (Pile-CC
  *   loss) or an average the tables already give (mean loss, IFT average, mean BPB).
  * - The 6000 starts are screened by their initial loss and the best 8 optimised
- *   (core/exp_law.ts).
+ *   (methods/_exp_law.ts).
  * - Maximised objectives bounded above (accuracies) are fitted as `upper − y` (error rates).
  * - The nested step and size laws need learning curves and are not used: no shipped table has
  *   them.
@@ -22,7 +22,7 @@
  * @module
  */
 
-import { fitExpLaw, predictExpLaw } from "../core/exp_law.ts";
+import { fitExpLaw, predictExpLaw } from "./_exp_law.ts";
 import type { MethodFactory } from "../core/method.ts";
 import { ownDomain } from "./_own_domain.ts";
 import { swarmMethod, type SwarmOptions } from "./_swarm.ts";

@@ -5,7 +5,7 @@
  * BO" and "Exact semantics of the MF-MES value").
  *
  * Algorithm: one random pool element of the cheapest fidelity; then at every step the
- * multi-fidelity GP (`core/gp.ts`, fidelity value = cost ÷ target cost) is MAP-fitted to every
+ * multi-fidelity GP (`numerics/gp/gp.ts`, fidelity value = cost ÷ target cost) is MAP-fitted to every
  * observation, one max-value sample f* of f(·, 1) is drawn (Gumbel fit by Brent quartiles over
  * the observed inputs at fidelity 1), 128 scrambled Sobol' normals are drawn, and every
  * REMAINING pool element is scored at its own fidelity by IG ÷ max(cost, 0.01) (botorch's
@@ -24,11 +24,11 @@
  * - MAP fits start from the previous step's hyper-parameters (warm start, to save time;
  *   `warmStart: false` restarts from botorch's defaults); a warm fit takes a first step of
  *   0.03 raw units and stops at gradient ∞-norm 1e-4 or relative decrease 1e-7 (cold fits use
- *   scipy's 1e-5 and 2.2e-9); the optimiser differs (see `core/gp.ts`). A full replay of
+ *   scipy's 1e-5 and 2.2e-9); the optimiser differs (see `numerics/gp/gp.ts`). A full replay of
  *   admire-ift/avg-7b (444 runs) takes about 30 s on the 2-core project machine;
  * - a non-finite information gain counts as 0, and the inputs that project to the same point
  *   at fidelity 1 are scored once each (with their multiplicity) in the max-value sampler;
- * - the QMC normals come from the cell's seeded RNG (scrambled Sobol', `core/qmc.ts`), the
+ * - the QMC normals come from the cell's seeded RNG (scrambled Sobol', `numerics/stats/qmc.ts`), the
  *   Gumbel uniform too; quartiles by Brent on ln F (see `methods/_mf_mes.ts`);
  * - the recommendation uses every observation told so far (the reference's lags one step);
  * - fidelity values are costs ÷ the target's cost (equal to ADMIRE's on both of its tasks).
@@ -36,9 +36,9 @@
  * @module
  */
 
-import type { GpPosterior } from "../core/gp.ts";
+import type { GpPosterior } from "../numerics/gp/gp.ts";
 import type { MethodFactory } from "../core/method.ts";
-import { sobolNormals } from "../core/qmc.ts";
+import { sobolNormals } from "../numerics/stats/qmc.ts";
 import {
   argmax,
   fitPredictor,

@@ -1,11 +1,15 @@
 /**
- * The method registry: every method behind the common offline interface.
+ * The method registry: every built-in method behind the common offline interface. Adding a
+ * method is one new file (start from `_template.ts`) plus its import and one entry in
+ * {@linkcode METHODS} below; the README's method table is checked against this list by
+ * `tests/methods/readme_table_test.ts`.
  *
  * @example
  * ```ts
  * import { getMethod, METHODS } from "./mod.ts";
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(getMethod("uniform").id, "uniform");
+ * assertEquals(getMethod("bo@1B").id, "bo@1B");
  * assertEquals(METHODS.length >= 5, true);
  * ```
  *
@@ -15,36 +19,17 @@
 import type { MethodFactory } from "../core/method.ts";
 import { bestOfPool } from "./best_of_pool.ts";
 import { bimix } from "./bimix.ts";
-import { bo, boWith } from "./bo.ts";
-import { mfbo, mfboWith } from "./mfbo.ts";
+import { bo } from "./bo.ts";
 import { climb } from "./climb.ts";
 import { dml } from "./dml.ts";
-import { olmix } from "./olmix.ts";
-import { regmix, regmixLinear } from "./regmix.ts";
+import { mfbo, mfboWith } from "./mfbo.ts";
 import { natural } from "./natural.ts";
+import { olmix } from "./olmix.ts";
 import { randomSearch } from "./random_search.ts";
+import { regmix, regmixLinear } from "./regmix.ts";
 import { temperature } from "./temperature.ts";
 import { uniform } from "./uniform.ts";
 import { unimax } from "./unimax.ts";
-
-export {
-  bestOfPool,
-  bimix,
-  bo,
-  boWith,
-  climb,
-  dml,
-  mfbo,
-  mfboWith,
-  natural,
-  olmix,
-  randomSearch,
-  regmix,
-  regmixLinear,
-  temperature,
-  uniform,
-  unimax,
-};
 
 /** Every registered method, in listing order. */
 export const METHODS: readonly MethodFactory[] = [
@@ -89,18 +74,30 @@ export async function loadMethod(spec: string): Promise<MethodFactory> {
 }
 
 /**
- * Looks a method up by id; `bo@<fidelity>` is single-fidelity BO run at that fidelity.
+ * Looks a method up by id. One rule serves parameterised ids: `<id>@<argument>` resolves to the
+ * registered method `<id>`'s {@linkcode MethodFactory.variant} (`bo@1B`: BO run at 1B).
  *
  * @param id Method id.
  * @returns The factory.
- * @throws {RangeError} For an unknown id, listing the known ones.
+ * @throws {RangeError} For an unknown id (listing the known ones), or an argument given to a
+ * method that takes none.
  */
 export function getMethod(id: string): MethodFactory {
-  const at = /^bo@(.+)$/.exec(id);
-  if (at) return boWith({ fidelity: at[1]! });
-  const m = METHODS.find((f) => f.id === id);
+  const exact = METHODS.find((f) => f.id === id);
+  if (exact) return exact;
+  const at = id.indexOf("@");
+  const base = at < 0 ? id : id.slice(0, at);
+  const m = METHODS.find((f) => f.id === base);
   if (!m) {
     throw new RangeError(`Unknown method "${id}" (known: ${METHODS.map((f) => f.id).join(", ")})`);
   }
-  return m;
+  if (at < 0) return m;
+  const argument = id.slice(at + 1);
+  if (!m.variant || argument === "") {
+    const takes = METHODS.filter((f) => f.variant).map((f) => `${f.id}@<argument>`);
+    throw new RangeError(
+      `Method "${base}" takes no "@" argument (parameterised: ${takes.join(", ") || "none"})`,
+    );
+  }
+  return m.variant(argument);
 }

@@ -4,7 +4,7 @@
  * `ŷ(p) = exp(a) + exp(tᵀp)` fitted with the DML multi-start L-BFGS + Huber procedure (δ 0.02,
  * a ∈ linspace(−2, 1.5, 10) × 30 random t, 100 outer rounds), and the exact proposer
  * `argmin Σ_k v_k·exp(t_kᵀx) + λ·KL(x ‖ q)` over the capped simplex (λ = 0.1, q = the prior
- * floored at 1e-12), solved by core/kl_proposer.ts.
+ * floored at 1e-12), solved by methods/_kl_proposer.ts.
  *
  * Repetition caps `min(token_count · repetition_factor / target_tokens, 1)` (factor 4, target
  * 1e12 tokens, as in the Olmix example configs) apply when the table's domains carry token
@@ -13,15 +13,15 @@
  *
  * Departures: one regressor is fitted to the task objective (Olmix fits one per metric and
  * weights them, v uniform; the tasks' objectives are single metrics or averages the tables give);
- * the start grid is screened to the best 8 starts (core/exp_law.ts); maximised objectives
+ * the start grid is screened to the best 8 starts (methods/_exp_law.ts); maximised objectives
  * bounded above are fitted as `upper − y`; in pool mode the recommendation is the target-pool
  * member nearest (L1) to the proposal.
  *
  * @module
  */
 
-import { fitExpLaw, linspace, predictExpLaw } from "../core/exp_law.ts";
-import { klProposer } from "../core/kl_proposer.ts";
+import { fitExpLaw, linspace, predictExpLaw } from "./_exp_law.ts";
+import { klProposer } from "./_kl_proposer.ts";
 import type { MethodContext, MethodFactory } from "../core/method.ts";
 import { ownDomain } from "./_own_domain.ts";
 import { swarmMethod, type SwarmOptions } from "./_swarm.ts";

@@ -15,7 +15,7 @@
  * @module
  */
 
-import { dirichlet } from "../core/gamma.ts";
+import { dirichlet } from "../numerics/stats/gamma.ts";
 import type { Method, MethodContext, MethodFactory } from "../core/method.ts";
 import { nearestIndex } from "../core/mixture.ts";
 import type { Observation, Proposal } from "../core/types.ts";

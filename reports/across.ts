@@ -11,7 +11,7 @@
  * @module
  */
 
-import { deriveSeed } from "../core/rng.ts";
+import { deriveSeed } from "../numerics/rng.ts";
 import { gapClosed } from "../core/task.ts";
 import { checkpointAt, type TaskSummary } from "./aggregate.ts";
 import { type Estimate, iqmInPlace, meanOf, stratifiedBootstrapAll } from "./bootstrap.ts";

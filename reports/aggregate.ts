@@ -7,8 +7,8 @@
  * @module
  */
 
-import type { CheckpointRecord, ResultLine } from "../core/harness.ts";
-import { mean, median, quantile } from "../core/stats.ts";
+import type { CheckpointRecord, ResultLine } from "../core/results.ts";
+import { mean, median, quantile } from "../numerics/stats/summary.ts";
 import { gapClosed } from "../core/task.ts";
 import type { MethodMeta, RunMeta, TaskMeta } from "./meta.ts";
 

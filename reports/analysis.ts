@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { ResultLine } from "../core/harness.ts";
+import type { ResultLine } from "../core/results.ts";
 import type { PredictLine } from "../core/predict.ts";
 import { analyseTracks, type TrackAnalysis } from "./across.ts";
 import { aggregate, type TaskSummary } from "./aggregate.ts";

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { Rng } from "../core/rng.ts";
+import { Rng } from "../numerics/rng.ts";
 
 /**
  * Mean of the values left after cutting `floor(proportion · n)` values from each end of the sorted
@@ -69,7 +69,7 @@ export interface Estimate {
 export interface BootstrapOptions {
   /** Number of resamples. @default {2000} */
   resamples?: number;
-  /** Seed of the resampling stream (the xoshiro128** stream of core/rng.ts `Rng`). @default {0} */
+  /** Seed of the resampling stream (the xoshiro128** stream of numerics/rng.ts `Rng`). @default {0} */
   seed?: number;
   /** Coverage of the percentile interval. @default {0.95} */
   confidence?: number;
@@ -111,7 +111,7 @@ export function stratifiedBootstrapAll(
   const draw = new Float64Array(total);
   const scratch = new Float64Array(total);
   const sizes = Int32Array.from(groups, (g) => g.length);
-  // core/rng.ts `Rng`, one 32-bit output per draw, index = ⌊u · n / 2³²⌋ (bias < n / 2³²,
+  // numerics/rng.ts `Rng`, one 32-bit output per draw, index = ⌊u · n / 2³²⌋ (bias < n / 2³²,
   // negligible for seed counts).
   const rng = new Rng(options.seed ?? 0);
   for (let r = 0; r < resamples; r++) {

@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { CheckpointRecord } from "../core/harness.ts";
+import type { CheckpointRecord } from "../core/results.ts";
 import type { Direction } from "../core/types.ts";
 
 /** Outcome of one seed for one level. */

@@ -5,13 +5,13 @@
  *
  * A trajectory step is a surrogate answer when it carries `source.kind === "surrogate"` (with
  * `ood`, the ensemble `spread` and `clipped`, the number of metrics clipped; see
- * `StepSource` in core/harness.ts), or — in lines that carry no `source` — when its `row` is −1.
+ * `StepSource` in harness/cell.ts), or — in lines that carry no `source` — when its `row` is −1.
  *
  * @module
  */
 
-import type { ResultLine, TrajectoryStep } from "../core/harness.ts";
-import { median, quantile } from "../core/stats.ts";
+import type { ResultLine, TrajectoryStep } from "../core/results.ts";
+import { median, quantile } from "../numerics/stats/summary.ts";
 import type { RunMeta } from "./meta.ts";
 
 /** Diagnostics of one method on one task. */

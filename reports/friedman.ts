@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ranks } from "../core/correlation.ts";
+import { ranks } from "../numerics/stats/correlation.ts";
 import { chiSquareSf, studentizedRangePpf } from "./_special.ts";
 
 /**

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { ResultLine } from "../core/harness.ts";
+import type { ResultLine } from "../core/results.ts";
 import type { Objective } from "../core/objective.ts";
 import type { RunTable } from "../core/table.ts";
 import { gapClosed } from "../core/task.ts";

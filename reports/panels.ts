@@ -6,7 +6,7 @@
  * @module
  */
 
-import { median } from "../core/stats.ts";
+import { median } from "../numerics/stats/summary.ts";
 import type { TaskSummary } from "./aggregate.ts";
 import type { RunnerDiagnostics } from "./diagnostics.ts";
 import { color, figure } from "./figures.ts";

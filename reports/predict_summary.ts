@@ -9,7 +9,7 @@
  */
 
 import { type PredictLine, scoreSet, type SetScores } from "../core/predict.ts";
-import { median, quantile } from "../core/stats.ts";
+import { median, quantile } from "../numerics/stats/summary.ts";
 import type { RunMeta } from "./meta.ts";
 
 /** Median and quartiles over seeds. */

@@ -7,7 +7,7 @@
  */
 
 import { entropy, klDivergence, l1Distance } from "../core/mixture.ts";
-import { median } from "../core/stats.ts";
+import { median } from "../numerics/stats/summary.ts";
 import { type CellSummary, finalScore, type TaskSummary } from "./aggregate.ts";
 import { esc, type FigureSink, fmt, table } from "./_html.ts";
 import { anytimeFigure, methodLabel, mixtureBars, mixtureFigure, noiseFloor } from "./figures.ts";

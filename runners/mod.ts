@@ -26,17 +26,19 @@ export {
   type SurrogateStats,
 } from "./surrogate.ts";
 export {
-  type Device,
-  type DeviceOption,
   gpuAdapter,
   type GpuAdapterInfo,
   openSession,
   ORT_WEB_VERSION,
   resolveDevice,
   type SessionOptions,
+} from "./ort_session.ts";
+export {
+  type Device,
+  type DeviceOption,
   type SessionOutput,
   type SurrogateSession,
-} from "./ort_session.ts";
+} from "./session.ts";
 export { sessionScorer, type SessionScorerOptions } from "./score.ts";
 export {
   type DecodedModel,

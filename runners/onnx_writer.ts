@@ -17,7 +17,7 @@
  * @example Write and decode a one-member ensemble
  * ```ts
  * import { decodeOnnx, ensembleToOnnx } from "./onnx_writer.ts";
- * import { fitEnsemble } from "../core/mlp.ts";
+ * import { fitEnsemble } from "../numerics/mlp.ts";
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * const xs = [[1, 0], [0, 1], [0.5, 0.5]];
  * const ens = fitEnsemble(xs, xs.map((w) => [w[0]!]), { members: 1, hidden: [4], epochs: 5 });
@@ -29,8 +29,8 @@
  * @module
  */
 
-import type { DenseLayer, MlpEnsemble } from "../core/mlp.ts";
-import { featureCount } from "../core/mlp.ts";
+import type { DenseLayer, MlpEnsemble } from "../numerics/mlp.ts";
+import { featureCount } from "../numerics/mlp.ts";
 import { AttributeType, DataType, ModelProto } from "./_onnx_proto.ts";
 
 /** ONNX opset of the written models. */
@@ -255,7 +255,7 @@ export function decodeOnnx(bytes: Uint8Array): DecodedModel {
  * @example Round trip
  * ```ts
  * import { ensembleToOnnx, onnxToEnsemble } from "./onnx_writer.ts";
- * import { fitEnsemble } from "../core/mlp.ts";
+ * import { fitEnsemble } from "../numerics/mlp.ts";
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * const xs = [[1, 0], [0, 1], [0.5, 0.5]];
  * const ens = fitEnsemble(xs, xs.map((w) => [w[0]!]), { members: 2, hidden: [4], epochs: 5 });

@@ -12,7 +12,7 @@
  * ```ts
  * import { openSession } from "./ort_session.ts";
  * import { ensembleToOnnx } from "./onnx_writer.ts";
- * import { fitEnsemble } from "../core/mlp.ts";
+ * import { fitEnsemble } from "../numerics/mlp.ts";
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * const xs = [[1, 0], [0, 1], [0.5, 0.5]];
  * const ens = fitEnsemble(xs, xs.map((w) => [w[0]!]), { members: 2, hidden: [4], epochs: 5 });
@@ -26,8 +26,9 @@
  */
 
 import * as ort from "onnxruntime-web";
-import type { Selection, SelectSpec } from "./wgsl_select.ts";
 import { openWgslSession } from "./wgsl_session.ts";
+import type { Device, DeviceOption, SessionOutput, SurrogateSession } from "./session.ts";
+export type { Device, DeviceOption, Provider, SessionOutput, SurrogateSession } from "./session.ts";
 
 /**
  * The Web Worker constructor, taken before any session starts: onnxruntime-web's Node entry
@@ -54,15 +55,6 @@ async function withOrtWorker<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Where a session runs. */
-export type Device = "cpu" | "gpu";
-
-/** What scores a session (see {@linkcode SurrogateSession.provider}). */
-export type Provider = "wasm" | "webgpu" | "wgsl";
-
-/** A device choice: `auto` = a hardware GPU when there is one, else the CPU. */
-export type DeviceOption = Device | "auto";
-
 /** onnxruntime-web version in use. */
 export const ORT_WEB_VERSION: string = ort.env.versions.web ?? "1.30.0";
 
@@ -85,44 +77,6 @@ export interface SessionOptions {
    * process; a later session asking for another count is refused. @default {1}
    */
   threads?: number;
-}
-
-/** Predictions for a chunk of rows, `[count][outputs]` row-major. */
-export interface SessionOutput {
-  /** Ensemble mean. */
-  readonly mean: Float32Array;
-  /** Ensemble spread. */
-  readonly spread: Float32Array;
-}
-
-/** An open surrogate session. */
-export interface SurrogateSession {
-  /** Where it runs. */
-  readonly device: Device;
-  /**
-   * What scores: onnxruntime's `wasm` or `webgpu` execution provider, or `wgsl` (the fused WGSL
-   * forward pass of the same model).
-   */
-  readonly provider: Provider;
-  /** GPU adapter name (GPU sessions), or "" on CPU. */
-  readonly adapter: string;
-  /** Mixture length. */
-  readonly inputs: number;
-  /** Outputs per row. */
-  readonly outputs: number;
-  /**
-   * Scores `count` rows of `rows` (row-major, float32). Calls may overlap; each resolves with
-   * its own rows' predictions.
-   */
-  run(rows: Float32Array, count: number): Promise<SessionOutput>;
-  /**
-   * Scores `count` rows and returns only those whose signed score sign·(mean + κ·spread) of one
-   * column may be below `spec.bound` (a superset of the rows that are), in row order — the
-   * candidates of a top-k scan, selected on the device. Present on WGSL sessions.
-   */
-  runBelow?(rows: Float32Array, count: number, spec: SelectSpec): Promise<Selection>;
-  /** Releases the session (and ends the GPU worker). */
-  close(): Promise<void>;
 }
 
 /** A WebGPU adapter as `navigator.gpu` reports it. */

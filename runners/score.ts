@@ -1,16 +1,16 @@
 /**
  * Batched scoring through an onnxruntime surrogate session: {@linkcode sessionScorer} adapts a
- * session (CPU or GPU) to the streaming top-k scan of `core/score.ts`, so that the same scan
+ * session (CPU or GPU) to the streaming top-k scan of `numerics/topk.ts`, so that the same scan
  * code runs on either device.
  *
  * @example Score 1000 Dirichlet draws with a session and keep the best 3
  * ```ts
  * import { sessionScorer } from "./score.ts";
- * import { dirichletSampler, scoreTopK } from "../core/score.ts";
+ * import { dirichletSampler, scoreTopK } from "../numerics/topk.ts";
  * import { openSession } from "./ort_session.ts";
  * import { ensembleToOnnx } from "./onnx_writer.ts";
- * import { fitEnsemble } from "../core/mlp.ts";
- * import { Rng } from "../core/rng.ts";
+ * import { fitEnsemble } from "../numerics/mlp.ts";
+ * import { Rng } from "../numerics/rng.ts";
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * const xs = [[1, 0], [0, 1], [0.5, 0.5]];
  * const ens = fitEnsemble(xs, xs.map((w) => [w[0]!]), { members: 2, hidden: [4], epochs: 5 });
@@ -26,8 +26,8 @@
  * @module
  */
 
-import type { BatchScorer } from "../core/score.ts";
-import type { SurrogateSession } from "./ort_session.ts";
+import type { BatchScorer } from "../numerics/topk.ts";
+import type { SurrogateSession } from "./session.ts";
 
 /** Options of {@linkcode sessionScorer}. */
 export interface SessionScorerOptions {

@@ -24,13 +24,8 @@ import { mixtureKey } from "../core/mixture.ts";
 import type { Judgement, Runner } from "../core/runner.ts";
 import type { Task } from "../core/task.ts";
 import type { Mixture, Observation, Proposal, Run, Source } from "../core/types.ts";
-import {
-  type Device,
-  type DeviceOption,
-  openSession,
-  type Provider,
-  type SurrogateSession,
-} from "./ort_session.ts";
+import { openSession } from "./ort_session.ts";
+import type { Device, DeviceOption, Provider, SurrogateSession } from "./session.ts";
 import { queryCost, tableObservation } from "./replay.ts";
 import { loadSurrogate, type SurrogateCard } from "./surrogate_card.ts";
 

@@ -8,7 +8,7 @@
  */
 
 import type { Direction } from "../core/types.ts";
-import type { MlpOptions } from "../core/mlp.ts";
+import type { MlpOptions } from "../numerics/mlp.ts";
 
 /** Schema id of surrogate validation cards. */
 export const SURROGATE_SCHEMA = "mixbench.surrogate/1";

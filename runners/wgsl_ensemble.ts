@@ -1,5 +1,5 @@
 /**
- * A fused WebGPU (WGSL) forward pass of an MLP ensemble surrogate (core/mlp.ts): one invocation
+ * A fused WebGPU (WGSL) forward pass of an MLP ensemble surrogate (numerics/mlp.ts): one invocation
  * per mixture computes the features, every member's forward pass with the activations in
  * private memory, and the ensemble mean and spread — one dispatch per chunk, no intermediate
  * buffers. Surrogate MLPs are small (e.g. 38 features, 64-wide, 5 members), so per-row fusion
@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { MlpEnsemble } from "../core/mlp.ts";
+import type { MlpEnsemble } from "../numerics/mlp.ts";
 
 const WORKGROUP = 64;
 

@@ -1,5 +1,5 @@
 /**
- * On-GPU candidate selection for the streaming top-k scan (`core/score.ts`): after the fused
+ * On-GPU candidate selection for the streaming top-k scan (`numerics/topk.ts`): after the fused
  * forward pass (`wgsl_ensemble.ts`), a second compute pass keeps only the rows whose signed score
  * sign·(mean + κ·spread) is below a bound — the k-th best score kept so far — appending (row,
  * mean, spread) to a small buffer with an atomic counter. Only those rows cross back to the host.

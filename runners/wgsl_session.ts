@@ -11,7 +11,7 @@
  */
 
 import { onnxToEnsemble } from "./onnx_writer.ts";
-import type { SessionOutput, SurrogateSession } from "./ort_session.ts";
+import type { SessionOutput, SurrogateSession } from "./session.ts";
 import { requestDevice, WgslEnsemble } from "./wgsl_ensemble.ts";
 import { type Selection, type SelectSpec, WgslSelector } from "./wgsl_select.ts";
 

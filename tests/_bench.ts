@@ -1,6 +1,6 @@
 /** Options of a small, quiet test bench (quick mode, 2 workers, two real tasks, three methods). */
 
-import type { BenchOptions } from "../bench.ts";
+import type { BenchOptions } from "../bench/bench.ts";
 
 /**
  * Bench options for tests: quick mode on `regmix-pile/pile-cc` and `admire-ift/avg-7b` with

@@ -1,7 +1,9 @@
 import { assert, assertEquals } from "../_assert.ts";
-import { poolContext } from "../../core/harness.ts";
+import { poolContext } from "../../harness/context.ts";
 import { l1Distance } from "../../core/mixture.ts";
-import { natural, temperature, uniform } from "../../methods/mod.ts";
+import { natural } from "../../methods/natural.ts";
+import { temperature } from "../../methods/temperature.ts";
+import { uniform } from "../../methods/uniform.ts";
 import { loadTask } from "../../datasets/registry.ts";
 import { tinyTask } from "../_tiny.ts";
 

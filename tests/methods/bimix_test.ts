@@ -1,6 +1,6 @@
 import { assertAlmost } from "../_assert.ts";
 import { fitBimix, minimizeBimix, predictBimix } from "../../methods/bimix.ts";
-import { Rng } from "../../core/rng.ts";
+import { Rng } from "../../numerics/rng.ts";
 
 const LAW = { F: [1, 2, 0.5, 0.8], alpha: [0.5, 0.3, 1.2, 0.1] };
 

@@ -1,11 +1,12 @@
 import { assert, assertAlmost, assertEquals, assertThrows } from "../_assert.ts";
-import { dirichlet } from "../../core/gamma.ts";
-import { type GpData, type GpHyper, GpPosterior } from "../../core/gp.ts";
-import { runCell } from "../../core/harness.ts";
+import { dirichlet } from "../../numerics/stats/gamma.ts";
+import { GpPosterior } from "../../numerics/gp/gp.ts";
+import type { GpData, GpHyper } from "../../numerics/gp/types.ts";
+import { runCell } from "../../harness/cell.ts";
 import type { Method, MethodContext, MethodFactory } from "../../core/method.ts";
-import { normCdf } from "../../core/normal.ts";
-import { sobolNormals } from "../../core/qmc.ts";
-import { Rng } from "../../core/rng.ts";
+import { normCdf } from "../../numerics/stats/normal.ts";
+import { sobolNormals } from "../../numerics/stats/qmc.ts";
+import { Rng } from "../../numerics/rng.ts";
 import { resolveTask } from "../../core/task.ts";
 import type { Mixture, Observation, Proposal } from "../../core/types.ts";
 import { loadTask } from "../../datasets/registry.ts";
@@ -65,7 +66,7 @@ Deno.test("informationGain() is ≥ 0 on average and ≈ 0 at a point observed w
 });
 
 Deno.test("informationGain() matches a numpy transcription of botorch's MF-MES estimate", () => {
-  // The 3-point fidelity-kernel example of tests/core/gp_test.ts (joint posterior checked
+  // The 3-point fidelity-kernel example of tests/numerics/gp_test.ts (joint posterior checked
   // against numpy there); numpy/scipy recomputes steps 2–5 of methods.md §2 with these six
   // normals: y = μ_m + √v_m·e, Z = Φ((f* − μ')/σ')/Φ((f* − μ_M)/σ_M), h₁, h₀, β with the
   // 1/N covariance and (N − 1) variances, IG = H₀ − (mean h₁ − β(mean h₀ − H₀)).

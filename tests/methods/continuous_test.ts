@@ -1,8 +1,9 @@
 import { assert, assertEquals } from "../_assert.ts";
 import type { MethodContext } from "../../core/method.ts";
-import { Rng } from "../../core/rng.ts";
+import { Rng } from "../../numerics/rng.ts";
 import type { Observation } from "../../core/types.ts";
-import { olmix, regmixLinear } from "../../methods/mod.ts";
+import { olmix } from "../../methods/olmix.ts";
+import { regmixLinear } from "../../methods/regmix.ts";
 
 /** A continuous-mode context over 4 domains; the objective favours domain 2. */
 function context(seed: number): MethodContext {

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../_assert.ts";
-import { runCell } from "../../core/harness.ts";
+import { runCell } from "../../harness/cell.ts";
 import { resolveTask } from "../../core/task.ts";
 import { loadTable, loadTaskCard } from "../../datasets/registry.ts";
 import { METHODS } from "../../methods/mod.ts";

@@ -1,8 +1,8 @@
 import { assert, assertAlmost, assertEquals } from "../_assert.ts";
-import { dirichlet } from "../../core/gamma.ts";
-import { Rng } from "../../core/rng.ts";
+import { dirichlet } from "../../numerics/stats/gamma.ts";
+import { Rng } from "../../numerics/rng.ts";
 import { loadTable } from "../../datasets/registry.ts";
-import { regmixSearch, regmixSwarm } from "../../methods/regmix_sampling.ts";
+import { regmixSearch, regmixSwarm } from "../../methods/_regmix_sampling.ts";
 
 Deno.test("regmixSwarm() keeps the epoch cap, the 2e-4 grid, and no near-duplicates", async () => {
   const prior = (await loadTable("regmix_pile")).card.domains.map((d) => d.prior);

@@ -1,5 +1,5 @@
 import { assert, assertAlmost, assertEquals } from "../_assert.ts";
-import { runPredict } from "../../core/predict.ts";
+import { runPredict } from "../../harness/predict.ts";
 import { loadPredictTaskCard, loadTable } from "../../datasets/registry.ts";
 import { regmix, regmixLinear } from "../../methods/regmix.ts";
 

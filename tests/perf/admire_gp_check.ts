@@ -1,5 +1,5 @@
 /**
- * Why ADMIRE has no continuous task: fits the BO issue's Gaussian process (`core/gp.ts`,
+ * Why ADMIRE has no continuous task: fits the BO issue's Gaussian process (`numerics/gp/gp.ts`,
  * single-fidelity ARD Matérn-5/2 kernel, MAP hyper-parameters) to ADMIRE's IFT runs at each
  * scale on three random 80/20 splits, and prints the held-out Spearman ρ, top-10% recall and
  * the fitted noise share of the standardised variance. The surrogate gate asks ρ ≥ 0.90; the
@@ -10,9 +10,9 @@
  * @module
  */
 
-import { spearman, topRecall } from "../../core/correlation.ts";
-import { fitGp } from "../../core/gp.ts";
-import { Rng } from "../../core/rng.ts";
+import { spearman, topRecall } from "../../numerics/stats/correlation.ts";
+import { fitGp } from "../../numerics/gp/gp.ts";
+import { Rng } from "../../numerics/rng.ts";
 import { loadTable } from "../../datasets/registry.ts";
 
 const METRIC = "avg_id+ood";

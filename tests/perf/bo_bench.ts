@@ -8,8 +8,8 @@
  *   the target is ≤ 60 s; random search over the same task is the baseline.
  */
 
-import { runCell } from "../../core/harness.ts";
-import { poolContext } from "../../core/harness.ts";
+import { runCell } from "../../harness/cell.ts";
+import { poolContext } from "../../harness/context.ts";
 import type { Method } from "../../core/method.ts";
 import { resolveTask, type Task } from "../../core/task.ts";
 import { loadTask } from "../../datasets/registry.ts";

@@ -1,9 +1,9 @@
 /** Micro-benchmarks of the foundation: table loading, replay look-ups, one harness cell. */
 
-import { runCell } from "../../core/harness.ts";
+import { runCell } from "../../harness/cell.ts";
 import { loadRunTable } from "../../datasets/loader.ts";
 import { loadTask, tablePath } from "../../datasets/registry.ts";
-import { randomSearch } from "../../methods/mod.ts";
+import { randomSearch } from "../../methods/random_search.ts";
 import { ReplayRunner } from "../../runners/replay.ts";
 
 const task = await loadTask("regmix-pile/pile-cc");

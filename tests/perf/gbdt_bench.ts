@@ -5,8 +5,8 @@
  * ≈ 0.76 s to fit and ≈ 6.4 s to predict the same sizes.
  */
 
-import { fitGbdt, type GbdtModel, type GbdtModelJson } from "../../core/gbdt.ts";
-import { Rng } from "../../core/rng.ts";
+import { fitGbdt, type GbdtModel, type GbdtModelJson } from "../../numerics/gbdt/gbdt.ts";
+import { Rng } from "../../numerics/rng.ts";
 import { loadTable } from "../../datasets/registry.ts";
 
 const table = await loadTable("regmix_pile");

@@ -1,9 +1,9 @@
 /** Micro-benchmarks of the shared numerics: Dirichlet sampling, least squares, L-BFGS. */
 
-import { dirichlet } from "../../core/gamma.ts";
-import { lbfgs } from "../../core/lbfgs.ts";
-import { lstsq } from "../../core/lstsq.ts";
-import { Rng } from "../../core/rng.ts";
+import { dirichlet } from "../../numerics/stats/gamma.ts";
+import { lbfgs } from "../../numerics/optim/lbfgs.ts";
+import { lstsq } from "../../numerics/linalg/lstsq.ts";
+import { Rng } from "../../numerics/rng.ts";
 import { loadTable } from "../../datasets/registry.ts";
 
 const table = await loadTable("regmix_pile");

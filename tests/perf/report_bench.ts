@@ -12,9 +12,9 @@
  */
 
 import process from "node:process";
-import { runBench } from "../../bench.ts";
-import type { ResultLine } from "../../core/harness.ts";
-import { runPredict } from "../../core/predict.ts";
+import { runBench } from "../../bench/bench.ts";
+import type { ResultLine } from "../../core/results.ts";
+import { runPredict } from "../../harness/predict.ts";
 import { loadPredictTaskCard, loadTable, PREDICT_TASKS } from "../../datasets/registry.ts";
 import { METHODS } from "../../methods/mod.ts";
 import type { RunMeta } from "../../reports/meta.ts";

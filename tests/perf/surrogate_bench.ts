@@ -21,11 +21,11 @@ import * as ortn from "onnxruntime-node";
 import { onnxToEnsemble } from "../../runners/onnx_writer.ts";
 import { ModelProto } from "../../runners/_onnx_proto.ts";
 import { openSession } from "../../runners/ort_session.ts";
-import { type BatchScorer, dirichletSampler, scoreTopK } from "../../core/score.ts";
+import { type BatchScorer, dirichletSampler, scoreTopK } from "../../numerics/topk.ts";
 import { sessionScorer } from "../../runners/score.ts";
-import { dirichlet } from "../../core/gamma.ts";
-import { type MlpEnsemble, predictEnsemble } from "../../core/mlp.ts";
-import { Rng } from "../../core/rng.ts";
+import { dirichlet } from "../../numerics/stats/gamma.ts";
+import { type MlpEnsemble, predictEnsemble } from "../../numerics/mlp.ts";
+import { Rng } from "../../numerics/rng.ts";
 
 const MODEL = new URL("../../runners/surrogates/regmix_pile-1M-pile_cc_loss.onnx", import.meta.url);
 

@@ -11,7 +11,7 @@
  *   best-of-pool  1
  */
 
-import type { CheckpointRecord, ResultLine, TrajectoryStep } from "../../core/harness.ts";
+import type { CheckpointRecord, ResultLine, TrajectoryStep } from "../../core/results.ts";
 import type { PredictLine } from "../../core/predict.ts";
 import type { RunMeta, TaskMeta } from "../../reports/meta.ts";
 import { scoreSet } from "../../core/predict.ts";

@@ -10,7 +10,7 @@
  */
 
 import { assert, assertEquals } from "../_assert.ts";
-import { runBench } from "../../bench.ts";
+import { runBench } from "../../bench/bench.ts";
 import { testBenchOptions } from "../_bench.ts";
 import { writeReports } from "../../reports/write.ts";
 import type { BrowserResult } from "./_browser.ts";

@@ -4,7 +4,7 @@
  */
 
 import { assert, assertAlmost, assertEquals, assertThrows } from "../_assert.ts";
-import { Rng } from "../../core/rng.ts";
+import { Rng } from "../../numerics/rng.ts";
 import {
   iqm,
   iqmInPlace,
@@ -43,7 +43,7 @@ Deno.test("Rng matches the Python port of xoshiro128** used for the bootstrap re
 });
 
 Deno.test("stratifiedBootstrap() reproduces a re-derived stratified bootstrap draw for draw", () => {
-  // Python re-derivation: the xoshiro128** stream of core/rng.ts seeded with 42 (ported), for each
+  // Python re-derivation: the xoshiro128** stream of numerics/rng.ts seeded with 42 (ported), for each
   // of 2000 resamples and each task in order, len(g) draws g[(u32 · len(g)) >> 32]; the statistic
   // on the pooled draws; interval = np.percentile(stats, [2.5, 97.5]) (linear); point = the
   // statistic of all scores pooled:

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertThrows } from "../_assert.ts";
-import { fitEnsemble, predictEnsemble } from "../../core/mlp.ts";
-import { dirichlet } from "../../core/gamma.ts";
-import { Rng } from "../../core/rng.ts";
+import { fitEnsemble, predictEnsemble } from "../../numerics/mlp.ts";
+import { dirichlet } from "../../numerics/stats/gamma.ts";
+import { Rng } from "../../numerics/rng.ts";
 import {
   decodeOnnx,
   ensembleToOnnx,

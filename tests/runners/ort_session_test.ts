@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
-import { dirichlet } from "../../core/gamma.ts";
-import { fitEnsemble, predictEnsemble } from "../../core/mlp.ts";
-import { Rng } from "../../core/rng.ts";
+import { dirichlet } from "../../numerics/stats/gamma.ts";
+import { fitEnsemble, predictEnsemble } from "../../numerics/mlp.ts";
+import { Rng } from "../../numerics/rng.ts";
 import { ensembleToOnnx } from "../../runners/onnx_writer.ts";
 import { gpuAdapter, openSession, resolveDevice } from "../../runners/ort_session.ts";
 

@@ -1,6 +1,6 @@
 import { assert, assertAlmost, assertEquals, assertRejects } from "../_assert.ts";
-import { runCell } from "../../core/harness.ts";
-import { fitEnsemble, type MlpEnsemble, predictEnsemble } from "../../core/mlp.ts";
+import { runCell } from "../../harness/cell.ts";
+import { fitEnsemble, type MlpEnsemble, predictEnsemble } from "../../numerics/mlp.ts";
 import type { MethodFactory } from "../../core/method.ts";
 import type { Task } from "../../core/task.ts";
 import { randomSearch } from "../../methods/random_search.ts";

@@ -1,5 +1,5 @@
 import { assert, assertAlmost, assertEquals } from "../_assert.ts";
-import { spearman } from "../../core/correlation.ts";
+import { spearman } from "../../numerics/stats/correlation.ts";
 import { loadTable, loadTask, TASKS } from "../../datasets/registry.ts";
 import {
   buildSurrogates,
@@ -9,7 +9,7 @@ import {
   surrogateName,
   taskFileName,
   trustRadius,
-} from "../../datasets/convert/surrogates.ts";
+} from "../../bench/surrogates.ts";
 import { decodeOnnx } from "../../runners/onnx_writer.ts";
 import { openSession } from "../../runners/ort_session.ts";
 import { nearestDistance, openSurrogateModels, SurrogateRunner } from "../../runners/surrogate.ts";

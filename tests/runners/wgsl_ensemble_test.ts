@@ -1,7 +1,7 @@
 import { assert } from "../_assert.ts";
-import { fitEnsemble, predictEnsemble } from "../../core/mlp.ts";
-import { Rng } from "../../core/rng.ts";
-import { dirichlet } from "../../core/gamma.ts";
+import { fitEnsemble, predictEnsemble } from "../../numerics/mlp.ts";
+import { Rng } from "../../numerics/rng.ts";
+import { dirichlet } from "../../numerics/stats/gamma.ts";
 import { WgslEnsemble } from "../../runners/wgsl_ensemble.ts";
 
 const adapter = await navigator.gpu?.requestAdapter();

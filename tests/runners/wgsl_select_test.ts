@@ -1,8 +1,8 @@
 import { assert, assertEquals } from "../_assert.ts";
-import { dirichlet } from "../../core/gamma.ts";
-import { fitEnsemble } from "../../core/mlp.ts";
-import { Rng } from "../../core/rng.ts";
-import { type BatchScorer, dirichletSampler, scoreTopK } from "../../core/score.ts";
+import { dirichlet } from "../../numerics/stats/gamma.ts";
+import { fitEnsemble } from "../../numerics/mlp.ts";
+import { Rng } from "../../numerics/rng.ts";
+import { type BatchScorer, dirichletSampler, scoreTopK } from "../../numerics/topk.ts";
 import { ensembleToOnnx } from "../../runners/onnx_writer.ts";
 import { gpuAdapter, openSession } from "../../runners/ort_session.ts";
 import { sessionScorer } from "../../runners/score.ts";

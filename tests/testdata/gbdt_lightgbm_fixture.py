@@ -1,4 +1,4 @@
-"""Writes gbdt_lightgbm.json: LightGBM reference predictions for tests/core/gbdt_test.ts.
+"""Writes gbdt_lightgbm.json: LightGBM reference predictions for tests/numerics/gbdt_test.ts.
 
 Run from the repository root with LightGBM 4.7.0 (numpy, scipy) installed:
 

@@ -9,9 +9,9 @@
  * @module
  */
 
-import { dirichlet } from "../../../core/gamma.ts";
-import { fitEnsemble, type MlpEnsemble } from "../../../core/mlp.ts";
-import { Rng } from "../../../core/rng.ts";
+import { dirichlet } from "../../../numerics/stats/gamma.ts";
+import { fitEnsemble, type MlpEnsemble } from "../../../numerics/mlp.ts";
+import { Rng } from "../../../numerics/rng.ts";
 
 /** Mixture width of the benchmark model. */
 export const WIDTH = 19;

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { predictEnsemble } from "../../../core/mlp.ts";
+import { predictEnsemble } from "../../../numerics/mlp.ts";
 import { benchModel, maxRelativeError, WIDTH } from "./_ensemble.ts";
 
 /** The part of onnxruntime-web this script uses. */

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { type MlpEnsemble, predictEnsemble } from "../../../core/mlp.ts";
+import { type MlpEnsemble, predictEnsemble } from "../../../numerics/mlp.ts";
 import { requestDevice, WgslEnsemble } from "../../../runners/wgsl_ensemble.ts";
 import { WgslSelector } from "../../../runners/wgsl_select.ts";
 import { benchModel, maxRelativeError, WIDTH } from "./_ensemble.ts";

@@ -1,0 +1,148 @@
+/**
+ * The single builder of the read-only context a method receives (pool and continuous mode),
+ * shared by the optimise loop ({@linkcode ./cell.ts}) and the Predict track
+ * ({@linkcode ./predict.ts}).
+ *
+ * @module
+ */
+
+import type { MethodContext } from "../core/method.ts";
+import { type Task, taskKey } from "../core/task.ts";
+import type { RunTable } from "../core/table.ts";
+import type { Direction, MetricInfo, Proposal, Run } from "../core/types.ts";
+import { deriveSeed, Rng } from "../numerics/rng.ts";
+
+/** What every method context is built from, whatever the track. */
+interface ContextParts {
+  /** Task key (`id@version`): names the method's random stream. */
+  readonly key: string;
+  readonly objective: MethodContext["objective"];
+  readonly domains: MethodContext["domains"];
+  /** Queryable fidelities with their costs. */
+  readonly costs: Iterable<readonly [string, number]>;
+  readonly targetFidelity: string;
+  readonly budget: number;
+  readonly seed: number;
+}
+
+/** The parts of a method's context that every mode shares. */
+function baseContext(p: ContextParts) {
+  const costs = [...p.costs];
+  return {
+    task: p.key,
+    objective: p.objective,
+    domains: p.domains,
+    prior: p.domains.map((d) => d.prior),
+    fidelities: [...costs].sort((a, b) => a[1] - b[1]).map(([f]) => f),
+    costs: Object.fromEntries(costs),
+    targetFidelity: p.targetFidelity,
+    budget: p.budget,
+    rng: new Rng(deriveSeed(p.key, p.seed)),
+  };
+}
+
+/** The context parts of an optimise-track task. */
+function taskParts(task: Task, seed: number): ContextParts {
+  const c = task.card;
+  return {
+    key: taskKey(c),
+    objective: objectiveInfo(
+      task.objective.metrics,
+      task.table.card.metrics,
+      c.objective,
+      c.direction,
+    ),
+    domains: task.table.card.domains,
+    costs: task.costs,
+    targetFidelity: c.target.fidelity,
+    budget: c.budget,
+    seed,
+  };
+}
+
+/**
+ * Builds the context a fit-based method receives on the Predict track: its training runs as the
+ * pool at one fidelity, the budget the number of training runs.
+ *
+ * @param key Task key (`id@version`).
+ * @param table The run table (domains, metrics).
+ * @param objective The compiled objective's metrics, expression and direction.
+ * @param train The training runs.
+ * @param fidelity Their fidelity.
+ * @param seed Seed of the method's random stream.
+ */
+export function fitContext(
+  key: string,
+  table: RunTable,
+  objective: { metrics: readonly string[]; expression: string; direction: Direction },
+  train: readonly Run[],
+  fidelity: string,
+  seed: number,
+): MethodContext {
+  const base = baseContext({
+    key,
+    objective: objectiveInfo(
+      objective.metrics,
+      table.card.metrics,
+      objective.expression,
+      objective.direction,
+    ),
+    domains: table.card.domains,
+    costs: [[fidelity, 1]],
+    targetFidelity: fidelity,
+    budget: train.length,
+    seed,
+  });
+  return {
+    ...base,
+    mode: "pool",
+    pool: train.map((r) => ({ mixture: r.mixture, fidelity: r.fidelity })),
+    targetPool: undefined,
+  };
+}
+
+/** Builds the read-only context a method receives in pool mode. */
+export function poolContext(task: Task, seed: number, oracle: boolean): MethodContext {
+  const base = baseContext(taskParts(task, seed));
+  const pool: Proposal[] = base.fidelities.flatMap((f) =>
+    task.queryPools.get(f)!.map((r) => ({ mixture: r.mixture, fidelity: f }))
+  );
+  const ctx: MethodContext = {
+    ...base,
+    mode: "pool",
+    pool,
+    targetPool: task.targetPool.map((r) => r.mixture),
+  };
+  return oracle
+    ? { ...ctx, oracle: task.targetPool.map((r) => task.objective.evaluate(r.metrics)) }
+    : ctx;
+}
+
+/**
+ * Builds the read-only context a method receives in continuous mode (surrogate runner): any
+ * mixture may be proposed, so there is no pool and no target pool, and oracle methods get no
+ * oracle values (they refuse the task).
+ */
+export function continuousContext(task: Task, seed: number, _oracle: boolean): MethodContext {
+  return {
+    ...baseContext(taskParts(task, seed)),
+    mode: "continuous",
+    pool: undefined,
+    targetPool: undefined,
+  };
+}
+
+/** The objective as a method sees it: bounds only when it is a single metric with finite bounds. */
+export function objectiveInfo(
+  used: readonly string[],
+  metrics: readonly MetricInfo[],
+  expression: string,
+  direction: Direction,
+): MethodContext["objective"] {
+  const info = metrics.find((m) => m.name === used[0]);
+  const bare = expression.replace(/^metric_/, "");
+  return used.length === 1 && info && info.name === bare && Number.isFinite(info.lower) &&
+      Number.isFinite(info.upper)
+    ? { expression, direction, bounds: { lower: info.lower, upper: info.upper } }
+    : { expression, direction };
+}

@@ -1,0 +1,216 @@
+/**
+ * The posterior of the ADMIRE-BayesOpt Gaussian process (`gp.ts`; Chen et al., 2025,
+ * arXiv:2508.11551; methods.md §2): noise-free posterior means and variances, and the joint
+ * posterior of f(z, s) and f(z, 1) that MF-MES needs (methods.md §2, step 2).
+ *
+ * @module
+ */
+
+import { biasFactor, fidelityClasses, maternCross, pairTable, scaleRows } from "./_kernels.ts";
+import { checkData, residual, trainKernel } from "./_loss.ts";
+import {
+  cholesky,
+  type CholeskyFactor,
+  solveLower,
+  solveLowerInPlace,
+  solveUpper,
+} from "../linalg/cholesky.ts";
+import type { GpData, GpHyper } from "./types.ts";
+
+/** Noise-free posterior mean and variance at a batch of points. */
+export interface GpPrediction {
+  /** Posterior means. */
+  readonly mean: Float64Array;
+  /** Posterior variances of the latent function (no noise), ≥ 0. */
+  readonly variance: Float64Array;
+}
+
+/** Joint noise-free posterior of m = f(z, s) and M = f(z, 1) at a batch of points. */
+export interface GpJoint {
+  /** E[m]. */
+  readonly mean: Float64Array;
+  /** Var[m] (add {@link GpPosterior.noise} for an observation), ≥ 0. */
+  readonly variance: Float64Array;
+  /** E[M]. */
+  readonly meanTarget: Float64Array;
+  /** Var[M], ≥ 0. */
+  readonly varianceTarget: Float64Array;
+  /** Cov[m, M]. */
+  readonly covariance: Float64Array;
+}
+
+/** Options of the {@linkcode GpPosterior} constructor. */
+export interface GpPosteriorOptions {
+  /**
+   * Cholesky factor of K + σ²I for these data and hyper-parameters (e.g. kept from the fit's
+   * last loss evaluation); computed when omitted. @default {undefined}
+   */
+  factor?: CholeskyFactor;
+}
+
+/** The posterior of a GP given its data and hyper-parameters. */
+export class GpPosterior {
+  /** Training data. */
+  readonly data: GpData;
+  /** Hyper-parameters. */
+  readonly hyper: GpHyper;
+  #chol: CholeskyFactor;
+  #alpha: Float64Array;
+  #s0: Float64Array;
+  #s1: Float64Array;
+
+  /**
+   * Factors the kernel matrix of the data.
+   *
+   * @example
+   * ```ts
+   * import { GpPosterior, hyperFromRaw, initialRaw } from "./gp.ts";
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+   * const data = { kind: "single" as const, d: 1, x: new Float64Array([0]), fidelity: new Float64Array(1), y: new Float64Array([1]) };
+   * const post = new GpPosterior(data, hyperFromRaw("single", 1, initialRaw("single", 1)));
+   * // Far away from the data the posterior mean is the prior mean, 0.
+   * assertEquals(Math.abs(post.predict(new Float64Array([50]), 1).mean[0]!) < 1e-12, true);
+   * ```
+   * @param data Training data (n ≥ 1).
+   * @param hyper Hyper-parameters.
+   * @param options A factor of K + σ²I at these hyper-parameters to reuse.
+   */
+  constructor(data: GpData, hyper: GpHyper, options: GpPosteriorOptions = {}) {
+    const n = checkData(data);
+    if (n === 0) throw new RangeError("Cannot condition a GP on no data");
+    this.data = data;
+    this.hyper = hyper;
+    this.#chol = options.factor ?? cholesky(trainKernel(data, hyper).k);
+    if (this.#chol.n !== n) {
+      throw new TypeError(`Cannot reuse a factor of order "${this.#chol.n}" for "${n}" points`);
+    }
+    this.#alpha = solveUpper(this.#chol, solveLower(this.#chol, residual(data, hyper.mean)));
+    this.#s0 = scaleRows(data.x, hyper.lengthscales);
+    this.#s1 = data.kind === "fidelity"
+      ? scaleRows(data.x, hyper.biasLengthscales)
+      : new Float64Array(0);
+  }
+
+  /** Observation noise variance σ². */
+  get noise(): number {
+    return this.hyper.noise;
+  }
+
+  /**
+   * Noise-free posterior mean and variance at points z (m×d) with fidelity values (one for
+   * all, or one per point; ignored by the "single" kind).
+   *
+   * @param x Points, m×d row-major.
+   * @param fidelity Fidelity value(s) in [0, 1].
+   * @returns Means and variances.
+   */
+  predict(x: Float64Array, fidelity: number | Float64Array): GpPrediction {
+    const m = (x.length / this.data.d) | 0;
+    const fs = typeof fidelity === "number" ? new Float64Array(m).fill(fidelity) : fidelity;
+    const { own } = this.#cross(x, fs, false);
+    return this.#moments(own, fs, m);
+  }
+
+  /**
+   * Joint posterior of f(z, s) and f(z, 1) for each point z with its fidelity s (m×d, m
+   * fidelities): the quantities of methods.md §2 MF-MES step 2.
+   *
+   * @param x Points, m×d row-major.
+   * @param fidelity One fidelity value per point.
+   * @returns Means, variances and covariances.
+   */
+  joint(x: Float64Array, fidelity: Float64Array): GpJoint {
+    const m = (x.length / this.data.d) | 0;
+    const { own, target } = this.#cross(x, fidelity, true);
+    const s2 = this.hyper.outputscale;
+    const mean = new Float64Array(m), meanT = new Float64Array(m);
+    const ownV = this.#priorVariances(fidelity), tgtV = new Float64Array(m).fill(s2);
+    const cov = new Float64Array(m).fill(s2); // k((z, s), (z, 1)) = s²·M₀(z, z) = s²
+    const n = this.data.y.length, a = this.#alpha, c = this.hyper.mean;
+    mean.fill(c);
+    meanT.fill(c);
+    for (let i = 0; i < n; i++) {
+      const ai = a[i]!, ro = i * m;
+      for (let j = 0; j < m; j++) {
+        mean[j]! += own[ro + j]! * ai;
+        meanT[j]! += target[ro + j]! * ai;
+      }
+    }
+    solveLowerInPlace(this.#chol, own);
+    solveLowerInPlace(this.#chol, target);
+    for (let i = 0; i < n; i++) {
+      const ro = i * m;
+      for (let j = 0; j < m; j++) {
+        const vo = own[ro + j]!, vt = target[ro + j]!;
+        ownV[j]! -= vo * vo;
+        tgtV[j]! -= vt * vt;
+        cov[j]! -= vo * vt;
+      }
+    }
+    for (let j = 0; j < m; j++) {
+      ownV[j] = Math.max(ownV[j]!, 0);
+      tgtV[j] = Math.max(tgtV[j]!, 0);
+    }
+    return { mean, variance: ownV, meanTarget: meanT, varianceTarget: tgtV, covariance: cov };
+  }
+
+  /** Prior variances k(x, x) = s²·[1 + (1 − f)²(1 + f²)^π]. */
+  #priorVariances(fs: Float64Array): Float64Array {
+    const h = this.hyper, out = new Float64Array(fs.length);
+    for (let j = 0; j < fs.length; j++) {
+      const b = this.data.kind === "fidelity" ? biasFactor(fs[j]!, fs[j]!, h.power) : 0;
+      out[j] = h.outputscale * (1 + b);
+    }
+    return out;
+  }
+
+  #moments(own: Float64Array, fs: Float64Array, m: number): GpPrediction {
+    const n = this.data.y.length, a = this.#alpha;
+    const mean = new Float64Array(m).fill(this.hyper.mean);
+    for (let i = 0; i < n; i++) {
+      const ai = a[i]!, ro = i * m;
+      for (let j = 0; j < m; j++) mean[j]! += own[ro + j]! * ai;
+    }
+    solveLowerInPlace(this.#chol, own);
+    const variance = this.#priorVariances(fs);
+    for (let i = 0; i < n; i++) {
+      const ro = i * m;
+      for (let j = 0; j < m; j++) variance[j]! -= own[ro + j]! * own[ro + j]!;
+    }
+    for (let j = 0; j < m; j++) variance[j] = Math.max(variance[j]!, 0);
+    return { mean, variance };
+  }
+
+  /** Cross-covariances train × points (n×m): at the points' fidelities, and at fidelity 1. */
+  #cross(
+    x: Float64Array,
+    fs: Float64Array,
+    withTarget: boolean,
+  ): { own: Float64Array; target: Float64Array } {
+    const d = this.data.d, n = this.data.y.length, m = (x.length / d) | 0;
+    const h = this.hyper, s2 = h.outputscale;
+    const m0 = new Float64Array(n * m);
+    maternCross(this.#s0, scaleRows(x, h.lengthscales), d, m0);
+    const target = withTarget ? new Float64Array(n * m) : new Float64Array(0);
+    if (withTarget) { for (let t = 0; t < n * m; t++) target[t] = s2 * m0[t]!; }
+    if (this.data.kind === "fidelity") {
+      const m1 = new Float64Array(n * m);
+      maternCross(this.#s1, scaleRows(x, h.biasLengthscales), d, m1);
+      const all = new Float64Array(n + m);
+      all.set(this.data.fidelity);
+      all.set(fs, n);
+      const { of, values } = fidelityClasses(all), u = values.length;
+      const table = pairTable(values, (a, b) => biasFactor(a, b, h.power));
+      for (let i = 0; i < n; i++) {
+        const ci = of[i]! * u;
+        for (let j = 0; j < m; j++) {
+          const t = i * m + j;
+          m0[t] = s2 * (m0[t]! + table[ci + of[n + j]!]! * m1[t]!);
+        }
+      }
+    } else {
+      for (let t = 0; t < n * m; t++) m0[t] = s2 * m0[t]!;
+    }
+    return { own: m0, target };
+  }
+}

@@ -1,0 +1,96 @@
+import { assert, assertEquals } from "../_assert.ts";
+import { runBench } from "../../bench/bench.ts";
+import { testBenchOptions } from "../_bench.ts";
+import { lineKey, readResults } from "../../core/results.ts";
+import type { ResultLine } from "../../core/results.ts";
+
+const BAD = new URL("../testdata/bad_methods.ts", import.meta.url).pathname;
+
+function canonical(lines: readonly ResultLine[]): string[] {
+  return lines.map(({ timings: _, ...rest }) => JSON.stringify(rest)).sort();
+}
+
+Deno.test("runBench() twice with the same seeds gives identical lines apart from timings", async () => {
+  const [a, b] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+  const s = await runBench(testBenchOptions(a));
+  await runBench(testBenchOptions(b));
+  assertEquals(s.ran, 2 * 3 * 3);
+  const [la, lb] = [
+    await readResults(`${a}/results.jsonl`),
+    await readResults(`${b}/results.jsonl`),
+  ];
+  assertEquals(la.length, 18);
+  assertEquals(canonical(la), canonical(lb));
+  for (const f of ["report.html", "leaderboard.md", "leaderboard.json", "run.json"]) {
+    assert((await Deno.stat(`${a}/${f}`)).size > 0, f);
+  }
+  await Promise.all([a, b].map((d) => Deno.remove(d, { recursive: true })));
+});
+
+Deno.test("runBench() --resume after an interrupted run finishes the rest without duplicates", async () => {
+  const [full, cut] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+  await runBench(testBenchOptions(full));
+  const text = await Deno.readTextFile(`${full}/results.jsonl`);
+  const lines = text.split("\n").filter(Boolean);
+  // Keep 7 whole lines and half of the 8th, as a killed process would leave them.
+  await Deno.writeTextFile(
+    `${cut}/results.jsonl`,
+    lines.slice(0, 7).join("\n") + "\n" + lines[7]!.slice(0, 40),
+  );
+  const s = await runBench(testBenchOptions(cut, { resume: true }));
+  assertEquals([s.skipped, s.ran], [7, 11]);
+  const got = await readResults(`${cut}/results.jsonl`);
+  assertEquals(new Set(got.map(lineKey)).size, got.length);
+  assertEquals(canonical(got), canonical(await readResults(`${full}/results.jsonl`)));
+  const again = await runBench(testBenchOptions(cut, { resume: true }));
+  assertEquals([again.skipped, again.ran], [18, 0]);
+  await Promise.all([full, cut].map((d) => Deno.remove(d, { recursive: true })));
+});
+
+Deno.test("runBench() keeps every other cell when methods throw, return NaN, over-ask or hang", async () => {
+  const out = await Deno.makeTempDir();
+  const s = await runBench(testBenchOptions(out, {
+    tasks: ["regmix-pile/pile-cc"],
+    methods: ["uniform", `${BAD}#throws`, `${BAD}#nan`, `${BAD}#overAsks`, `${BAD}#hangs`],
+    seeds: 1,
+    timeLimitMs: 500,
+  }));
+  assertEquals([s.ran, s.failed], [5, 4]);
+  const lines = await readResults(`${out}/results.jsonl`);
+  const by = new Map(lines.map((l) => [l.method, l]));
+  assertEquals(by.get("uniform")!.status, "ok");
+  assertEquals(by.get("throws")!.error!.message, "boom");
+  assertEquals(by.get("nan")!.error!.name, "InvalidMixtureError");
+  assertEquals(by.get("over-asks")!.error!.name, "BudgetExceededError");
+  assertEquals(by.get("hangs")!.error!.name, "TimeLimitError");
+  const md = await Deno.readTextFile(`${out}/leaderboard.md`);
+  assert(/\| 1 \| uniform \|/.test(md), "the finished method is ranked");
+  assert(
+    /\| — \| hangs \| .* \| partial: 0 seeds ok \|/.test(md),
+    "the failed ones are shown apart",
+  );
+  await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("runBench() runs a bring-your-own table with an inferred card", async () => {
+  const out = await Deno.makeTempDir();
+  const csv = `${out}/runs.csv`;
+  const rows = ["fidelity,ratio_x,ratio_y,ratio_z,metric_score,cost"];
+  for (let i = 0; i <= 10; i++) {
+    for (let j = 0; j <= 10 - i; j++) {
+      const [x, y, z] = [i / 10, j / 10, (10 - i - j) / 10];
+      rows.push(`proxy,${x},${y},${z},${(1 - (x - 0.3) ** 2 - (y - 0.5) ** 2).toFixed(6)},1`);
+    }
+  }
+  await Deno.writeTextFile(csv, rows.join("\n") + "\n");
+  const s = await runBench(testBenchOptions(`${out}/res`, {
+    tasks: undefined,
+    dataset: { path: csv, objective: "score", direction: "maximize", budget: 16 },
+    methods: ["uniform", "random-search", "best-of-pool"],
+  }));
+  assertEquals([s.ran, s.failed], [9, 0]);
+  const lines = await readResults(`${out}/res/results.jsonl`);
+  const oracle = lines.find((l) => l.method === "best-of-pool")!;
+  assertEquals(oracle.checkpoints.at(-1)!.mixture, [0.3, 0.5, 0.2]);
+  await Deno.remove(out, { recursive: true });
+});
