@@ -14,7 +14,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { runBench } from "./bench/bench.ts";
+import { type BenchEvent, formatBenchEvent, runBench } from "./bench/bench.ts";
 import { TASKS } from "./datasets/registry.ts";
 import { METHODS } from "./methods/mod.ts";
 import { writeReports } from "./reports/write.ts";
@@ -46,6 +46,27 @@ bench options:
                         WASM), gpu (WebGPU, any adapter) or auto (a hardware GPU if there is
                         one, else cpu) (default: cpu)
 `;
+
+/**
+ * Prints bench events: on a terminal one progress line rewritten in place (failures kept on
+ * their own line), otherwise one line per cell.
+ */
+function progressPrinter(terminal: boolean): (e: BenchEvent) => void {
+  const encoder = new TextEncoder();
+  return (e) => {
+    if (e.kind === "start") {
+      if (e.skipped > 0) console.log(`${e.skipped} cells already finished (resume)`);
+      console.log(`${e.total} cells to run`);
+      return;
+    }
+    const line = formatBenchEvent(e);
+    if (!terminal) return console.log(line);
+    Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line.slice(0, 150)}`));
+    if (e.status === "failed" || e.done === e.total) {
+      Deno.stdout.writeSync(encoder.encode("\n"));
+    }
+  };
+}
 
 async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
@@ -128,8 +149,7 @@ async function main(args: string[]): Promise<number> {
         budget: int("budget", values.budget),
       },
       command: ["deno task bench", ...rest].join(" "),
-      progress: Deno.stdout.isTerminal(),
-      log: (s) => console.log(s),
+      report: progressPrinter(Deno.stdout.isTerminal()),
     });
     console.log(
       `${summary.ran} cells run, ${summary.skipped} skipped (resume), ${summary.failed} failed in ` +

@@ -12,6 +12,7 @@ import { type CellRequest, runCells } from "../harness/scheduler.ts";
 import type { RunTable } from "../core/table.ts";
 import type { TaskCard } from "../core/task.ts";
 import type { Direction } from "../core/types.ts";
+import type { MethodFactory } from "../core/method.ts";
 import { SUITE_VERSION } from "../core/version.ts";
 import { customTaskCard } from "../datasets/custom_task.ts";
 import {
@@ -36,6 +37,69 @@ import { PREDICT_SCHEMA, type PredictLine, readPredictLines } from "../core/pred
 /** The fixed seed list; `--quick` takes the first 3, the default leaderboard 10, paper tables 25. */
 export const SEEDS: readonly number[] = Array.from({ length: 25 }, (_, i) => i);
 
+/** One event of a running bench, for the caller's progress display (library code never prints). */
+export type BenchEvent =
+  | {
+    /** The cells are planned: `total` to run, `skipped` already finished (`--resume`). */
+    readonly kind: "start";
+    readonly total: number;
+    readonly skipped: number;
+  }
+  | {
+    /** One cell finished (optimise or predict track). */
+    readonly kind: "cell";
+    readonly track: "optimise" | "predict";
+    /** Cells finished so far, of `total`. */
+    readonly done: number;
+    readonly total: number;
+    /** The cell's key, `task@version|method|seed`. */
+    readonly key: string;
+    readonly status: "ok" | "failed";
+    /** Final gap closed (optimise cells that reached a checkpoint). */
+    readonly score?: number;
+    /** Spearman ρ per held-out set (predict cells). */
+    readonly spearman?: readonly { readonly name: string; readonly rho: number }[];
+    readonly error?: { readonly name: string; readonly message: string };
+    /** Milliseconds since the bench started. */
+    readonly elapsedMs: number;
+  };
+
+/**
+ * One line for a finished cell: `[done/total] key status score|ρ (error)`, with the elapsed time
+ * and an estimate of the time left (elapsed ÷ done × cells left).
+ *
+ * @example
+ * ```ts
+ * import { formatBenchEvent } from "./bench.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const line = formatBenchEvent({
+ *   kind: "cell", track: "optimise", done: 1, total: 4, key: "t@1|uniform|0", status: "ok",
+ *   score: 0.5, elapsedMs: 2000,
+ * });
+ * assertEquals(line, "[1/4] t@1|uniform|0 ok score 0.500 · 2 s, ETA 6 s");
+ * ```
+ * @param e A cell event.
+ * @returns The line.
+ */
+export function formatBenchEvent(e: Extract<BenchEvent, { kind: "cell" }>): string {
+  const what = e.track === "predict"
+    ? `predict ${e.status}` +
+      (e.spearman?.length
+        ? ` ρ ${e.spearman.map((s) => `${s.name} ${s.rho.toFixed(3)}`).join(", ")}`
+        : "")
+    : `${e.status}${e.score !== undefined ? ` score ${e.score.toFixed(3)}` : ""}`;
+  const error = e.error ? ` (${e.error.name}: ${e.error.message.slice(0, 300)})` : "";
+  const eta = e.done > 0 ? (e.elapsedMs / e.done) * (e.total - e.done) : 0;
+  return `[${e.done}/${e.total}] ${e.key} ${what}${error} · ${seconds(e.elapsedMs)}, ETA ${
+    seconds(eta)
+  }`;
+}
+
+function seconds(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 120 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
 /** Options of {@linkcode runBench}. */
 export interface BenchOptions {
   quick: boolean;
@@ -57,8 +121,8 @@ export interface BenchOptions {
     budget?: number | undefined;
   } | undefined;
   command: string;
-  progress: boolean;
-  log: (line: string) => void;
+  /** Receives progress events (the CLI prints them); nothing is printed without it. */
+  report?: ((event: BenchEvent) => void) | undefined;
 }
 
 /** What a bench did. */
@@ -70,53 +134,137 @@ export interface BenchSummary {
   files: ReportFiles;
 }
 
-/** Runs a bench end to end. */
+/** A loaded optimise-track task of a bench. */
+interface BenchTask {
+  readonly spec: TaskSpec;
+  readonly card: TaskCard;
+  readonly table: RunTable;
+}
+
+/** A loaded method with the spec it was named by (a registered id or `module.ts#export`). */
+interface BenchMethod {
+  readonly spec: string;
+  readonly factory: MethodFactory;
+}
+
+/** Runs a bench end to end: plan the cells, write run.json, run the cells, write the reports. */
 export async function runBench(o: BenchOptions): Promise<BenchSummary> {
   const t0 = performance.now();
+  const seeds = benchSeeds(o);
+  const methods = await loadBenchMethods(o.methods ?? METHODS.map((m) => m.id));
+  const tasks = await loadBenchTasks(o);
+  const predictIds = o.dataset
+    ? []
+    : (o.tasks ?? PREDICT_TASKS).filter((t) => PREDICT_TASKS.includes(t));
+  const predictRun = predictIds.length > 0 && methods.some((m) => m.factory.fit);
+  await Deno.mkdir(o.out, { recursive: true });
+  const results = `${o.out}/results.jsonl`;
+  const predictions = `${o.out}/predict.jsonl`;
+  const done = await finishedCells(results, o.resume, readResults, lineKey);
+  const predictDone = await finishedCells(
+    predictions,
+    o.resume,
+    readPredictLines,
+    (l) => cellKey(l.task.id, l.task.version, l.method, l.seed),
+  );
+  const execution = await surrogateExecution(tasks.map((t) => t.card), o.device ?? "cpu");
+  const meta = await runMeta(o, seeds, tasks, methods, execution, predictRun ? predictIds : []);
+  await Deno.writeTextFile(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
+  const requests = [
+    ...optimiseCells(tasks, methods, seeds, done, o.timeLimitMs, execution.device),
+    ...(predictRun ? await predictCells(predictIds, methods, seeds, predictDone) : []),
+  ];
+  o.report?.({ kind: "start", total: requests.length, skipped: done.size + predictDone.size });
+  const { finished, failed } = await executeCells(requests, {
+    results,
+    predictions,
+    workers: o.workers,
+    timeLimitMs: o.timeLimitMs,
+    t0,
+    report: o.report,
+  });
+  const files = await writeReports(o.out);
+  return {
+    ran: finished,
+    skipped: done.size + predictDone.size,
+    failed,
+    wallMs: performance.now() - t0,
+    files,
+  };
+}
+
+/** The seeds of a bench: the first `--seeds` (3 with `--quick`, else 10) of {@linkcode SEEDS}. */
+function benchSeeds(o: BenchOptions): readonly number[] {
   const n = o.seeds ?? (o.quick ? 3 : 10);
   if (n > SEEDS.length) {
     throw new RangeError(`--seeds is ${n}, at most ${SEEDS.length} are published`);
   }
-  const seeds = SEEDS.slice(0, n);
-  const specs = o.methods ?? METHODS.map((m) => m.id);
-  const methods = await Promise.all(specs.map(loadMethod));
-  const tasks: { spec: TaskSpec; card: TaskCard; table: RunTable }[] = [];
+  return SEEDS.slice(0, n);
+}
+
+/** Loads the named methods (registered ids or module specs). */
+async function loadBenchMethods(specs: readonly string[]): Promise<BenchMethod[]> {
+  const factories = await Promise.all(specs.map(loadMethod));
+  return factories.map((factory, i) => ({ spec: specs[i]!, factory }));
+}
+
+/**
+ * The optimise-track tasks of a bench: a bring-your-own table, or the named built-in tasks
+ * (by default every built-in replay task: continuous tasks run when named).
+ */
+async function loadBenchTasks(o: BenchOptions): Promise<BenchTask[]> {
   if (o.dataset) {
     const table = await loadTable(o.dataset.path, o.dataset.card);
     const card = customTaskCard(table, o.dataset);
-    tasks.push({
-      spec: {
-        kind: "custom",
-        card,
-        table: o.dataset.path,
-        ...(o.dataset.card ? { cardPath: o.dataset.card } : {}),
-      },
+    const spec: TaskSpec = {
+      kind: "custom",
       card,
-      table,
-    });
-  } else {
-    for (const id of (o.tasks ?? TASKS).filter((t) => !PREDICT_TASKS.includes(t))) {
-      const card = await loadTaskCard(id);
-      // Continuous (surrogate) tasks run when named with --tasks; the default bench replays.
-      if (!o.tasks && card.runner !== "replay") continue;
-      tasks.push({
-        spec: { kind: "builtin", id },
-        card,
-        table: await loadTable(card.table),
-      });
-    }
+      table: o.dataset.path,
+      ...(o.dataset.card ? { cardPath: o.dataset.card } : {}),
+    };
+    return [{ spec, card, table }];
   }
-  await Deno.mkdir(o.out, { recursive: true });
-  const resultsPath = `${o.out}/results.jsonl`;
-  const done = new Set<string>();
-  if (o.resume) {
-    await repairResults(resultsPath);
-    for (const l of await readResults(resultsPath)) done.add(lineKey(l));
-  } else {
-    await Deno.writeTextFile(resultsPath, "");
+  const tasks: BenchTask[] = [];
+  for (const id of (o.tasks ?? TASKS).filter((t) => !PREDICT_TASKS.includes(t))) {
+    const card = await loadTaskCard(id);
+    if (!o.tasks && card.runner !== "replay") continue;
+    tasks.push({ spec: { kind: "builtin", id }, card, table: await loadTable(card.table) });
   }
-  const execution = await surrogateExecution(tasks.map((t) => t.card), o.device ?? "cpu");
-  const meta: RunMeta = {
+  return tasks;
+}
+
+/**
+ * The keys of the cells already in a results file (`--resume`: a cut last line is dropped
+ * first), or none after emptying the file (a fresh bench).
+ */
+async function finishedCells<T>(
+  path: string,
+  resume: boolean,
+  read: (path: string) => Promise<T[]>,
+  key: (line: T) => string,
+): Promise<Set<string>> {
+  if (!resume) {
+    await Deno.writeTextFile(path, "");
+    return new Set();
+  }
+  await repairResults(path);
+  return new Set((await read(path)).map(key));
+}
+
+/** run.json: suite, commit, runtime, machine, command, seeds, tasks and methods of the bench. */
+async function runMeta(
+  o: BenchOptions,
+  seeds: readonly number[],
+  tasks: readonly BenchTask[],
+  methods: readonly BenchMethod[],
+  execution: SurrogateExecution,
+  predictIds: readonly string[],
+): Promise<RunMeta> {
+  const predictTasks = await Promise.all(predictIds.map(async (id) => {
+    const card = await loadPredictTaskCard(id);
+    return predictTaskMeta(card, await loadTable(card.table));
+  }));
+  return {
     schema: "mixbench.run/1",
     suite: SUITE_VERSION,
     commit: await gitCommit(),
@@ -133,17 +281,32 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
       ...execution.machine,
     },
     command: o.command,
-    seeds,
+    seeds: [...seeds],
     tasks: tasks.map(({ card, table }) => {
       const s = execution.surrogates.get(card.id);
       return s ? { ...taskMeta(card, table), surrogate: s } : taskMeta(card, table);
     }),
-    methods: methods.map((m) => ({ id: m.id, description: m.description, ranked: m.ranked })),
+    methods: methods.map(({ factory: m }) => ({
+      id: m.id,
+      description: m.description,
+      ranked: m.ranked,
+    })),
+    ...(predictTasks.length > 0 ? { predictTasks } : {}),
   };
-  await Deno.writeTextFile(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
-  const requests: CellRequest[] = [];
+}
+
+/** The optimise-track cells still to run, in task × method × seed order. */
+function optimiseCells(
+  tasks: readonly BenchTask[],
+  methods: readonly BenchMethod[],
+  seeds: readonly number[],
+  done: ReadonlySet<string>,
+  timeLimitMs: number,
+  device: "cpu" | "gpu" | undefined,
+): CellRequest[] {
+  const out: CellRequest[] = [];
   for (const t of tasks) {
-    for (const [k, m] of methods.entries()) {
+    for (const { spec, factory: m } of methods) {
       for (const seed of seeds) {
         const key = cellKey(t.card.id, t.card.version, m.id, seed);
         if (done.has(key)) continue;
@@ -152,142 +315,155 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
           taskVersion: t.card.version,
           budget: t.card.budget,
           runner: t.card.runner,
-          method: specs[k]!,
+          method: spec,
           methodId: m.id,
           seed,
           suite: SUITE_VERSION,
-          timeLimitMs: o.timeLimitMs,
-          ...(execution.device ? { device: execution.device } : {}),
+          timeLimitMs,
+          ...(device ? { device } : {}),
         };
-        requests.push({ key, payload });
+        out.push({ key, payload });
       }
     }
   }
-  const predictPath = `${o.out}/predict.jsonl`;
-  const predictDone = new Set<string>();
-  if (o.resume) {
-    await repairResults(predictPath);
-    for (const l of await readPredictLines(predictPath)) {
-      predictDone.add(cellKey(l.task.id, l.task.version, l.method, l.seed));
-    }
-  } else {
-    await Deno.writeTextFile(predictPath, "");
-  }
-  const predictIds = o.dataset
-    ? []
-    : (o.tasks ?? PREDICT_TASKS).filter((t) => PREDICT_TASKS.includes(t));
-  if (predictIds.length > 0 && methods.some((m) => m.fit)) {
-    const predictTasks = await Promise.all(predictIds.map(async (id) => {
-      const card = await loadPredictTaskCard(id);
-      return predictTaskMeta(card, await loadTable(card.table));
-    }));
-    await Deno.writeTextFile(
-      `${o.out}/run.json`,
-      JSON.stringify({ ...meta, predictTasks }, null, 2) + "\n",
-    );
-  }
-  for (const id of predictIds) {
+  return out;
+}
+
+/** The Predict-track cells still to run (fit-based methods only). */
+async function predictCells(
+  ids: readonly string[],
+  methods: readonly BenchMethod[],
+  seeds: readonly number[],
+  done: ReadonlySet<string>,
+): Promise<CellRequest[]> {
+  const out: CellRequest[] = [];
+  for (const id of ids) {
     const card = await loadPredictTaskCard(id);
-    for (const [k, m] of methods.entries()) {
+    for (const { spec, factory: m } of methods) {
       if (!m.fit) continue;
       for (const seed of seeds) {
         const key = cellKey(card.id, card.version, m.id, seed);
-        if (predictDone.has(key)) continue;
+        if (done.has(key)) continue;
         const payload: PredictPayload = {
           kind: "predict",
           task: id,
           version: card.version,
-          method: specs[k]!,
+          method: spec,
           methodId: m.id,
           seed,
           suite: SUITE_VERSION,
         };
-        requests.push({ key, payload });
+        out.push({ key, payload });
       }
     }
   }
+  return out;
+}
+
+/** The line of a cell that the scheduler failed (worker crash, hard time limit). */
+function schedulerFailure(req: CellRequest, error: Error): ResultLine | PredictLine {
+  if ((req.payload as PredictPayload).kind === "predict") {
+    return failedPredictLine(req.payload as PredictPayload, error);
+  }
+  const p = req.payload as CellPayload;
+  const id = p.task.kind === "builtin" ? p.task.id : p.task.card.id;
+  return failedLine(
+    {
+      task: { id, version: p.taskVersion },
+      method: p.methodId,
+      seed: p.seed,
+      suite: p.suite,
+      runner: p.runner,
+    },
+    error,
+    p.budget,
+  );
+}
+
+/**
+ * Runs the cells on workers and appends each finished line to its file as it arrives,
+ * reporting every cell.
+ */
+async function executeCells(
+  requests: readonly CellRequest[],
+  o: {
+    results: string;
+    predictions: string;
+    workers: number;
+    timeLimitMs: number;
+    t0: number;
+    report: ((event: BenchEvent) => void) | undefined;
+  },
+): Promise<{ finished: number; failed: number }> {
   let finished = 0;
   let failed = 0;
-  const file = await Deno.open(resultsPath, { append: true, create: true });
-  const predictFile = await Deno.open(predictPath, { append: true, create: true });
+  const encoder = new TextEncoder();
+  const file = await Deno.open(o.results, { append: true, create: true });
+  const predictFile = await Deno.open(o.predictions, { append: true, create: true });
+  const base = (key: string) => ({
+    kind: "cell" as const,
+    done: finished,
+    total: requests.length,
+    key,
+    elapsedMs: performance.now() - o.t0,
+  });
   try {
-    await runCells(requests, {
+    await runCells([...requests], {
       workerUrl: new URL("./worker.ts", import.meta.url),
       concurrency: o.workers,
       hardLimitMs: Math.round(o.timeLimitMs * 1.5) + 2000,
-      onFailure: (req, error) => {
-        if ((req.payload as PredictPayload).kind === "predict") {
-          return failedPredictLine(req.payload as PredictPayload, error);
-        }
-        const p = req.payload as CellPayload;
-        const id = p.task.kind === "builtin" ? p.task.id : p.task.card.id;
-        return failedLine(
-          {
-            task: { id, version: p.taskVersion },
-            method: p.methodId,
-            seed: p.seed,
-            suite: p.suite,
-            runner: p.runner,
-          },
-          error,
-          p.budget,
-        );
-      },
+      onFailure: schedulerFailure,
       onResult: async (req, reply) => {
+        finished++;
         if ((reply as PredictLine).schema === PREDICT_SCHEMA) {
           const p = reply as PredictLine;
-          await predictFile.write(new TextEncoder().encode(JSON.stringify(p) + "\n"));
-          finished++;
+          await predictFile.write(encoder.encode(JSON.stringify(p) + "\n"));
           if (p.status === "failed") failed++;
-          const msg = `[${finished}/${requests.length}] ${req.key} predict ${p.status}` +
-            (p.sets.length
-              ? ` ρ ${p.sets.map((s) => `${s.name} ${s.spearman.toFixed(3)}`).join(", ")}`
-              : "") +
-            (p.error ? ` (${p.error.name}: ${p.error.message})` : "");
-          if (o.progress) {
-            Deno.stdout.writeSync(new TextEncoder().encode(`\r\x1b[2K${msg.slice(0, 150)}`));
-          } else o.log(msg);
+          o.report?.({
+            ...base(req.key),
+            track: "predict",
+            status: p.status,
+            spearman: p.sets.map((s) => ({ name: s.name, rho: s.spearman })),
+            ...(p.error ? { error: p.error } : {}),
+          });
           return;
         }
         const line = reply as ResultLine;
-        await file.write(new TextEncoder().encode(formatLine(line)));
-        finished++;
+        await file.write(encoder.encode(formatLine(line)));
         if (line.status === "failed") failed++;
         const last = line.checkpoints[line.checkpoints.length - 1];
-        const msg = `[${finished}/${requests.length}] ${req.key} ${line.status}` +
-          (last ? ` score ${last.score.toFixed(3)}` : "") +
-          (line.error ? ` (${line.error.name}: ${line.error.message})` : "");
-        if (o.progress) {
-          Deno.stdout.writeSync(new TextEncoder().encode(`\r\x1b[2K${msg.slice(0, 150)}`));
-          if (line.status === "failed") Deno.stdout.writeSync(new TextEncoder().encode("\n"));
-        } else o.log(msg);
+        o.report?.({
+          ...base(req.key),
+          track: "optimise",
+          status: line.status,
+          ...(last ? { score: last.score } : {}),
+          ...(line.error ? { error: line.error } : {}),
+        });
       },
     });
   } finally {
     file.close();
     predictFile.close();
   }
-  if (o.progress && requests.length > 0) Deno.stdout.writeSync(new TextEncoder().encode("\n"));
-  const files = await writeReports(o.out);
-  return {
-    ran: finished,
-    skipped: done.size + predictDone.size,
-    failed,
-    wallMs: performance.now() - t0,
-    files,
-  };
+  return { finished, failed };
+}
+
+/** Where the surrogate tasks of a bench run: see {@linkcode surrogateExecution}. */
+interface SurrogateExecution {
+  device?: "cpu" | "gpu";
+  runtime: { onnxruntime?: string };
+  machine: { device?: string; provider?: string; gpu?: string };
+  surrogates: Map<string, NonNullable<TaskMeta["surrogate"]>>;
 }
 
 /**
  * Where the surrogate tasks of a bench run (if any): the resolved device, the run.json fields
  * that say so, and each surrogate task's model card (target fidelity) for the report.
  */
-async function surrogateExecution(cards: readonly TaskCard[], option: DeviceOption): Promise<{
-  device?: "cpu" | "gpu";
-  runtime: { onnxruntime?: string };
-  machine: { device?: string; provider?: string; gpu?: string };
-  surrogates: Map<string, NonNullable<TaskMeta["surrogate"]>>;
-}> {
+async function surrogateExecution(
+  cards: readonly TaskCard[],
+  option: DeviceOption,
+): Promise<SurrogateExecution> {
   const surrogates = new Map<string, NonNullable<TaskMeta["surrogate"]>>();
   const used = cards.filter((c) => c.runner === "surrogate" && c.surrogate);
   if (used.length === 0) return { runtime: {}, machine: {}, surrogates };

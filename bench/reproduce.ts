@@ -14,7 +14,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { runBench, SEEDS } from "./bench.ts";
+import { formatBenchEvent, runBench, SEEDS } from "./bench.ts";
 import type { MethodFactory } from "../core/method.ts";
 import { runPredict } from "../harness/predict.ts";
 import { readResults } from "../core/results.ts";
@@ -236,8 +236,9 @@ async function runOptimizeManifest(
       workers: o.workers ?? 2,
       timeLimitMs: o.timeLimitMs ?? 600_000,
       command: `deno task reproduce ${m.name} --seeds ${seeds.length}`,
-      progress: false,
-      log: o.log ?? (() => {}),
+      report: (e) => {
+        if (e.kind === "cell") o.log?.(formatBenchEvent(e));
+      },
     });
     const meta = await readMeta(dir);
     summaries.push(...aggregate(meta, await readResults(`${dir}/results.jsonl`)));

@@ -85,7 +85,9 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
   const samples = options.samples ?? 128;
   return {
     id,
-    description: "ADMIRE-BayesOpt multi-fidelity BO: fidelity GP + cost-weighted MF-MES",
+    description: rule === "posterior-mean"
+      ? "MF-BO as mfbo, recommending the largest posterior mean at the target fidelity"
+      : "ADMIRE-BayesOpt multi-fidelity BO: fidelity GP + cost-weighted MF-MES",
     ranked: true,
     fit: fitPredictor,
     create(ctx) {

@@ -98,7 +98,8 @@ export async function gpuAdapter(): Promise<GpuAdapterInfo | null> {
   const adapter = await gpu.requestAdapter();
   if (!adapter) return null;
   const name = adapter.info.description || adapter.info.device || adapter.info.vendor || "gpu";
-  return { name, software: /llvmpipe|lavapipe|swiftshader|software/i.test(name) };
+  const fallback = (adapter.info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  return { name, software: fallback || /llvmpipe|lavapipe|swiftshader|software/i.test(name) };
 }
 
 /**

@@ -20,8 +20,6 @@ export function testBenchOptions(out: string, over: Partial<BenchOptions> = {}):
     workers: 2,
     timeLimitMs: 60_000,
     command: "test",
-    progress: false,
-    log: () => {},
     ...over,
   };
 }

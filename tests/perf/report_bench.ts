@@ -33,8 +33,6 @@ async function setup(dir: string): Promise<string> {
     workers: 2,
     timeLimitMs: 300_000,
     command: "deno run -A tests/perf/report_bench.ts",
-    progress: false,
-    log: () => {},
   });
   const meta = JSON.parse(await Deno.readTextFile(`${dir}/run.json`)) as RunMeta;
   const ids = METHODS.map((m) => m.id).filter((id) => !CHEAP.includes(id));

@@ -4,6 +4,7 @@ import { fitEnsemble, predictEnsemble } from "../../numerics/mlp.ts";
 import { Rng } from "../../numerics/rng.ts";
 import { ensembleToOnnx } from "../../runners/onnx_writer.ts";
 import { gpuAdapter, openSession, resolveDevice } from "../../runners/ort_session.ts";
+import { testAdapter } from "../_gpu.ts";
 
 // The surrogates' architecture (log features, two SiLU layers of 64, 5 members), kept small in
 // training so the test stays fast.
@@ -22,14 +23,15 @@ const input = new Float32Array(rows * m);
 const x = new Float64Array(m);
 for (let r = 0; r < rows; r++) input.set(dirichlet(rng, new Array(m).fill(0.5), x), r * m);
 
-const adapter = await gpuAdapter();
+const { adapter, skip } = await testAdapter();
+const anyAdapter = await gpuAdapter();
 
 for (const engine of ["wgsl", "ort"] as const) {
   const what = engine === "wgsl" ? "the fused WGSL pass" : "onnxruntime WebGPU";
   Deno.test({
     name: adapter
       ? `CPU (WASM) and GPU (${what} on ${adapter.name}) sessions agree within 1e-4 relative`
-      : `CPU and GPU (${what}) sessions agree (skipped: navigator.gpu gives no adapter at all)`,
+      : `CPU and GPU (${what}) sessions agree (skipped: ${skip})`,
     ignore: adapter === null,
     async fn() {
       const cpu = await openSession(model, { inputs: m, outputs: 1, device: "cpu" });
@@ -85,7 +87,7 @@ Deno.test({
 Deno.test("resolveDevice() keeps cpu and gpu, and takes auto to a hardware GPU only", async () => {
   assertEquals(await resolveDevice("cpu"), "cpu");
   assertEquals(await resolveDevice("gpu"), "gpu");
-  assertEquals(await resolveDevice("auto"), adapter && !adapter.software ? "gpu" : "cpu");
+  assertEquals(await resolveDevice("auto"), anyAdapter && !anyAdapter.software ? "gpu" : "cpu");
 });
 
 Deno.test("openSession() refuses a second WASM thread count in one process", async () => {

@@ -4,12 +4,13 @@ import { fitEnsemble } from "../../numerics/mlp.ts";
 import { Rng } from "../../numerics/rng.ts";
 import { type BatchScorer, dirichletSampler, scoreTopK } from "../../numerics/topk.ts";
 import { ensembleToOnnx } from "../../runners/onnx_writer.ts";
-import { gpuAdapter, openSession } from "../../runners/ort_session.ts";
+import { openSession } from "../../runners/ort_session.ts";
+import { testAdapter } from "../_gpu.ts";
 import { sessionScorer } from "../../runners/score.ts";
 import { requestDevice, WgslEnsemble } from "../../runners/wgsl_ensemble.ts";
 import { WgslSelector } from "../../runners/wgsl_select.ts";
 
-const adapter = await gpuAdapter();
+const { adapter } = await testAdapter();
 const m = 5;
 const rng = new Rng(21);
 const xs = Array.from({ length: 60 }, () => Array.from(dirichlet(rng, new Array(m).fill(0.5))));
