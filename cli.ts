@@ -1,174 +1,99 @@
 /**
- * mixbench command line.
+ * mixbench command line: `deno task <command> [options]` (each command has `--help`).
  *
  * ```
- * deno task bench [--quick] [--tasks a,b] [--methods x,y] [--seeds N] [--out DIR] [--resume]
- *                 [--workers N] [--time-limit SECONDS] [--device cpu|gpu|auto]
- *                 [--dataset runs.csv [--card card.json] --objective EXPR [--direction minimize|maximize]
- *                  [--target FIDELITY] [--budget N]]
- * deno task report DIR
- * deno run -A cli.ts list
+ * deno task bench [options]            run (task, method, seed) cells, write results and reports
+ * deno task report DIR                 rebuild the reports of a results folder
+ * deno task validate DIR               check a results folder
+ * deno task reproduce NAME [options]   reproduce a paper's table from a manifest
+ * deno task list                       list built-in tasks and methods
  * ```
+ *
+ * Exit codes: 0 done; 1 the run failed or found problems; 2 invalid command line or input
+ * (nothing ran). Errors print one line, `mixbench: …`, never a stack trace (set
+ * `MIXBENCH_DEBUG=1` to see it).
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { type BenchEvent, formatBenchEvent, runBench } from "./bench/bench.ts";
-import { TASKS } from "./datasets/registry.ts";
-import { METHODS } from "./methods/mod.ts";
-import { writeReports } from "./reports/write.ts";
+import { BENCH, benchCommand } from "./cli/bench.ts";
+import {
+  LIST,
+  listCommand,
+  REPORT,
+  reportCommand,
+  REPRODUCE,
+  reproduceCommand,
+  VALIDATE,
+  validateCommand,
+} from "./cli/commands.ts";
+import { type CommandSpec, EXIT, helpText, parseCommand } from "./cli/args.ts";
+import { InputError } from "./core/errors.ts";
+
+const COMMANDS: readonly CommandSpec[] = [BENCH, REPORT, VALIDATE, REPRODUCE, LIST];
 
 const HELP = `mixbench — data-mixture optimisation benchmark
 
+Usage: deno task <command> [options]      (deno task <command> --help for its options)
+
 Commands:
-  bench    run (task, method, seed) cells; writes results.jsonl, run.json, report.html,
-           leaderboard.md and leaderboard.json to --out
-  report   rebuild the reports of a results folder: report DIR
-  list     list built-in tasks and methods
-
-bench options:
-  --quick               3 seeds (0-2) instead of 10 (0-9)
-  --seeds N             the first N seeds of the fixed list (25 for paper tables)
-  --tasks a,b           task ids (default: every built-in task)
-  --methods x,y         method ids (default: every registered method)
-  --out DIR             results folder (default: out/bench, or out/quick with --quick)
-  --resume              keep finished cells of DIR/results.jsonl and run only the others
-  --workers N           parallel workers (default: 2)
-  --time-limit S        per-cell time limit in seconds (default: 300)
-  --dataset PATH        bring-your-own runs.csv in the canonical schema (replaces --tasks)
-  --card PATH           its card.json (default: card.json beside it, else inferred)
-  --objective EXPR      metric name or expression to optimise (bring-your-own)
-  --direction D         minimize | maximize (default: the metric's direction in the card)
-  --target FIDELITY     fidelity on which recommendations are judged (default: the costliest)
-  --budget N            budget in target-fidelity runs (default: min(64, target pool size))
-  --device D            where surrogate models run (continuous tasks): cpu (onnxruntime-web
-                        WASM), gpu (WebGPU, any adapter) or auto (a hardware GPU if there is
-                        one, else cpu) (default: cpu)
-`;
-
-/**
- * Prints bench events: on a terminal one progress line rewritten in place (failures kept on
- * their own line), otherwise one line per cell.
- */
-function progressPrinter(terminal: boolean): (e: BenchEvent) => void {
-  const encoder = new TextEncoder();
-  return (e) => {
-    if (e.kind === "start") {
-      if (e.skipped > 0) console.log(`${e.skipped} cells already finished (resume)`);
-      console.log(`${e.total} cells to run`);
-      return;
-    }
-    const line = formatBenchEvent(e);
-    if (!terminal) return console.log(line);
-    Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line.slice(0, 150)}`));
-    if (e.status === "failed" || e.done === e.total) {
-      Deno.stdout.writeSync(encoder.encode("\n"));
-    }
-  };
+${
+  COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary.split(". ")[0]!.replace(/\.$/, "")}`)
+    .join("\n")
 }
 
-async function main(args: string[]): Promise<number> {
-  const [command, ...rest] = args;
-  if (!command || command === "help" || command === "--help" || command === "-h") {
-    console.log(HELP);
-    return command ? 0 : 2;
+Other tasks: test, ok, perf, layers, convert, surrogates (see deno.json).
+
+Exit codes: 0 done; 1 the run failed or found problems; 2 invalid command line or input
+(nothing ran).`;
+
+/**
+ * Runs one command line.
+ *
+ * @param args The arguments (command first).
+ * @returns The exit code.
+ */
+export async function main(args: readonly string[]): Promise<number> {
+  const [name, ...rest] = args;
+  if (!name || name === "help" || name === "--help" || name === "-h") {
+    (name ? console.log : console.error)(HELP);
+    return name ? EXIT.ok : EXIT.usage;
   }
-  if (command === "list") {
-    console.log("Tasks:");
-    for (const t of TASKS) console.log(`  ${t}`);
-    console.log("Methods:");
-    for (const m of METHODS) console.log(`  ${m.id.padEnd(16)} ${m.description}`);
-    return 0;
-  }
-  if (command === "report") {
-    const dir = rest[0];
-    if (!dir) {
-      console.error("report: expected a results folder, e.g. deno task report out/bench");
-      return 2;
-    }
-    const files = await writeReports(dir);
-    console.log(`wrote ${files.html}, ${files.markdown}, ${files.json}`);
-    return 0;
-  }
-  if (command === "bench") {
-    const { values } = parseArgs({
-      args: rest,
-      options: {
-        quick: { type: "boolean", default: false },
-        seeds: { type: "string" },
-        tasks: { type: "string" },
-        methods: { type: "string" },
-        out: { type: "string" },
-        resume: { type: "boolean", default: false },
-        workers: { type: "string", default: "2" },
-        "time-limit": { type: "string", default: "300" },
-        dataset: { type: "string" },
-        card: { type: "string" },
-        objective: { type: "string" },
-        direction: { type: "string" },
-        target: { type: "string" },
-        budget: { type: "string" },
-        device: { type: "string", default: "cpu" },
-      },
-      strict: true,
-    });
-    const int = (name: string, s: string | undefined): number | undefined => {
-      if (s === undefined) return undefined;
-      const n = Number(s);
-      if (!Number.isInteger(n) || n <= 0) {
-        throw new RangeError(`--${name} is "${s}", expected a positive integer`);
-      }
-      return n;
-    };
-    const list = (s: string | undefined) => s?.split(",").map((x) => x.trim()).filter(Boolean);
-    const direction = values.direction;
-    if (direction !== undefined && direction !== "minimize" && direction !== "maximize") {
-      throw new RangeError(`--direction is "${direction}", expected minimize or maximize`);
-    }
-    const device = values.device;
-    if (device !== "cpu" && device !== "gpu" && device !== "auto") {
-      throw new RangeError(`--device is "${device}", expected cpu, gpu or auto`);
-    }
-    const summary = await runBench({
-      quick: values.quick!,
-      seeds: int("seeds", values.seeds),
-      tasks: list(values.tasks),
-      methods: list(values.methods),
-      out: values.out ?? (values.quick ? "out/quick" : "out/bench"),
-      resume: values.resume!,
-      workers: int("workers", values.workers)!,
-      timeLimitMs: int("time-limit", values["time-limit"])! * 1000,
-      device,
-      dataset: values.dataset === undefined ? undefined : {
-        path: values.dataset,
-        card: values.card,
-        objective: values.objective,
-        direction,
-        target: values.target,
-        budget: int("budget", values.budget),
-      },
-      command: ["deno task bench", ...rest].join(" "),
-      report: progressPrinter(Deno.stdout.isTerminal()),
-    });
-    console.log(
-      `${summary.ran} cells run, ${summary.skipped} skipped (resume), ${summary.failed} failed in ` +
-        `${(summary.wallMs / 1000).toFixed(1)} s`,
+  const command = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    throw new InputError(
+      `unknown command "${name}" (commands: ${COMMANDS.map((c) => c.name).join(", ")})`,
     );
-    console.log(
-      `wrote ${summary.files.html}\n      ${summary.files.markdown}\n      ${summary.files.json}`,
-    );
-    return 0;
   }
-  console.error(`Unknown command "${command}"\n\n${HELP}`);
-  return 2;
+  const parsed = parseCommand(command, rest);
+  if (parsed.help) {
+    console.log(helpText(command));
+    return EXIT.ok;
+  }
+  const { values, positionals } = parsed;
+  switch (command.name) {
+    case "bench":
+      return await benchCommand(values, rest);
+    case "report":
+      return await reportCommand(positionals);
+    case "validate":
+      return await validateCommand(positionals);
+    case "reproduce":
+      return await reproduceCommand(values, positionals);
+    default:
+      return listCommand();
+  }
 }
 
 if (import.meta.main) {
+  let code: number;
   try {
-    Deno.exit(await main(Deno.args));
+    code = await main(Deno.args);
   } catch (e) {
-    console.error(`mixbench: ${e instanceof Error ? e.message : String(e)}`);
-    Deno.exit(1);
+    const message = e instanceof Error ? e.message : String(e);
+    console.error(`mixbench: ${message}`);
+    if (Deno.env.get("MIXBENCH_DEBUG")) console.error(e);
+    code = e instanceof InputError ? EXIT.usage : EXIT.failed;
   }
+  Deno.exit(code);
 }

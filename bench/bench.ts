@@ -14,6 +14,7 @@ import type { TaskCard } from "../core/task.ts";
 import type { Direction } from "../core/types.ts";
 import type { MethodFactory } from "../core/method.ts";
 import { SUITE_VERSION } from "../core/version.ts";
+import { InputError } from "../core/errors.ts";
 import { customTaskCard } from "../datasets/custom_task.ts";
 import {
   loadPredictTaskCard,
@@ -121,6 +122,11 @@ export interface BenchOptions {
     budget?: number | undefined;
   } | undefined;
   command: string;
+  /**
+   * Replace the results of a folder that already holds some (without it, and without
+   * `resume`, such a folder is refused). @default {false}
+   */
+  force?: boolean | undefined;
   /** Receives progress events (the CLI prints them); nothing is printed without it. */
   report?: ((event: BenchEvent) => void) | undefined;
 }
@@ -150,29 +156,29 @@ interface BenchMethod {
 /** Runs a bench end to end: plan the cells, write run.json, run the cells, write the reports. */
 export async function runBench(o: BenchOptions): Promise<BenchSummary> {
   const t0 = performance.now();
-  const seeds = benchSeeds(o);
-  const methods = await loadBenchMethods(o.methods ?? METHODS.map((m) => m.id));
-  const tasks = await loadBenchTasks(o);
-  const predictIds = o.dataset
-    ? []
-    : (o.tasks ?? PREDICT_TASKS).filter((t) => PREDICT_TASKS.includes(t));
-  const predictRun = predictIds.length > 0 && methods.some((m) => m.factory.fit);
+  const plan = await planBench(o).catch((e: unknown) => {
+    throw e instanceof InputError
+      ? e
+      : new InputError(e instanceof Error ? e.message : String(e), { cause: e });
+  });
+  const { results, predictions, done, predictDone, execution } = plan;
   await Deno.mkdir(o.out, { recursive: true });
-  const results = `${o.out}/results.jsonl`;
-  const predictions = `${o.out}/predict.jsonl`;
-  const done = await finishedCells(results, o.resume, readResults, lineKey);
-  const predictDone = await finishedCells(
-    predictions,
-    o.resume,
-    readPredictLines,
-    (l) => cellKey(l.task.id, l.task.version, l.method, l.seed),
+  await clearUnlessResumed(results, o.resume);
+  await clearUnlessResumed(predictions, o.resume);
+  const meta = await runMeta(
+    o,
+    plan.seeds,
+    plan.tasks,
+    plan.methods,
+    execution,
+    plan.predictRun ? plan.predictIds : [],
   );
-  const execution = await surrogateExecution(tasks.map((t) => t.card), o.device ?? "cpu");
-  const meta = await runMeta(o, seeds, tasks, methods, execution, predictRun ? predictIds : []);
   await Deno.writeTextFile(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
   const requests = [
-    ...optimiseCells(tasks, methods, seeds, done, o.timeLimitMs, execution.device),
-    ...(predictRun ? await predictCells(predictIds, methods, seeds, predictDone) : []),
+    ...optimiseCells(plan.tasks, plan.methods, plan.seeds, done, o.timeLimitMs, execution.device),
+    ...(plan.predictRun
+      ? await predictCells(plan.predictIds, plan.methods, plan.seeds, predictDone)
+      : []),
   ];
   o.report?.({ kind: "start", total: requests.length, skipped: done.size + predictDone.size });
   const { finished, failed } = await executeCells(requests, {
@@ -191,6 +197,78 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     wallMs: performance.now() - t0,
     files,
   };
+}
+
+/** Everything a bench checks and loads before it writes anything. */
+async function planBench(o: BenchOptions) {
+  if (
+    !Number.isSafeInteger(o.timeLimitMs) || o.timeLimitMs <= 0 || o.timeLimitMs > MAX_TIME_LIMIT_MS
+  ) {
+    throw new InputError(
+      `--time-limit is ${o.timeLimitMs / 1000} s, expected 1 to ${MAX_TIME_LIMIT_MS / 1000} s`,
+    );
+  }
+  const seeds = benchSeeds(o);
+  const specs = o.methods ?? METHODS.map((m) => m.id);
+  if (specs.length === 0) throw new InputError("--methods names no method");
+  const methods = await loadBenchMethods(specs);
+  const ids = methods.map((m) => m.factory.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice) throw new InputError(`--methods names method "${twice}" twice`);
+  const tasks = await loadBenchTasks(o);
+  const predictIds = o.dataset
+    ? []
+    : (o.tasks ?? PREDICT_TASKS).filter((t) => PREDICT_TASKS.includes(t));
+  if (tasks.length === 0 && predictIds.length === 0) throw new InputError("--tasks names no task");
+  const predictRun = predictIds.length > 0 && methods.some((m) => m.factory.fit);
+  const results = `${o.out}/results.jsonl`;
+  const predictions = `${o.out}/predict.jsonl`;
+  if (!o.resume && !o.force) await refuseOverwrite(o.out, results);
+  const done = o.resume ? await finishedCells(results, readResults, lineKey) : new Set<string>();
+  const predictDone = o.resume
+    ? await finishedCells(
+      predictions,
+      readPredictLines,
+      (l) => cellKey(l.task.id, l.task.version, l.method, l.seed),
+    )
+    : new Set<string>();
+  const execution = await surrogateExecution(tasks.map((t) => t.card), o.device ?? "cpu");
+  return {
+    seeds,
+    methods,
+    tasks,
+    predictIds,
+    predictRun,
+    results,
+    predictions,
+    done,
+    predictDone,
+    execution,
+  };
+}
+
+/**
+ * The longest per-cell time limit (one day): the scheduler's hard limit (1.5 × the limit + 2 s)
+ * must fit a timer (2³¹ − 1 ms).
+ */
+export const MAX_TIME_LIMIT_MS = 86_400_000;
+
+/** Refuses a results folder that already holds results (neither `--resume` nor `--force`). */
+async function refuseOverwrite(out: string, results: string): Promise<void> {
+  let text = "";
+  try {
+    text = await Deno.readTextFile(results);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return;
+    throw e;
+  }
+  const cells = text.split("\n").filter((l) => l.trim() !== "").length;
+  if (cells > 0) {
+    throw new InputError(
+      `--out "${out}" already holds results (${cells} cells in results.jsonl): pass --resume to ` +
+        `run only the missing cells, or --force to replace them`,
+    );
+  }
 }
 
 /** The seeds of a bench: the first `--seeds` (3 with `--quick`, else 10) of {@linkcode SEEDS}. */
@@ -233,22 +311,19 @@ async function loadBenchTasks(o: BenchOptions): Promise<BenchTask[]> {
   return tasks;
 }
 
-/**
- * The keys of the cells already in a results file (`--resume`: a cut last line is dropped
- * first), or none after emptying the file (a fresh bench).
- */
+/** The keys of the cells already in a results file (`--resume`; a cut last line is dropped). */
 async function finishedCells<T>(
   path: string,
-  resume: boolean,
   read: (path: string) => Promise<T[]>,
   key: (line: T) => string,
 ): Promise<Set<string>> {
-  if (!resume) {
-    await Deno.writeTextFile(path, "");
-    return new Set();
-  }
   await repairResults(path);
   return new Set((await read(path)).map(key));
+}
+
+/** Empties a results file for a fresh bench (a resumed bench appends to it). */
+async function clearUnlessResumed(path: string, resume: boolean): Promise<void> {
+  if (!resume) await Deno.writeTextFile(path, "");
 }
 
 /** run.json: suite, commit, runtime, machine, command, seeds, tasks and methods of the bench. */

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
+import { commandLine } from "../core/shell.ts";
 import { formatBenchEvent, runBench, SEEDS } from "./bench.ts";
 import type { MethodFactory } from "../core/method.ts";
 import { runPredict } from "../harness/predict.ts";
@@ -190,7 +190,7 @@ function baseMeta(m: Manifest, seeds: readonly number[]): Omit<RunMeta, "tasks" 
       cores: navigator.hardwareConcurrency,
       device: "cpu (in-process fit)",
     },
-    command: `deno task reproduce ${m.name} --seeds ${seeds.length}`,
+    command: commandLine("reproduce", [m.name, "--seeds", String(seeds.length)]),
     seeds,
   };
 }
@@ -233,9 +233,10 @@ async function runOptimizeManifest(
       methods: ids.split(","),
       out: dir,
       resume: false,
+      force: true,
       workers: o.workers ?? 2,
       timeLimitMs: o.timeLimitMs ?? 600_000,
-      command: `deno task reproduce ${m.name} --seeds ${seeds.length}`,
+      command: commandLine("reproduce", [m.name, "--seeds", String(seeds.length)]),
       report: (e) => {
         if (e.kind === "cell") o.log?.(formatBenchEvent(e));
       },
@@ -329,32 +330,4 @@ export function formatReproduction(
     (strict ? " (strict: missing counts as failure)" : "") + `; outputs in ${r.out}`,
   ].join("\n");
   return { text, ok };
-}
-
-if (import.meta.main) {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    options: {
-      seeds: { type: "string" },
-      out: { type: "string" },
-      workers: { type: "string" },
-      strict: { type: "boolean", default: false },
-    },
-    allowPositionals: true,
-  });
-  const name = positionals[0];
-  if (!name) {
-    console.error("reproduce: expected a manifest name (regmix, admire, aioli) or a path to one");
-    Deno.exit(2);
-  }
-  const m = await loadManifest(name);
-  const r = await reproduce(m, {
-    ...(values.seeds ? { seeds: Number(values.seeds) } : {}),
-    ...(values.out ? { out: values.out } : {}),
-    ...(values.workers ? { workers: Number(values.workers) } : {}),
-    log: (l) => console.error(l),
-  });
-  const { text, ok } = formatReproduction(r, values.strict!);
-  console.log(text);
-  Deno.exit(ok ? 0 : 1);
 }

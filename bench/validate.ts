@@ -235,14 +235,3 @@ export function formatValidation(dir: string, v: Validation): string {
   out.push(v.schemaErrors.length + v.mismatches.length === 0 ? "valid" : "INVALID");
   return out.join("\n");
 }
-
-if (import.meta.main) {
-  const dir = Deno.args[0];
-  if (!dir) {
-    console.error("validate: expected a results folder, e.g. deno task validate out/bench");
-    Deno.exit(2);
-  }
-  const v = await validateDir(dir);
-  console.log(formatValidation(dir, v));
-  Deno.exit(v.schemaErrors.length + v.mismatches.length === 0 ? 0 : 1);
-}

@@ -65,3 +65,19 @@ export class TimeLimitError extends Error {
 function round(x: number): string {
   return String(Math.round(x * 1e6) / 1e6);
 }
+
+/**
+ * A command's input is invalid: a flag, a file (table, card, manifest, results folder) or a
+ * method or task name. Raised before anything runs; the CLI prints the message (no stack trace)
+ * and exits with code 2.
+ */
+export class InputError extends Error {
+  /**
+   * @param message What was wrong and what was expected, naming the flag, file or line.
+   * @param options Standard error options (cause).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "InputError";
+  }
+}

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { commandLine } from "../core/shell.ts";
 import { readResults } from "../core/results.ts";
 import { analyse, type Analysis } from "./analysis.ts";
 import { plotlySource, renderReport } from "./html.ts";
@@ -74,7 +75,9 @@ export async function writeReports(dir: string): Promise<ReportFiles> {
     json: `${dir}/leaderboard.json`,
     schema: `${dir}/result.schema.json`,
   };
-  const html = renderReport(a, await plotlySource(), { reportCommand: `deno task report ${dir}` });
+  const html = renderReport(a, await plotlySource(), {
+    reportCommand: commandLine("report", [dir]),
+  });
   await Deno.writeTextFile(files.html, html);
   await Deno.writeTextFile(files.markdown, leaderboardMarkdown(a.meta, leaderboards(a)));
   await Deno.writeTextFile(files.json, leaderboardJson(a));

@@ -4,11 +4,16 @@ import { deepStrictEqual, ok } from "node:assert/strict";
 
 export { deepStrictEqual as assertEquals, ok as assert };
 
+/** A string is matched as a substring (as std's `msgIncludes`), a RegExp by `test`. */
+function matches(actual: string, expected: RegExp | string): boolean {
+  return typeof expected === "string" ? actual.includes(expected) : expected.test(actual);
+}
+
 /** Asserts that `fn` throws an instance of `type` whose message matches `message`. */
 export function assertThrows(
   fn: () => unknown,
   type: abstract new (...args: never[]) => Error,
-  message: RegExp,
+  message: RegExp | string,
 ): void {
   try {
     fn();
@@ -17,7 +22,7 @@ export function assertThrows(
       e instanceof type,
       `expected ${type.name}, got ${(e as Error)?.name}: ${(e as Error)?.message}`,
     );
-    ok(message.test(e.message), `message "${e.message}" does not match ${message}`);
+    ok(matches(e.message, message), `message "${e.message}" does not match ${message}`);
     return;
   }
   throw new Error(`expected ${type.name} matching ${message}, nothing was thrown`);
@@ -27,7 +32,7 @@ export function assertThrows(
 export async function assertRejects(
   fn: () => Promise<unknown>,
   type: abstract new (...args: never[]) => Error,
-  message: RegExp,
+  message: RegExp | string,
 ): Promise<void> {
   try {
     await fn();
@@ -36,7 +41,7 @@ export async function assertRejects(
       e instanceof type,
       `expected ${type.name}, got ${(e as Error)?.name}: ${(e as Error)?.message}`,
     );
-    ok(message.test(e.message), `message "${e.message}" does not match ${message}`);
+    ok(matches(e.message, message), `message "${e.message}" does not match ${message}`);
     return;
   }
   throw new Error(`expected ${type.name} matching ${message}, nothing was rejected`);

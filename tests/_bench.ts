@@ -20,6 +20,7 @@ export function testBenchOptions(out: string, over: Partial<BenchOptions> = {}):
     workers: 2,
     timeLimitMs: 60_000,
     command: "test",
+    force: true,
     ...over,
   };
 }

@@ -15,7 +15,7 @@
  * | `harness`  | harness, core, numerics (methods and runners are handed in)                 |
  * | `reports`  | reports, core, numerics (they read results files, never live objects)       |
  * | `bench`    | everything above (bench, reproduce, validate, merge, the surrogate build)   |
- * | top        | `cli.ts`, `mod.ts`: anything                                                |
+ * | top        | `cli.ts`, `cli/`, `mod.ts`: anything                                        |
  *
  * Files under `tests/`, `tools/` and `examples/` are not checked. Type-only imports count (they
  * make the same coupling, and the same cycles, to a reader). Imports inside comments (doc
@@ -70,7 +70,7 @@ const UNCHECKED = ["tests/", "tools/", "examples/", "node_modules/", "out/", "."
 export function layerOf(path: string): Layer | undefined {
   if (UNCHECKED.some((p) => path.startsWith(p))) return undefined;
   const head = path.split("/")[0]!;
-  if (!path.includes("/")) return "top";
+  if (!path.includes("/") || head === "cli") return "top";
   return (head in ALLOWED && head !== "top") ? head as Layer : undefined;
 }
 

@@ -1,0 +1,157 @@
+/**
+ * `deno task bench`: the main job. Parses and checks the flags, runs the bench and prints its
+ * progress and summary.
+ *
+ * @module
+ */
+
+import { type BenchEvent, formatBenchEvent, MAX_TIME_LIMIT_MS, runBench } from "../bench/bench.ts";
+import { InputError } from "../core/errors.ts";
+import { commandLine, type CommandSpec, EXIT, list, positiveInt } from "./args.ts";
+
+/** The bench command's flags. */
+export const BENCH: CommandSpec = {
+  name: "bench",
+  usage: "bench [options]",
+  summary:
+    "Runs every (task, method, seed) cell and writes results.jsonl, predict.jsonl, run.json, " +
+    "report.html, leaderboard.md and leaderboard.json to --out.",
+  options: {
+    quick: { type: "boolean", help: "3 seeds (0-2) instead of 10 (0-9)" },
+    seeds: { type: "string", value: "N", help: "the first N seeds of the fixed list 0-24" },
+    tasks: {
+      type: "string",
+      value: "a,b",
+      help: "task ids (default: every built-in replay and predict task; see `deno task list`)",
+    },
+    methods: {
+      type: "string",
+      value: "x,y",
+      help: "method ids or module.ts#export (default: every registered method)",
+    },
+    out: { type: "string", value: "DIR", help: "results folder (default: out/bench, out/quick)" },
+    resume: { type: "boolean", help: "keep the finished cells of DIR and run only the others" },
+    force: { type: "boolean", help: "replace the results already in DIR" },
+    workers: {
+      type: "string",
+      value: "N",
+      help: `parallel workers (default: the number of cores, ${navigator.hardwareConcurrency})`,
+    },
+    "time-limit": {
+      type: "string",
+      value: "S",
+      help: `per-cell time limit in seconds, 1-${MAX_TIME_LIMIT_MS / 1000} (default: 300)`,
+    },
+    device: {
+      type: "string",
+      value: "D",
+      help: "where surrogate models run on continuous tasks: cpu (onnxruntime-web WASM), gpu " +
+        "(WebGPU) or auto (a hardware GPU if there is one) (default: cpu)",
+    },
+    dataset: {
+      type: "string",
+      value: "PATH",
+      help: "bring-your-own runs.csv in the canonical schema (replaces --tasks)",
+    },
+    card: { type: "string", value: "PATH", help: "its card.json (default: card.json beside it)" },
+    objective: {
+      type: "string",
+      value: "EXPR",
+      help: "metric name or expression to optimise, e.g. metric_loss or 'mean(metric_*)'",
+    },
+    direction: { type: "string", value: "D", help: "minimize | maximize" },
+    target: {
+      type: "string",
+      value: "FIDELITY",
+      help: "fidelity on which recommendations are judged (default: the costliest)",
+    },
+    budget: { type: "string", value: "N", help: "budget in target-fidelity runs" },
+  },
+  epilog: `Examples:
+  deno task bench --quick
+  deno task bench --tasks regmix-pile/pile-cc --methods regmix,random-search --seeds 3
+  deno task bench --dataset my/runs.csv --objective metric_acc --direction maximize`,
+};
+
+/**
+ * Runs the bench command.
+ *
+ * @param values Parsed flags.
+ * @param args The raw arguments (for the regenerate command recorded in run.json).
+ * @returns The exit code.
+ */
+export async function benchCommand(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  args: readonly string[],
+): Promise<number> {
+  const direction = values.direction;
+  if (direction !== undefined && direction !== "minimize" && direction !== "maximize") {
+    throw new InputError(`--direction is "${direction}", expected minimize or maximize`);
+  }
+  const device = values.device ?? "cpu";
+  if (device !== "cpu" && device !== "gpu" && device !== "auto") {
+    throw new InputError(`--device is "${device}", expected cpu, gpu or auto`);
+  }
+  if (values.resume && values.force) {
+    throw new InputError("--resume and --force exclude each other");
+  }
+  const datasetOnly = ["card", "objective", "direction", "target", "budget"]
+    .filter((f) => values[f] !== undefined);
+  if (values.dataset === undefined && datasetOnly.length > 0) {
+    throw new InputError(`--${datasetOnly[0]} needs --dataset (a bring-your-own table)`);
+  }
+  if (values.dataset !== undefined && values.tasks !== undefined) {
+    throw new InputError("--dataset and --tasks exclude each other");
+  }
+  const quick = values.quick === true;
+  const summary = await runBench({
+    quick,
+    seeds: positiveInt("seeds", values.seeds),
+    tasks: list("tasks", values.tasks),
+    methods: list("methods", values.methods),
+    out: (values.out as string | undefined) ?? (quick ? "out/quick" : "out/bench"),
+    resume: values.resume === true,
+    force: values.force === true,
+    workers: positiveInt("workers", values.workers, 256) ?? navigator.hardwareConcurrency,
+    timeLimitMs: (positiveInt("time-limit", values["time-limit"], MAX_TIME_LIMIT_MS / 1000) ??
+      300) * 1000,
+    device,
+    dataset: values.dataset === undefined ? undefined : {
+      path: values.dataset as string,
+      card: values.card as string | undefined,
+      objective: values.objective as string | undefined,
+      direction,
+      target: values.target as string | undefined,
+      budget: positiveInt("budget", values.budget),
+    },
+    command: commandLine("bench", args),
+    report: progressPrinter(Deno.stdout.isTerminal()),
+  });
+  console.log(
+    `${summary.ran} cells run, ${summary.skipped} skipped (resume), ${summary.failed} failed in ` +
+      `${(summary.wallMs / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `wrote ${summary.files.html}\n      ${summary.files.markdown}\n      ${summary.files.json}`,
+  );
+  return EXIT.ok;
+}
+
+/**
+ * Prints bench events: on a terminal one progress line rewritten in place (failures kept on
+ * their own line), otherwise one line per cell.
+ */
+function progressPrinter(terminal: boolean): (e: BenchEvent) => void {
+  const encoder = new TextEncoder();
+  return (e) => {
+    if (e.kind === "start") {
+      if (e.skipped > 0) console.log(`${e.skipped} cells already finished (resume)`);
+      console.log(`${e.total} cells to run`);
+      return;
+    }
+    const line = formatBenchEvent(e);
+    if (!terminal) return console.log(line);
+    Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line.slice(0, 150)}`));
+    if (e.status === "failed" || e.done === e.total) Deno.stdout.writeSync(encoder.encode("\n"));
+  };
+}
