@@ -8,14 +8,14 @@
 import { failedLine } from "../harness/cell.ts";
 import type { ResultLine } from "../core/results.ts";
 import { cellKey, formatLine, lineKey, readResults, repairResults } from "../core/results.ts";
-import { type CellRequest, runCells } from "../harness/scheduler.ts";
+import { type ProcessRequest, runCellsInProcesses } from "../harness/processes.ts";
 import type { RunTable } from "../core/table.ts";
 import type { TaskCard } from "../core/task.ts";
 import type { Direction } from "../core/types.ts";
-import type { MethodFactory } from "../core/method.ts";
 import { SUITE_VERSION } from "../core/version.ts";
 import { InputError } from "../core/errors.ts";
 import { customTaskCard } from "../datasets/custom_task.ts";
+import { sha256Hex } from "../datasets/loader.ts";
 import {
   loadPredictTaskCard,
   loadTable,
@@ -23,16 +23,18 @@ import {
   PREDICT_TASKS,
   TASKS,
 } from "../datasets/registry.ts";
-import { loadMethod, METHODS } from "../methods/mod.ts";
+import { getMethod, METHODS } from "../methods/mod.ts";
 import { predictTaskMeta, type RunMeta, type TaskMeta, taskMeta } from "../reports/meta.ts";
 import type { DeviceOption } from "../runners/session.ts";
 import { type ReportFiles, writeReports } from "../reports/write.ts";
 import {
+  cellIdentity,
   type CellPayload,
   failedPredictLine,
+  type MethodInfo,
   type PredictPayload,
-  type TaskSpec,
-} from "./worker.ts";
+  type TableMessage,
+} from "./cells.ts";
 import { PREDICT_SCHEMA, type PredictLine, readPredictLines } from "../core/predict.ts";
 
 /** The fixed seed list; `--quick` takes the first 3, the default leaderboard 10, paper tables 25. */
@@ -123,6 +125,11 @@ export interface BenchOptions {
   } | undefined;
   command: string;
   /**
+   * V8 heap limit of each cell process in MiB: a cell that needs more fails alone.
+   * @default {4096}
+   */
+  memoryMiB?: number | undefined;
+  /**
    * Replace the results of a folder that already holds some (without it, and without
    * `resume`, such a folder is refused). @default {false}
    */
@@ -142,15 +149,26 @@ export interface BenchSummary {
 
 /** A loaded optimise-track task of a bench. */
 interface BenchTask {
-  readonly spec: TaskSpec;
   readonly card: TaskCard;
   readonly table: RunTable;
+  /** Key of its table in the cell processes. */
+  readonly tableKey: string;
 }
 
-/** A loaded method with the spec it was named by (a registered id or `module.ts#export`). */
+/** A method of a bench: the spec it was named by and its metadata. */
 interface BenchMethod {
+  /** A registered id or `module.ts#export`. */
   readonly spec: string;
-  readonly factory: MethodFactory;
+  /** The id in results lines (`<module file>#<export>` for a method from outside the suite). */
+  readonly id: string;
+  readonly description: string;
+  readonly ranked: boolean;
+  /** Fits a predictor (Predict track). */
+  readonly fit: boolean;
+  /** From outside the suite: runs sandboxed, one process per cell. */
+  readonly external: boolean;
+  /** The entry of its cell processes (methods from outside the suite). */
+  readonly main?: URL;
 }
 
 /** Runs a bench end to end: plan the cells, write run.json, run the cells, write the reports. */
@@ -162,41 +180,47 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
       : new InputError(e instanceof Error ? e.message : String(e), { cause: e });
   });
   const { results, predictions, done, predictDone, execution } = plan;
-  await Deno.mkdir(o.out, { recursive: true });
-  await clearUnlessResumed(results, o.resume);
-  await clearUnlessResumed(predictions, o.resume);
-  const meta = await runMeta(
-    o,
-    plan.seeds,
-    plan.tasks,
-    plan.methods,
-    execution,
-    plan.predictRun ? plan.predictIds : [],
-  );
-  await Deno.writeTextFile(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
-  const requests = [
-    ...optimiseCells(plan.tasks, plan.methods, plan.seeds, done, o.timeLimitMs, execution.device),
-    ...(plan.predictRun
-      ? await predictCells(plan.predictIds, plan.methods, plan.seeds, predictDone)
-      : []),
-  ];
-  o.report?.({ kind: "start", total: requests.length, skipped: done.size + predictDone.size });
-  const { finished, failed } = await executeCells(requests, {
-    results,
-    predictions,
-    workers: o.workers,
-    timeLimitMs: o.timeLimitMs,
-    t0,
-    report: o.report,
-  });
-  const files = await writeReports(o.out);
-  return {
-    ran: finished,
-    skipped: done.size + predictDone.size,
-    failed,
-    wallMs: performance.now() - t0,
-    files,
-  };
+  try {
+    await Deno.mkdir(o.out, { recursive: true });
+    await clearUnlessResumed(results, o.resume);
+    await clearUnlessResumed(predictions, o.resume);
+    const meta = await runMeta(
+      o,
+      plan.seeds,
+      plan.tasks,
+      plan.methods,
+      execution,
+      plan.predictRun ? plan.predictIds : [],
+    );
+    await Deno.writeTextFile(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
+    const requests = [
+      ...optimiseCells(plan.tasks, plan.methods, plan.seeds, done, o.timeLimitMs, execution.device),
+      ...(plan.predictRun
+        ? await predictCells(plan.predictIds, plan.methods, plan.seeds, predictDone)
+        : []),
+    ];
+    o.report?.({ kind: "start", total: requests.length, skipped: done.size + predictDone.size });
+    const { finished, failed } = await executeCells(requests, {
+      out: o.out,
+      results,
+      predictions,
+      workers: o.workers,
+      timeLimitMs: o.timeLimitMs,
+      memoryMiB: o.memoryMiB ?? 4096,
+      t0,
+      report: o.report,
+    });
+    const files = await writeReports(o.out);
+    return {
+      ran: finished,
+      skipped: done.size + predictDone.size,
+      failed,
+      wallMs: performance.now() - t0,
+      files,
+    };
+  } finally {
+    if (plan.entryDir) await Deno.remove(plan.entryDir, { recursive: true });
+  }
 }
 
 /** Everything a bench checks and loads before it writes anything. */
@@ -211,8 +235,10 @@ async function planBench(o: BenchOptions) {
   const seeds = benchSeeds(o);
   const specs = o.methods ?? METHODS.map((m) => m.id);
   if (specs.length === 0) throw new InputError("--methods names no method");
-  const methods = await loadBenchMethods(specs);
-  const ids = methods.map((m) => m.factory.id);
+  let entryDir: string | undefined;
+  const entries = async () => (entryDir ??= await Deno.makeTempDir({ prefix: "mixbench-" }));
+  const methods = await loadBenchMethods(specs, entries);
+  const ids = methods.map((m) => m.id);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice) throw new InputError(`--methods names method "${twice}" twice`);
   const tasks = await loadBenchTasks(o);
@@ -220,7 +246,7 @@ async function planBench(o: BenchOptions) {
     ? []
     : (o.tasks ?? PREDICT_TASKS).filter((t) => PREDICT_TASKS.includes(t));
   if (tasks.length === 0 && predictIds.length === 0) throw new InputError("--tasks names no task");
-  const predictRun = predictIds.length > 0 && methods.some((m) => m.factory.fit);
+  const predictRun = predictIds.length > 0 && methods.some((m) => m.fit);
   const results = `${o.out}/results.jsonl`;
   const predictions = `${o.out}/predict.jsonl`;
   if (!o.resume && !o.force) await refuseOverwrite(o.out, results);
@@ -234,6 +260,7 @@ async function planBench(o: BenchOptions) {
     : new Set<string>();
   const execution = await surrogateExecution(tasks.map((t) => t.card), o.device ?? "cpu");
   return {
+    entryDir,
     seeds,
     methods,
     tasks,
@@ -280,10 +307,111 @@ function benchSeeds(o: BenchOptions): readonly number[] {
   return SEEDS.slice(0, n);
 }
 
-/** Loads the named methods (registered ids or module specs). */
-async function loadBenchMethods(specs: readonly string[]): Promise<BenchMethod[]> {
-  const factories = await Promise.all(specs.map(loadMethod));
-  return factories.map((factory, i) => ({ spec: specs[i]!, factory }));
+/**
+ * Loads the named methods. Registered ids resolve here; a module spec (`path.ts#export`) is
+ * loaded only inside a sandboxed process that reports its metadata, is namespaced by its module
+ * (`file.ts#export`, never equal to a built-in id), and is refused when it declares itself an
+ * oracle (only built-in methods may see true values).
+ */
+async function loadBenchMethods(
+  specs: readonly string[],
+  entries: () => Promise<string>,
+): Promise<BenchMethod[]> {
+  const external = specs.filter(isModuleSpec);
+  const mains = new Map<string, URL>();
+  for (const spec of external) {
+    const path = spec.slice(0, spec.lastIndexOf("#"));
+    if (!mains.has(path)) mains.set(path, await writeEntry(path, await entries()));
+  }
+  const infos = await describeInSandbox(external, mains);
+  return specs.map((spec) => {
+    if (!isModuleSpec(spec)) {
+      const f = getMethod(spec);
+      return {
+        spec,
+        id: f.id,
+        description: f.description,
+        ranked: f.ranked,
+        fit: f.fit !== undefined,
+        external: false,
+      };
+    }
+    const info = infos.get(spec)!;
+    const hash = spec.lastIndexOf("#");
+    if (info.oracle) {
+      throw new InputError(
+        `Method module "${spec}" declares oracle: true; only built-in methods may be oracles`,
+      );
+    }
+    return {
+      spec,
+      id: `${spec.slice(0, hash).split("/").pop()}#${spec.slice(hash + 1)}`,
+      description: info.description,
+      ranked: info.ranked,
+      fit: info.fit,
+      external: true,
+      main: mains.get(spec.slice(0, hash))!,
+    };
+  });
+}
+
+/**
+ * Writes the entry module of a method module's cell processes: it imports the module
+ * statically (so loading it needs no permission: Deno checks only computed imports) and serves
+ * cells with it.
+ *
+ * @param path The module's path or URL, as in its specs.
+ * @param dir Where to write the entry.
+ * @returns The entry's URL.
+ */
+async function writeEntry(path: string, dir: string): Promise<URL> {
+  const module = /^[a-z]+:\/\//.test(path) ? path : new URL(path, `file://${Deno.cwd()}/`).href;
+  const host = new URL("./cell_host.ts", import.meta.url).href;
+  const text = `import * as method from ${JSON.stringify(module)};\n` +
+    `import { serve } from ${JSON.stringify(host)};\n` +
+    `await serve({ ${JSON.stringify(path)}: method });\n`;
+  const file = `${dir}/entry-${await sha256Hex(new TextEncoder().encode(path))}.ts`;
+  await Deno.writeTextFile(file, text);
+  return new URL(`file://${file}`);
+}
+
+/**
+ * Loads method modules in a process of their own (one per module) with no permission and
+ * returns each spec's metadata: the bench never imports code from outside the suite into its
+ * own process.
+ */
+async function describeInSandbox(
+  specs: readonly string[],
+  mains: ReadonlyMap<string, URL>,
+): Promise<Map<string, MethodInfo>> {
+  const out = new Map<string, MethodInfo>();
+  const requests: ProcessRequest[] = specs.map((spec) => ({
+    key: spec,
+    payload: { kind: "describe", method: spec },
+    main: mains.get(spec.slice(0, spec.lastIndexOf("#")))!,
+  }));
+  const failures: string[] = [];
+  await runCellsInProcesses(requests, {
+    hostUrl: new URL("./cell_host.ts", import.meta.url),
+    config: `${ROOT}/deno.json`,
+    concurrency: 1,
+    hardLimitMs: 60_000,
+    heapMiB: 1024,
+    onFailure: (req, error) => void failures.push(`Method module "${req.key}": ${error.message}`),
+    onResult: (req, reply) => {
+      const r = reply as MethodInfo | { error: string } | undefined;
+      if (r && !("error" in r)) out.set(req.key, r);
+      else if (r) failures.push(`Method module "${req.key}": ${r.error}`);
+    },
+  });
+  if (failures.length > 0) throw new InputError(failures[0]!);
+  return out;
+}
+
+/** Whether a method spec names a module export (`path.ts#export`) rather than a registered id. */
+function isModuleSpec(spec: string): boolean {
+  const hash = spec.lastIndexOf("#");
+  return hash > 0 && /\.(ts|js|mjs)$/.test(spec.slice(0, hash));
 }
 
 /**
@@ -294,19 +422,13 @@ async function loadBenchTasks(o: BenchOptions): Promise<BenchTask[]> {
   if (o.dataset) {
     const table = await loadTable(o.dataset.path, o.dataset.card);
     const card = customTaskCard(table, o.dataset);
-    const spec: TaskSpec = {
-      kind: "custom",
-      card,
-      table: o.dataset.path,
-      ...(o.dataset.card ? { cardPath: o.dataset.card } : {}),
-    };
-    return [{ spec, card, table }];
+    return [{ card, table, tableKey: `${o.dataset.path}|${o.dataset.card ?? ""}` }];
   }
   const tasks: BenchTask[] = [];
   for (const id of (o.tasks ?? TASKS).filter((t) => !PREDICT_TASKS.includes(t))) {
     const card = await loadTaskCard(id);
     if (!o.tasks && card.runner !== "replay") continue;
-    tasks.push({ spec: { kind: "builtin", id }, card, table: await loadTable(card.table) });
+    tasks.push({ card, table: await loadTable(card.table), tableKey: card.table });
   }
   return tasks;
 }
@@ -361,13 +483,26 @@ async function runMeta(
       const s = execution.surrogates.get(card.id);
       return s ? { ...taskMeta(card, table), surrogate: s } : taskMeta(card, table);
     }),
-    methods: methods.map(({ factory: m }) => ({
-      id: m.id,
-      description: m.description,
-      ranked: m.ranked,
-    })),
+    methods: methods.map((m) => ({ id: m.id, description: m.description, ranked: m.ranked })),
     ...(predictTasks.length > 0 ? { predictTasks } : {}),
   };
+}
+
+/** The suite's root folder. */
+const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+/**
+ * What a cell process may read: nothing on replay tasks (the table arrives on stdin); the
+ * surrogate models and onnxruntime-web's files on surrogate tasks.
+ */
+function readsFor(card: TaskCard): string[] {
+  return card.runner === "surrogate" ? [`${ROOT}/runners/surrogates`, `${ROOT}/node_modules`] : [];
+}
+
+/** The message that sends a table to a cell process (once per process). */
+function tablePreamble(key: string, table: RunTable) {
+  const message: TableMessage = { kind: "table", key, table };
+  return { key: `table:${key}`, message };
 }
 
 /** The optimise-track cells still to run, in task × method × seed order. */
@@ -378,26 +513,33 @@ function optimiseCells(
   done: ReadonlySet<string>,
   timeLimitMs: number,
   device: "cpu" | "gpu" | undefined,
-): CellRequest[] {
-  const out: CellRequest[] = [];
+): ProcessRequest[] {
+  const out: ProcessRequest[] = [];
   for (const t of tasks) {
-    for (const { spec, factory: m } of methods) {
+    const preamble = [tablePreamble(t.tableKey, t.table)];
+    for (const m of methods) {
       for (const seed of seeds) {
         const key = cellKey(t.card.id, t.card.version, m.id, seed);
         if (done.has(key)) continue;
         const payload: CellPayload = {
-          task: t.spec,
-          taskVersion: t.card.version,
-          budget: t.card.budget,
-          runner: t.card.runner,
-          method: spec,
+          kind: "cell",
+          card: t.card,
+          table: t.tableKey,
+          method: m.spec,
           methodId: m.id,
           seed,
           suite: SUITE_VERSION,
           timeLimitMs,
           ...(device ? { device } : {}),
         };
-        out.push({ key, payload });
+        out.push({
+          key,
+          payload,
+          preamble,
+          fresh: m.external,
+          read: readsFor(t.card),
+          ...(m.main ? { main: m.main } : {}),
+        });
       }
     }
   }
@@ -410,69 +552,96 @@ async function predictCells(
   methods: readonly BenchMethod[],
   seeds: readonly number[],
   done: ReadonlySet<string>,
-): Promise<CellRequest[]> {
-  const out: CellRequest[] = [];
+): Promise<ProcessRequest[]> {
+  const out: ProcessRequest[] = [];
   for (const id of ids) {
     const card = await loadPredictTaskCard(id);
-    for (const { spec, factory: m } of methods) {
+    const preamble = [tablePreamble(card.table, await loadTable(card.table))];
+    for (const m of methods) {
       if (!m.fit) continue;
       for (const seed of seeds) {
         const key = cellKey(card.id, card.version, m.id, seed);
         if (done.has(key)) continue;
         const payload: PredictPayload = {
           kind: "predict",
-          task: id,
-          version: card.version,
-          method: spec,
+          card,
+          table: card.table,
+          method: m.spec,
           methodId: m.id,
           seed,
           suite: SUITE_VERSION,
         };
-        out.push({ key, payload });
+        out.push({
+          key,
+          payload,
+          preamble,
+          fresh: m.external,
+          read: [],
+          ...(m.main ? { main: m.main } : {}),
+        });
       }
     }
   }
   return out;
 }
 
-/** The line of a cell that the scheduler failed (worker crash, hard time limit). */
-function schedulerFailure(req: CellRequest, error: Error): ResultLine | PredictLine {
-  if ((req.payload as PredictPayload).kind === "predict") {
-    return failedPredictLine(req.payload as PredictPayload, error);
-  }
-  const p = req.payload as CellPayload;
-  const id = p.task.kind === "builtin" ? p.task.id : p.task.card.id;
-  return failedLine(
-    {
-      task: { id, version: p.taskVersion },
-      method: p.methodId,
-      seed: p.seed,
-      suite: p.suite,
-      runner: p.runner,
-    },
-    error,
-    p.budget,
-  );
+/** The line of a cell whose process was killed or died (crash, exit, memory, hard time limit). */
+function schedulerFailure(req: ProcessRequest, error: Error): ResultLine | PredictLine {
+  const p = req.payload as CellPayload | PredictPayload;
+  if (p.kind === "predict") return failedPredictLine(p, error);
+  return failedLine(cellIdentity(p), error, p.card.budget);
+}
+
+/** Longest error message kept in a results line; the whole message goes to a side file. */
+export const MAX_ERROR_CHARS = 4096;
+
+/**
+ * Caps a line's error message at {@linkcode MAX_ERROR_CHARS}, writing the whole message to
+ * `errors/<cell>.txt` beside the results.
+ */
+async function capError<T extends ResultLine | PredictLine>(
+  line: T,
+  out: string,
+  key: string,
+): Promise<T> {
+  const message = line.error?.message;
+  if (message === undefined || message.length <= MAX_ERROR_CHARS) return line;
+  const file = `errors/${key.replace(/[^\w.@-]+/g, "_")}.txt`;
+  await Deno.mkdir(`${out}/errors`, { recursive: true });
+  await Deno.writeTextFile(`${out}/${file}`, message);
+  const note = ` … (${message.length} characters; whole message in ${file})`;
+  return {
+    ...line,
+    error: { name: line.error!.name, message: message.slice(0, MAX_ERROR_CHARS) + note },
+  };
+}
+
+/** Appends one line to a file as one write, flushed to disk before the next. */
+async function appendLine(file: Deno.FsFile, text: string): Promise<void> {
+  const bytes = new TextEncoder().encode(text);
+  for (let off = 0; off < bytes.length;) off += await file.write(bytes.subarray(off));
+  await file.sync();
 }
 
 /**
- * Runs the cells on workers and appends each finished line to its file as it arrives,
- * reporting every cell.
+ * Runs the cells in sandboxed processes and appends each finished line to its file as it
+ * arrives (one write, flushed), reporting every cell.
  */
 async function executeCells(
-  requests: readonly CellRequest[],
+  requests: readonly ProcessRequest[],
   o: {
+    out: string;
     results: string;
     predictions: string;
     workers: number;
     timeLimitMs: number;
+    memoryMiB: number;
     t0: number;
     report: ((event: BenchEvent) => void) | undefined;
   },
 ): Promise<{ finished: number; failed: number }> {
   let finished = 0;
   let failed = 0;
-  const encoder = new TextEncoder();
   const file = await Deno.open(o.results, { append: true, create: true });
   const predictFile = await Deno.open(o.predictions, { append: true, create: true });
   const base = (key: string) => ({
@@ -483,16 +652,18 @@ async function executeCells(
     elapsedMs: performance.now() - o.t0,
   });
   try {
-    await runCells([...requests], {
-      workerUrl: new URL("./worker.ts", import.meta.url),
+    await runCellsInProcesses(requests, {
+      hostUrl: new URL("./cell_host.ts", import.meta.url),
+      config: `${ROOT}/deno.json`,
       concurrency: o.workers,
+      heapMiB: o.memoryMiB,
       hardLimitMs: Math.round(o.timeLimitMs * 1.5) + 2000,
       onFailure: schedulerFailure,
       onResult: async (req, reply) => {
         finished++;
         if ((reply as PredictLine).schema === PREDICT_SCHEMA) {
-          const p = reply as PredictLine;
-          await predictFile.write(encoder.encode(JSON.stringify(p) + "\n"));
+          const p = await capError(reply as PredictLine, o.out, req.key);
+          await appendLine(predictFile, JSON.stringify(p) + "\n");
           if (p.status === "failed") failed++;
           o.report?.({
             ...base(req.key),
@@ -503,8 +674,8 @@ async function executeCells(
           });
           return;
         }
-        const line = reply as ResultLine;
-        await file.write(encoder.encode(formatLine(line)));
+        const line = await capError(reply as ResultLine, o.out, req.key);
+        await appendLine(file, formatLine(line));
         if (line.status === "failed") failed++;
         const last = line.checkpoints[line.checkpoints.length - 1];
         o.report?.({

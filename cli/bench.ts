@@ -42,6 +42,12 @@ export const BENCH: CommandSpec = {
       value: "S",
       help: `per-cell time limit in seconds, 1-${MAX_TIME_LIMIT_MS / 1000} (default: 300)`,
     },
+    memory: {
+      type: "string",
+      value: "MIB",
+      help:
+        "V8 heap limit of each cell process; a cell that needs more fails alone (default: 4096)",
+    },
     device: {
       type: "string",
       value: "D",
@@ -115,6 +121,7 @@ export async function benchCommand(
     workers: positiveInt("workers", values.workers, 256) ?? navigator.hardwareConcurrency,
     timeLimitMs: (positiveInt("time-limit", values["time-limit"], MAX_TIME_LIMIT_MS / 1000) ??
       300) * 1000,
+    memoryMiB: positiveInt("memory", values.memory, 65536),
     device,
     dataset: values.dataset === undefined ? undefined : {
       path: values.dataset as string,

@@ -93,12 +93,12 @@ export function fitContext(
     budget: train.length,
     seed,
   });
-  return {
+  return freezeContext({
     ...base,
     mode: "pool",
     pool: train.map((r) => ({ mixture: r.mixture, fidelity: r.fidelity })),
     targetPool: undefined,
-  };
+  });
 }
 
 /** Builds the read-only context a method receives in pool mode. */
@@ -113,9 +113,11 @@ export function poolContext(task: Task, seed: number, oracle: boolean): MethodCo
     pool,
     targetPool: task.targetPool.map((r) => r.mixture),
   };
-  return oracle
-    ? { ...ctx, oracle: task.targetPool.map((r) => task.objective.evaluate(r.metrics)) }
-    : ctx;
+  return freezeContext(
+    oracle
+      ? { ...ctx, oracle: task.targetPool.map((r) => task.objective.evaluate(r.metrics)) }
+      : ctx,
+  );
 }
 
 /**
@@ -124,12 +126,46 @@ export function poolContext(task: Task, seed: number, oracle: boolean): MethodCo
  * oracle values (they refuse the task).
  */
 export function continuousContext(task: Task, seed: number, _oracle: boolean): MethodContext {
-  return {
+  return freezeContext({
     ...baseContext(taskParts(task, seed)),
     mode: "continuous",
     pool: undefined,
     targetPool: undefined,
-  };
+  });
+}
+
+/**
+ * Gives a context its own deep-frozen copies of everything but the RNG: whatever a method tries
+ * on its context (assigning `ctx.prior[0]`, sorting `ctx.pool`) throws in its own cell and is
+ * never seen by another cell, even one that shares its process and its table.
+ *
+ * @example
+ * ```ts
+ * import { freezeContext } from "./context.ts";
+ * import { Rng } from "../numerics/rng.ts";
+ * import { throws } from "node:assert/strict";
+ * const ctx = freezeContext({
+ *   task: "t@1", objective: { expression: "loss", direction: "minimize" }, domains: [],
+ *   prior: [0.5, 0.5], fidelities: ["1M"], costs: { "1M": 1 }, targetFidelity: "1M",
+ *   mode: "continuous", pool: undefined, targetPool: undefined, budget: 1, rng: new Rng(1),
+ * });
+ * throws(() => { (ctx.prior as number[])[0] = 1; }, TypeError);
+ * ```
+ * @param ctx The context.
+ * @returns A deep-frozen copy (the RNG is the same object).
+ */
+export function freezeContext(ctx: MethodContext): MethodContext {
+  const { rng, ...rest } = ctx;
+  const copy = deepFreeze(structuredClone(rest));
+  return Object.freeze({ ...copy, rng }) as MethodContext;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as Record<string, unknown>)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** The objective as a method sees it: bounds only when it is a single metric with finite bounds. */

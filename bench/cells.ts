@@ -1,0 +1,218 @@
+/**
+ * What a cell process runs: one optimise cell or one Predict cell from a payload that carries
+ * everything the cell needs — the task card, and the table by key (sent once per process) — so
+ * that the process never reads a table. Never throws for a method's fault: the line says
+ * `failed` and why.
+ *
+ * @module
+ */
+
+import { failedLine, runCell } from "../harness/cell.ts";
+import { PREDICT_SCHEMA, type PredictLine, type PredictTaskCard } from "../core/predict.ts";
+import { runPredict } from "../harness/predict.ts";
+import { resolveTask, type Task, type TaskCard } from "../core/task.ts";
+import type { RunTable } from "../core/table.ts";
+import { loadMethod } from "../methods/mod.ts";
+import { ReplayRunner } from "../runners/replay.ts";
+import type { Runner } from "../core/runner.ts";
+import type { DeviceOption } from "../runners/session.ts";
+import type { SurrogateModels } from "../runners/surrogate.ts";
+import type { MethodFactory } from "../core/method.ts";
+
+/** A table sent to a cell process once, before the first cell that needs it. */
+export interface TableMessage {
+  readonly kind: "table";
+  readonly key: string;
+  readonly table: RunTable;
+}
+
+/** One Predict-track cell: fit a method's predictor and score it on held-out sets. */
+export interface PredictPayload {
+  readonly kind: "predict";
+  readonly card: PredictTaskCard;
+  readonly table: string;
+  /** Method spec: a registered id or `module.ts#export`. */
+  readonly method: string;
+  /** The id written in the line. */
+  readonly methodId: string;
+  readonly seed: number;
+  readonly suite: string;
+}
+
+/** One optimise-track cell. */
+export interface CellPayload {
+  readonly kind: "cell";
+  readonly card: TaskCard;
+  /** Key of the task's table (a {@linkcode TableMessage} sent before). */
+  readonly table: string;
+  /** Method spec: a registered id or `module.ts#export`. */
+  readonly method: string;
+  /** The id written in the line (namespaced for methods from outside the suite). */
+  readonly methodId: string;
+  readonly seed: number;
+  readonly suite: string;
+  readonly timeLimitMs: number;
+  /** Where surrogate models run (surrogate tasks only). @default {"cpu"} */
+  readonly device?: DeviceOption;
+}
+
+/** A request for a method's metadata (loading an outside module in a sandbox first). */
+export interface DescribePayload {
+  readonly kind: "describe";
+  readonly method: string;
+}
+
+/** What {@linkcode DescribePayload} returns. */
+export interface MethodInfo {
+  readonly id: string;
+  readonly description: string;
+  readonly ranked: boolean;
+  readonly oracle: boolean;
+  readonly fit: boolean;
+}
+
+/** Every message a cell process understands. */
+export type HostMessage = TableMessage | CellPayload | PredictPayload | DescribePayload;
+
+const tables = new Map<string, RunTable>();
+const tasks = new Map<string, Task>();
+const surrogates = new Map<Task, Promise<SurrogateModels>>();
+
+/** Keeps a table for the cells that follow. */
+export function keepTable(m: TableMessage): void {
+  tables.set(m.key, m.table);
+}
+
+function tableFor(key: string): RunTable {
+  const t = tables.get(key);
+  if (!t) throw new Error(`Cell process: table "${key}" was not sent`);
+  return t;
+}
+
+function taskFor(card: TaskCard, tableKey: string): Task {
+  const key = `${tableKey}|${card.id}@${card.version}`;
+  let t = tasks.get(key);
+  if (!t) {
+    t = resolveTask(card, tableFor(tableKey));
+    tasks.set(key, t);
+  }
+  return t;
+}
+
+/** A surrogate runner for one cell over the task's models, opened once per process. */
+async function surrogateRunner(task: Task, device: DeviceOption): Promise<Runner> {
+  // Imported on first use, so that replay-only processes never load onnxruntime.
+  const { openSurrogateModels, SurrogateRunner } = await import("../runners/surrogate.ts");
+  let models = surrogates.get(task);
+  if (!models) {
+    models = openSurrogateModels(task, { device, threads: 1 });
+    surrogates.set(task, models);
+    models.catch(() => surrogates.delete(task));
+  }
+  return new SurrogateRunner(task, await models);
+}
+
+const modules = new Map<string, Record<string, unknown>>();
+
+/** Method modules from outside the suite, imported statically by the process's entry. */
+export function provideModules(m: Readonly<Record<string, Record<string, unknown>>>): void {
+  for (const [path, ns] of Object.entries(m)) modules.set(path, ns);
+}
+
+/** A method by spec: a module provided by the entry, else a registered (or module) spec. */
+async function factoryFor(spec: string): Promise<MethodFactory> {
+  const hash = spec.lastIndexOf("#");
+  const ns = hash > 0 ? modules.get(spec.slice(0, hash)) : undefined;
+  if (!ns) return await loadMethod(spec);
+  const f = ns[spec.slice(hash + 1)] as MethodFactory | undefined;
+  if (!f || typeof f.create !== "function" || typeof f.id !== "string") {
+    throw new RangeError(
+      `Method module "${spec.slice(0, hash)}" has no method factory export "${
+        spec.slice(hash + 1)
+      }"`,
+    );
+  }
+  return f;
+}
+
+/** Loads a method and gives it the id the bench planned (namespaced for outside modules). */
+async function method(spec: string, id: string): Promise<MethodFactory> {
+  const f = await factoryFor(spec);
+  return f.id === id ? f : { ...f, id };
+}
+
+/** Runs one cell; never throws. */
+export async function handle(p: CellPayload) {
+  try {
+    const task = taskFor(p.card, p.table);
+    return await runCell({
+      task,
+      runner: task.card.runner === "surrogate"
+        ? await surrogateRunner(task, p.device ?? "cpu")
+        : new ReplayRunner(task),
+      factory: await method(p.method, p.methodId),
+      seed: p.seed,
+      suite: p.suite,
+      timeLimitMs: p.timeLimitMs,
+    });
+  } catch (e) {
+    return failedLine(
+      cellIdentity(p),
+      e instanceof Error ? e : new Error(String(e)),
+      p.card.budget,
+    );
+  }
+}
+
+/** The identity fields of a cell's line. */
+export function cellIdentity(p: CellPayload) {
+  return {
+    task: { id: p.card.id, version: p.card.version },
+    method: p.methodId,
+    seed: p.seed,
+    suite: p.suite,
+    runner: p.card.runner,
+  };
+}
+
+/** Runs one Predict-track cell; never throws. */
+export async function handlePredict(p: PredictPayload): Promise<PredictLine> {
+  try {
+    return runPredict(p.card, tableFor(p.table), await method(p.method, p.methodId), p.seed, {
+      suite: p.suite,
+    });
+  } catch (e) {
+    return failedPredictLine(p, e instanceof Error ? e : new Error(String(e)));
+  }
+}
+
+/** Describes a method (its factory's metadata). */
+export async function describe(p: DescribePayload): Promise<MethodInfo> {
+  const f = await factoryFor(p.method);
+  return {
+    id: f.id,
+    description: String(f.description ?? ""),
+    ranked: f.ranked === true,
+    oracle: f.oracle === true,
+    fit: typeof f.fit === "function",
+  };
+}
+
+/** A failed predict line for a cell that could not run at all. */
+export function failedPredictLine(
+  p: PredictPayload,
+  error: { name: string; message: string },
+): PredictLine {
+  return {
+    schema: PREDICT_SCHEMA,
+    suite: p.suite,
+    task: { id: p.card.id, version: p.card.version },
+    method: p.methodId,
+    seed: p.seed,
+    status: "failed",
+    error: { name: error.name, message: error.message },
+    train: 0,
+    sets: [],
+    timings: { fitMs: 0, predictMs: 0 },
+  };
+}

@@ -1,0 +1,285 @@
+/**
+ * Runs cells in sandboxed subprocesses: each lane is a `deno run` process with only the
+ * permissions its cells need (no write, environment, subprocess, network or FFI; read access to
+ * the paths given, or none), a V8 heap limit, and a JSON-lines protocol on stdin/stdout. A cell
+ * that crashes its process, exits, runs out of memory or outlives its hard time limit fails
+ * alone: its process is killed and replaced, and the other cells go on.
+ *
+ * Requests marked `fresh` (methods from outside the suite) get a process of their own that ends
+ * with the cell; the others share pooled processes, one per lane. Replies arrive on lines that
+ * start with the record separator U+001E, so whatever a method prints cannot be taken for a
+ * reply.
+ *
+ * @module
+ */
+
+/** One cell for a process. */
+export interface ProcessRequest {
+  /** Identity of the cell (for messages). */
+  readonly key: string;
+  /** A JSON-serialisable payload the host understands. */
+  readonly payload: unknown;
+  /**
+   * Messages the host must have seen before this cell (shared data such as a task's table),
+   * each with a key; a pooled process receives each key once.
+   */
+  readonly preamble?: readonly { readonly key: string; readonly message: unknown }[];
+  /** Run in a process of its own (untrusted code). @default {false} */
+  readonly fresh?: boolean;
+  /** Paths the process may read (none when empty). */
+  readonly read?: readonly string[];
+  /**
+   * The process's main module when not the options' host (an entry that imports a method's
+   * module statically, so that loading it needs no permission). @default {options.hostUrl}
+   */
+  readonly main?: URL;
+}
+
+/** Options of {@linkcode runCellsInProcesses}. */
+export interface ProcessOptions {
+  /** The host module (the subprocess's main module). */
+  readonly hostUrl: URL;
+  /** The deno.json the host runs with (import map of npm packages). */
+  readonly config: string;
+  /** Number of lanes (processes at a time). */
+  readonly concurrency: number;
+  /** Hard limit per cell in ms, after which its process is killed. */
+  readonly hardLimitMs: number;
+  /** V8 heap limit of a process in MiB. @default {4096} */
+  readonly heapMiB?: number;
+  /** Called with each cell's reply (or the failure built by `onFailure`). */
+  readonly onResult: (request: ProcessRequest, reply: unknown) => void | Promise<void>;
+  /** Builds the reply of a cell whose process was killed or died. */
+  readonly onFailure: (request: ProcessRequest, error: Error) => unknown;
+}
+
+/** A running host process. */
+class Host {
+  readonly #child: Deno.ChildProcess;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #seen = new Set<string>();
+  readonly #replies: unknown[] = [];
+  #waiting: ((v: unknown) => void) | undefined;
+  readonly #stderr: string[] = [];
+  readonly exited: Promise<Deno.CommandStatus>;
+  readonly read: string;
+  readonly main: string;
+  /** Resolves when stdout has ended (every reply read). */
+  readonly drained: Promise<void>;
+
+  constructor(o: ProcessOptions, read: readonly string[], main: URL) {
+    this.read = read.join(",");
+    this.main = main.href;
+    const args = [
+      "run",
+      "--no-prompt",
+      "--quiet",
+      `--config=${o.config}`,
+      `--v8-flags=--max-old-space-size=${o.heapMiB ?? 4096}`,
+      ...(read.length > 0 ? [`--allow-read=${read.join(",")}`] : []),
+      main.pathname,
+    ];
+    this.#child = new Deno.Command(Deno.execPath(), {
+      args,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+      clearEnv: true,
+      env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...denoDirEnv() },
+    }).spawn();
+    this.#writer = this.#child.stdin.getWriter();
+    this.exited = this.#child.status;
+    this.drained = this.#readReplies().catch(() => {});
+    void this.#readStderr();
+  }
+
+  async #readReplies(): Promise<void> {
+    // Bytes of the current line, kept as chunks: a reply may be many megabytes (a method's long
+    // error message), and re-scanning a growing string for each chunk would be quadratic.
+    let parts: Uint8Array[] = [];
+    for await (const chunk of this.#child.stdout) {
+      let start = 0;
+      for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, start)) {
+        parts.push(chunk.subarray(start, nl));
+        this.#line(parts);
+        parts = [];
+        start = nl + 1;
+      }
+      if (start < chunk.length) parts.push(chunk.slice(start));
+    }
+  }
+
+  /** Handles one complete stdout line: a reply when it starts with U+001E. */
+  #line(parts: readonly Uint8Array[]): void {
+    if (parts.length === 0 || parts[0]!.length === 0 || parts[0]![0] !== 0x1e) return;
+    const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let off = 0;
+    for (const p of parts) bytes.set(p, (off += p.length) - p.length);
+    let reply: unknown;
+    try {
+      reply = JSON.parse(new TextDecoder().decode(bytes.subarray(1)));
+    } catch {
+      return;
+    }
+    if (this.#waiting) {
+      const w = this.#waiting;
+      this.#waiting = undefined;
+      w(reply);
+    } else this.#replies.push(reply);
+  }
+
+  async #readStderr(): Promise<void> {
+    const decoder = new TextDecoder();
+    for await (const chunk of this.#child.stderr) {
+      this.#stderr.push(decoder.decode(chunk, { stream: true }));
+      // Keep the last 64 KiB: enough to name an out-of-memory or an uncaught error.
+      while (this.#stderr.join("").length > 65536) this.#stderr.shift();
+    }
+  }
+
+  /** The end of the process's stderr. */
+  stderr(): string {
+    return this.#stderr.join("");
+  }
+
+  /** Sends one message. */
+  async send(message: unknown): Promise<void> {
+    await this.#writer.write(new TextEncoder().encode(JSON.stringify(message) + "\n"));
+  }
+
+  /** Sends the preamble messages this process has not seen yet. */
+  async prepare(req: ProcessRequest): Promise<void> {
+    for (const p of req.preamble ?? []) {
+      if (this.#seen.has(p.key)) continue;
+      await this.send(p.message);
+      this.#seen.add(p.key);
+    }
+  }
+
+  /** A reply that arrived and was not taken, if any. */
+  buffered(): unknown {
+    return this.#replies.shift();
+  }
+
+  /** The next reply. */
+  reply(): Promise<unknown> {
+    if (this.#replies.length > 0) return Promise.resolve(this.#replies.shift());
+    return new Promise((resolve) => (this.#waiting = resolve));
+  }
+
+  /** Ends the process. */
+  async close(kill = false): Promise<void> {
+    try {
+      if (kill) this.#child.kill("SIGKILL");
+      else await this.#writer.close();
+    } catch {
+      // already gone
+    }
+    await this.exited.catch(() => {});
+  }
+}
+
+/** The environment a host needs to find Deno's module cache (nothing else is passed on). */
+function denoDirEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ["DENO_DIR", "HOME", "XDG_CACHE_HOME", "PATH"]) {
+    const v = Deno.env.get(name);
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
+
+/**
+ * Why a process ended without replying: its exit code, an out-of-memory, or the last line of
+ * an uncaught error.
+ */
+function deathReason(status: Deno.CommandStatus, stderr: string, heapMiB: number): Error {
+  if (/out of memory|Reached heap limit|allocation failed/i.test(stderr)) {
+    return Object.assign(
+      new Error(`Cell ran out of memory (V8 heap limit ${heapMiB} MiB); its process was ended`),
+      { name: "OutOfMemoryError" },
+    );
+  }
+  const uncaught = /error: (Uncaught .*)/.exec(stderr);
+  if (uncaught) {
+    return Object.assign(new Error(`${uncaught[1]!.slice(0, 2000)}`), { name: "UncaughtError" });
+  }
+  const how = status.signal ? `signal ${status.signal}` : `code ${status.code}`;
+  return Object.assign(new Error(`Cell's process exited (${how}) before finishing`), {
+    name: "ProcessExitError",
+  });
+}
+
+/**
+ * Runs every request and resolves once all have replied.
+ *
+ * @param requests Cells to run, in the order they are started.
+ * @param options Host module, lanes, limits and callbacks.
+ */
+export async function runCellsInProcesses(
+  requests: readonly ProcessRequest[],
+  options: ProcessOptions,
+): Promise<void> {
+  const queue = [...requests];
+  const heap = options.heapMiB ?? 4096;
+  const n = Math.max(1, Math.min(options.concurrency, queue.length));
+  const lane = async () => {
+    let host: Host | undefined;
+    try {
+      while (queue.length > 0) {
+        const req = queue.shift()!;
+        const read = [...(req.read ?? [])].sort();
+        const main = req.main ?? options.hostUrl;
+        if (host && (req.fresh || host.read !== read.join(",") || host.main !== main.href)) {
+          await host.close();
+          host = undefined;
+        }
+        host ??= new Host(options, read, main);
+        const h = host;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const outcome = await Promise.race([
+          (async () => {
+            await h.prepare(req);
+            await h.send(req.payload);
+            return { reply: await h.reply() };
+          })().catch((e: unknown) => ({ died: e })),
+          h.exited.then((status) => ({ status })),
+          new Promise<{ timeout: true }>((resolve) => {
+            timer = setTimeout(() => resolve({ timeout: true }), options.hardLimitMs);
+          }),
+        ]);
+        clearTimeout(timer);
+        let reply: unknown;
+        if ("reply" in outcome) {
+          reply = outcome.reply;
+          if (req.fresh) {
+            await h.close();
+            host = undefined;
+          }
+        } else if ("status" in outcome && (await h.drained, (reply = h.buffered()) !== undefined)) {
+          // The process replied, then ended (a fresh process closing): the reply stands.
+          await h.close();
+          host = undefined;
+        } else {
+          await h.close(true);
+          host = undefined;
+          const error = "timeout" in outcome
+            ? Object.assign(
+              new Error(`Cell exceeded its hard time limit of "${options.hardLimitMs}" ms`),
+              { name: "TimeLimitError" },
+            )
+            : deathReason(
+              "status" in outcome ? outcome.status : await h.exited,
+              h.stderr(),
+              heap,
+            );
+          reply = options.onFailure(req, error);
+        }
+        await options.onResult(req, reply);
+      }
+    } finally {
+      await host?.close();
+    }
+  };
+  await Promise.all(Array.from({ length: n }, lane));
+}
