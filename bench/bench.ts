@@ -24,7 +24,14 @@ import {
   TASKS,
 } from "../datasets/registry.ts";
 import { getMethod, METHODS } from "../methods/mod.ts";
-import { predictTaskMeta, type RunMeta, type TaskMeta, taskMeta } from "../reports/meta.ts";
+import {
+  predictTaskMeta,
+  readMeta,
+  type RunMeta,
+  type TaskMeta,
+  taskMeta,
+} from "../reports/meta.ts";
+import { sourceDigest } from "./integrity.ts";
 import type { DeviceOption } from "../runners/session.ts";
 import { type ReportFiles, writeReports } from "../reports/write.ts";
 import {
@@ -184,15 +191,19 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     await Deno.mkdir(o.out, { recursive: true });
     await clearUnlessResumed(results, o.resume);
     await clearUnlessResumed(predictions, o.resume);
-    const meta = await runMeta(
-      o,
-      plan.seeds,
-      plan.tasks,
-      plan.methods,
-      execution,
-      plan.predictRun ? plan.predictIds : [],
-    );
-    await Deno.writeTextFile(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
+    const meta: RunMeta = {
+      ...await runMeta(
+        o,
+        plan.seeds,
+        plan.tasks,
+        plan.methods,
+        execution,
+        plan.predictRun ? plan.predictIds : [],
+      ),
+      integrity: await sourceDigest(ROOT),
+    };
+    if (o.resume) await refuseMismatchedResume(o.out, meta);
+    await writeAtomic(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
     const requests = [
       ...optimiseCells(plan.tasks, plan.methods, plan.seeds, done, o.timeLimitMs, execution.device),
       ...(plan.predictRun
@@ -210,6 +221,24 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
       t0,
       report: o.report,
     });
+    const after = await sourceDigest(ROOT);
+    if (after.source !== meta.integrity!.source) {
+      const changed = { ...meta, integrity: { ...meta.integrity!, after: after.source } };
+      await writeAtomic(`${o.out}/run.json`, JSON.stringify(changed, null, 2) + "\n");
+    }
+    const order = [
+      ...optimiseCells(plan.tasks, plan.methods, plan.seeds, new Set(), o.timeLimitMs, undefined),
+      ...(plan.predictRun
+        ? await predictCells(plan.predictIds, plan.methods, plan.seeds, new Set())
+        : []),
+    ].map((r) => r.key);
+    await canonicalise(results, order, lineKey, readResults);
+    await canonicalise(
+      predictions,
+      order,
+      (l) => cellKey(l.task.id, l.task.version, l.method, l.seed),
+      readPredictLines,
+    );
     const files = await writeReports(o.out);
     return {
       ran: finished,
@@ -294,6 +323,71 @@ async function refuseOverwrite(out: string, results: string): Promise<void> {
     throw new InputError(
       `--out "${out}" already holds results (${cells} cells in results.jsonl): pass --resume to ` +
         `run only the missing cells, or --force to replace them`,
+    );
+  }
+}
+
+/**
+ * Rewrites a results file in canonical cell order (the bench's task × method × seed order;
+ * lines of cells outside it after, by key), so that its bytes do not depend on the worker count
+ * or on which cell finished first. Written to a temporary name and renamed.
+ */
+async function canonicalise<T>(
+  path: string,
+  order: readonly string[],
+  key: (line: T) => string,
+  read: (path: string) => Promise<T[]>,
+): Promise<void> {
+  const rank = new Map(order.map((k, i) => [k, i]));
+  const text = await Deno.readTextFile(path);
+  const lines = text.split("\n").filter((l) => l.trim() !== "");
+  const parsed = await read(path);
+  const keyed = parsed.map((l, i) => ({ k: key(l), text: lines[i]! }));
+  keyed.sort((a, b) =>
+    (rank.get(a.k) ?? Infinity) - (rank.get(b.k) ?? Infinity) ||
+    (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)
+  );
+  await writeAtomic(path, keyed.map((l) => l.text + "\n").join(""));
+}
+
+/** Writes a file under a temporary name, flushes it, and renames it into place. */
+export async function writeAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  const f = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  try {
+    const bytes = new TextEncoder().encode(text);
+    for (let off = 0; off < bytes.length;) off += await f.write(bytes.subarray(off));
+    await f.sync();
+  } finally {
+    f.close();
+  }
+  await Deno.rename(tmp, path);
+}
+
+/**
+ * Refuses to resume into a folder whose run.json was written by another suite version or for
+ * other task versions, tables or surrogate models, saying what differs.
+ */
+async function refuseMismatchedResume(out: string, now: RunMeta): Promise<void> {
+  let before: RunMeta;
+  try {
+    before = await readMeta(out);
+  } catch {
+    return;
+  }
+  const diffs: string[] = [];
+  if (before.suite !== now.suite) diffs.push(`suite ${before.suite} → ${now.suite}`);
+  for (const t of now.tasks) {
+    const b = before.tasks.find((x) => x.id === t.id);
+    if (!b) continue;
+    if (b.version !== t.version) diffs.push(`${t.id} version ${b.version} → ${t.version}`);
+    if (b.tableSha256 !== t.tableSha256) diffs.push(`${t.id} table sha256 differs`);
+    if (b.surrogate?.sha256 !== t.surrogate?.sha256) diffs.push(`${t.id} surrogate differs`);
+  }
+  if (diffs.length > 0) {
+    throw new InputError(
+      `--resume: "${out}" was written by another configuration (${diffs.join("; ")}); ` +
+        `use a new --out or --force`,
     );
   }
 }

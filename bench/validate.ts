@@ -14,7 +14,7 @@ import { loadTable } from "../datasets/registry.ts";
 import { analyse } from "../reports/analysis.ts";
 import { type Schema, validate } from "../reports/json_schema.ts";
 import { checkLine, type TableCheck } from "../reports/line_checks.ts";
-import { readMeta } from "../reports/meta.ts";
+import { integrityProblem, readMeta } from "../reports/meta.ts";
 import { readPredictLines, scoreSet } from "../core/predict.ts";
 import { SCORE_NAMES } from "../reports/predict_summary.ts";
 import { leaderboardJson } from "../reports/write.ts";
@@ -63,6 +63,8 @@ export async function validateDir(dir: string): Promise<Validation> {
   const schemaErrors: string[] = [];
   const mismatches: string[] = [];
   const notes: string[] = [];
+  const integrity = integrityProblem(meta);
+  if (integrity) mismatches.push(`run.json: ${integrity}`);
   const text = await Deno.readTextFile(`${dir}/results.jsonl`);
   text.split("\n").slice(0, -1).forEach((l, i) => {
     if (l.trim() === "") return;

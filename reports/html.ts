@@ -9,7 +9,7 @@
 
 import type { Analysis } from "./analysis.ts";
 import { esc, FigureSink, table } from "./_html.ts";
-import type { RunMeta } from "./meta.ts";
+import { integrityProblem, type RunMeta } from "./meta.ts";
 import { diagnosticsPanel, predictPanel, transferPanel } from "./panels.ts";
 import { taskSection } from "./task_section.ts";
 import { trackSection } from "./track_section.ts";
@@ -49,6 +49,8 @@ export function renderReport(a: Analysis, plotly: string, options: RenderOptions
   const n = meta.seeds.length;
   const body: string[] = [];
   const toc: [string, string][] = [];
+  const invalid = integrityProblem(meta);
+  if (invalid) body.push(`<p class="invalid"><strong>Invalid run:</strong> ${esc(invalid)}</p>`);
   for (const tr of a.tracks) {
     const track = tr.across.track;
     toc.push([`track-${track}`, `${track === "optimize" ? "Optimize" : "Transfer"} track`]);

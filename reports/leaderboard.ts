@@ -12,7 +12,7 @@
 import type { Estimate } from "./bootstrap.ts";
 import type { Analysis } from "./analysis.ts";
 import { finalScore } from "./aggregate.ts";
-import type { RunMeta } from "./meta.ts";
+import { integrityProblem, type RunMeta } from "./meta.ts";
 
 /** One row of a per-task table. */
 export interface BoardRow {
@@ -189,6 +189,7 @@ export function leaderboardMarkdown(
     "every seed finished on every task of the set are ranked; oracles are never ranked.",
     "",
     `Regenerate: \`${meta.command}\``,
+    ...(integrityProblem(meta) ? ["", `**Invalid run:** ${integrityProblem(meta)}.`] : []),
   ];
   for (const b of boards.tracks) {
     out.push("", `## ${b.track === "optimize" ? "Optimize" : "Transfer"} track`, "");

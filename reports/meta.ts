@@ -104,6 +104,24 @@ export interface RunMeta {
   readonly methods: readonly MethodMeta[];
   /** Predict-track tasks, when the Predict track ran. */
   readonly predictTasks?: readonly PredictTaskMeta[];
+  /**
+   * The suite's own integrity: the sha256 of its source files when the bench started and, when
+   * it ended, again (`after`). A bench whose source changed while it ran is invalid.
+   */
+  readonly integrity?: { readonly files: number; readonly source: string; readonly after?: string };
+}
+
+/**
+ * Why a run is invalid by its run.json (its suite's source changed while it ran), or undefined.
+ *
+ * @param meta The run's metadata.
+ * @returns The reason, or undefined for a valid run.
+ */
+export function integrityProblem(meta: RunMeta): string | undefined {
+  const i = meta.integrity;
+  if (!i || i.after === undefined || i.after === i.source) return undefined;
+  return `the suite's source changed while the bench ran (sha256 ${i.source.slice(0, 12)} at ` +
+    `the start, ${i.after.slice(0, 12)} at the end): its results are invalid`;
 }
 
 /** Reads run.json from a results folder. */

@@ -78,9 +78,19 @@ export async function writeReports(dir: string): Promise<ReportFiles> {
   const html = renderReport(a, await plotlySource(), {
     reportCommand: commandLine("report", [dir]),
   });
-  await Deno.writeTextFile(files.html, html);
-  await Deno.writeTextFile(files.markdown, leaderboardMarkdown(a.meta, leaderboards(a)));
-  await Deno.writeTextFile(files.json, leaderboardJson(a));
-  await Deno.copyFile(new URL("./result.schema.json", import.meta.url), files.schema);
+  await replaceFile(files.html, html);
+  await replaceFile(files.markdown, leaderboardMarkdown(a.meta, leaderboards(a)));
+  await replaceFile(files.json, leaderboardJson(a));
+  await replaceFile(
+    files.schema,
+    await Deno.readTextFile(new URL("./result.schema.json", import.meta.url)),
+  );
   return files;
+}
+
+/** Writes a file under a temporary name and renames it into place (never half a report). */
+async function replaceFile(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp-${Deno.pid}`;
+  await Deno.writeTextFile(tmp, text);
+  await Deno.rename(tmp, path);
 }

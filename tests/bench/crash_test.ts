@@ -1,0 +1,98 @@
+import { assert, assertEquals, assertRejects } from "../_assert.ts";
+import { runBench } from "../../bench/bench.ts";
+import { InputError } from "../../core/errors.ts";
+import { Rng } from "../../numerics/rng.ts";
+import { testBenchOptions } from "../_bench.ts";
+
+const root = new URL("../../", import.meta.url).pathname;
+const ARGS = [
+  "--tasks",
+  "regmix-pile/pile-cc",
+  "--methods",
+  "uniform,random-search,regmix-linear",
+  "--seeds",
+  "3",
+  "--workers",
+  "2",
+];
+
+/** results.jsonl without the timings field of each line (the only field allowed to differ). */
+async function canonical(dir: string): Promise<string> {
+  const text = await Deno.readTextFile(`${dir}/results.jsonl`);
+  return text.split("\n").filter(Boolean).map((l) => {
+    const { timings: _, ...rest } = JSON.parse(l);
+    return JSON.stringify(rest);
+  }).join("\n");
+}
+
+function bench(out: string, extra: string[] = []) {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "cli.ts", "bench", ...ARGS, "--out", out, ...extra],
+    cwd: root,
+    stdout: "null",
+    stderr: "null",
+  });
+}
+
+Deno.test("crash safety: a bench killed (SIGKILL) at random moments and resumed equals an uninterrupted one", async () => {
+  const clean = await Deno.makeTempDir();
+  const killed = await Deno.makeTempDir();
+  try {
+    assertEquals((await bench(clean).output()).code, 0);
+    const rng = new Rng(20261202);
+    let kills = 0;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const child = bench(killed, attempt === 0 ? [] : ["--resume"]).spawn();
+      const ms = 1500 + rng.int(5000);
+      const done = await Promise.race([
+        child.status.then(() => true),
+        new Promise<boolean>((r) => setTimeout(() => r(false), ms)),
+      ]);
+      if (done) break;
+      child.kill("SIGKILL");
+      await child.status;
+      kills++;
+    }
+    assertEquals((await bench(killed, ["--resume"]).output()).code, 0);
+    assert(kills > 0, "the bench finished before any kill");
+    assertEquals(await canonical(killed), await canonical(clean));
+  } finally {
+    await Deno.remove(clean, { recursive: true });
+    await Deno.remove(killed, { recursive: true });
+  }
+});
+
+Deno.test("results.jsonl has the same bytes (timings aside) whatever the worker count", async () => {
+  const a = await Deno.makeTempDir();
+  const b = await Deno.makeTempDir();
+  try {
+    const o = {
+      tasks: ["regmix-pile/pile-cc"],
+      methods: ["uniform", "random-search", "regmix-linear"],
+    };
+    await runBench(testBenchOptions(a, { ...o, workers: 1 }));
+    await runBench(testBenchOptions(b, { ...o, workers: 3 }));
+    assertEquals(await canonical(a), await canonical(b));
+  } finally {
+    await Deno.remove(a, { recursive: true });
+    await Deno.remove(b, { recursive: true });
+  }
+});
+
+Deno.test("--resume refuses a folder written for another task version, saying what differs", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const o = testBenchOptions(out, { tasks: ["regmix-pile/pile-cc"], methods: ["uniform"] });
+    await runBench(o);
+    const meta = JSON.parse(await Deno.readTextFile(`${out}/run.json`));
+    meta.tasks[0].version = 0;
+    await Deno.writeTextFile(`${out}/run.json`, JSON.stringify(meta));
+    await assertRejects(
+      () => runBench({ ...o, resume: true, force: false }),
+      InputError,
+      `--resume: "${out}" was written by another configuration (regmix-pile/pile-cc version 0 → 1)`,
+    );
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
