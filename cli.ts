@@ -18,6 +18,8 @@
 
 import { BENCH, benchCommand } from "./cli/bench.ts";
 import {
+  CONVERT,
+  convertCommand,
   LIST,
   listCommand,
   REPORT,
@@ -30,7 +32,7 @@ import {
 import { type CommandSpec, EXIT, helpText, parseCommand } from "./cli/args.ts";
 import { InputError } from "./core/errors.ts";
 
-const COMMANDS: readonly CommandSpec[] = [BENCH, REPORT, VALIDATE, REPRODUCE, LIST];
+const COMMANDS: readonly CommandSpec[] = [BENCH, REPORT, VALIDATE, REPRODUCE, LIST, CONVERT];
 
 const HELP = `mixbench — data-mixture optimisation benchmark
 
@@ -42,7 +44,7 @@ ${
     .join("\n")
 }
 
-Other tasks: test, ok, perf, layers, convert, surrogates (see deno.json).
+Other tasks: test, ok, perf, layers, golden, surrogates (see deno.json).
 
 Exit codes: 0 done; 1 the run failed or found problems; 2 invalid command line or input
 (nothing ran).`;
@@ -80,6 +82,8 @@ export async function main(args: readonly string[]): Promise<number> {
       return await validateCommand(positionals);
     case "reproduce":
       return await reproduceCommand(values, positionals);
+    case "convert":
+      return await convertCommand(values);
     default:
       return listCommand();
   }

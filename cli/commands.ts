@@ -8,6 +8,7 @@ import { formatReproduction, loadManifest, reproduce } from "../bench/reproduce.
 import { formatValidation, validateDir } from "../bench/validate.ts";
 import { InputError } from "../core/errors.ts";
 import { TASKS } from "../datasets/registry.ts";
+import { CONVERT_DEFAULTS, convertAll } from "../datasets/convert/main.ts";
 import { METHODS } from "../methods/mod.ts";
 import { writeReports } from "../reports/write.ts";
 import { type CommandSpec, EXIT, positiveInt } from "./args.ts";
@@ -123,4 +124,40 @@ export async function reproduceCommand(
   const { text, ok } = formatReproduction(r, values.strict === true);
   console.log(text);
   return ok ? EXIT.ok : EXIT.failed;
+}
+
+/** `deno task convert`. */
+export const CONVERT: CommandSpec = {
+  name: "convert",
+  usage: "convert [--raw DIR] [--out DIR]",
+  summary: "Rebuilds the built-in run tables (runs.csv, card.json) from the upstream files and, " +
+    "when writing into datasets/, re-freezes the task references.",
+  options: {
+    raw: {
+      type: "string",
+      value: "DIR",
+      help: `upstream files (default: ${CONVERT_DEFAULTS.raw})`,
+    },
+    out: { type: "string", value: "DIR", help: "where to write the tables (default: datasets/)" },
+  },
+};
+
+/** Runs `convert`. */
+export async function convertCommand(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+): Promise<number> {
+  const raw = (values.raw as string | undefined) ?? CONVERT_DEFAULTS.raw;
+  try {
+    await Deno.stat(raw);
+  } catch {
+    throw new InputError(
+      `--raw "${raw}" does not exist (the upstream tables are in shared/data/raw)`,
+    );
+  }
+  for (
+    const line of await convertAll(raw, (values.out as string | undefined) ?? CONVERT_DEFAULTS.out)
+  ) {
+    console.log(line);
+  }
+  return EXIT.ok;
 }

@@ -8,6 +8,7 @@
  */
 
 import { runBench } from "../bench/bench.ts";
+import { type CommandSpec, helpText, parseCommand } from "../cli/args.ts";
 
 /** The golden bench: two replay tasks, the baselines and two fit-based methods, one seed. */
 export const GOLDEN = {
@@ -76,8 +77,23 @@ export function goldenDiff(before: readonly string[], after: readonly string[]):
   return out;
 }
 
+/** The command's flags (`deno task golden --help`). */
+const GOLDEN_COMMAND: CommandSpec = {
+  name: "golden",
+  usage: "golden [--update]",
+  summary: "Reruns the golden bench (two replay tasks, six methods, one seed) and compares it " +
+    "with tests/golden/results.jsonl, listing each changed cell with its final score before and " +
+    "after. Exit 1 when they differ (without --update).",
+  options: { update: { type: "boolean", help: "rewrite tests/golden/results.jsonl" } },
+};
+
 if (import.meta.main) {
-  const update = Deno.args.includes("--update");
+  const parsed = parseCommand(GOLDEN_COMMAND, Deno.args);
+  if (parsed.help) {
+    console.log(helpText(GOLDEN_COMMAND));
+    Deno.exit(0);
+  }
+  const update = parsed.values.update === true;
   const before = await Deno.readTextFile(GOLDEN_FILE).then(
     (t) => t.split("\n").filter(Boolean),
     () => [] as string[],

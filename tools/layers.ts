@@ -297,6 +297,13 @@ export async function checkTree(root: string): Promise<Violation[]> {
 }
 
 if (import.meta.main) {
+  if (Deno.args.includes("--help") || Deno.args.includes("-h")) {
+    console.log(
+      "deno task layers [ROOT]\n\nChecks that every import points down the layers (README, " +
+        "Layout) and that there is no import cycle.\n\nExit codes: 0 clean; 1 violations.",
+    );
+    Deno.exit(0);
+  }
   const root = Deno.args[0] ?? new URL("..", import.meta.url).pathname;
   const found = await checkTree(root.replace(/\/$/, ""));
   for (const v of found) console.log(`${v.file}:${v.line}: ${v.message}`);
