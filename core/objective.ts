@@ -16,10 +16,11 @@
  *   comparisons, conditionals, matrices or property access.
  * - **Lists and patterns**: a function takes a list of metrics (`mean(metric_a, metric_b)`), or a
  *   pattern: a call argument written without spaces as a name holding `*` stands for every metric
- *   it matches, in table order (`*` matches any run of letters, digits and `_` of the renamed
- *   name): `mean(metric_*)` is the mean of all metrics, `mean(metric_mmlu*)` of those whose name
- *   starts with `mmlu`. To multiply inside a call, put spaces around `*`: `max(loss * 2)`.
- *   A pattern that matches no metric is an error.
+ *   it matches, in table order. `*` matches any run of letters, digits and `_` of the renamed
+ *   name; a pattern that starts with `metric_` is matched with the prefix, any other against the
+ *   bare name. `mean(metric_*)` is the mean of all metrics, `mean(metric_mmlu*)` (or
+ *   `mean(mmlu*)`) of those whose name starts with `mmlu`. To multiply inside a call, put spaces
+ *   around `*`: `max(loss * 2)`. A pattern that matches no metric is an error.
  * - **Values**: an objective that is not a finite number on a run (`loss/0`, `loss^1000`) is
  *   refused when the task is bound to its table (core/task.ts) and fails the cell in the loop.
  *
@@ -91,7 +92,7 @@ export function compileObjective(expression: string, metricNames: readonly strin
       aliases.set(alias, name);
     }
   }
-  const expanded = expandPatterns(expression, aliases, metricNames);
+  const expanded = expandPatterns(expression, metricNames);
   let node: MathNode;
   try {
     node = math.parse(expanded);
@@ -179,24 +180,24 @@ function identifier(name: string): string {
 const PATTERN =
   /(?<=(?:[A-Za-z_][A-Za-z0-9_]*\(|,)\s*)(?![0-9])[A-Za-z0-9_*]*\*[A-Za-z0-9_*]*(?=\s*[,)])/g;
 
-/** Replaces every pattern argument by the list of the metrics it matches. */
-function expandPatterns(
-  expression: string,
-  aliases: ReadonlyMap<string, string>,
-  metricNames: readonly string[],
-): string {
+/**
+ * Replaces every pattern argument by the list of the metrics it matches: a pattern that starts
+ * with `metric_` is matched against `metric_<renamed name>`, any other against the renamed name.
+ */
+function expandPatterns(expression: string, metricNames: readonly string[]): string {
   return expression.replace(PATTERN, (pattern) => {
     const re = new RegExp(`^${pattern.split("*").join("[A-Za-z0-9_]*")}$`);
-    const matched = new Set<string>();
-    for (const [alias, name] of aliases) if (re.test(alias)) matched.add(name);
-    if (matched.size === 0) {
+    const prefixed = pattern.startsWith("metric_");
+    const matched = metricNames.filter((n) =>
+      re.test(prefixed ? `metric_${identifier(n)}` : identifier(n))
+    );
+    if (matched.length === 0) {
       throw new TypeError(
         `Objective "${expression}": pattern "${pattern}" matches no metric (to multiply, put ` +
           `spaces around "*")`,
       );
     }
-    return metricNames.filter((n) => matched.has(n)).map((n) => `metric_${identifier(n)}`)
-      .join(", ");
+    return matched.map((n) => `metric_${identifier(n)}`).join(", ");
   });
 }
 

@@ -105,3 +105,10 @@ Deno.test("compileObjective() expands a 110-metric mean without writing the name
   assertEquals(f.metrics.length, 110);
   assertEquals(f.evaluate(run), 54.5);
 });
+
+Deno.test("compileObjective() matches a pattern without the prefix against bare names only", () => {
+  const names = ["mmlu", "loss"];
+  assertEquals(compileObjective("mean(m*)", names).metrics, ["mmlu"]);
+  assertEquals(compileObjective("mean(metric_m*)", names).metrics, ["mmlu"]);
+  assertEquals(compileObjective("mean(*s)", names).metrics, ["loss"]);
+});
