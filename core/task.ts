@@ -218,7 +218,7 @@ export function poolReference(task: Task): Reference {
     if (better(v, bestValue)) [best, bestValue] = [r, v];
   }
   const zero = sum / task.targetPool.length;
-  if (zero === bestValue) {
+  if (Math.abs(zero - bestValue) <= 1e-12 * Math.max(1, Math.abs(bestValue))) {
     throw new RangeError(
       `Task "${task.card.id}": the objective "${task.card.objective}" is "${bestValue}" on every ` +
         `run of the target pool, so no mixture can close a gap`,

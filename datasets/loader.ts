@@ -1,7 +1,8 @@
 /**
  * Loads and validates a run table in the canonical form: `runs.csv` (columns `fidelity`,
  * optional `split`, `seed`, `source_row`, then `ratio_<domain>…`, `metric_<name>…`, `cost`;
- * `cost` may be left out when the table has one fidelity) with its `card.json`. Every problem is reported as `file:line:column` and what was expected.
+ * `cost` may be left out when the table has one fidelity) with its `card.json`. Every problem is
+ * reported as `file:line:column` and what was expected.
  *
  * @module
  */
