@@ -302,14 +302,15 @@ export function summarizeTable(table: RunTable, used: readonly string[] = []): L
     if (n > 0) emptyCells[m.name] = n;
   }
   const inferredCard = table.card.inferred === true;
+  const n = (k: number, one: string, many: string) => `${k} ${k === 1 ? one : many}`;
   const lines = [
-    `${table.file}: ${table.runs.length} runs at ${fidelities.length} ${
-      fidelities.length === 1 ? "fidelity" : "fidelities"
+    `${table.file}: ${n(table.runs.length, "run", "runs")} at ${
+      n(fidelities.length, "fidelity", "fidelities")
     } (${
-      fidelities.map((f) => `${f.id}: ${f.runs} runs, cost ${f.cost}`).join("; ")
-    }), ${table.card.domains.length} domains, ${table.card.metrics.length} metrics; ${
-      inferredCard ? "no data card (inferred from the header)" : "data card given"
-    }`,
+      fidelities.map((f) => `${f.id}: ${n(f.runs, "run", "runs")}, cost ${f.cost}`).join("; ")
+    }), ${n(table.card.domains.length, "domain", "domains")}, ${
+      n(table.card.metrics.length, "metric", "metrics")
+    }; ${inferredCard ? "no data card (inferred from the header)" : "data card given"}`,
   ];
   const list = (names: string[]) => names.map((m) => `metric_${m} ×${emptyCells[m]}`).join(", ");
   const unused = Object.keys(emptyCells).filter((m) => !used.includes(m));

@@ -32,7 +32,7 @@ Deno.test("customTask() without a card requires a direction, naming the metric a
       '--direction; the name-based guess was "minimize").',
   );
   assertEquals(notes, [
-    "hs.csv: 3 runs at 1 fidelity (s: 3 runs, cost 1), 2 domains, 1 metrics; no data card " +
+    "hs.csv: 3 runs at 1 fidelity (s: 3 runs, cost 1), 2 domains, 1 metric; no data card " +
     "(inferred from the header)",
     'hs.csv: objective hellaswag is maximized (from --direction; the name-based guess was "minimize")',
     "hs.csv: prior is uniform for lack of a card (natural, temperature and unimax then propose " +

@@ -178,7 +178,7 @@ Deno.test("parseRunTable() allows empty metric cells and says so in the load sum
   const s = summarizeTable(t, ["acc"]);
   assertEquals(s.emptyCells, { loss: 2, acc: 1 });
   assertEquals(s.lines, [
-    "t.csv: 3 runs at 2 fidelities (small: 2 runs, cost 1; large: 1 runs, cost 10), 3 domains, " +
+    "t.csv: 3 runs at 2 fidelities (small: 2 runs, cost 1; large: 1 run, cost 10), 3 domains, " +
     "2 metrics; data card given",
     "t.csv: 2 empty cells, allowed because the objective does not read its column: metric_loss ×2",
     "t.csv: empty cells in columns the objective reads, only at runs outside the task's pools: " +
