@@ -86,9 +86,21 @@ export function normalize(w: readonly number[]): number[] {
   return w.map((x) => x / s);
 }
 
+/** Distances within this of the nearest count as ties (L1 distances lie in [0, 2]). */
+const TIE = 1e-12;
+
 /**
- * Index of the member of `pool` nearest to `target` in L1 distance (ties: lowest index).
+ * Index of the member of `pool` nearest to `target` in L1 distance. Ties (distances within
+ * 1e-12) go to the lexicographically smallest mixture (compared weight by weight), so the answer
+ * does not depend on the order of the pool's rows; among identical mixtures, the lowest index.
  *
+ * @example
+ * ```ts
+ * import { nearestIndex } from "./mixture.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * // Both members are at L1 distance 1 from the uniform mixture: [0, 1] sorts first.
+ * assertEquals(nearestIndex([[1, 0], [0, 1]], [0.5, 0.5]), 1);
+ * ```
  * @param pool Candidate mixtures.
  * @param target The mixture to match.
  * @returns The index into `pool`.
@@ -98,13 +110,20 @@ export function nearestIndex(pool: readonly Mixture[], target: Mixture): number 
   let bestD = Infinity;
   for (let i = 0; i < pool.length; i++) {
     const d = l1Distance(pool[i]!, target);
-    if (d < bestD) {
-      bestD = d;
+    if (d < bestD - TIE || (d <= bestD + TIE && lexLess(pool[i]!, pool[best]!))) {
+      bestD = Math.min(d, bestD);
       best = i;
     }
   }
   if (best < 0) throw new RangeError("Cannot pick the nearest member of an empty pool");
   return best;
+}
+
+function lexLess(a: Mixture, b: Mixture): boolean {
+  for (let k = 0; k < a.length; k++) {
+    if (a[k]! !== b[k]!) return a[k]! < b[k]!;
+  }
+  return false;
 }
 
 /** A string key for a mixture, rounded to `decimals` places, for exact table look-ups. */

@@ -1,10 +1,30 @@
 /**
  * Task objectives: a metric name, or an expression over metric names evaluated with mathjs in a
- * restricted scope (arithmetic, `mean`, `min`, `max`, `sum`, `log`, `exp`, `sqrt`, `abs`, `pow`).
+ * restricted scope.
  *
- * Metric names that are not identifiers (`avg_id+ood`, `gsm8k::tulu`) can be written in an
- * expression with every other character replaced by `_` (`metric_avg_id_ood`); an objective that
- * is exactly a metric name (with or without the `metric_` prefix) is that metric.
+ * The expression language:
+ *
+ * - **A metric name alone** (`hellaswag`, `metric_hellaswag`, `winogrande:rc::olmes`) is that
+ *   metric, whatever characters its name holds.
+ * - **In an expression**, a metric is written with or without the `metric_` prefix, with every
+ *   character other than letters, digits and `_` replaced by `_`: `winogrande:rc::olmes` is
+ *   `metric_winogrande_rc__olmes` (or `winogrande_rc__olmes`), `avg_id+ood` is `avg_id_ood`. Two
+ *   metrics that read the same after this renaming make every expression over the table fail.
+ * - **Operators**: `+ - * / ^`, unary minus, parentheses, decimal constants.
+ * - **Functions**: `mean`, `median`, `min`, `max`, `sum` (each over any number of arguments),
+ *   `log` (natural), `exp`, `sqrt`, `abs`, `pow(x, y)`. Nothing else: no assignments,
+ *   comparisons, conditionals, matrices or property access.
+ * - **Lists and patterns**: a function takes a list of metrics (`mean(metric_a, metric_b)`), or a
+ *   pattern: a call argument written without spaces as a name holding `*` stands for every metric
+ *   it matches, in table order. `*` matches any run of letters, digits and `_` of the renamed
+ *   name; a pattern that starts with `metric_` is matched with the prefix, any other against the
+ *   bare name. `mean(metric_*)` is the mean of all metrics, `mean(metric_mmlu*)` (or
+ *   `mean(mmlu*)`) of those whose name starts with `mmlu`. To multiply inside a call, put spaces
+ *   around `*`: `max(loss * 2)`. A pattern that matches no metric is an error.
+ * - **Values**: an objective that is not a finite number on a run (`loss/0`, `loss^1000`) is
+ *   refused when the task is bound to its table (core/task.ts) and fails the cell in the loop.
+ *
+ * A name that is not a metric is an error listing the closest metric names (edit distance).
  *
  * @module
  */
@@ -72,9 +92,10 @@ export function compileObjective(expression: string, metricNames: readonly strin
       aliases.set(alias, name);
     }
   }
+  const expanded = expandPatterns(expression, metricNames);
   let node: MathNode;
   try {
-    node = math.parse(expression);
+    node = math.parse(expanded);
   } catch (e) {
     throw new TypeError(`Cannot parse objective "${expression}": ${(e as Error).message}`, {
       cause: e,
@@ -115,7 +136,9 @@ export function compileObjective(expression: string, metricNames: readonly strin
         const metric = aliases.get(name);
         if (metric === undefined) {
           throw new TypeError(
-            `Objective "${expression}": unknown name "${name}", expected a metric of the table`,
+            `Objective "${expression}": metric "${name}" does not exist; closest names: ${
+              closest(name, metricNames).join(", ")
+            }`,
           );
         }
         used.add(metric);
@@ -151,4 +174,55 @@ function value(m: Readonly<Record<string, number>>, name: string): number {
 
 function identifier(name: string): string {
   return name.replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+/** A call argument holding `*` and no spaces (see the module doc); `2*x` is not one. */
+const PATTERN =
+  /(?<=(?:[A-Za-z_][A-Za-z0-9_]*\(|,)\s*)(?![0-9])[A-Za-z0-9_*]*\*[A-Za-z0-9_*]*(?=\s*[,)])/g;
+
+/**
+ * Replaces every pattern argument by the list of the metrics it matches: a pattern that starts
+ * with `metric_` is matched against `metric_<renamed name>`, any other against the renamed name.
+ */
+function expandPatterns(expression: string, metricNames: readonly string[]): string {
+  return expression.replace(PATTERN, (pattern) => {
+    const re = new RegExp(`^${pattern.split("*").join("[A-Za-z0-9_]*")}$`);
+    const prefixed = pattern.startsWith("metric_");
+    const matched = metricNames.filter((n) =>
+      re.test(prefixed ? `metric_${identifier(n)}` : identifier(n))
+    );
+    if (matched.length === 0) {
+      throw new TypeError(
+        `Objective "${expression}": pattern "${pattern}" matches no metric (to multiply, put ` +
+          `spaces around "*")`,
+      );
+    }
+    return matched.map((n) => `metric_${identifier(n)}`).join(", ");
+  });
+}
+
+/** Up to three metric names closest to `name` in edit distance, written in `name`'s form. */
+function closest(name: string, metricNames: readonly string[]): string[] {
+  const prefixed = name.startsWith("metric_");
+  const forms = metricNames.map((n) => prefixed ? `metric_${identifier(n)}` : identifier(n));
+  return forms
+    .map((f, i) => ({ f, i, d: editDistance(name.toLowerCase(), f.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d || a.i - b.i)
+    .slice(0, 3)
+    .map((x) => x.f);
+}
+
+/** Levenshtein distance (insertions, deletions and substitutions cost 1). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row.push(
+        Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)),
+      );
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
 }

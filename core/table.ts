@@ -47,6 +47,11 @@ export interface DataCard {
   readonly fidelities: readonly FidelityInfo[];
   /** Known quirks of the upstream data, and what the conversion did about them. */
   readonly quirks: readonly string[];
+  /**
+   * True for a card inferred from the header of a table that came without one (uniform priors,
+   * directions guessed from the names).
+   */
+  readonly inferred?: boolean;
 }
 
 /** A validated run table. */
@@ -59,4 +64,6 @@ export interface RunTable {
   readonly file: string;
   /** Hex sha256 of the runs.csv bytes. */
   readonly sha256: string;
+  /** The header of runs.csv, for `file:line:column` messages about cells. */
+  readonly columns?: readonly string[];
 }

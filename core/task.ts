@@ -110,12 +110,17 @@ export function taskKey(card: TaskCard): string {
 }
 
 /**
- * Binds a card to its table and checks that pools, objective and checkpoints make sense.
+ * Binds a card to its table and checks that pools, objective and checkpoints make sense: every
+ * run of a pool has the metrics the objective reads and a finite objective value, and the target
+ * pool holds at least 2 runs.
  *
  * @param card The task card.
  * @param table The table it names.
  * @returns The resolved task.
- * @throws {TypeError} When the card and table disagree.
+ * @throws {TypeError} When the card and table disagree, or a pool run lacks a metric the
+ * objective reads (`file:line:column`).
+ * @throws {RangeError} When the objective is not finite on a pool run (`file:line`), or the target
+ * pool holds fewer than 2 runs.
  */
 export function resolveTask(card: TaskCard, table: RunTable): Task {
   const objective = compileObjective(card.objective, table.card.metrics.map((m) => m.name));
@@ -129,6 +134,7 @@ export function resolveTask(card: TaskCard, table: RunTable): Task {
       r.fidelity === spec.fidelity && (!spec.splits || spec.splits.includes(r.split))
     ).slice(0, spec.first ?? Infinity);
     if (runs.length === 0) throw new TypeError(`Task "${card.id}": the ${what} pool is empty`);
+    checkRuns(card, table, objective, runs);
     return runs;
   };
   const queryPools = new Map<string, Run[]>();
@@ -144,7 +150,51 @@ export function resolveTask(card: TaskCard, table: RunTable): Task {
   if (Math.abs(cps[cps.length - 1]! - card.budget) > 1e-9) {
     throw new TypeError(`Task "${card.id}": the last checkpoint must equal the budget`);
   }
-  return { card, table, objective, queryPools, targetPool: select(card.target, "target"), costs };
+  const targetPool = select(card.target, "target");
+  if (targetPool.length < 2) {
+    throw new RangeError(
+      `${table.file}:${
+        targetPool[0]!.row + 2
+      }: the only run at fidelity "${card.target.fidelity}" ` +
+        `(the target of task "${card.id}"), expected at least 2 runs to compare mixtures`,
+    );
+  }
+  return { card, table, objective, queryPools, targetPool, costs };
+}
+
+/**
+ * Checks that the objective reads a finite number on every run of a pool: each metric it uses is
+ * filled (a table may leave cells empty in columns no objective reads) and the value is finite.
+ */
+function checkRuns(
+  card: TaskCard,
+  table: RunTable,
+  objective: Objective,
+  runs: readonly Run[],
+): void {
+  for (const r of runs) {
+    const line = `${table.file}:${r.row + 2}`;
+    for (const m of objective.metrics) {
+      if (r.metrics[m] !== undefined) continue;
+      const j = table.columns?.indexOf(`metric_${m}`) ?? -1;
+      throw new TypeError(
+        `${line}${j >= 0 ? `:${j + 1}` : ""}: cell "metric_${m}" is empty, but the objective ` +
+          `"${card.objective}" of task "${card.id}" reads it`,
+      );
+    }
+    let value: number;
+    try {
+      value = objective.evaluate(r.metrics);
+    } catch (e) {
+      throw new TypeError(`${line}: ${(e as Error).message}`, { cause: e });
+    }
+    if (!Number.isFinite(value)) {
+      throw new RangeError(
+        `${line}: the objective "${card.objective}" of task "${card.id}" is "${value}" on this ` +
+          `run, expected a finite number`,
+      );
+    }
+  }
 }
 
 /**
@@ -153,6 +203,7 @@ export function resolveTask(card: TaskCard, table: RunTable): Task {
  *
  * @param task A resolved task.
  * @returns The reference values to freeze in the card.
+ * @throws {RangeError} When the objective is the same on every run of the target pool.
  */
 export function poolReference(task: Task): Reference {
   const better = task.card.direction === "minimize"
@@ -166,7 +217,14 @@ export function poolReference(task: Task): Reference {
     sum += v;
     if (better(v, bestValue)) [best, bestValue] = [r, v];
   }
-  return { zero: sum / task.targetPool.length, best: bestValue, bestRow: best.row };
+  const zero = sum / task.targetPool.length;
+  if (Math.abs(zero - bestValue) <= 1e-12 * Math.max(1, Math.abs(bestValue))) {
+    throw new RangeError(
+      `Task "${task.card.id}": the objective "${task.card.objective}" is "${bestValue}" on every ` +
+        `run of the target pool, so no mixture can close a gap`,
+    );
+  }
+  return { zero, best: bestValue, bestRow: best.row };
 }
 
 /**

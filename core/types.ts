@@ -26,6 +26,11 @@ export interface MetricInfo {
   readonly name: string;
   /** Which way is better. */
   readonly direction: Direction;
+  /**
+   * True when `direction` is only guessed from the name (no data card, or a card without the
+   * metric's direction): a task over this metric must state its direction.
+   */
+  readonly directionGuessed?: boolean;
   /** Smallest valid value (inclusive). */
   readonly lower: number;
   /** Largest valid value (inclusive). */

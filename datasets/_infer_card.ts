@@ -1,31 +1,26 @@
 import { CARD_SCHEMA, type DataCard } from "../core/table.ts";
+import { guessDirection } from "./card.ts";
 
 /**
- * Infers a data card for a bring-your-own table that comes without one: uniform priors,
- * metrics minimised unless their name says accuracy-like (they can be overridden by a task),
- * no bounds, fidelities ordered by their mean cost.
+ * Infers a data card for a bring-your-own table that comes without one: uniform priors, metric
+ * directions guessed from their names and marked `directionGuessed` (a task over such a metric
+ * must state its direction), no bounds, fidelities ordered by their cost (ties: order of first
+ * appearance in the table).
+ *
+ * @param header The header of runs.csv.
+ * @param costs The cost of each fidelity, in order of first appearance (checked by the loader).
+ * @param file Path of runs.csv.
+ * @returns The inferred card, marked `inferred`.
  */
 export function inferCard(
   header: readonly string[],
-  rows: readonly (readonly string[])[],
+  costs: ReadonlyMap<string, number>,
   file: string,
 ): DataCard {
   const domains = header.filter((h) => h.startsWith("ratio_")).map((h) => h.slice(6));
   const metrics = header.filter((h) => h.startsWith("metric_")).map((h) => h.slice(7));
-  const fidCol = header.includes("fidelity") ? header.indexOf("fidelity") : header.indexOf("model");
-  const costCol = header.indexOf("cost");
-  const costs = new Map<string, number[]>();
-  for (const r of rows) {
-    const f = (r[fidCol] ?? "").trim();
-    const c = Number(r[costCol]);
-    if (!costs.has(f)) costs.set(f, []);
-    if (Number.isFinite(c)) costs.get(f)!.push(c);
-  }
-  const fidelities = [...costs].map(([id, cs]) => ({
-    id,
-    label: id,
-    cost: cs.length ? cs.reduce((a, b) => a + b, 0) / cs.length : 1,
-  })).sort((a, b) => a.cost - b.cost);
+  const fidelities = [...costs].map(([id, cost]) => ({ id, label: id, cost }))
+    .sort((a, b) => a.cost - b.cost);
   return {
     schema: CARD_SCHEMA,
     id: file.replace(/^.*[/\\]/, "").replace(/\.csv$/, ""),
@@ -38,11 +33,13 @@ export function inferCard(
     domains: domains.map((name) => ({ name, prior: 1 / domains.length })),
     metrics: metrics.map((name) => ({
       name,
-      direction: /acc|score|win|exact|f1|pass/i.test(name) ? "maximize" : "minimize",
+      direction: guessDirection(name),
+      directionGuessed: true,
       lower: -Infinity,
       upper: Infinity,
     })),
     fidelities,
     quirks: ["Card inferred by mixbench: priors are uniform and metric directions are guessed."],
+    inferred: true,
   };
 }

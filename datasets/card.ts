@@ -11,13 +11,39 @@ import { CARD_SCHEMA, type DataCard } from "../core/table.ts";
 export { CARD_SCHEMA };
 export type { DataCard };
 
+/** Smallest tolerance on the sum of the priors, for floating-point rounding. */
+const PRIOR_FLOOR = 1e-9;
+
 /**
- * Checks the shape of a parsed `card.json` and returns it typed.
+ * The direction a metric name suggests: maximised when the name reads like accuracy
+ * (`acc`, `score`, `win`, `exact`, `f1`, `pass`), else minimised. Only ever a guess: a metric
+ * whose direction is guessed is marked `directionGuessed`, and a task over it must state its
+ * direction.
+ *
+ * @example
+ * ```ts
+ * import { guessDirection } from "./card.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(guessDirection("hellaswag_acc"), "maximize");
+ * assertEquals(guessDirection("pile_cc_loss"), "minimize");
+ * ```
+ * @param name Metric name.
+ * @returns The guessed direction.
+ */
+export function guessDirection(name: string): Direction {
+  return /acc|score|win|exact|f1|pass/i.test(name) ? "maximize" : "minimize";
+}
+
+/**
+ * Checks the shape of a parsed `card.json` and returns it typed. A metric without `direction` is
+ * read with the name-based guess ({@linkcode guessDirection}) and marked `directionGuessed`.
  *
  * @param value Parsed JSON.
  * @param file File name for error messages.
  * @returns The card.
  * @throws {TypeError} When a field is missing or has the wrong type.
+ * @throws {RangeError} A fidelity cost ≤ 0, duplicate fidelity ids, a prior outside [0, 1],
+ * priors not summing to 1 within `sumTolerance`, or a negative `sumTolerance`.
  */
 export function parseCard(value: unknown, file: string): DataCard {
   const where = (field: string) => `Cannot read data card "${file}": field "${field}"`;
@@ -56,16 +82,19 @@ export function parseCard(value: unknown, file: string): DataCard {
   });
   const metrics = arr(c, "metrics").map((d, i) => {
     const o = obj(d, `metrics[${i}]`);
+    const name = str(o, "name", `metrics[${i}].`);
+    const bounds = {
+      lower: num(o, "lower", `metrics[${i}].`),
+      upper: num(o, "upper", `metrics[${i}].`),
+    };
+    if (o.direction === undefined) {
+      return { name, direction: guessDirection(name), directionGuessed: true, ...bounds };
+    }
     const direction = str(o, "direction", `metrics[${i}].`);
     if (direction !== "minimize" && direction !== "maximize") {
       throw new TypeError(`${where(`metrics[${i}].direction`)} must be "minimize" or "maximize"`);
     }
-    return {
-      name: str(o, "name", `metrics[${i}].`),
-      direction: direction as Direction,
-      lower: num(o, "lower", `metrics[${i}].`),
-      upper: num(o, "upper", `metrics[${i}].`),
-    };
+    return { name, direction: direction as Direction, ...bounds };
   });
   const fidelities = arr(c, "fidelities").map((d, i) => {
     const o = obj(d, `fidelities[${i}]`);
@@ -75,6 +104,39 @@ export function parseCard(value: unknown, file: string): DataCard {
       cost: num(o, "cost", `fidelities[${i}].`),
     };
   });
+  fidelities.forEach((f, i) => {
+    if (!(f.cost > 0)) {
+      throw new RangeError(
+        `${where(`fidelities[${i}].cost`)} is "${f.cost}", expected a positive number`,
+      );
+    }
+    const first = fidelities.findIndex((g) => g.id === f.id);
+    if (first < i) {
+      throw new RangeError(
+        `${where(`fidelities[${i}].id`)} is "${f.id}" like fidelities[${first}], expected ` +
+          `unique ids`,
+      );
+    }
+  });
+  const sumTolerance = num(c, "sumTolerance", "");
+  if (sumTolerance < 0) {
+    throw new RangeError(`${where("sumTolerance")} is "${sumTolerance}", expected a number ≥ 0`);
+  }
+  domains.forEach((d, i) => {
+    if (d.prior < 0 || d.prior > 1) {
+      throw new RangeError(
+        `${where(`domains[${i}].prior`)} is "${d.prior}", expected a number in [0, 1]`,
+      );
+    }
+  });
+  const priorSum = domains.reduce((a, d) => a + d.prior, 0);
+  if (Math.abs(priorSum - 1) > Math.max(sumTolerance, PRIOR_FLOOR)) {
+    throw new RangeError(
+      `${where("domains")} has priors summing to "${
+        Math.round(priorSum * 1e9) / 1e9
+      }", expected 1 within ${sumTolerance} (the card's sumTolerance)`,
+    );
+  }
   return {
     schema: CARD_SCHEMA,
     id: str(c, "id", ""),
@@ -88,7 +150,7 @@ export function parseCard(value: unknown, file: string): DataCard {
     },
     license: str(c, "license", ""),
     sha256: str(c, "sha256", ""),
-    sumTolerance: num(c, "sumTolerance", ""),
+    sumTolerance,
     domains,
     metrics,
     fidelities,

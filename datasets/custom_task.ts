@@ -4,31 +4,70 @@
  * @module
  */
 
+import { compileObjective } from "../core/objective.ts";
 import { poolReference, resolveTask, TASK_SCHEMA, type TaskCard } from "../core/task.ts";
 import type { RunTable } from "../core/table.ts";
 import type { Direction } from "../core/types.ts";
+import { summarizeTable } from "./loader.ts";
 
 /** Options of {@linkcode customTaskCard}. */
 export interface CustomTaskOptions {
   /** Metric name or expression; required when the table has more than one metric. */
   objective?: string | undefined;
-  /** Direction; defaults to the card's direction of the objective metric. */
+  /**
+   * Direction; defaults to the card's direction of the objective metric, and is required when the
+   * objective is an expression or its metric's direction is not in a data card.
+   */
   direction?: Direction | undefined;
   /** Target fidelity. @default {the costliest fidelity} */
   target?: string | undefined;
   /** Budget in target-fidelity runs. @default {min(64, target pool size)} */
   budget?: number | undefined;
+  /**
+   * Let methods query fidelities costlier than the target too. @default {false: only fidelities
+   * at or below the target's cost}
+   */
+  queryCostlier?: boolean | undefined;
+}
+
+/** A bring-your-own task with what the CLI should tell the user about it. */
+export interface CustomTask {
+  /** The task card. */
+  readonly card: TaskCard;
+  /**
+   * Lines to print: the load summary, where the direction came from, a uniform prior for lack of
+   * a card, fidelities left out as costlier than the target.
+   */
+  readonly notes: readonly string[];
 }
 
 /**
- * Makes a task card that asks for the best run at the target fidelity, every fidelity queryable
- * at its card cost relative to the target's, with references frozen from the table.
+ * Makes a task card that asks for the best run at the target fidelity, the fidelities at or below
+ * the target's cost queryable (all of them with `queryCostlier`) at their card cost relative to
+ * the target's, with references frozen from the table. Its id, `custom/<name>-<sha8>`, is the
+ * table's file name (its folder's for a `runs.csv`) and the first 8 hex digits of the sha256 of
+ * runs.csv, so two tables never share results.
  *
+ * @example
+ * ```ts
+ * import { parseRunTable } from "./loader.ts";
+ * import { customTask } from "./custom_task.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const csv = "fidelity,ratio_a,ratio_b,metric_acc\ns,0.5,0.5,0.6\ns,1,0,0.4\n";
+ * const table = parseRunTable(csv, undefined, { file: "demo/mine.csv" });
+ * const { card } = customTask(table, { direction: "maximize" });
+ * assertEquals([card.id, card.direction, card.budget], ["custom/mine-1a6272f7", "maximize", 2]);
+ * ```
  * @param table The loaded table.
- * @param options Objective, direction, target and budget.
- * @returns The task card (id `custom/<table id>`).
+ * @param options Objective, direction, target, budget and whether costlier fidelities are
+ * queryable.
+ * @returns The task card and the notes to print.
+ * @throws {TypeError} No objective for a table with several metrics, an objective naming no
+ * metric (with the closest names), or a direction that is neither given nor in the data card.
+ * @throws {RangeError} An unknown target fidelity, a budget that is not positive, or a table the
+ * task cannot be bound to (see core/task.ts resolveTask).
  */
-export function customTaskCard(table: RunTable, options: CustomTaskOptions): TaskCard {
+export function customTask(table: RunTable, options: CustomTaskOptions): CustomTask {
   const metrics = table.card.metrics;
   const objective = options.objective ?? (metrics.length === 1 ? metrics[0]!.name : undefined);
   if (!objective) {
@@ -38,39 +77,110 @@ export function customTaskCard(table: RunTable, options: CustomTaskOptions): Tas
       }${metrics.length > 8 ? ", …" : ""})`,
     );
   }
-  const metric = metrics.find((m) => m.name === objective.replace(/^metric_/, ""));
-  const direction = options.direction ?? metric?.direction;
-  if (!direction) {
-    throw new TypeError(`Objective "${objective}" is an expression: pass --direction`);
-  }
+  const compiled = compileObjective(objective, metrics.map((m) => m.name));
+  const metric = metrics.find((m) => m.name === objective.replace(/^metric_/, "")) ??
+    metrics.find((m) => m.name === objective);
+  const { direction, origin } = resolveDirection(table, objective, metric, options.direction);
   const fids = [...table.card.fidelities].sort((a, b) => a.cost - b.cost);
   const target = fids.find((f) => f.id === (options.target ?? fids[fids.length - 1]!.id));
   if (!target) {
-    throw new RangeError(`--target "${options.target}" is not a fidelity of "${table.file}"`);
+    throw new RangeError(
+      `--target "${options.target}" is not a fidelity of "${table.file}" (fidelities: ${
+        fids.map((f) => f.id).join(", ")
+      })`,
+    );
   }
-  const unit = target.cost > 0 ? target.cost : 1;
+  const queryable = fids.filter((f) => options.queryCostlier === true || f.cost <= target.cost);
+  const costlier = fids.filter((f) => !queryable.includes(f));
   const poolSize = table.runs.filter((r) => r.fidelity === target.id).length;
   const budget = options.budget ?? Math.min(64, poolSize);
+  if (!(budget > 0) || !Number.isFinite(budget)) {
+    throw new RangeError(`--budget is "${budget}", expected a positive number`);
+  }
   const checkpoints: number[] = [];
   for (let b = 1; b < budget; b *= 2) checkpoints.push(b);
   checkpoints.push(budget);
   const draft: TaskCard = {
     schema: TASK_SCHEMA,
-    id: `custom/${table.card.id}`,
+    id: `custom/${tableName(table.file)}-${table.sha256.slice(0, 8)}`,
     version: 1,
     title: `${objective} on ${table.file}`,
-    description: `Bring-your-own table ${table.file}, judged at fidelity ${target.id}.`,
+    description: `Bring-your-own table ${table.file}, judged at fidelity ${target.id}; ` +
+      `${objective} is ${direction}d (${origin}).`,
     track: "optimize",
     table: table.file,
     objective,
     direction,
     runner: "replay",
-    query: fids.map((f) => ({ fidelity: f.id, cost: f.cost > 0 ? f.cost / unit : 1 })),
+    query: queryable.map((f) => ({ fidelity: f.id, cost: f.cost / target.cost })),
     target: { fidelity: target.id },
     budget,
     checkpoints,
     costUnit: `${target.id} runs`,
     reference: { zero: 0, best: 0, bestRow: -1 },
   };
-  return { ...draft, reference: poolReference(resolveTask(draft, table)) };
+  const card = { ...draft, reference: poolReference(resolveTask(draft, table)) };
+  const notes = [
+    ...summarizeTable(table, compiled.metrics).lines,
+    `${table.file}: objective ${objective} is ${direction}d (${origin})`,
+  ];
+  if (table.card.inferred) {
+    notes.push(
+      `${table.file}: prior is uniform for lack of a card (natural, temperature and unimax ` +
+        `then propose the uniform mixture)`,
+    );
+  }
+  if (costlier.length > 0) {
+    notes.push(
+      `${table.file}: not queryable, as costlier than the target ${target.id}: ${
+        costlier.map((f) => `${f.id} (cost ${f.cost})`).join(", ")
+      }; pass --query-costlier to allow them`,
+    );
+  }
+  return { card, notes };
+}
+
+/**
+ * The task card of {@linkcode customTask} alone.
+ *
+ * @param table The loaded table.
+ * @param options Objective, direction, target, budget and whether costlier fidelities are
+ * queryable.
+ * @returns The task card (id `custom/<name>-<sha8>`).
+ */
+export function customTaskCard(table: RunTable, options: CustomTaskOptions): TaskCard {
+  return customTask(table, options).card;
+}
+
+/** The direction of the objective and where it came from; never a silent guess. */
+function resolveDirection(
+  table: RunTable,
+  objective: string,
+  metric: RunTable["card"]["metrics"][number] | undefined,
+  given: Direction | undefined,
+): { direction: Direction; origin: string } {
+  const guess = metric?.directionGuessed ? `; the name-based guess was "${metric.direction}"` : "";
+  if (given !== undefined) return { direction: given, origin: `from --direction${guess}` };
+  if (!metric) {
+    throw new TypeError(
+      `Objective "${objective}" is an expression: pass --direction minimize or --direction ` +
+        `maximize`,
+    );
+  }
+  if (metric.directionGuessed) {
+    throw new TypeError(
+      `Objective "${objective}": the direction of metric "${metric.name}" is ${
+        table.card.inferred ? "unknown (the table has no data card)" : "not in the data card"
+      }: pass --direction minimize or --direction maximize (the name-based guess would be "${metric.direction}")`,
+    );
+  }
+  return { direction: metric.direction, origin: "from the data card" };
+}
+
+/** The name part of a custom task id: the file's stem, or its folder's name for `runs.csv`. */
+function tableName(file: string): string {
+  const parts = file.split(/[/\\]/).filter((p) => p !== "" && p !== ".");
+  const stem = (parts.at(-1) ?? "table").replace(/\.csv$/i, "");
+  const name = stem === "runs" && parts.length > 1 ? parts.at(-2)! : stem;
+  return name.replace(/[^A-Za-z0-9_.-]/g, "_");
 }

@@ -14,8 +14,20 @@
  */
 
 export { parseCard } from "./card.ts";
-export { customTaskCard, type CustomTaskOptions } from "./custom_task.ts";
-export { loadRunTable, type ParseOptions, parseRunTable, sha256Hex } from "./loader.ts";
+export {
+  type CustomTask,
+  customTask,
+  customTaskCard,
+  type CustomTaskOptions,
+} from "./custom_task.ts";
+export {
+  loadRunTable,
+  type LoadSummary,
+  type ParseOptions,
+  parseRunTable,
+  sha256Hex,
+  summarizeTable,
+} from "./loader.ts";
 export {
   loadTable,
   loadTask,

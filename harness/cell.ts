@@ -76,6 +76,7 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
       const rec = await timed(() => method.recommend());
       const mixture = validateMixture(rec?.mixture, m, factory.id);
       const judged = await runner.judge(mixture);
+      finite(task, judged.value, "the recommendation");
       const entry: CheckpointRecord = {
         budget,
         spent: round(spent),
@@ -121,6 +122,7 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
       }
       const observations = await runner.evaluate(proposals);
       for (const o of observations) {
+        finite(task, o.value, `a run at fidelity "${o.fidelity}"`);
         spent += o.cost;
         const step = {
           fidelity: o.fidelity,
@@ -159,6 +161,15 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
 
 function round(x: number): number {
   return Math.round(x * 1e9) / 1e9;
+}
+
+/** Fails the cell when the objective is not a finite number (`loss/0`, `loss^1000`). */
+function finite(task: Task, value: number, what: string): void {
+  if (Number.isFinite(value)) return;
+  throw new RangeError(
+    `The objective "${task.card.objective}" of task "${task.card.id}" is "${value}" on ${what}, ` +
+      `expected a finite number`,
+  );
 }
 
 function stepSource(o: Observation): StepSource {

@@ -12,9 +12,12 @@ export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** A number with `d` decimals; "∞" / "−∞" for infinities, "—" for NaN. */
-export function fmt(x: number, d = 3): string {
-  if (Number.isNaN(x)) return "—";
+/**
+ * A number with `d` decimals; "∞" / "−∞" for infinities, "—" for NaN and for the `null` that JSON
+ * makes of a non-finite number in a results file.
+ */
+export function fmt(x: number | null, d = 3): string {
+  if (x === null || Number.isNaN(x)) return "—";
   if (x === Infinity) return "∞";
   if (x === -Infinity) return "−∞";
   return x.toFixed(d);

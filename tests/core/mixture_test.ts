@@ -38,3 +38,15 @@ Deno.test("mixture geometry: L1, entropy, KL, nearest member, keys", () => {
   assertEquals(nearestIndex([[1, 0, 0], [0.4, 0.3, 0.3], [0, 0, 1]], [1 / 3, 1 / 3, 1 / 3]), 1);
   assertEquals(mixtureKey([0.1234564, 0.8765436]), mixtureKey([0.1234561, 0.8765439]));
 });
+
+Deno.test("nearestIndex() breaks ties by the smallest mixture, whatever the row order", () => {
+  // Three members at L1 distance 4/3 from uniform, in every order: [0, 0, 1] wins each time.
+  const members = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+  const orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+  for (const order of orders) {
+    const pool = order.map((i) => members[i]!);
+    assertEquals(pool[nearestIndex(pool, [1 / 3, 1 / 3, 1 / 3])], [0, 0, 1]);
+  }
+  // A strictly nearer member still wins over a smaller one.
+  assertEquals(nearestIndex([[0, 0, 1], [0.3, 0.3, 0.4]], [1 / 3, 1 / 3, 1 / 3]), 1);
+});

@@ -1,5 +1,6 @@
 import { assertAlmost, assertEquals, assertThrows } from "../_assert.ts";
 import { compileObjective } from "../../core/objective.ts";
+import { exactly } from "../_exact.ts";
 
 const NAMES = ["gsm8k::tulu", "mmlu:cot::summarize", "avg_id+ood", "loss"];
 const RUN = { "gsm8k::tulu": 0.4, "mmlu:cot::summarize": 0.6, "avg_id+ood": 0.55, loss: 2 };
@@ -28,7 +29,10 @@ Deno.test("compileObjective() refuses names, functions and constructs outside th
   assertThrows(
     () => compileObjective("metric_nope", NAMES),
     TypeError,
-    /unknown name "metric_nope"/,
+    exactly(
+      'Objective "metric_nope": metric "metric_nope" does not exist; closest names: ' +
+        "metric_loss, metric_avg_id_ood, metric_gsm8k__tulu",
+    ),
   );
   assertThrows(
     () => compileObjective("evaluate('1')", NAMES),
@@ -48,4 +52,63 @@ Deno.test("compileObjective() refuses names, functions and constructs outside th
 
 Deno.test("compileObjective() rejects metric names that collide after sanitising", () => {
   assertThrows(() => compileObjective("a_b + 1", ["a:b", "a+b"]), TypeError, /both read as/);
+});
+
+Deno.test("compileObjective() names the closest metrics of an unknown name by edit distance", () => {
+  const names = ["hellaswag", "winogrande:rc::olmes", "pile_cc_loss", "piqa", "loss"];
+  assertThrows(
+    () => compileObjective("perplexity", names),
+    TypeError,
+    exactly(
+      'Objective "perplexity": metric "perplexity" does not exist; closest names: hellaswag, piqa, loss',
+    ),
+  );
+  assertThrows(
+    () => compileObjective("metric_hellaswg + 1", names),
+    TypeError,
+    exactly(
+      'Objective "metric_hellaswg + 1": metric "metric_hellaswg" does not exist; closest names: ' +
+        "metric_hellaswag, metric_loss, metric_piqa",
+    ),
+  );
+});
+
+Deno.test("compileObjective() expands patterns in call arguments to the matching metrics", () => {
+  const names = ["mmlu_a", "mmlu:b", "hellaswag", "loss"];
+  const run = { mmlu_a: 1, "mmlu:b": 2, hellaswag: 3, loss: 6 };
+  const all = compileObjective("mean(metric_*)", names);
+  assertEquals(all.metrics, names);
+  assertEquals(all.evaluate(run), 3);
+  const mmlu = compileObjective("mean(metric_mmlu*)", names);
+  assertEquals(mmlu.metrics, ["mmlu_a", "mmlu:b"]);
+  assertEquals(mmlu.evaluate(run), 1.5);
+  assertEquals(compileObjective("max(mmlu*, loss) - min(*)", names).evaluate(run), 5);
+  assertEquals(compileObjective("sum(metric_*_a, hellaswag)", names).evaluate(run), 4);
+  // Spaces make `*` a product; a leading digit is never a pattern.
+  assertEquals(compileObjective("max(loss * 2)", names).evaluate(run), 12);
+  assertEquals(compileObjective("mean(2*loss)", names).evaluate(run), 12);
+  assertEquals(compileObjective("loss*hellaswag", names).evaluate(run), 18);
+  assertThrows(
+    () => compileObjective("mean(metric_mmlu*, gsm*)", names),
+    TypeError,
+    exactly(
+      'Objective "mean(metric_mmlu*, gsm*)": pattern "gsm*" matches no metric (to multiply, put ' +
+        'spaces around "*")',
+    ),
+  );
+});
+
+Deno.test("compileObjective() expands a 110-metric mean without writing the names", () => {
+  const names = Array.from({ length: 110 }, (_, i) => `task${i}:acc`);
+  const run = Object.fromEntries(names.map((n, i) => [n, i]));
+  const f = compileObjective("mean(metric_*)", names);
+  assertEquals(f.metrics.length, 110);
+  assertEquals(f.evaluate(run), 54.5);
+});
+
+Deno.test("compileObjective() matches a pattern without the prefix against bare names only", () => {
+  const names = ["mmlu", "loss"];
+  assertEquals(compileObjective("mean(m*)", names).metrics, ["mmlu"]);
+  assertEquals(compileObjective("mean(metric_m*)", names).metrics, ["mmlu"]);
+  assertEquals(compileObjective("mean(*s)", names).metrics, ["loss"]);
 });

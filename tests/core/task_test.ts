@@ -2,6 +2,8 @@ import { assertAlmost, assertEquals, assertThrows } from "../_assert.ts";
 import { gapClosed, poolReference, resolveTask } from "../../core/task.ts";
 import { loadTask, TASKS } from "../../datasets/registry.ts";
 import { tinyTask } from "../_tiny.ts";
+import { exactly } from "../_exact.ts";
+import { parseRunTable } from "../../datasets/loader.ts";
 
 Deno.test("poolReference() is the target pool's mean and best, by hand on the tiny table", async () => {
   const t = await tinyTask();
@@ -74,6 +76,67 @@ Deno.test("resolveTask() rejects unknown fidelities and bad checkpoints", async 
   assertThrows(
     () => resolveTask({ ...t.card, objective: "nope" }, t.table),
     TypeError,
-    /unknown name "nope"/,
+    exactly('Objective "nope": metric "nope" does not exist; closest names: loss, acc'),
+  );
+});
+
+Deno.test("resolveTask() refuses a pool run whose objective is empty or not finite", async () => {
+  const t = await tinyTask();
+  const csv = await Deno.readTextFile(new URL("../testdata/tiny/runs.csv", import.meta.url));
+  const holed = parseRunTable(
+    csv.replace("small,,3,0.5,0.5,0,1.5,", "small,,3,0.5,0.5,0,,"),
+    t.table.card,
+    {
+      file: "tiny.csv",
+    },
+  );
+  assertThrows(
+    () => resolveTask(t.card, holed),
+    TypeError,
+    exactly(
+      'tiny.csv:5:7: cell "metric_loss" is empty, but the objective "loss" of task "tiny/loss" reads it',
+    ),
+  );
+  // The same hole is fine for an objective that does not read it.
+  resolveTask({ ...t.card, objective: "acc", direction: "maximize" }, holed);
+  const cases = [["loss/0", "Infinity"], ["loss^1000", "Infinity"], ["log(loss - 3)", "-Infinity"]];
+  for (const [objective, value] of cases) {
+    assertThrows(
+      () => resolveTask({ ...t.card, objective: objective! }, t.table),
+      RangeError,
+      exactly(
+        `${t.table.file}:2: the objective "${objective}" of task "tiny/loss" is "${value}" on ` +
+          "this run, expected a finite number",
+      ),
+    );
+  }
+});
+
+Deno.test("resolveTask() refuses a target pool of fewer than 2 runs", async () => {
+  const t = await tinyTask();
+  const one = parseRunTable(
+    "fidelity,ratio_a,ratio_b,ratio_c,metric_loss,metric_acc,cost\nsmall,1,0,0,1,0.5,1\n",
+    t.table.card,
+    { file: "one.csv" },
+  );
+  assertThrows(
+    () => resolveTask(t.card, one),
+    RangeError,
+    exactly(
+      'one.csv:2: the only run at fidelity "small" (the target of task "tiny/loss"), expected at ' +
+        "least 2 runs to compare mixtures",
+    ),
+  );
+});
+
+Deno.test("poolReference() refuses an objective that is the same on every target run", async () => {
+  const t = await tinyTask();
+  assertThrows(
+    () => poolReference(resolveTask({ ...t.card, objective: "0 * loss + 2" }, t.table)),
+    RangeError,
+    exactly(
+      'Task "tiny/loss": the objective "0 * loss + 2" is "2" on every run of the target pool, so ' +
+        "no mixture can close a gap",
+    ),
   );
 });

@@ -116,3 +116,45 @@ Deno.test("failedLine() keeps the task's runner kind and validates as a failed l
   assertEquals(line.error, { name: "TimeLimitError", message: "killed" });
   assertEquals([line.budget, line.spent, line.trajectory.length], [16, 0, 0]);
 });
+
+Deno.test("runCell() fails a cell whose objective is not finite, with the reason", async () => {
+  const task = await tinyTask();
+  const replay = new ReplayRunner(task);
+  // A runner whose answers are not finite, as a surrogate or an objective such as loss/0 gives.
+  const broken = (value: number) => ({
+    kind: "replay" as const,
+    evaluate: async (ps: Parameters<ReplayRunner["evaluate"]>[0]) =>
+      (await replay.evaluate(ps)).map((o) => ({ ...o, value })),
+    judge: async (w: Parameters<ReplayRunner["judge"]>[0]) => ({
+      ...(await replay.judge(w)),
+      value,
+    }),
+  });
+  const asks = await runCell({
+    task,
+    runner: broken(Infinity),
+    factory: randomSearch,
+    seed: 0,
+    suite: "test",
+    timeLimitMs: 10_000,
+  });
+  assertEquals([asks.status, asks.error], ["failed", {
+    name: "RangeError",
+    message:
+      'The objective "loss" of task "tiny/loss" is "Infinity" on a run at fidelity "small", ' +
+      "expected a finite number",
+  }]);
+  const judged = await runCell({
+    task,
+    runner: broken(NaN),
+    factory: uniform,
+    seed: 0,
+    suite: "test",
+    timeLimitMs: 10_000,
+  });
+  assertEquals([judged.status, judged.error, judged.checkpoints.length], ["failed", {
+    name: "RangeError",
+    message: 'The objective "loss" of task "tiny/loss" is "NaN" on the recommendation, expected ' +
+      "a finite number",
+  }, 0]);
+});
