@@ -14,7 +14,7 @@ import type { TaskCard } from "../core/task.ts";
 import type { Direction } from "../core/types.ts";
 import { SUITE_VERSION } from "../core/version.ts";
 import { InputError } from "../core/errors.ts";
-import { customTaskCard } from "../datasets/custom_task.ts";
+import { customTask } from "../datasets/custom_task.ts";
 import { sha256Hex } from "../datasets/loader.ts";
 import {
   loadPredictTaskCard,
@@ -49,6 +49,11 @@ export const SEEDS: readonly number[] = Array.from({ length: 25 }, (_, i) => i);
 
 /** One event of a running bench, for the caller's progress display (library code never prints). */
 export type BenchEvent =
+  | {
+    /** Something the bench decided that the user should know (a bring-your-own table's notes). */
+    readonly kind: "note";
+    readonly text: string;
+  }
   | {
     /** The cells are planned: `total` to run, `skipped` already finished (`--resume`). */
     readonly kind: "start";
@@ -129,6 +134,8 @@ export interface BenchOptions {
     direction?: Direction | undefined;
     target?: string | undefined;
     budget?: number | undefined;
+    /** Let methods query fidelities costlier than the target. @default {false} */
+    queryCostlier?: boolean | undefined;
   } | undefined;
   command: string;
   /**
@@ -515,7 +522,8 @@ function isModuleSpec(spec: string): boolean {
 async function loadBenchTasks(o: BenchOptions): Promise<BenchTask[]> {
   if (o.dataset) {
     const table = await loadTable(o.dataset.path, o.dataset.card);
-    const card = customTaskCard(table, o.dataset);
+    const { card, notes } = customTask(table, o.dataset);
+    for (const note of notes) o.report?.({ kind: "note", text: note });
     return [{ card, table, tableKey: `${o.dataset.path}|${o.dataset.card ?? ""}` }];
   }
   const tasks: BenchTask[] = [];
@@ -738,9 +746,9 @@ async function executeCells(
   let failed = 0;
   const file = await Deno.open(o.results, { append: true, create: true });
   const predictFile = await Deno.open(o.predictions, { append: true, create: true });
-  const base = (key: string) => ({
+  const base = (key: string, done: number) => ({
     kind: "cell" as const,
-    done: finished,
+    done,
     total: requests.length,
     key,
     elapsedMs: performance.now() - o.t0,
@@ -754,13 +762,13 @@ async function executeCells(
       hardLimitMs: Math.round(o.timeLimitMs * 1.5) + 2000,
       onFailure: schedulerFailure,
       onResult: async (req, reply) => {
-        finished++;
+        const done = ++finished;
         if ((reply as PredictLine).schema === PREDICT_SCHEMA) {
           const p = await capError(reply as PredictLine, o.out, req.key);
           await appendLine(predictFile, JSON.stringify(p) + "\n");
           if (p.status === "failed") failed++;
           o.report?.({
-            ...base(req.key),
+            ...base(req.key, done),
             track: "predict",
             status: p.status,
             spearman: p.sets.map((s) => ({ name: s.name, rho: s.spearman })),
@@ -773,7 +781,7 @@ async function executeCells(
         if (line.status === "failed") failed++;
         const last = line.checkpoints[line.checkpoints.length - 1];
         o.report?.({
-          ...base(req.key),
+          ...base(req.key, done),
           track: "optimise",
           status: line.status,
           ...(last ? { score: last.score } : {}),

@@ -72,6 +72,11 @@ export const BENCH: CommandSpec = {
       help: "fidelity on which recommendations are judged (default: the costliest)",
     },
     budget: { type: "string", value: "N", help: "budget in target-fidelity runs" },
+    "query-costlier": {
+      type: "boolean",
+      help: "let methods query fidelities costlier than the target (default: only those at or " +
+        "below the target's cost)",
+    },
   },
   epilog: `Examples:
   deno task bench --quick
@@ -101,7 +106,7 @@ export async function benchCommand(
   if (values.resume && values.force) {
     throw new InputError("--resume and --force exclude each other");
   }
-  const datasetOnly = ["card", "objective", "direction", "target", "budget"]
+  const datasetOnly = ["card", "objective", "direction", "target", "budget", "query-costlier"]
     .filter((f) => values[f] !== undefined);
   if (values.dataset === undefined && datasetOnly.length > 0) {
     throw new InputError(`--${datasetOnly[0]} needs --dataset (a bring-your-own table)`);
@@ -130,6 +135,7 @@ export async function benchCommand(
       direction,
       target: values.target as string | undefined,
       budget: positiveInt("budget", values.budget),
+      queryCostlier: values["query-costlier"] === true,
     },
     command: commandLine("bench", args),
     report: progressPrinter(Deno.stdout.isTerminal()),
@@ -151,6 +157,7 @@ export async function benchCommand(
 function progressPrinter(terminal: boolean): (e: BenchEvent) => void {
   const encoder = new TextEncoder();
   return (e) => {
+    if (e.kind === "note") return console.log(e.text);
     if (e.kind === "start") {
       if (e.skipped > 0) console.log(`${e.skipped} cells already finished (resume)`);
       console.log(`${e.total} cells to run`);
