@@ -10,11 +10,11 @@ import type { ResultLine } from "../core/results.ts";
 import { cellKey, formatLine, lineKey, readResults, repairResults } from "../core/results.ts";
 import { type ProcessRequest, runCellsInProcesses } from "../harness/processes.ts";
 import type { RunTable } from "../core/table.ts";
-import type { TaskCard } from "../core/task.ts";
+import type { PoolSpec, TaskCard } from "../core/task.ts";
 import type { Direction } from "../core/types.ts";
 import { SUITE_VERSION } from "../core/version.ts";
 import { InputError } from "../core/errors.ts";
-import { customTask } from "../datasets/custom_task.ts";
+import { customPredictCard, customTask } from "../datasets/custom_task.ts";
 import { sha256Hex } from "../datasets/loader.ts";
 import {
   loadPredictTaskCard,
@@ -42,7 +42,12 @@ import {
   type PredictPayload,
   type TableMessage,
 } from "./cells.ts";
-import { PREDICT_SCHEMA, type PredictLine, readPredictLines } from "../core/predict.ts";
+import {
+  PREDICT_SCHEMA,
+  type PredictLine,
+  type PredictTaskCard,
+  readPredictLines,
+} from "../core/predict.ts";
 
 /** The fixed seed list; `--quick` takes the first 3, the default leaderboard 10, paper tables 25. */
 export const SEEDS: readonly number[] = Array.from({ length: 25 }, (_, i) => i);
@@ -136,6 +141,11 @@ export interface BenchOptions {
     budget?: number | undefined;
     /** Let methods query fidelities costlier than the target. @default {false} */
     queryCostlier?: boolean | undefined;
+    /**
+     * Run the Predict track on the table: fit on `train`, predict each of `sets` (pool specs:
+     * a fidelity, optionally its splits).
+     */
+    predict?: { train: PoolSpec; sets: readonly PoolSpec[] } | undefined;
   } | undefined;
   command: string;
   /**
@@ -166,6 +176,13 @@ interface BenchTask {
   readonly card: TaskCard;
   readonly table: RunTable;
   /** Key of its table in the cell processes. */
+  readonly tableKey: string;
+}
+
+/** A loaded Predict-track task of a bench. */
+interface BenchPredictTask {
+  readonly card: PredictTaskCard;
+  readonly table: RunTable;
   readonly tableKey: string;
 }
 
@@ -205,7 +222,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
         plan.tasks,
         plan.methods,
         execution,
-        plan.predictRun ? plan.predictIds : [],
+        plan.predictRun ? plan.predictTasks : [],
       ),
       integrity: await sourceDigest(ROOT),
     };
@@ -214,7 +231,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     const requests = [
       ...optimiseCells(plan.tasks, plan.methods, plan.seeds, done, o.timeLimitMs, execution.device),
       ...(plan.predictRun
-        ? await predictCells(plan.predictIds, plan.methods, plan.seeds, predictDone)
+        ? predictCells(plan.predictTasks, plan.methods, plan.seeds, predictDone)
         : []),
     ];
     o.report?.({ kind: "start", total: requests.length, skipped: done.size + predictDone.size });
@@ -236,7 +253,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     const order = [
       ...optimiseCells(plan.tasks, plan.methods, plan.seeds, new Set(), o.timeLimitMs, undefined),
       ...(plan.predictRun
-        ? await predictCells(plan.predictIds, plan.methods, plan.seeds, new Set())
+        ? predictCells(plan.predictTasks, plan.methods, plan.seeds, new Set())
         : []),
     ].map((r) => r.key);
     await canonicalise(results, order, lineKey, readResults);
@@ -278,11 +295,11 @@ async function planBench(o: BenchOptions) {
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice) throw new InputError(`--methods names method "${twice}" twice`);
   const tasks = await loadBenchTasks(o);
-  const predictIds = o.dataset
-    ? []
-    : (o.tasks ?? PREDICT_TASKS).filter((t) => PREDICT_TASKS.includes(t));
-  if (tasks.length === 0 && predictIds.length === 0) throw new InputError("--tasks names no task");
-  const predictRun = predictIds.length > 0 && methods.some((m) => m.fit);
+  const predictTasks = await loadPredictTasks(o, tasks);
+  if (tasks.length === 0 && predictTasks.length === 0) {
+    throw new InputError("--tasks names no task");
+  }
+  const predictRun = predictTasks.length > 0 && methods.some((m) => m.fit);
   const results = `${o.out}/results.jsonl`;
   const predictions = `${o.out}/predict.jsonl`;
   if (!o.resume && !o.force) await refuseOverwrite(o.out, results);
@@ -300,7 +317,7 @@ async function planBench(o: BenchOptions) {
     seeds,
     methods,
     tasks,
-    predictIds,
+    predictTasks,
     predictRun,
     results,
     predictions,
@@ -397,6 +414,29 @@ async function refuseMismatchedResume(out: string, now: RunMeta): Promise<void> 
         `use a new --out or --force`,
     );
   }
+}
+
+/**
+ * The Predict-track tasks of a bench: the named built-in ones (by default all), or, for a
+ * bring-your-own table with `dataset.predict`, one task that fits on its training runs and
+ * predicts its held-out sets.
+ */
+async function loadPredictTasks(
+  o: BenchOptions,
+  tasks: readonly BenchTask[],
+): Promise<BenchPredictTask[]> {
+  if (o.dataset) {
+    const p = o.dataset.predict;
+    if (!p) return [];
+    const t = tasks[0]!;
+    const card = customPredictCard(t.card, t.table, p.train, p.sets);
+    return [{ card, table: t.table, tableKey: t.tableKey }];
+  }
+  const ids = (o.tasks ?? PREDICT_TASKS).filter((t) => PREDICT_TASKS.includes(t));
+  return await Promise.all(ids.map(async (id) => {
+    const card = await loadPredictTaskCard(id);
+    return { card, table: await loadTable(card.table), tableKey: card.table };
+  }));
 }
 
 /** The seeds of a bench: the first `--seeds` (3 with `--quick`, else 10) of {@linkcode SEEDS}. */
@@ -557,12 +597,9 @@ async function runMeta(
   tasks: readonly BenchTask[],
   methods: readonly BenchMethod[],
   execution: SurrogateExecution,
-  predictIds: readonly string[],
+  predict: readonly BenchPredictTask[],
 ): Promise<RunMeta> {
-  const predictTasks = await Promise.all(predictIds.map(async (id) => {
-    const card = await loadPredictTaskCard(id);
-    return predictTaskMeta(card, await loadTable(card.table));
-  }));
+  const predictTasks = predict.map(({ card, table }) => predictTaskMeta(card, table));
   return {
     schema: "mixbench.run/1",
     suite: SUITE_VERSION,
@@ -649,16 +686,15 @@ function optimiseCells(
 }
 
 /** The Predict-track cells still to run (fit-based methods only). */
-async function predictCells(
-  ids: readonly string[],
+function predictCells(
+  tasks: readonly BenchPredictTask[],
   methods: readonly BenchMethod[],
   seeds: readonly number[],
   done: ReadonlySet<string>,
-): Promise<ProcessRequest[]> {
+): ProcessRequest[] {
   const out: ProcessRequest[] = [];
-  for (const id of ids) {
-    const card = await loadPredictTaskCard(id);
-    const preamble = [tablePreamble(card.table, await loadTable(card.table))];
+  for (const { card, table, tableKey } of tasks) {
+    const preamble = [tablePreamble(tableKey, table)];
     for (const m of methods) {
       if (!m.fit) continue;
       for (const seed of seeds) {
@@ -667,7 +703,7 @@ async function predictCells(
         const payload: PredictPayload = {
           kind: "predict",
           card,
-          table: card.table,
+          table: tableKey,
           method: m.spec,
           methodId: m.id,
           seed,

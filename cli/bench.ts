@@ -7,6 +7,7 @@
 
 import { type BenchEvent, formatBenchEvent, MAX_TIME_LIMIT_MS, runBench } from "../bench/bench.ts";
 import { InputError } from "../core/errors.ts";
+import type { PoolSpec } from "../core/task.ts";
 import { commandLine, type CommandSpec, EXIT, list, positiveInt } from "./args.ts";
 
 /** The bench command's flags. */
@@ -72,6 +73,17 @@ export const BENCH: CommandSpec = {
       help: "fidelity on which recommendations are judged (default: the costliest)",
     },
     budget: { type: "string", value: "N", help: "budget in target-fidelity runs" },
+    "predict-train": {
+      type: "string",
+      value: "FID[:SPLIT]",
+      help: "run the Predict track on the table: fit on the runs of this fidelity (and splits, " +
+        "joined by +), e.g. 20M or 1M:train",
+    },
+    "predict-sets": {
+      type: "string",
+      value: "FID[:SPLIT],…",
+      help: "the held-out sets the fit predicts, e.g. 150M or 1M:test,60M",
+    },
     "query-costlier": {
       type: "boolean",
       help: "let methods query fidelities costlier than the target (default: only those at or " +
@@ -106,7 +118,16 @@ export async function benchCommand(
   if (values.resume && values.force) {
     throw new InputError("--resume and --force exclude each other");
   }
-  const datasetOnly = ["card", "objective", "direction", "target", "budget", "query-costlier"]
+  const datasetOnly = [
+    "card",
+    "objective",
+    "direction",
+    "target",
+    "budget",
+    "query-costlier",
+    "predict-train",
+    "predict-sets",
+  ]
     .filter((f) => values[f] !== undefined);
   if (values.dataset === undefined && datasetOnly.length > 0) {
     throw new InputError(`--${datasetOnly[0]} needs --dataset (a bring-your-own table)`);
@@ -136,6 +157,7 @@ export async function benchCommand(
       target: values.target as string | undefined,
       budget: positiveInt("budget", values.budget),
       queryCostlier: values["query-costlier"] === true,
+      predict: predictFlags(values["predict-train"], values["predict-sets"]),
     },
     command: commandLine("bench", args),
     report: progressPrinter(Deno.stdout.isTerminal()),
@@ -167,5 +189,29 @@ function progressPrinter(terminal: boolean): (e: BenchEvent) => void {
     if (!terminal) return console.log(line);
     Deno.stdout.writeSync(encoder.encode(`\r\x1b[2K${line.slice(0, 150)}`));
     if (e.status === "failed" || e.done === e.total) Deno.stdout.writeSync(encoder.encode("\n"));
+  };
+}
+
+/** One pool spec flag value: `FIDELITY` or `FIDELITY:split+split`. */
+function poolSpec(flag: string, s: string): PoolSpec {
+  const [fidelity, splits, extra] = s.split(":");
+  if (!fidelity || extra !== undefined || splits === "") {
+    throw new InputError(`--${flag} "${s}", expected FIDELITY or FIDELITY:SPLIT[+SPLIT]`);
+  }
+  return splits === undefined ? { fidelity } : { fidelity, splits: splits.split("+") };
+}
+
+/** The Predict-track flags of a bring-your-own table (both or neither). */
+function predictFlags(
+  train: unknown,
+  sets: unknown,
+): { train: PoolSpec; sets: PoolSpec[] } | undefined {
+  if (train === undefined && sets === undefined) return undefined;
+  if (train === undefined || sets === undefined) {
+    throw new InputError("--predict-train and --predict-sets go together");
+  }
+  return {
+    train: poolSpec("predict-train", String(train)),
+    sets: (list("predict-sets", sets) ?? []).map((s) => poolSpec("predict-sets", s)),
   };
 }

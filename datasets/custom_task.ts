@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { PoolSpec } from "../core/task.ts";
+import { PREDICT_TASK_SCHEMA, type PredictTaskCard } from "../core/predict.ts";
 import { compileObjective } from "../core/objective.ts";
 import { poolReference, resolveTask, TASK_SCHEMA, type TaskCard } from "../core/task.ts";
 import type { RunTable } from "../core/table.ts";
@@ -183,4 +185,67 @@ function tableName(file: string): string {
   const stem = (parts.at(-1) ?? "table").replace(/\.csv$/i, "");
   const name = stem === "runs" && parts.length > 1 ? parts.at(-2)! : stem;
   return name.replace(/[^A-Za-z0-9_.-]/g, "_");
+}
+
+/**
+ * A Predict-track card for a bring-your-own table: fit on the `train` runs, predict each
+ * held-out set, with the optimise task's objective and direction.
+ *
+ * @param task The table's optimise task card (objective, direction, id).
+ * @param table The table.
+ * @param train The training runs (a fidelity, optionally its splits).
+ * @param sets The held-out sets.
+ * @returns The card (id `<task id>/predict`).
+ * @throws {RangeError} For an unknown fidelity or split, an empty set, or a held-out set that
+ * is the training set.
+ */
+export function customPredictCard(
+  task: TaskCard,
+  table: RunTable,
+  train: PoolSpec,
+  sets: readonly PoolSpec[],
+): PredictTaskCard {
+  const name = (s: PoolSpec) => `${s.fidelity}${s.splits ? `:${s.splits.join("+")}` : ""}`;
+  const runs = (s: PoolSpec, flag: string) => {
+    if (!table.card.fidelities.some((f) => f.id === s.fidelity)) {
+      throw new RangeError(
+        `${flag} "${name(s)}": "${s.fidelity}" is not a fidelity of "${table.file}" (fidelities: ${
+          table.card.fidelities.map((f) => f.id).join(", ")
+        })`,
+      );
+    }
+    const n =
+      table.runs.filter((r) =>
+        r.fidelity === s.fidelity && (!s.splits || s.splits.includes(r.split))
+      ).length;
+    if (n === 0) throw new RangeError(`${flag} "${name(s)}" selects no run of "${table.file}"`);
+    return n;
+  };
+  const nTrain = runs(train, "--predict-train");
+  if (sets.length === 0) throw new RangeError("--predict-sets names no held-out set");
+  for (const s of sets) {
+    runs(s, "--predict-sets");
+    const overlaps = s.fidelity === train.fidelity &&
+      (!s.splits || !train.splits || s.splits.some((x) => train.splits!.includes(x)));
+    if (overlaps) {
+      throw new RangeError(
+        `--predict-sets "${name(s)}" overlaps the training runs "${name(train)}": hold out ` +
+          `another fidelity or another split (FIDELITY:split)`,
+      );
+    }
+  }
+  return {
+    schema: PREDICT_TASK_SCHEMA,
+    id: `${task.id}/predict`,
+    version: 1,
+    title: `Predict ${task.objective} on ${table.file} from ${nTrain} ${name(train)} runs`,
+    description: `Bring-your-own table ${table.file}: fit on ${name(train)}, predict ${
+      sets.map(name).join(", ")
+    }.`,
+    table: table.file,
+    objective: task.objective,
+    direction: task.direction,
+    train,
+    sets: sets.map((s) => ({ ...s, name: name(s) })),
+  };
 }

@@ -9,6 +9,8 @@ import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { runBench } from "../../bench/bench.ts";
 import { testBenchOptions } from "../_bench.ts";
 import { readResults } from "../../core/results.ts";
+import { readPredictLines } from "../../core/predict.ts";
+import { InputError } from "../../core/errors.ts";
 import { exactly } from "../_exact.ts";
 import { sha256Hex } from "../../datasets/loader.ts";
 
@@ -104,4 +106,40 @@ Deno.test("runBench() runs a single-fidelity table without a cost column", async
     ),
   );
   await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("bring-your-own table: the Predict track fits on one fidelity and predicts another", async () => {
+  const out = await Deno.makeTempDir();
+  try {
+    const dataset = {
+      path: "tests/testdata/byo/accuracy/runs.csv",
+      objective: "hellaswag",
+      direction: "maximize" as const,
+      predict: { train: { fidelity: "20M" }, sets: [{ fidelity: "150M" }] },
+    };
+    await runBench(
+      testBenchOptions(out, { tasks: undefined, methods: ["regmix-linear"], seeds: 1, dataset }),
+    );
+    const lines = await readPredictLines(`${out}/predict.jsonl`);
+    assertEquals(lines.length, 1);
+    assertEquals(lines[0]!.status, "ok");
+    assertEquals(lines[0]!.train, 15);
+    assertEquals(lines[0]!.sets.map((s) => [s.name, s.n]), [["150M", 6]]);
+    await assertRejects(
+      () =>
+        runBench(testBenchOptions(out, {
+          tasks: undefined,
+          methods: ["regmix-linear"],
+          dataset: {
+            ...dataset,
+            predict: { train: { fidelity: "20M" }, sets: [{ fidelity: "20M" }] },
+          },
+        })),
+      InputError,
+      '--predict-sets "20M" overlaps the training runs "20M": hold out another fidelity or ' +
+        "another split (FIDELITY:split)",
+    );
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
 });
