@@ -9,6 +9,7 @@ import type { RunTable } from "../core/table.ts";
 import { loadRunTable } from "./loader.ts";
 import { parsePredictTaskCard, parseTaskCard } from "./task_card.ts";
 import type { PredictTaskCard } from "../core/predict.ts";
+import { minimixTable } from "./minimix/table.ts";
 
 /** Ids of the built-in tables (folders beside this file). */
 export const TABLES: readonly string[] = [
@@ -81,10 +82,23 @@ export async function loadTaskCard(id: string): Promise<TaskCard> {
   return parseTaskCard(JSON.parse(await Deno.readTextFile(path)), path);
 }
 
-/** Loads a built-in task bound to its table. */
+/** Loads a built-in task bound to its table (a training environment's table has no runs). */
 export async function loadTask(id: string): Promise<Task> {
   const card = await loadTaskCard(id);
-  return resolveTask(card, await loadTable(card.table));
+  return resolveTask(card, await taskTable(card));
+}
+
+/** The table a task card names: a built-in or given runs.csv, or a training environment's. */
+export function taskTable(card: TaskCard): Promise<RunTable> {
+  if (card.runner === "train") {
+    if (card.train?.env !== "minimix") {
+      return Promise.reject(
+        new TypeError(`Task "${card.id}": unknown training environment "${card.train?.env}"`),
+      );
+    }
+    return Promise.resolve(minimixTable(card.train.domains));
+  }
+  return loadTable(card.table);
 }
 
 /** Reads a built-in Predict-track task card. */
