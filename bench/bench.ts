@@ -20,6 +20,7 @@ import {
   loadTaskCard,
   PREDICT_TASKS,
   TASKS,
+  taskTable,
 } from "../datasets/registry.ts";
 import { loadMethod, METHODS } from "../methods/mod.ts";
 import { predictTaskMeta, type RunMeta, type TaskMeta, taskMeta } from "../reports/meta.ts";
@@ -102,7 +103,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
       tasks.push({
         spec: { kind: "builtin", id },
         card,
-        table: await loadTable(card.table),
+        table: await taskTable(card),
       });
     }
   }

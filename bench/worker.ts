@@ -15,6 +15,7 @@ import { ReplayRunner } from "../runners/replay.ts";
 import type { Runner } from "../core/runner.ts";
 import type { DeviceOption } from "../runners/session.ts";
 import type { SurrogateModels } from "../runners/surrogate.ts";
+import type { RunCache } from "../runners/train.ts";
 
 /** How a worker finds a cell's task. */
 export type TaskSpec =
@@ -44,7 +45,7 @@ export interface CellPayload {
   readonly taskVersion: number;
   readonly budget: number;
   /** The task's runner kind (written in the failed line of a cell that could not run). */
-  readonly runner: "replay" | "surrogate";
+  readonly runner: Runner["kind"];
   /** Method spec: a registered id or `module.ts#export`. */
   readonly method: string;
   /** The method factory's id, written in results lines. */
@@ -85,6 +86,20 @@ async function surrogateRunner(task: Task, device: DeviceOption): Promise<Runner
   return new SurrogateRunner(task, await models);
 }
 
+/** Finished fresh runs, shared by every cell of this worker (content-addressed). */
+let trainCache: RunCache | undefined;
+
+/**
+ * A `train` runner for one cell (fresh training runs; issue 16). Runs are cached per worker and,
+ * when MIXBENCH_TRAIN_CACHE names a folder, on disk.
+ */
+async function trainRunner(task: Task): Promise<Runner> {
+  const { DirRunCache, MemoryRunCache, TrainRunner } = await import("../runners/train.ts");
+  const dir = Deno.env.get("MIXBENCH_TRAIN_CACHE");
+  trainCache ??= dir ? new DirRunCache(dir) : new MemoryRunCache();
+  return new TrainRunner(task, { cache: trainCache });
+}
+
 /** Runs one cell; never throws. */
 export async function handle(p: CellPayload) {
   const id = p.task.kind === "builtin" ? p.task.id : p.task.card.id;
@@ -94,6 +109,8 @@ export async function handle(p: CellPayload) {
       task,
       runner: task.card.runner === "surrogate"
         ? await surrogateRunner(task, p.device ?? "cpu")
+        : task.card.runner === "train"
+        ? await trainRunner(task)
         : new ReplayRunner(task),
       factory: await loadMethod(p.method),
       seed: p.seed,

@@ -36,8 +36,8 @@ export const FIDELITIES: readonly TrainFidelity[] = [
   },
   {
     id: "M",
-    label: "5 × 2^17-weight tables, 1 MiB of training bytes",
-    tableBits: 17,
+    label: "5 × 2^16-weight tables, 1 MiB of training bytes",
+    tableBits: 16,
     tokens: 1 << 20,
     evalStride: 2,
     peakLr: 0.05,
@@ -45,8 +45,8 @@ export const FIDELITIES: readonly TrainFidelity[] = [
   },
   {
     id: "L",
-    label: "5 × 2^20-weight tables, 4 MiB of training bytes",
-    tableBits: 20,
+    label: "5 × 2^18-weight tables, 4 MiB of training bytes",
+    tableBits: 18,
     tokens: 1 << 22,
     evalStride: 1,
     peakLr: 0.05,

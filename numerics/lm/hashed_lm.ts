@@ -14,6 +14,8 @@
  * nodes live in the slot of h(ctx_k); the second nibble's in the slot of h(ctx_k, high nibble).
  * In memory a slot's 16 weights are followed by their 16 accumulated gradients (and, in a second
  * array, 16 first then 16 second Adam moments), so a byte touches two cache-line pairs per order.
+ * Node 0 of a slot is never a tree node: its gradient cell holds the bit mask of the slot's nodes
+ * with a gradient in the current batch, and a list of touched slots drives the lazy Adam step.
  * Weight j (slot j >> 4, node j & 15) is addressed as {@linkcode HashedLm.weight}.
  *
  * Optimiser: Adam (Kingma and Ba, 2015) with bias correction, applied lazily: only weights with a
@@ -78,7 +80,6 @@ export class HashedLm {
   #b2: number;
   #eps: number;
   #t = 0;
-  #mark: Uint32Array;
   #touched: Int32Array;
   #nTouched = 0;
   #ctxMask: Uint32Array;
@@ -105,7 +106,6 @@ export class HashedLm {
     this.#size = size;
     this.wg = new Float32Array(2 * size);
     this.mv = new Float32Array(2 * size);
-    this.#mark = new Uint32Array(size >>> 5);
     this.#touched = new Int32Array(1024);
     this.#b1 = options.beta1 ?? 0.9;
     this.#b2 = options.beta2 ?? 0.99;
@@ -139,7 +139,7 @@ export class HashedLm {
     this.wg[2 * (j & ~15) + (j & 15)] = x;
   }
 
-  /** Accumulated gradient of weight j. */
+  /** Accumulated gradient of weight j (node j & 15 ≠ 0; node 0 of a slot is bookkeeping). */
   gradient(j: number): number {
     return this.wg[2 * (j & ~15) + 16 + (j & 15)]!;
   }
@@ -154,7 +154,7 @@ export class HashedLm {
    * `start` is zero bytes. Returns the summed loss in nats.
    */
   #run(bytes: Uint8Array, start: number, end: number, train: boolean): number {
-    const wg = this.wg, mark = this.#mark;
+    const wg = this.wg;
     const n = this.orders.length;
     const ctxMask = this.#ctxMask, salt = this.#salt, base = this.#base;
     const slotMask = this.#slotMask;
@@ -163,17 +163,19 @@ export class HashedLm {
     let loss = 0;
     let touched = this.#touched;
     let nt = this.#nTouched;
-    if (train && touched.length < nt + (end - start) * 8 * n) {
-      const grown = new Int32Array(Math.max(touched.length * 2, nt + (end - start) * 8 * n));
+    if (train && touched.length < nt + (end - start) * 2 * n) {
+      const grown = new Int32Array(Math.max(touched.length * 2, nt + (end - start) * 2 * n));
       grown.set(touched.subarray(0, nt));
       touched = this.#touched = grown;
     }
     for (let t = start; t < end; t++) {
       const y = bytes[t]!;
+      const hi = Math.imul((y >>> 4) + 1, 0x6b43a9b5);
       for (let o = 0; o < n; o++) {
         const h = fmix(Math.imul((ctx & ctxMask[o]!) >>> 0, salt[o]!) ^ salt[o]!);
         a[o] = base[o]! + ((h & slotMask) << 5);
-        b[o] = base[o]! + ((fmix(h + 0x6b43a9b5 * ((y >>> 4) + 1)) & slotMask) << 5);
+        // Multiply-shift hash of (h, high nibble) for the second slot.
+        b[o] = base[o]! + (((Math.imul(h ^ hi, 0x9e3779b1) >>> 12) & slotMask) << 5);
       }
       let node = 1;
       let prob = 1;
@@ -187,16 +189,13 @@ export class HashedLm {
         prob *= bit ? p1 : 1 - p1;
         if (train) {
           const d = p1 - bit;
+          const bitMask = 1 << node;
           for (let o = 0; o < n; o++) {
-            const p = slot[o]! + node;
-            wg[p + 16] = wg[p + 16]! + d;
-            const j = ((p >>> 5) << 4) | node;
-            const bitMask = 1 << (j & 31);
-            const word = mark[j >>> 5]!;
-            if ((word & bitMask) === 0) {
-              mark[j >>> 5] = word | bitMask;
-              touched[nt++] = j;
-            }
+            const sp = slot[o]!;
+            wg[sp + 16 + node] = wg[sp + 16 + node]! + d;
+            const mask = wg[sp + 16]!;
+            if (mask === 0) touched[nt++] = sp;
+            wg[sp + 16] = mask | bitMask;
           }
         }
         node = (node << 1) | bit;
@@ -230,18 +229,23 @@ export class HashedLm {
     return this.#run(bytes, start, end, true);
   }
 
-  /** Indices with a non-zero accumulated gradient since the last step (a copy). */
+  /** Weights with an accumulated gradient since the last step (weight indices, a copy). */
   touched(): Int32Array {
-    return this.#touched.slice(0, this.#nTouched);
+    const out: number[] = [];
+    for (let k = 0; k < this.#nTouched; k++) {
+      const sp = this.#touched[k]!;
+      const mask = this.wg[sp + 16]!;
+      for (let node = 1; node < 16; node++) if (mask & (1 << node)) out.push((sp >>> 1) | node);
+    }
+    return Int32Array.from(out);
   }
 
   /** Clears the accumulated gradient without stepping. */
   clearGradient(): void {
-    const wg = this.wg, mark = this.#mark, touched = this.#touched;
+    const wg = this.wg, touched = this.#touched;
     for (let k = 0; k < this.#nTouched; k++) {
-      const j = touched[k]!;
-      wg[2 * (j & ~15) + 16 + (j & 15)] = 0;
-      mark[j >>> 5] = 0;
+      const sp = touched[k]!;
+      for (let q = 16; q < 32; q++) wg[sp + q] = 0;
     }
     this.#nTouched = 0;
   }
@@ -258,19 +262,23 @@ export class HashedLm {
     const b1 = this.#b1, b2 = this.#b2, eps = this.#eps;
     const step = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
     const epsHat = eps * Math.sqrt(1 - Math.pow(b2, t));
-    const wg = this.wg, mv = this.mv, mark = this.#mark;
+    const wg = this.wg, mv = this.mv;
     const touched = this.#touched;
     for (let k = 0; k < this.#nTouched; k++) {
-      const j = touched[k]!;
-      const p = 2 * (j & ~15) + (j & 15);
-      const gj = wg[p + 16]! * scale;
-      wg[p + 16] = 0;
-      mark[j >>> 5] = 0;
-      const mj = b1 * mv[p]! + (1 - b1) * gj;
-      const vj = b2 * mv[p + 16]! + (1 - b2) * gj * gj;
-      mv[p] = mj;
-      mv[p + 16] = vj;
-      wg[p] = wg[p]! - step * mj / (Math.sqrt(vj) + epsHat);
+      const sp = touched[k]!;
+      const mask = wg[sp + 16]!;
+      wg[sp + 16] = 0;
+      for (let node = 1; node < 16; node++) {
+        if ((mask & (1 << node)) === 0) continue;
+        const p = sp + node;
+        const gj = wg[p + 16]! * scale;
+        wg[p + 16] = 0;
+        const mj = b1 * mv[p]! + (1 - b1) * gj;
+        const vj = b2 * mv[p + 16]! + (1 - b2) * gj * gj;
+        mv[p] = mj;
+        mv[p + 16] = vj;
+        wg[p] = wg[p]! - step * mj / (Math.sqrt(vj) + epsHat);
+      }
     }
     this.#nTouched = 0;
   }

@@ -52,7 +52,7 @@ Deno.test("HashedLm.accumulate() gradient matches central finite differences", (
   }
   assertEquals(checked, 40);
   // An untouched weight has no gradient and does not change the loss.
-  const untouched = [...Array(lm.size).keys()].find((j) => !touched.includes(j))!;
+  const untouched = [...Array(lm.size).keys()].find((j) => (j & 15) !== 0 && !touched.includes(j))!;
   assertEquals(lm.gradient(untouched), 0);
 });
 

@@ -1,0 +1,180 @@
+/**
+ * Regenerates the committed artefacts of the `minimix` training environment from fresh runs:
+ *
+ * - `tasks`: the task cards `datasets/tasks/minimix/*.json`, with their frozen references (zero =
+ *   mean objective at L over the uniform mixture and 15 seeded Dirichlet(1) mixtures, best = the
+ *   best of them);
+ * - `quality`: the learner at L on the uniform mixture against the count-based uniform-mixture
+ *   bigram and trigram of corpus.md §3, per domain (`datasets/minimix/quality.json`);
+ * - `transfer`: the 8 × 8 transfer table at M (train on one domain, validation loss on each;
+ *   `datasets/minimix/transfer.json`).
+ *
+ * Usage: `deno task minimix tasks|quality|transfer`. Finished runs are cached under
+ * out/cache/minimix/ (content-addressed), so a rerun only trains what changed.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { DirichletNgram } from "../numerics/lm/dirichlet_ngram.ts";
+import { deriveSeed, Rng } from "../numerics/rng.ts";
+import { resolveTask, TASK_SCHEMA, type TaskCard } from "../core/task.ts";
+import { DOMAINS, loadCorpus } from "../datasets/minimix/corpus.ts";
+import { minimixTable } from "../datasets/minimix/table.ts";
+import { DirRunCache, TrainRunner } from "../runners/train.ts";
+import { freshRun } from "../runners/train/env.ts";
+
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
+const NAMES = DOMAINS.map((d) => d.name);
+/** The held-out targets of `minimix/target-<domain>`. */
+export const TARGETS: readonly string[] = ["nodedocs", "wordnet"];
+/** Seed of every task's fresh runs. */
+const SEED = 0;
+
+/** The cards before their references are frozen. */
+function cards(): Omit<TaskCard, "reference">[] {
+  const common = {
+    schema: TASK_SCHEMA,
+    version: 1,
+    track: "optimize" as const,
+    table: "minimix",
+    direction: "minimize" as const,
+    runner: "train" as const,
+    query: [{ fidelity: "S", cost: 1 }, { fidelity: "M", cost: 4 }],
+    target: { fidelity: "L" },
+    budget: 32,
+    checkpoints: [8, 16, 32],
+    costUnit: "S runs",
+  };
+  const all = { env: "minimix", domains: NAMES, seed: SEED };
+  return [
+    {
+      ...common,
+      id: "minimix/avg",
+      title: "Mean validation bits/byte over eight text domains, fresh runs",
+      description:
+        "Find the mixture of eight npm text domains whose fresh L run has the lowest mean per-domain validation loss (Aioli's metric). Every query is a fresh training run of the hashed byte model: S costs 1, M 4 (budget in S runs); judged by a fresh L run.",
+      objective: "avg",
+      train: all,
+    },
+    {
+      ...common,
+      id: "minimix/worst",
+      title: "Worst-domain validation bits/byte over eight text domains, fresh runs",
+      description:
+        "Find the mixture whose fresh L run has the lowest worst per-domain validation loss (DoReMi's motivation). Fresh runs at S (cost 1) and M (cost 4); judged by a fresh L run.",
+      objective: "worst",
+      train: all,
+    },
+    ...TARGETS.map((t) => ({
+      ...common,
+      id: `minimix/target-${t}`,
+      title: `Held-out ${t} validation bits/byte, trained on the other seven domains`,
+      description:
+        `Find the mixture of the seven other domains whose fresh L run has the lowest validation loss on ${t}, which is never trained on (the DoGE-OOD / DGA setting). Fresh runs at S (cost 1) and M (cost 4); judged by a fresh L run.`,
+      objective: `loss_${t}`,
+      train: { env: "minimix", domains: NAMES.filter((n) => n !== t), seed: SEED },
+    })),
+  ];
+}
+
+/** The uniform mixture and 15 seeded Dirichlet(1) mixtures over k domains. */
+function referenceMixtures(k: number): number[][] {
+  const rng = new Rng(deriveSeed("minimix-reference", k));
+  const out = [new Array(k).fill(1 / k)];
+  for (let i = 0; i < 15; i++) {
+    const g = Array.from({ length: k }, () => -Math.log(1 - rng.next()));
+    const s = g.reduce((a, b) => a + b, 0);
+    out.push(g.map((x) => x / s));
+  }
+  return out;
+}
+
+async function writeTasks(log: (s: string) => void): Promise<void> {
+  const cache = new DirRunCache(join(ROOT, "out/cache/minimix"));
+  for (const c of cards()) {
+    const provisional = { ...c, reference: { zero: 1, best: 0, bestRow: -1 } } as TaskCard;
+    const task = resolveTask(provisional, minimixTable(c.train!.domains));
+    const runner = new TrainRunner(task, { cache });
+    const values: number[] = [];
+    for (const m of referenceMixtures(c.train!.domains.length)) {
+      values.push((await runner.judge(m)).value);
+      log(`${c.id}: ${values.length}/16 ${values.at(-1)!.toFixed(4)}`);
+    }
+    const card: TaskCard = {
+      ...c,
+      reference: {
+        zero: values.reduce((a, b) => a + b, 0) / values.length,
+        best: Math.min(...values),
+        bestRow: -1,
+      },
+    };
+    const path = join(ROOT, "datasets/tasks", `${c.id}.json`);
+    await Deno.mkdir(join(path, ".."), { recursive: true });
+    await Deno.writeTextFile(path, JSON.stringify(card, null, 2) + "\n");
+    log(`Wrote ${path}`);
+  }
+}
+
+async function writeQuality(log: (s: string) => void): Promise<void> {
+  const corpus = loadCorpus();
+  const uniform = NAMES.map(() => 1 / NAMES.length);
+  const run = freshRun(corpus, {
+    trainDomains: NAMES.map((_, i) => i),
+    mixture: uniform,
+    fidelity: "L",
+    seed: SEED,
+  });
+  const ngrams = ([2, 3] as const).map((order) => {
+    const m = new DirichletNgram(order);
+    for (const d of corpus.domains) m.count(d.train);
+    return corpus.domains.map((d) => m.crossEntropy(d.valid));
+  });
+  const rows = NAMES.map((name, i) => ({
+    domain: name,
+    learner: run.valid[i]!,
+    bigram: ngrams[0]![i]!,
+    trigram: ngrams[1]![i]!,
+  }));
+  const out = { fidelity: "L", seed: SEED, ms: Math.round(run.ms), rows };
+  await Deno.writeTextFile(
+    join(ROOT, "datasets/minimix/quality.json"),
+    JSON.stringify(out, null, 2) + "\n",
+  );
+  log("| domain | learner (L, uniform) | uniform-mix bigram | uniform-mix trigram |");
+  log("|---|---:|---:|---:|");
+  for (const r of rows) {
+    log(`| ${r.domain} | ${r.learner.toFixed(3)} | ${r.bigram.toFixed(3)} | ${r.trigram.toFixed(3)} |`);
+  }
+  log(`L run: ${Math.round(run.ms)} ms`);
+}
+
+async function writeTransfer(log: (s: string) => void): Promise<void> {
+  const corpus = loadCorpus();
+  const rows: number[][] = [];
+  for (let d = 0; d < NAMES.length; d++) {
+    const run = freshRun(corpus, { trainDomains: [d], mixture: [1], fidelity: "M", seed: SEED });
+    rows.push(run.valid.map((x) => Math.round(x * 1e4) / 1e4));
+    log(`trained on ${NAMES[d]}: ${Math.round(run.ms)} ms`);
+  }
+  await Deno.writeTextFile(
+    join(ROOT, "datasets/minimix/transfer.json"),
+    JSON.stringify({ fidelity: "M", seed: SEED, domains: NAMES, rows }, null, 2) + "\n",
+  );
+  log(`| train \\ eval | ${NAMES.join(" | ")} |`);
+  log(`|---|${NAMES.map(() => "---:").join("|")}|`);
+  rows.forEach((r, i) => log(`| ${NAMES[i]} | ${r.map((x) => x.toFixed(2)).join(" | ")} |`));
+}
+
+if (import.meta.main) {
+  const what = Deno.args[0];
+  const log = (s: string) => console.log(s);
+  if (what === "tasks") await writeTasks(log);
+  else if (what === "quality") await writeQuality(log);
+  else if (what === "transfer") await writeTransfer(log);
+  else {
+    console.error(`Usage: deno task minimix tasks|quality|transfer (got "${what ?? ""}")`);
+    Deno.exit(2);
+  }
+}
