@@ -16,6 +16,7 @@ import type { Runner } from "../core/runner.ts";
 import type { DeviceOption } from "../runners/session.ts";
 import type { SurrogateModels } from "../runners/surrogate.ts";
 import type { RunCache } from "../runners/train.ts";
+import { fileURLToPath } from "node:url";
 
 /** How a worker finds a cell's task. */
 export type TaskSpec =
@@ -90,13 +91,16 @@ async function surrogateRunner(task: Task, device: DeviceOption): Promise<Runner
 let trainCache: RunCache | undefined;
 
 /**
- * A `train` runner for one cell (fresh training runs; issue 16). Runs are cached per worker and,
- * when MIXBENCH_TRAIN_CACHE names a folder, on disk.
+ * A `train` runner for one cell (fresh training runs). Finished runs are content-addressed, so
+ * every worker shares one folder of them: out/cache/minimix/ (the one `deno task minimix` fills),
+ * or the folder MIXBENCH_TRAIN_CACHE names.
  */
 async function trainRunner(task: Task): Promise<Runner> {
-  const { DirRunCache, MemoryRunCache, TrainRunner } = await import("../runners/train.ts");
-  const dir = Deno.env.get("MIXBENCH_TRAIN_CACHE");
-  trainCache ??= dir ? new DirRunCache(dir) : new MemoryRunCache();
+  const { DirRunCache, TrainRunner } = await import("../runners/train.ts");
+  trainCache ??= new DirRunCache(
+    Deno.env.get("MIXBENCH_TRAIN_CACHE") ??
+      fileURLToPath(new URL("../out/cache/minimix/", import.meta.url)),
+  );
   return new TrainRunner(task, { cache: trainCache });
 }
 

@@ -30,6 +30,10 @@ export const TASKS: readonly string[] = [
   "regmix-pile/pile-cc@1M",
   "regmix-pile/pile-cc@60M",
   "olmix/superswarm-bpb@30M",
+  "minimix/avg",
+  "minimix/worst",
+  "minimix/target-nodedocs",
+  "minimix/target-wordnet",
 ];
 
 /** Ids of the built-in Predict-track tasks (cards under datasets/tasks/). */

@@ -84,7 +84,10 @@ export class DirRunCache implements RunCache {
   set(key: string, run: CachedRun): void {
     this.#memory.set(key, run);
     Deno.mkdirSync(this.#dir, { recursive: true });
-    Deno.writeTextFileSync(join(this.#dir, `${key}.json`), JSON.stringify(run));
+    // Write then rename, so that a concurrent reader never sees half a file.
+    const tmp = join(this.#dir, `${key}.${crypto.randomUUID()}.tmp`);
+    Deno.writeTextFileSync(tmp, JSON.stringify(run));
+    Deno.renameSync(tmp, join(this.#dir, `${key}.json`));
   }
 }
 
@@ -170,7 +173,10 @@ export class TrainRunner implements Runner {
   }
 
   /** A run's metrics, from the cache or trained now. */
-  async #run(mixture: Mixture, fidelity: string): Promise<{ key: string; run: CachedRun; cached: boolean }> {
+  async #run(
+    mixture: Mixture,
+    fidelity: string,
+  ): Promise<{ key: string; run: CachedRun; cached: boolean }> {
     const key = await runKey({ fidelity, domains: this.#domains, mixture, seed: this.#seed });
     const hit = this.#cache.get(key);
     if (hit) {
@@ -214,4 +220,3 @@ export class TrainRunner implements Runner {
     return { value: this.#task.objective.evaluate(run.metrics), row: -1 };
   }
 }
-

