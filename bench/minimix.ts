@@ -9,7 +9,10 @@
  * - `transfer`: the 8 × 8 transfer table at M (train on one domain, validation loss on each;
  *   `datasets/minimix/transfer.json`).
  *
- * Usage: `deno task minimix tasks|quality|transfer`. Finished runs are cached under
+ * - `manifest`: `datasets/minimix/manifest.json`, bytes and sha256 of every domain's clean text
+ *   and splits (after a recipe or split change).
+ *
+ * Usage: `deno task minimix tasks|quality|transfer|manifest`. Finished runs are cached under
  * out/cache/minimix/ (content-addressed), so a rerun only trains what changed.
  *
  * @module
@@ -20,7 +23,7 @@ import { fileURLToPath } from "node:url";
 import { DirichletNgram } from "../numerics/lm/dirichlet_ngram.ts";
 import { deriveSeed, Rng } from "../numerics/rng.ts";
 import { resolveTask, TASK_SCHEMA, type TaskCard } from "../core/task.ts";
-import { DOMAINS, loadCorpus } from "../datasets/minimix/corpus.ts";
+import { DOMAINS, loadCorpus, manifestEntry } from "../runners/train/corpus.ts";
 import { minimixTable } from "../datasets/minimix/table.ts";
 import { DirRunCache, TrainRunner } from "../runners/train.ts";
 import { freshRun } from "../runners/train/env.ts";
@@ -171,14 +174,23 @@ async function writeTransfer(log: (s: string) => void): Promise<void> {
   rows.forEach((r, i) => log(`| ${NAMES[i]} | ${r.map((x) => x.toFixed(2)).join(" | ")} |`));
 }
 
+async function writeManifest(log: (s: string) => void): Promise<void> {
+  const out: Record<string, unknown> = {};
+  for (const d of loadCorpus().domains) out[d.name] = await manifestEntry(d);
+  const path = join(ROOT, "datasets/minimix/manifest.json");
+  await Deno.writeTextFile(path, JSON.stringify(out, null, 2) + "\n");
+  log(`Wrote ${path}`);
+}
+
 if (import.meta.main) {
   const what = Deno.args[0];
   const log = (s: string) => console.log(s);
   if (what === "tasks") await writeTasks(log);
   else if (what === "quality") await writeQuality(log);
   else if (what === "transfer") await writeTransfer(log);
+  else if (what === "manifest") await writeManifest(log);
   else {
-    console.error(`Usage: deno task minimix tasks|quality|transfer (got "${what ?? ""}")`);
+    console.error(`Usage: deno task minimix tasks|quality|transfer|manifest (got "${what ?? ""}")`);
     Deno.exit(2);
   }
 }

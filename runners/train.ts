@@ -24,8 +24,7 @@ import { join } from "node:path";
 import type { Judgement, Runner } from "../core/runner.ts";
 import type { Task } from "../core/task.ts";
 import type { Mixture, Observation, Proposal } from "../core/types.ts";
-import { type Corpus, DOMAINS, loadCorpus, sha256Hex } from "../datasets/minimix/corpus.ts";
-import { METRICS } from "../datasets/minimix/table.ts";
+import { type Corpus, DOMAINS, loadCorpus, sha256Hex } from "./train/corpus.ts";
 import { ENV_VERSION, freshRun, type RunResult } from "./train/env.ts";
 import { queryCost } from "./replay.ts";
 

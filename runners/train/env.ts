@@ -17,8 +17,8 @@
 
 import { HashedLm, warmupCosine } from "../../numerics/lm/hashed_lm.ts";
 import { deriveSeed, Rng } from "../../numerics/rng.ts";
-import { type Corpus, VALID_PIECE } from "../../datasets/minimix/corpus.ts";
-import { type TrainFidelity, trainFidelity } from "../../datasets/minimix/fidelities.ts";
+import { type Corpus, VALID_PIECE } from "./corpus.ts";
+import { type TrainFidelity, trainFidelity } from "./fidelities.ts";
 
 /** Version of the environment: bump when the recipe, the model or the corpus split changes. */
 export const ENV_VERSION = 1;
@@ -29,7 +29,7 @@ export const SEQS_PER_BATCH = 8;
 /** Bytes per batch. */
 export const BATCH_BYTES: number = SEQ_LEN * SEQS_PER_BATCH;
 
-export { FIDELITIES, type TrainFidelity } from "../../datasets/minimix/fidelities.ts";
+export { FIDELITIES, type TrainFidelity } from "./fidelities.ts";
 
 /** What one run is: mixture over training domains, fidelity, seed. */
 export interface RunSpec {

@@ -31,7 +31,7 @@
 
 import type { HashedLmState } from "../../numerics/lm/hashed_lm.ts";
 import { deriveSeed, Rng } from "../../numerics/rng.ts";
-import { type Corpus, VALID_PIECE } from "../../datasets/minimix/corpus.ts";
+import { type Corpus, VALID_PIECE } from "./corpus.ts";
 import { SEQ_LEN, Trainer } from "./env.ts";
 
 /** Byte-passes per forward byte. */

@@ -9,8 +9,8 @@
  */
 
 import process from "node:process";
-import { loadCorpus } from "../../datasets/minimix/corpus.ts";
-import { FIDELITIES } from "../../datasets/minimix/fidelities.ts";
+import { loadCorpus } from "../../runners/train/corpus.ts";
+import { FIDELITIES } from "../../runners/train/fidelities.ts";
 import { freshRun, Trainer } from "../../runners/train/env.ts";
 
 const reps = Number(Deno.args[Deno.args.indexOf("--reps") + 1] ?? 3) || 3;

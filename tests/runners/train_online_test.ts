@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "../_assert.ts";
-import { loadCorpus } from "../../datasets/minimix/corpus.ts";
+import { loadCorpus } from "../../runners/train/corpus.ts";
 import { OnlineSession, TRAIN_COST, WEIGHTS_PER_BYTE } from "../../runners/train/online.ts";
 import { BATCH_BYTES } from "../../runners/train/env.ts";
 

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
-import { loadCorpus } from "../../datasets/minimix/corpus.ts";
+import { loadCorpus } from "../../runners/train/corpus.ts";
 import { minimixTable } from "../../datasets/minimix/table.ts";
 import { BATCH_BYTES, freshRun, SEQS_PER_BATCH, Trainer } from "../../runners/train/env.ts";
 import { MemoryRunCache, TrainRunner } from "../../runners/train.ts";

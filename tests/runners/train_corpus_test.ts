@@ -10,8 +10,9 @@ import {
   TRAIN_PIECES,
   VALID_PIECE,
   VALID_PIECES,
-} from "../../datasets/minimix/corpus.ts";
-import { minimixTable } from "../../datasets/minimix/table.ts";
+} from "../../runners/train/corpus.ts";
+import { MINIMIX_CARD, minimixTable } from "../../datasets/minimix/table.ts";
+import { FIDELITIES } from "../../runners/train/fidelities.ts";
 
 const manifest = JSON.parse(
   await Deno.readTextFile(new URL("../../datasets/minimix/manifest.json", import.meta.url)),
@@ -63,4 +64,20 @@ Deno.test("minimixTable() keeps a subset of domains in corpus order and rejects 
   assertEquals(minimixTable(["moby", "legal"]).card.domains.length, 2);
   assertThrows(() => minimixTable(["legal", "moby"]), RangeError, /in that order/);
   assertThrows(() => minimixTable(["moby", "poetry"]), RangeError, /poetry/);
+});
+
+Deno.test("datasets/minimix/card.json agrees with the environment's domains, metrics and fidelities", () => {
+  assertEquals(MINIMIX_CARD.domains.map((d) => d.name), DOMAINS.map((d) => d.name));
+  assertEquals(
+    MINIMIX_CARD.domains.map((d) => d.count),
+    DOMAINS.map(() => TRAIN_PIECE * TRAIN_PIECES),
+  );
+  assertEquals(
+    MINIMIX_CARD.metrics.map((m) => m.name),
+    [...DOMAINS.map((d) => `loss_${d.name}`), "avg", "worst"],
+  );
+  assertEquals(
+    MINIMIX_CARD.fidelities,
+    FIDELITIES.map((f) => ({ id: f.id, label: f.label, cost: f.cost })),
+  );
 });
