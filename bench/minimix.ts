@@ -9,10 +9,12 @@
  * - `transfer`: the 8 × 8 transfer table at M (train on one domain, validation loss on each;
  *   `datasets/minimix/transfer.json`).
  *
+ * - `merge`: Spearman ρ between the merge proxy (runners/train/merge.ts) and fresh runs on 30
+ *   seeded Dirichlet(1) mixtures at M and L, per objective (`datasets/minimix/merge.json`);
  * - `manifest`: `datasets/minimix/manifest.json`, bytes and sha256 of every domain's clean text
  *   and splits (after a recipe or split change).
  *
- * Usage: `deno task minimix tasks|quality|transfer|manifest`. Finished runs are cached under
+ * Usage: `deno task minimix tasks|quality|transfer|merge|manifest`. Finished runs are cached under
  * out/cache/minimix/ (content-addressed), so a rerun only trains what changed.
  *
  * @module
@@ -25,8 +27,10 @@ import { deriveSeed, Rng } from "../numerics/rng.ts";
 import { resolveTask, TASK_SCHEMA, type TaskCard } from "../core/task.ts";
 import { DOMAINS, loadCorpus, manifestEntry } from "../runners/train/corpus.ts";
 import { minimixTable } from "../datasets/minimix/table.ts";
-import { DirRunCache, TrainRunner } from "../runners/train.ts";
+import { DirRunCache, runKey, runMetrics, TrainRunner } from "../runners/train.ts";
 import { freshRun } from "../runners/train/env.ts";
+import { buildMergeProxy } from "../runners/train/merge.ts";
+import { spearman } from "../numerics/stats/correlation.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const NAMES = DOMAINS.map((d) => d.name);
@@ -174,6 +178,54 @@ async function writeTransfer(log: (s: string) => void): Promise<void> {
   rows.forEach((r, i) => log(`| ${NAMES[i]} | ${r.map((x) => x.toFixed(2)).join(" | ")} |`));
 }
 
+/** n seeded Dirichlet(1) mixtures over k domains. */
+function dirichletMixtures(k: number, n: number, name: string): number[][] {
+  const rng = new Rng(deriveSeed(name, k));
+  return Array.from({ length: n }, () => {
+    const g = Array.from({ length: k }, () => -Math.log(1 - rng.next()));
+    const s = g.reduce((a, b) => a + b, 0);
+    return g.map((x) => x / s);
+  });
+}
+
+async function writeMerge(log: (s: string) => void, fidelities: string[]): Promise<void> {
+  const corpus = loadCorpus();
+  const cache = new DirRunCache(join(ROOT, "out/cache/minimix"));
+  const all = NAMES.map((_, i) => i);
+  const mixtures = dirichletMixtures(NAMES.length, 30, "minimix-merge");
+  const objectives = ["avg", "worst", ...NAMES.map((n) => `loss_${n}`)];
+  const out: Record<string, unknown> = {};
+  for (const f of fidelities.length ? fidelities : ["M", "L"]) {
+    const t0 = performance.now();
+    const proxy = buildMergeProxy(corpus, { trainDomains: all, fidelity: f, seed: SEED });
+    log(`${f}: merge proxy built in ${Math.round(performance.now() - t0)} ms`);
+    const merged: Record<string, number>[] = [];
+    const real: Record<string, number>[] = [];
+    for (const m of mixtures) {
+      const valid = proxy.evaluate(m);
+      merged.push(runMetrics({ valid, train: [], epochs: [], steps: 0, ms: 0 }));
+      const key = await runKey({ fidelity: f, domains: NAMES, mixture: m, seed: SEED });
+      let hit = cache.get(key);
+      if (!hit) {
+        const r = freshRun(corpus, { trainDomains: all, mixture: m, fidelity: f, seed: SEED });
+        hit = { metrics: runMetrics(r), epochs: r.epochs, ms: r.ms };
+        cache.set(key, hit);
+      }
+      real.push(hit.metrics as Record<string, number>);
+      log(`${f}: ${real.length}/30`);
+    }
+    const rho = Object.fromEntries(
+      objectives.map((o) => [o, spearman(merged.map((x) => x[o]!), real.map((x) => x[o]!))]),
+    );
+    out[f] = { mixtures: mixtures.length, chargedRuns: proxy.chargedRuns, spearman: rho };
+    log(`${f}: ρ ${objectives.map((o) => `${o} ${rho[o]!.toFixed(3)}`).join(", ")}`);
+  }
+  await Deno.writeTextFile(
+    join(ROOT, "datasets/minimix/merge.json"),
+    JSON.stringify({ seed: SEED, ...out }, null, 2) + "\n",
+  );
+}
+
 async function writeManifest(log: (s: string) => void): Promise<void> {
   const out: Record<string, unknown> = {};
   for (const d of loadCorpus().domains) out[d.name] = await manifestEntry(d);
@@ -189,8 +241,11 @@ if (import.meta.main) {
   else if (what === "quality") await writeQuality(log);
   else if (what === "transfer") await writeTransfer(log);
   else if (what === "manifest") await writeManifest(log);
+  else if (what === "merge") await writeMerge(log, Deno.args.slice(1));
   else {
-    console.error(`Usage: deno task minimix tasks|quality|transfer|manifest (got "${what ?? ""}")`);
+    console.error(
+      `Usage: deno task minimix tasks|quality|transfer|merge|manifest (got "${what ?? ""}")`,
+    );
     Deno.exit(2);
   }
 }
