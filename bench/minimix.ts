@@ -11,10 +11,13 @@
  *
  * - `merge`: Spearman ρ between the merge proxy (runners/train/merge.ts) and fresh runs on 30
  *   seeded Dirichlet(1) mixtures at M and L, per objective (`datasets/minimix/merge.json`);
+ * - `table [S M L]`: the regenerable run table `datasets/minimix_swarm/` (runs.csv, card.json):
+ *   fresh runs on a RegMix swarm (methods/_regmix_sampling.ts, uniform prior), 512 at S, the first
+ *   128 of them at M and the first 32 at L by default;
  * - `manifest`: `datasets/minimix/manifest.json`, bytes and sha256 of every domain's clean text
  *   and splits (after a recipe or split change).
  *
- * Usage: `deno task minimix tasks|quality|transfer|merge|manifest`. Finished runs are cached under
+ * Usage: `deno task minimix tasks|quality|transfer|merge|table|manifest`. Finished runs are cached under
  * out/cache/minimix/ (content-addressed), so a rerun only trains what changed.
  *
  * @module
@@ -25,12 +28,14 @@ import { fileURLToPath } from "node:url";
 import { DirichletNgram } from "../numerics/lm/dirichlet_ngram.ts";
 import { deriveSeed, Rng } from "../numerics/rng.ts";
 import { resolveTask, TASK_SCHEMA, type TaskCard } from "../core/task.ts";
-import { DOMAINS, loadCorpus, manifestEntry } from "../runners/train/corpus.ts";
+import { DOMAINS, loadCorpus, manifestEntry, sha256Hex } from "../runners/train/corpus.ts";
 import { minimixTable } from "../datasets/minimix/table.ts";
 import { DirRunCache, runKey, runMetrics, TrainRunner } from "../runners/train.ts";
-import { freshRun } from "../runners/train/env.ts";
+import { ENV_VERSION, freshRun } from "../runners/train/env.ts";
 import { buildMergeProxy } from "../runners/train/merge.ts";
 import { spearman } from "../numerics/stats/correlation.ts";
+import { regmixSwarm } from "../methods/_regmix_sampling.ts";
+import { CARD_SCHEMA, type DataCard } from "../core/table.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const NAMES = DOMAINS.map((d) => d.name);
@@ -226,6 +231,103 @@ async function writeMerge(log: (s: string) => void, fidelities: string[]): Promi
   );
 }
 
+/** Upper bound written for every loss metric of the swarm table (bits/byte; untrained = 8). */
+const LOSS_UPPER = 64;
+
+async function writeTable(
+  log: (s: string) => void,
+  counts: Record<string, number>,
+  dir = join(ROOT, "datasets/minimix_swarm"),
+): Promise<void> {
+  const corpus = loadCorpus();
+  const cache = new DirRunCache(join(ROOT, "out/cache/minimix"));
+  const all = NAMES.map((_, i) => i);
+  const n = Math.max(...Object.values(counts));
+  // RegMix rounds weights to multiples of 2e-4; renormalise so that every row sums to 1.
+  const swarm = regmixSwarm(
+    NAMES.map(() => 1 / NAMES.length),
+    n,
+    new Rng(deriveSeed("minimix-swarm", SEED)),
+  )
+    .map((w) => {
+      const s = w.reduce((a, b) => a + b, 0);
+      return w.map((x) => x / s);
+    });
+  if (swarm.length < n) {
+    throw new RangeError(`The RegMix sampler gave ${swarm.length} mixtures, not ${n}`);
+  }
+  const metrics = [...NAMES.map((d) => `loss_${d}`), "avg", "worst"];
+  const fids = ["S", "M", "L"].filter((f) => (counts[f] ?? 0) > 0);
+  const costOf = Object.fromEntries(minimixTable(NAMES).card.fidelities.map((f) => [f.id, f.cost]));
+  const lines = [
+    [
+      "fidelity",
+      "seed",
+      "source_row",
+      ...NAMES.map((d) => `ratio_${d}`),
+      ...metrics.map((m) => `metric_${m}`),
+      "cost",
+    ].join(","),
+  ];
+  for (const f of fids) {
+    for (let i = 0; i < counts[f]!; i++) {
+      const m = swarm[i]!;
+      const key = await runKey({ fidelity: f, domains: NAMES, mixture: m, seed: SEED });
+      let hit = cache.get(key);
+      if (!hit) {
+        const r = freshRun(corpus, { trainDomains: all, mixture: m, fidelity: f, seed: SEED });
+        hit = { metrics: runMetrics(r), epochs: r.epochs, ms: r.ms };
+        cache.set(key, hit);
+      }
+      lines.push([
+        f,
+        SEED,
+        `swarm:${i}`,
+        ...m.map((x) => String(x)),
+        ...metrics.map((k) => hit!.metrics[k]!.toFixed(6)),
+        costOf[f],
+      ].join(","));
+      if ((i + 1) % 16 === 0) log(`${f}: ${i + 1}/${counts[f]}`);
+    }
+  }
+  const csv = lines.join("\n") + "\n";
+  const sha256 = await sha256Hex(new TextEncoder().encode(csv));
+  const card: DataCard = {
+    schema: CARD_SCHEMA,
+    id: "minimix_swarm",
+    title:
+      "minimix swarm: fresh runs of the hashed byte model on a RegMix swarm over 8 npm text domains",
+    description:
+      `Fresh training runs of the minimix environment (runners/train/, environment version ${ENV_VERSION}) on RegMix swarm mixtures (uniform prior): ${
+        fids.map((f) => `${counts[f]} at ${f}`).join(", ")
+      } (the M and L mixtures are the first ones of the S swarm). Metrics are validation bits/byte per domain, their mean and their maximum. Regenerate with deno task minimix-table.`,
+    source: {
+      repository: "this repository (deno task minimix-table)",
+      commit: "",
+      files: ["bench/minimix.ts", "runners/train/"],
+      paper: "",
+    },
+    license: "CC0-1.0",
+    sha256,
+    sumTolerance: 1e-6,
+    domains: minimixTable(NAMES).card.domains,
+    metrics: metrics.map((name) => ({
+      name,
+      direction: "minimize" as const,
+      lower: 0,
+      upper: LOSS_UPPER,
+    })),
+    fidelities: minimixTable(NAMES).card.fidelities.filter((f) => fids.includes(f.id)),
+    quirks: [
+      "Every row is a fresh run with seed 0: rerunning deno task minimix-table reproduces the file byte for byte.",
+    ],
+  };
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(join(dir, "runs.csv"), csv);
+  await Deno.writeTextFile(join(dir, "card.json"), JSON.stringify(card, null, 2) + "\n");
+  log(`Wrote ${dir}/runs.csv (${lines.length - 1} runs, sha256 ${sha256}) and card.json`);
+}
+
 async function writeManifest(log: (s: string) => void): Promise<void> {
   const out: Record<string, unknown> = {};
   for (const d of loadCorpus().domains) out[d.name] = await manifestEntry(d);
@@ -242,9 +344,12 @@ if (import.meta.main) {
   else if (what === "transfer") await writeTransfer(log);
   else if (what === "manifest") await writeManifest(log);
   else if (what === "merge") await writeMerge(log, Deno.args.slice(1));
-  else {
+  else if (what === "table") {
+    const [s, m, l] = Deno.args.slice(1).map(Number);
+    await writeTable(log, { S: s ?? 512, M: m ?? 128, L: l ?? 32 });
+  } else {
     console.error(
-      `Usage: deno task minimix tasks|quality|transfer|merge|manifest (got "${what ?? ""}")`,
+      `Usage: deno task minimix tasks|quality|transfer|merge|table|manifest (got "${what ?? ""}")`,
     );
     Deno.exit(2);
   }
