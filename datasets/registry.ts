@@ -17,6 +17,7 @@ export const TABLES: readonly string[] = [
   "admire_ift",
   "olmix_superswarm",
   "olmix_reuse",
+  "minimix_swarm",
 ];
 
 /** Ids of the built-in tasks (cards under datasets/tasks/). */
@@ -34,12 +35,14 @@ export const TASKS: readonly string[] = [
   "minimix/worst",
   "minimix/target-nodedocs",
   "minimix/target-wordnet",
+  "minimix-swarm/avg-l",
 ];
 
 /** Ids of the built-in Predict-track tasks (cards under datasets/tasks/). */
 export const PREDICT_TASKS: readonly string[] = [
   "regmix-pile/predict-pile-cc",
   "admire-ift/predict-avg",
+  "minimix-swarm/predict-avg",
 ];
 
 const tables = new Map<string, Promise<RunTable>>();
