@@ -22,6 +22,7 @@ import {
   loadTaskCard,
   PREDICT_TASKS,
   TASKS,
+  taskTable,
 } from "../datasets/registry.ts";
 import { getMethod, METHODS } from "../methods/mod.ts";
 import {
@@ -570,7 +571,9 @@ async function loadBenchTasks(o: BenchOptions): Promise<BenchTask[]> {
   for (const id of (o.tasks ?? TASKS).filter((t) => !PREDICT_TASKS.includes(t))) {
     const card = await loadTaskCard(id);
     if (!o.tasks && card.runner !== "replay") continue;
-    tasks.push({ card, table: await loadTable(card.table), tableKey: card.table });
+    // A train task's table is built from its card (its domains), so it is keyed by the task.
+    const tableKey = card.runner === "train" ? `${card.table}:${card.id}` : card.table;
+    tasks.push({ card, table: await taskTable(card), tableKey });
   }
   return tasks;
 }
@@ -635,7 +638,17 @@ const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
  * surrogate models and onnxruntime-web's files on surrogate tasks.
  */
 function readsFor(card: TaskCard): string[] {
-  return card.runner === "surrogate" ? [`${ROOT}/runners/surrogates`, `${ROOT}/node_modules`] : [];
+  if (card.runner === "surrogate") return [`${ROOT}/runners/surrogates`, `${ROOT}/node_modules`];
+  if (card.runner === "train") return [`${ROOT}/node_modules`, trainCacheDir()];
+  return [];
+}
+
+/**
+ * The folder of finished fresh runs of train tasks (content-addressed, shared by every bench):
+ * `out/cache/minimix/`, or the folder `MIXBENCH_TRAIN_CACHE` names.
+ */
+function trainCacheDir(): string {
+  return Deno.env.get("MIXBENCH_TRAIN_CACHE") ?? `${ROOT}/out/cache/minimix`;
 }
 
 /** The message that sends a table to a cell process (once per process). */
@@ -670,6 +683,9 @@ function optimiseCells(
           suite: SUITE_VERSION,
           timeLimitMs,
           ...(device ? { device } : {}),
+          ...(t.card.runner === "train"
+            ? { trainCache: { dir: trainCacheDir(), write: !m.external } }
+            : {}),
         };
         out.push({
           key,
@@ -677,6 +693,7 @@ function optimiseCells(
           preamble,
           fresh: m.external,
           read: readsFor(t.card),
+          write: t.card.runner === "train" && !m.external ? [trainCacheDir()] : [],
           ...(m.main ? { main: m.main } : {}),
         });
       }

@@ -17,6 +17,7 @@ import { ReplayRunner } from "../runners/replay.ts";
 import type { Runner } from "../core/runner.ts";
 import type { DeviceOption } from "../runners/session.ts";
 import type { SurrogateModels } from "../runners/surrogate.ts";
+import type { RunCache } from "../runners/train.ts";
 import type { MethodFactory } from "../core/method.ts";
 
 /** A table sent to a cell process once, before the first cell that needs it. */
@@ -54,6 +55,11 @@ export interface CellPayload {
   readonly timeLimitMs: number;
   /** Where surrogate models run (surrogate tasks only). @default {"cpu"} */
   readonly device?: DeviceOption;
+  /**
+   * The folder of finished fresh runs (train tasks): content-addressed, read by every cell;
+   * written only by built-in methods (a method from outside the suite could poison it).
+   */
+  readonly trainCache?: { readonly dir: string; readonly write: boolean };
 }
 
 /** A request for a method's metadata (loading an outside module in a sandbox first). */
@@ -135,6 +141,33 @@ async function factoryFor(spec: string): Promise<MethodFactory> {
   return f;
 }
 
+const trainCaches = new Map<string, RunCache>();
+
+/**
+ * A `train` runner for one cell (fresh training runs), over the bench's cache of finished runs:
+ * read and written by built-in methods; read only (new runs kept in memory) for methods from
+ * outside the suite.
+ */
+async function trainRunner(
+  task: Task,
+  cache: { readonly dir: string; readonly write: boolean } | undefined,
+): Promise<Runner> {
+  const { DirRunCache, MemoryRunCache, TrainRunner } = await import("../runners/train.ts");
+  const key = cache ? `${cache.dir}|${cache.write}` : "";
+  let c = trainCaches.get(key);
+  if (!c) {
+    if (!cache) c = new MemoryRunCache();
+    else if (cache.write) c = new DirRunCache(cache.dir);
+    else {
+      const disk = new DirRunCache(cache.dir);
+      const memory = new MemoryRunCache();
+      c = { get: (k) => memory.get(k) ?? disk.get(k), set: (k, run) => memory.set(k, run) };
+    }
+    trainCaches.set(key, c);
+  }
+  return new TrainRunner(task, { cache: c });
+}
+
 /** Loads a method and gives it the id the bench planned (namespaced for outside modules). */
 async function method(spec: string, id: string): Promise<MethodFactory> {
   const f = await factoryFor(spec);
@@ -149,6 +182,8 @@ export async function handle(p: CellPayload) {
       task,
       runner: task.card.runner === "surrogate"
         ? await surrogateRunner(task, p.device ?? "cpu")
+        : task.card.runner === "train"
+        ? await trainRunner(task, p.trainCache)
         : new ReplayRunner(task),
       factory: await method(p.method, p.methodId),
       seed: p.seed,

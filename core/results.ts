@@ -14,6 +14,7 @@ export const RESULT_SCHEMA = "mixbench.result/1";
  */
 export type StepSource =
   | { readonly kind: "table"; readonly row: number }
+  | { readonly kind: "train"; readonly key: string }
   | {
     readonly kind: "surrogate";
     readonly ood: number;

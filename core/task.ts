@@ -50,6 +50,16 @@ export interface SurrogateSpec {
   readonly matchDecimals: number;
 }
 
+/** What a `train` task's fresh runs train on. */
+export interface TrainSpec {
+  /** Environment id (a folder under datasets/, e.g. `minimix`). */
+  readonly env: string;
+  /** Domains the mixture weighs, a subset of the environment's in its order. */
+  readonly domains: readonly string[];
+  /** Seed of every fresh run's data order. */
+  readonly seed: number;
+}
+
 /** Contents of a task card file. */
 export interface TaskCard {
   /** Always {@linkcode TASK_SCHEMA}. */
@@ -70,10 +80,15 @@ export interface TaskCard {
   readonly objective: string;
   /** Whether the objective is minimised or maximised. */
   readonly direction: Direction;
-  /** Runner kind: `replay` (pool mode) or `surrogate` (continuous mode). */
-  readonly runner: "replay" | "surrogate";
+  /**
+   * Runner kind: `replay` (pool mode), `surrogate` or `train` (continuous mode; `train` answers
+   * every proposal with a fresh training run).
+   */
+  readonly runner: "replay" | "surrogate" | "train";
   /** Surrogate runner settings; required when `runner` is `surrogate`. */
   readonly surrogate?: SurrogateSpec;
+  /** Training-environment settings; required when `runner` is `train`. */
+  readonly train?: TrainSpec;
   /** Fidelities a method may query. */
   readonly query: readonly QuerySpec[];
   /** Where the recommendation is judged. */
@@ -130,6 +145,8 @@ export function resolveTask(card: TaskCard, table: RunTable): Task {
         `Task "${card.id}": ${what} fidelity "${spec.fidelity}" is not in table "${table.card.id}"`,
       );
     }
+    // A training environment has no finished runs: every answer is a fresh run.
+    if (card.runner === "train") return [];
     const runs = table.runs.filter((r) =>
       r.fidelity === spec.fidelity && (!spec.splits || spec.splits.includes(r.split))
     ).slice(0, spec.first ?? Infinity);
@@ -151,12 +168,16 @@ export function resolveTask(card: TaskCard, table: RunTable): Task {
     throw new TypeError(`Task "${card.id}": the last checkpoint must equal the budget`);
   }
   const targetPool = select(card.target, "target");
-  if (targetPool.length < 2) {
+  // A replay task judges recommendations among the target pool's runs: it needs two to compare
+  // (surrogate and train tasks answer any mixture).
+  if (card.runner === "replay" && targetPool.length < 2) {
     throw new RangeError(
-      `${table.file}:${
-        targetPool[0]!.row + 2
-      }: the only run at fidelity "${card.target.fidelity}" ` +
-        `(the target of task "${card.id}"), expected at least 2 runs to compare mixtures`,
+      targetPool.length === 0
+        ? `${table.file}: no run at fidelity "${card.target.fidelity}" (the target of task "${card.id}"), expected at least 2 runs to compare mixtures`
+        : `${table.file}:${
+          targetPool[0]!.row + 2
+        }: the only run at fidelity "${card.target.fidelity}" ` +
+          `(the target of task "${card.id}"), expected at least 2 runs to compare mixtures`,
     );
   }
   return { card, table, objective, queryPools, targetPool, costs };

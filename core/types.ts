@@ -83,6 +83,13 @@ export interface Proposal {
 export type Source =
   | { readonly kind: "table"; readonly row: number }
   | {
+    /** A fresh training run, named by its content-addressed cache key. */
+    readonly kind: "train";
+    readonly key: string;
+    /** Whether the run was answered from the cache. */
+    readonly cached: boolean;
+  }
+  | {
     readonly kind: "surrogate";
     readonly ood: number;
     readonly spread: number;

@@ -9,6 +9,7 @@ import type { RunTable } from "../core/table.ts";
 import { loadRunTable } from "./loader.ts";
 import { parsePredictTaskCard, parseTaskCard } from "./task_card.ts";
 import type { PredictTaskCard } from "../core/predict.ts";
+import { minimixTable } from "./minimix/table.ts";
 
 /** Ids of the built-in tables (folders beside this file). */
 export const TABLES: readonly string[] = [
@@ -16,6 +17,7 @@ export const TABLES: readonly string[] = [
   "admire_ift",
   "olmix_superswarm",
   "olmix_reuse",
+  "minimix_swarm",
 ];
 
 /** Ids of the built-in tasks (cards under datasets/tasks/). */
@@ -29,12 +31,18 @@ export const TASKS: readonly string[] = [
   "regmix-pile/pile-cc@1M",
   "regmix-pile/pile-cc@60M",
   "olmix/superswarm-bpb@30M",
+  "minimix/avg",
+  "minimix/worst",
+  "minimix/target-nodedocs",
+  "minimix/target-wordnet",
+  "minimix-swarm/avg-l",
 ];
 
 /** Ids of the built-in Predict-track tasks (cards under datasets/tasks/). */
 export const PREDICT_TASKS: readonly string[] = [
   "regmix-pile/predict-pile-cc",
   "admire-ift/predict-avg",
+  "minimix-swarm/predict-avg",
 ];
 
 const tables = new Map<string, Promise<RunTable>>();
@@ -81,10 +89,23 @@ export async function loadTaskCard(id: string): Promise<TaskCard> {
   return parseTaskCard(JSON.parse(await Deno.readTextFile(path)), path);
 }
 
-/** Loads a built-in task bound to its table. */
+/** Loads a built-in task bound to its table (a training environment's table has no runs). */
 export async function loadTask(id: string): Promise<Task> {
   const card = await loadTaskCard(id);
-  return resolveTask(card, await loadTable(card.table));
+  return resolveTask(card, await taskTable(card));
+}
+
+/** The table a task card names: a built-in or given runs.csv, or a training environment's. */
+export function taskTable(card: TaskCard): Promise<RunTable> {
+  if (card.runner === "train") {
+    if (card.train?.env !== "minimix") {
+      return Promise.reject(
+        new TypeError(`Task "${card.id}": unknown training environment "${card.train?.env}"`),
+      );
+    }
+    return Promise.resolve(minimixTable(card.train.domains));
+  }
+  return loadTable(card.table);
 }
 
 /** Reads a built-in Predict-track task card. */

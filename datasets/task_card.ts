@@ -34,8 +34,19 @@ export function parseTaskCard(value: unknown, file: string): TaskCard {
   if (c.direction !== "minimize" && c.direction !== "maximize") {
     fail("direction", `must be "minimize" or "maximize"`);
   }
-  if (c.runner !== "replay" && c.runner !== "surrogate") {
-    fail("runner", `must be "replay" or "surrogate"`);
+  if (c.runner !== "replay" && c.runner !== "surrogate" && c.runner !== "train") {
+    fail("runner", `must be "replay", "surrogate" or "train"`);
+  }
+  if (c.runner === "train") {
+    const t = c.train as Record<string, unknown> | null;
+    if (typeof t !== "object" || t === null) fail("train", "must be an object");
+    if (typeof t!.env !== "string") fail("train.env", "must be a string");
+    if (!Array.isArray(t!.domains) || !t!.domains.every((d) => typeof d === "string")) {
+      fail("train.domains", "must be an array of domain names");
+    }
+    if (typeof t!.seed !== "number" || !Number.isInteger(t!.seed)) {
+      fail("train.seed", "must be an integer");
+    }
   }
   if (c.runner === "surrogate") {
     const s = c.surrogate as Record<string, unknown> | null;

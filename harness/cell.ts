@@ -68,7 +68,7 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
   };
   let error: { name: string; message: string } | undefined;
   try {
-    const context = c.runner === "surrogate" ? continuousContext : poolContext;
+    const context = c.runner === "replay" ? poolContext : continuousContext;
     const method = factory.create(context(task, seed, factory.oracle === true));
     const minCost = Math.min(...task.costs.values());
     let cp = 0;
@@ -174,6 +174,7 @@ function finite(task: Task, value: number, what: string): void {
 
 function stepSource(o: Observation): StepSource {
   const s = o.source;
+  if (s.kind === "train") return { kind: "train", key: s.key };
   return s.kind === "table" ? { kind: "table", row: s.row } : {
     kind: "surrogate",
     ood: Math.round(s.ood * 1e6) / 1e6,

@@ -28,6 +28,8 @@ export interface ProcessRequest {
   readonly fresh?: boolean;
   /** Paths the process may read (none when empty). */
   readonly read?: readonly string[];
+  /** Paths the process may write (none when empty). */
+  readonly write?: readonly string[];
   /**
    * The process's main module when not the options' host (an entry that imports a method's
    * module statically, so that loading it needs no permission). @default {options.hostUrl}
@@ -67,8 +69,8 @@ class Host {
   /** Resolves when stdout has ended (every reply read). */
   readonly drained: Promise<void>;
 
-  constructor(o: ProcessOptions, read: readonly string[], main: URL) {
-    this.read = read.join(",");
+  constructor(o: ProcessOptions, read: readonly string[], write: readonly string[], main: URL) {
+    this.read = `${read.join(",")}|${write.join(",")}`;
     this.main = main.href;
     const args = [
       "run",
@@ -77,6 +79,7 @@ class Host {
       `--config=${o.config}`,
       `--v8-flags=--max-old-space-size=${o.heapMiB ?? 4096}`,
       ...(read.length > 0 ? [`--allow-read=${read.join(",")}`] : []),
+      ...(write.length > 0 ? [`--allow-write=${write.join(",")}`] : []),
       main.pathname,
     ];
     this.#child = new Deno.Command(Deno.execPath(), {
@@ -229,12 +232,14 @@ export async function runCellsInProcesses(
       while (queue.length > 0) {
         const req = queue.shift()!;
         const read = [...(req.read ?? [])].sort();
+        const write = [...(req.write ?? [])].sort();
         const main = req.main ?? options.hostUrl;
-        if (host && (req.fresh || host.read !== read.join(",") || host.main !== main.href)) {
+        const access = `${read.join(",")}|${write.join(",")}`;
+        if (host && (req.fresh || host.read !== access || host.main !== main.href)) {
           await host.close();
           host = undefined;
         }
-        host ??= new Host(options, read, main);
+        host ??= new Host(options, read, write, main);
         const h = host;
         let timer: ReturnType<typeof setTimeout> | undefined;
         const outcome = await Promise.race([

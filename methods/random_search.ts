@@ -63,7 +63,10 @@ export const randomSearch: MethodFactory = {
   },
 };
 
-/** Continuous mode: Dirichlet(m · prior) draws; the best observed at the target fidelity. */
+/**
+ * Continuous mode: Dirichlet(m · prior) draws at the target fidelity when it is queryable, else at
+ * the cheapest; the best observed at that fidelity.
+ */
 function continuous(ctx: MethodContext): Method {
   const fidelity = ctx.fidelities.includes(ctx.targetFidelity)
     ? ctx.targetFidelity
@@ -81,7 +84,7 @@ function continuous(ctx: MethodContext): Method {
     },
     tell(observations) {
       for (const o of observations) {
-        if (o.fidelity === ctx.targetFidelity && (!best || better(o.value, best.value))) best = o;
+        if (o.fidelity === fidelity && (!best || better(o.value, best.value))) best = o;
       }
     },
     recommend() {

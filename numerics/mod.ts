@@ -30,3 +30,5 @@ export * from "./gp/gp.ts";
 export * from "./gbdt/gbdt.ts";
 export * from "./mlp.ts";
 export * from "./topk.ts";
+export * from "./lm/hashed_lm.ts";
+export * from "./lm/dirichlet_ngram.ts";

@@ -177,10 +177,15 @@ export function taskMeta(card: TaskCard, table: RunTable): TaskMeta {
     domains: table.card.domains.map((d) => d.name),
     prior: table.card.domains.map((d) => d.prior),
     ...(best ? { bestMixture: best.mixture } : {}),
-    targetPool: {
-      size: values.length,
-      levels: POOL_LEVELS.map((q) => ({ q, value: poolLevel(values, q, card.direction) })),
-    },
+    // A training environment (runner "train") has no finished runs, so no target pool.
+    ...(values.length > 0
+      ? {
+        targetPool: {
+          size: values.length,
+          levels: POOL_LEVELS.map((q) => ({ q, value: poolLevel(values, q, card.direction) })),
+        },
+      }
+      : {}),
     ...(dof > 0 ? { noise: { sd: Math.sqrt(ss / dof), groups: repeated } } : {}),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * Runners (oracles) that answer methods' proposals: the replay runner (pool mode) and the
  * hybrid table/surrogate runner (continuous mode), with the ONNX writer, the onnxruntime-web
- * sessions (WASM on CPU, WebGPU on GPU) and the batched top-k scoring API.
+ * sessions (WASM on CPU, WebGPU on GPU) and the batched top-k scoring API; and the `train`
+ * runner, whose answers are fresh training runs of the `minimix` environment (`train/`: corpus,
+ * learner recipe, online session, merge proxy).
  *
  * @example
  * ```ts ignore
@@ -61,3 +63,18 @@ export {
   type SurrogateCard,
   type SurrogateReference,
 } from "./surrogate_card.ts";
+export {
+  type CachedRun,
+  DirRunCache,
+  MemoryRunCache,
+  type RunCache,
+  runKey,
+  runMetrics,
+  TrainRunner,
+  type TrainRunnerOptions,
+} from "./train.ts";
+export { freshRun, type RunResult, type RunSpec, Trainer } from "./train/env.ts";
+export { type Corpus, CorpusPackageError, DOMAINS, loadCorpus } from "./train/corpus.ts";
+export { FIDELITIES, type TrainFidelity } from "./train/fidelities.ts";
+export { OnlineSession, type StepReport } from "./train/online.ts";
+export { buildMergeProxy, type MergeProxy } from "./train/merge.ts";

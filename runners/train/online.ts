@@ -1,0 +1,217 @@
+/**
+ * The online mode of the `minimix` environment: one training run that a method steers batch by
+ * batch, with the per-step signals the online mixing methods read (methods.md §4–8, 12–13, 20),
+ * every one charged in one cost unit.
+ *
+ * **Cost unit: byte-passes.** A forward pass over one byte costs 1; its backward pass 2 more (the
+ * usual 1 : 2 forward : backward ratio), so a training byte costs 3. Signals:
+ *
+ * | signal | charge |
+ * | --- | --- |
+ * | {@linkcode OnlineSession.step}: train n batches; per-batch domain counts (exact, see below) and per-domain training loss of each batch | 3 per training byte (the training itself); the losses are free |
+ * | {@linkcode OnlineSession.validLoss}: per-domain validation loss | 1 per validation byte read |
+ * | {@linkcode OnlineSession.gradients}: per-domain gradient Gram matrix and inner products with a target set's gradient | 3 per probe byte (forward + backward, no update) |
+ * | {@linkcode OnlineSession.checkpoint} / {@linkcode OnlineSession.restore} | weights copied ÷ 40 (a byte's forward reads 40 weights) |
+ *
+ * Per-batch domain counts are **exact**: sequence j of the run goes to the domain with the largest
+ * credit (smooth weighted round-robin), so after n sequences each domain has had its weight × n
+ * sequences up to one.
+ *
+ * @example
+ * ```ts ignore
+ * const s = new OnlineSession(loadCorpus(), { trainDomains: [0, 1, 2], fidelity: "S", seed: 0, weights: [1 / 3, 1 / 3, 1 / 3] });
+ * const { trainLoss } = s.step(4);
+ * s.setWeights([0.5, 0.25, 0.25]);
+ * const { gram } = s.gradients({ probeSeqs: 2 });
+ * console.log(s.cost);
+ * ```
+ *
+ * @module
+ */
+
+import type { HashedLmState } from "../../numerics/lm/hashed_lm.ts";
+import { deriveSeed, Rng } from "../../numerics/rng.ts";
+import { type Corpus, VALID_PIECE } from "./corpus.ts";
+import { SEQ_LEN, Trainer } from "./env.ts";
+
+/** Byte-passes per forward byte. */
+export const FORWARD_COST = 1;
+/** Byte-passes per trained (forward + backward) byte. */
+export const TRAIN_COST = 3;
+/** Weights a byte's forward pass reads (5 orders × 8 bits): checkpoint copies are charged per 40. */
+export const WEIGHTS_PER_BYTE = 40;
+
+/** Options of {@linkcode OnlineSession}. */
+export interface OnlineOptions {
+  /** Corpus indices of the domains the weights cover. */
+  trainDomains: readonly number[];
+  /** Fidelity id (table size, total steps, schedule). */
+  fidelity: string;
+  /** Seed of the data order and of the probes. */
+  seed: number;
+  /** Initial weights over `trainDomains`. */
+  weights: readonly number[];
+}
+
+/** What {@linkcode OnlineSession.step} returns. */
+export interface StepReport {
+  /** Sequences per training domain, one row per batch. */
+  readonly counts: readonly (readonly number[])[];
+  /** Training loss (bits/byte) per training domain per batch; NaN where a domain had none. */
+  readonly trainLoss: readonly (readonly number[])[];
+}
+
+/** A sparse gradient: sorted weight indices and values (mean over the probe's bytes). */
+interface Sparse {
+  readonly idx: Int32Array;
+  readonly val: Float64Array;
+}
+
+function dot(a: Sparse, b: Sparse): number {
+  let s = 0;
+  for (let i = 0, j = 0; i < a.idx.length && j < b.idx.length;) {
+    const x = a.idx[i]!, y = b.idx[j]!;
+    if (x === y) s += a.val[i++]! * b.val[j++]!;
+    else if (x < y) i++;
+    else j++;
+  }
+  return s;
+}
+
+/** A saved session: the model and the data order. */
+export interface OnlineCheckpoint {
+  /** The model's state. */
+  readonly model: HashedLmState;
+  /** The trainer's data-order state. */
+  readonly trainer: unknown;
+}
+
+/** One steerable training run with charged signals. */
+export class OnlineSession {
+  #trainer: Trainer;
+  #corpus: Corpus;
+  #domains: readonly number[];
+  #seed: number;
+  #cost = 0;
+  #probes = 0;
+
+  /**
+   * @param corpus The loaded corpus.
+   * @param options Domains, fidelity, seed and initial weights.
+   */
+  constructor(corpus: Corpus, options: OnlineOptions) {
+    this.#corpus = corpus;
+    this.#domains = [...options.trainDomains];
+    this.#seed = options.seed;
+    this.#trainer = new Trainer(corpus, {
+      trainDomains: options.trainDomains,
+      mixture: options.weights,
+      fidelity: options.fidelity,
+      seed: options.seed,
+    });
+  }
+
+  /** Byte-passes charged so far. */
+  get cost(): number {
+    return this.#cost;
+  }
+
+  /** Steps taken and the run's total. */
+  get progress(): { step: number; steps: number } {
+    return { step: this.#trainer.step, steps: this.#trainer.steps };
+  }
+
+  /** Sets the sampling weights of the following batches. @throws {RangeError} Invalid weights. */
+  setWeights(weights: readonly number[]): void {
+    this.#trainer.setWeights(weights);
+  }
+
+  /**
+   * Trains up to n batches (never past the run's last step).
+   *
+   * @returns Exact per-batch domain counts and per-domain training losses (free).
+   */
+  step(n: number): StepReport {
+    const counts: number[][] = [];
+    const trainLoss: number[][] = [];
+    for (let k = 0; k < n && this.#trainer.step < this.#trainer.steps; k++) {
+      const b = this.#trainer.trainBatch();
+      counts.push(b.counts);
+      trainLoss.push(
+        b.nats.map((x, i) => b.counts[i] ? x / (b.counts[i] * SEQ_LEN) / Math.LN2 : NaN),
+      );
+      this.#cost += TRAIN_COST * SEQ_LEN * b.counts.reduce((s, c) => s + c, 0);
+    }
+    return { counts, trainLoss };
+  }
+
+  /**
+   * Validation loss (bits/byte) of corpus domains on the fidelity's validation subset.
+   *
+   * @param domains Corpus indices. @default {every corpus domain}
+   */
+  validLoss(domains: readonly number[] = this.#corpus.domains.map((_, i) => i)): number[] {
+    return domains.map((d) => {
+      const v = this.#corpus.domains[d]!.valid;
+      const pieces = Math.ceil(v.length / VALID_PIECE / this.#trainer.fidelity.evalStride);
+      this.#cost += FORWARD_COST * pieces * VALID_PIECE;
+      return this.#trainer.validLoss(d);
+    });
+  }
+
+  /** The mean gradient of the loss over some sequences of a text (no update), sparse. */
+  #gradient(bytes: Uint8Array, starts: readonly number[], len: number): Sparse {
+    const lm = this.#trainer.lm;
+    for (const s of starts) lm.accumulate(bytes, s, s + len);
+    this.#cost += TRAIN_COST * len * starts.length;
+    const idx = lm.touched().sort();
+    const val = new Float64Array(idx.length);
+    const n = len * starts.length;
+    idx.forEach((j, k) => (val[k] = lm.gradient(j) / n));
+    lm.clearGradient();
+    return { idx, val };
+  }
+
+  /**
+   * Per-domain gradients of the current model on fresh probe sequences of each training domain
+   * (seeded, independent of the training order), their Gram matrix, and their inner products with
+   * the gradient of a target set (whole 4 KiB validation pieces of a corpus domain), as DoGE and
+   * DGA use them. No update is made.
+   *
+   * @param options Probe sequences per domain and the target.
+   * @returns The Gram matrix (training domains × training domains) and the target products.
+   */
+  gradients(options: { probeSeqs: number; target?: { domain: number; pieces: number } }): {
+    gram: number[][];
+    target?: number[];
+  } {
+    const rng = new Rng(deriveSeed("minimix-probe", this.#seed, this.#probes++));
+    const grads = this.#domains.map((d) => {
+      const bytes = this.#corpus.domains[d]!.train;
+      const n = Math.floor(bytes.length / SEQ_LEN);
+      const starts = Array.from({ length: options.probeSeqs }, () => rng.int(n) * SEQ_LEN);
+      return this.#gradient(bytes, starts, SEQ_LEN);
+    });
+    const gram = grads.map((a) => grads.map((b) => dot(a, b)));
+    if (!options.target) return { gram };
+    const v = this.#corpus.domains[options.target.domain]!.valid;
+    const starts = Array.from({ length: options.target.pieces }, (_, i) => i * VALID_PIECE);
+    const t = this.#gradient(v, starts, VALID_PIECE);
+    return { gram, target: grads.map((g) => dot(g, t)) };
+  }
+
+  /** Saves the model and the data order (charged). */
+  checkpoint(): OnlineCheckpoint {
+    const lm = this.#trainer.lm;
+    this.#cost += lm.size / WEIGHTS_PER_BYTE;
+    return { model: lm.checkpoint(), trainer: this.#trainer.saveState() };
+  }
+
+  /** Goes back to a checkpoint of this session (charged). */
+  restore(c: OnlineCheckpoint): void {
+    const lm = this.#trainer.lm;
+    this.#cost += lm.size / WEIGHTS_PER_BYTE;
+    lm.restore(c.model);
+    this.#trainer.loadState(c.trainer);
+  }
+}
