@@ -36,20 +36,21 @@
  * @module
  */
 
-import type { GpPosterior } from "../numerics/gp/gp.ts";
+import { GpCandidates, type GpPosterior } from "../numerics/gp/gp.ts";
 import type { MethodFactory } from "../core/method.ts";
 import { sobolNormals } from "../numerics/stats/qmc.ts";
 import {
   argmax,
   fitPredictor,
   flatten,
+  GpModel,
   objectiveSign,
   PoolTracker,
   priorFallback,
+  type RefitOption,
   requirePool,
-  WarmFitter,
 } from "./_bo_common.ts";
-import { informationGain, sampleMaxValue } from "./_mf_mes.ts";
+import { informationGainOf, maxValueFromMoments } from "./_mf_mes.ts";
 
 /** Options of {@linkcode mfboWith}. */
 export interface MfboOptions {
@@ -57,6 +58,13 @@ export interface MfboOptions {
   recommend?: "acquisition" | "posterior-mean";
   /** Start each MAP fit from the previous step's hyper-parameters. @default {true} */
   warmStart?: boolean;
+  /**
+   * When the GP's hyper-parameters are refitted: `"every-step"` as the reference (exact
+   * mode, used by the ADMIRE reproduction), `"scheduled"` (every step up to 32 observations,
+   * then whenever the observations have doubled, the posterior extended in O(n²) in between; `DEFAULT_SCHEDULE` in
+   * `_bo_common.ts`), or an explicit schedule. @default {"scheduled"}
+   */
+  refit?: RefitOption;
   /** QMC normal samples per candidate. @default {128} */
   samples?: number;
   /** Method id. @default {"mfbo", or "mfbo-pm" for posterior-mean recommendations} */
@@ -83,25 +91,48 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
   const id = options.id ?? (rule === "posterior-mean" ? "mfbo-pm" : "mfbo");
   const warmStart = options.warmStart ?? true;
   const samples = options.samples ?? 128;
+  const refit = options.refit ?? "scheduled";
   return {
     id,
     description: "ADMIRE-BayesOpt multi-fidelity BO: fidelity GP + cost-weighted MF-MES",
     ranked: true,
     fit: fitPredictor,
+    variant: (argument) => {
+      if (argument !== "exact") {
+        throw new RangeError(
+          `Method "${id}" takes only "@exact" (hyper-parameters refitted at every step), not "@${argument}"`,
+        );
+      }
+      return mfboWith({ ...options, refit: "every-step", id: `${id}@exact` });
+    },
     create(ctx) {
       requirePool(ctx, id);
       const pool = new PoolTracker(ctx, ctx.pool!);
       const cheapest = ctx.fidelities[0]!;
-      const fitter = new WarmFitter(ctx.rng, warmStart);
+      const model = new GpModel(ctx.rng, warmStart, refit);
       const targets = ctx.targetPool!;
-      const targetX = flatten(targets, pool.d);
-      const targetF = new Float64Array(targets.length).fill(1);
+      const nPool = pool.candidates.length;
+      // Candidates: the pool at its own fidelities, then the target pool at fidelity 1.
+      const cands = new GpCandidates(
+        concat(pool.x, flatten(targets, pool.d)),
+        concat(pool.fidelity, new Float64Array(targets.length).fill(1)),
+        { target: true },
+      );
+      const targetCols = Array.from(targets, (_, t) => nPool + t);
       const sign = objectiveSign(ctx);
       let step: { n: number; post: GpPosterior; fStar: number; normals: Float64Array } | undefined;
       const state = () => {
         if (!step || step.n !== pool.observed) {
-          const post = fitter.fit(pool.data("fidelity"));
-          const fStar = sampleMaxValue(post, uniform());
+          const T = ((globalThis as any).T ??= {});
+          let t = performance.now();
+          const dd = pool.data("fidelity");
+          T.data = (T.data ?? 0) + performance.now() - t; t = performance.now();
+          const post = model.update(dd);
+          T.model = (T.model ?? 0) + performance.now() - t; t = performance.now();
+          cands.update(post);
+          T.cands = (T.cands ?? 0) + performance.now() - t; t = performance.now();
+          const fStar = maxValueSample(post, cands, pool, uniform());
+          T.fstar = (T.fstar ?? 0) + performance.now() - t; t = performance.now();
           step = { n: pool.observed, post, fStar, normals: sobolNormals(samples, ctx.rng) };
         }
         return step;
@@ -124,14 +155,13 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
           const open = pool.affordable(remaining);
           if (open.length === 0) return [];
           const { post, fStar, normals } = state();
-          const x = new Float64Array(open.length * pool.d);
-          const f = new Float64Array(open.length);
-          open.forEach((i, r) => {
-            x.set(pool.x.subarray(i * pool.d, (i + 1) * pool.d), r * pool.d);
-            f[r] = pool.fidelity[i]!;
-          });
-          const ig = informationGain(post, x, f, fStar, normals);
-          const value = ig.map((v, r) => v / Math.max(f[r]!, MIN_COST));
+          const T = ((globalThis as any).T ??= {});
+          let t = performance.now();
+          const jj = cands.joint(open);
+          T.joint = (T.joint ?? 0) + performance.now() - t; t = performance.now();
+          const ig = informationGainOf(jj, post.noise, fStar, normals);
+          T.ig = (T.ig ?? 0) + performance.now() - t; t = performance.now();
+          const value = ig.map((v, r) => v / Math.max(pool.fidelity[open[r]!]!, MIN_COST));
           return [pool.propose(open[argmax(value)]!)];
         },
         tell(observations) {
@@ -140,16 +170,67 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
         recommend() {
           if (pool.observed === 0) return { mixture: priorFallback(ctx) };
           const { post, fStar, normals } = state();
-          const mean = post.predict(targetX, 1).mean;
+          const joint = cands.joint(targetCols);
+          const mean = joint.mean;
           const score = rule === "posterior-mean"
             ? mean
-            : informationGain(post, targetX, targetF, fStar, normals);
+            : informationGainOf(joint, post.noise, fStar, normals);
           const i = argmax(score);
           return { mixture: targets[i]!, predicted: sign * mean[i]! };
         },
       };
     },
   };
+}
+
+function concat(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * The max-value sample (`sampleMaxValue` in `_mf_mes.ts`) with the fidelity-1 moments of the
+ * observed inputs read from the kept candidate moments (observations outside the pool are
+ * predicted directly). The distinct inputs are taken in order of first observation, each with
+ * weight 2 per observation, as `sampleMaxValue` does.
+ */
+function maxValueSample(
+  post: GpPosterior,
+  cands: GpCandidates,
+  pool: PoolTracker,
+  u: number,
+): number {
+  const d = post.data.d, xs = post.data.x, observed = pool.observedCandidates();
+  const ids = pool.mixtureIds;
+  const seen = new Map<number | string, number>();
+  const weight: number[] = [], cols: number[] = [], outside: number[] = [];
+  for (let i = 0; i < observed.length; i++) {
+    const c = observed[i]!;
+    const key = c >= 0 ? ids[c]! : pool.mixtureId(xs.subarray(i * d, (i + 1) * d));
+    const at = seen.get(key);
+    if (at !== undefined) {
+      weight[at]! += 2;
+      continue;
+    }
+    seen.set(key, weight.length);
+    weight.push(2);
+    cols.push(c);
+    if (c < 0) outside.push(i);
+  }
+  const kept = cands.targetMoments(cols.filter((c) => c >= 0));
+  const direct = outside.length > 0
+    ? post.predict(Float64Array.from(outside.flatMap((i) => [...xs.subarray(i * d, (i + 1) * d)])), 1)
+    : kept;
+  const mean = new Float64Array(cols.length), variance = new Float64Array(cols.length);
+  let a = 0, b = 0;
+  cols.forEach((c, r) => {
+    const src = c >= 0 ? kept : direct, at = c >= 0 ? a++ : b++;
+    mean[r] = src.mean[at]!;
+    variance[r] = src.variance[at]!;
+  });
+  return maxValueFromMoments(mean, variance, weight, u);
 }
 
 /**
