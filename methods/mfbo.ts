@@ -126,13 +126,17 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
           const T = ((globalThis as any).T ??= {});
           let t = performance.now();
           const dd = pool.data("fidelity");
-          T.data = (T.data ?? 0) + performance.now() - t; t = performance.now();
+          T.data = (T.data ?? 0) + performance.now() - t;
+          t = performance.now();
           const post = model.update(dd);
-          T.model = (T.model ?? 0) + performance.now() - t; t = performance.now();
+          T.model = (T.model ?? 0) + performance.now() - t;
+          t = performance.now();
           cands.update(post);
-          T.cands = (T.cands ?? 0) + performance.now() - t; t = performance.now();
+          T.cands = (T.cands ?? 0) + performance.now() - t;
+          t = performance.now();
           const fStar = maxValueSample(post, cands, pool, uniform());
-          T.fstar = (T.fstar ?? 0) + performance.now() - t; t = performance.now();
+          T.fstar = (T.fstar ?? 0) + performance.now() - t;
+          t = performance.now();
           step = { n: pool.observed, post, fStar, normals: sobolNormals(samples, ctx.rng) };
         }
         return step;
@@ -158,9 +162,11 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
           const T = ((globalThis as any).T ??= {});
           let t = performance.now();
           const jj = cands.joint(open);
-          T.joint = (T.joint ?? 0) + performance.now() - t; t = performance.now();
+          T.joint = (T.joint ?? 0) + performance.now() - t;
+          t = performance.now();
           const ig = informationGainOf(jj, post.noise, fStar, normals);
-          T.ig = (T.ig ?? 0) + performance.now() - t; t = performance.now();
+          T.ig = (T.ig ?? 0) + performance.now() - t;
+          t = performance.now();
           const value = ig.map((v, r) => v / Math.max(pool.fidelity[open[r]!]!, MIN_COST));
           return [pool.propose(open[argmax(value)]!)];
         },
@@ -221,7 +227,10 @@ function maxValueSample(
   }
   const kept = cands.targetMoments(cols.filter((c) => c >= 0));
   const direct = outside.length > 0
-    ? post.predict(Float64Array.from(outside.flatMap((i) => [...xs.subarray(i * d, (i + 1) * d)])), 1)
+    ? post.predict(
+      Float64Array.from(outside.flatMap((i) => [...xs.subarray(i * d, (i + 1) * d)])),
+      1,
+    )
     : kept;
   const mean = new Float64Array(cols.length), variance = new Float64Array(cols.length);
   let a = 0, b = 0;

@@ -99,7 +99,9 @@ export class GpPosterior {
     }
     this.#beta = options.whitened ?? solveLower(this.#chol, residual(data, hyper.mean));
     if (this.#beta.length !== n) {
-      throw new TypeError(`Cannot reuse "${this.#beta.length}" whitened residuals for "${n}" points`);
+      throw new TypeError(
+        `Cannot reuse "${this.#beta.length}" whitened residuals for "${n}" points`,
+      );
     }
     this.#s0 = scaleRows(data.x, hyper.lengthscales);
     this.#s1 = data.kind === "fidelity"

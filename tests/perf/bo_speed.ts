@@ -155,9 +155,9 @@ if (want("cell")) {
       });
       const n = line!.status === "ok" ? line!.trajectory.length : 0;
       console.log(
-        `cell mfbo (${label}) regmix-pile/avg-1b seed ${seed}: ${(t.wall / 1000).toFixed(2)} s wall, ${
-          (t.cpu / 1000).toFixed(2)
-        } s CPU, ${n} queries, ${line!.status}`,
+        `cell mfbo (${label}) regmix-pile/avg-1b seed ${seed}: ${
+          (t.wall / 1000).toFixed(2)
+        } s wall, ${(t.cpu / 1000).toFixed(2)} s CPU, ${n} queries, ${line!.status}`,
       );
     }
   }
