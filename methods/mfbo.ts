@@ -123,20 +123,9 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
       let step: { n: number; post: GpPosterior; fStar: number; normals: Float64Array } | undefined;
       const state = () => {
         if (!step || step.n !== pool.observed) {
-          const T = ((globalThis as any).T ??= {});
-          let t = performance.now();
-          const dd = pool.data("fidelity");
-          T.data = (T.data ?? 0) + performance.now() - t;
-          t = performance.now();
-          const post = model.update(dd);
-          T.model = (T.model ?? 0) + performance.now() - t;
-          t = performance.now();
+          const post = model.update(pool.data("fidelity"));
           cands.update(post);
-          T.cands = (T.cands ?? 0) + performance.now() - t;
-          t = performance.now();
           const fStar = maxValueSample(post, cands, pool, uniform());
-          T.fstar = (T.fstar ?? 0) + performance.now() - t;
-          t = performance.now();
           step = { n: pool.observed, post, fStar, normals: sobolNormals(samples, ctx.rng) };
         }
         return step;
@@ -159,14 +148,7 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
           const open = pool.affordable(remaining);
           if (open.length === 0) return [];
           const { post, fStar, normals } = state();
-          const T = ((globalThis as any).T ??= {});
-          let t = performance.now();
-          const jj = cands.joint(open);
-          T.joint = (T.joint ?? 0) + performance.now() - t;
-          t = performance.now();
-          const ig = informationGainOf(jj, post.noise, fStar, normals);
-          T.ig = (T.ig ?? 0) + performance.now() - t;
-          t = performance.now();
+          const ig = informationGainOf(cands.joint(open), post.noise, fStar, normals);
           const value = ig.map((v, r) => v / Math.max(pool.fidelity[open[r]!]!, MIN_COST));
           return [pool.propose(open[argmax(value)]!)];
         },
