@@ -34,7 +34,7 @@ bench options:
   --methods x,y         method ids (default: every registered method)
   --out DIR             results folder (default: out/bench, or out/quick with --quick)
   --resume              keep finished cells of DIR/results.jsonl and run only the others
-  --workers N           parallel workers (default: 2)
+  --workers N           parallel workers (default: the number of cores)
   --time-limit S        per-cell time limit in seconds (default: 300)
   --dataset PATH        bring-your-own runs.csv in the canonical schema (replaces --tasks)
   --card PATH           its card.json (default: card.json beside it, else inferred)
@@ -80,7 +80,7 @@ async function main(args: string[]): Promise<number> {
         methods: { type: "string" },
         out: { type: "string" },
         resume: { type: "boolean", default: false },
-        workers: { type: "string", default: "2" },
+        workers: { type: "string", default: String(navigator.hardwareConcurrency || 1) },
         "time-limit": { type: "string", default: "300" },
         dataset: { type: "string" },
         card: { type: "string" },

@@ -8,7 +8,7 @@
 import { failedLine } from "../harness/cell.ts";
 import type { ResultLine } from "../core/results.ts";
 import { cellKey, formatLine, lineKey, readResults, repairResults } from "../core/results.ts";
-import { type CellRequest, runCells } from "../harness/scheduler.ts";
+import { type CellRequest, expectedCellCost, runCells } from "../harness/scheduler.ts";
 import type { RunTable } from "../core/table.ts";
 import type { TaskCard } from "../core/task.ts";
 import type { Direction } from "../core/types.ts";
@@ -159,7 +159,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
           timeLimitMs: o.timeLimitMs,
           ...(execution.device ? { device: execution.device } : {}),
         };
-        requests.push({ key, payload });
+        requests.push({ key, payload, cost: expectedCellCost(m.id, t.card.id) });
       }
     }
   }

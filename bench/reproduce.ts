@@ -38,6 +38,7 @@ import { predictTaskMeta, readMeta, type RunMeta } from "../reports/meta.ts";
 import { scoreSet, type SetScores } from "../core/predict.ts";
 import { taskLevels } from "../reports/targets.ts";
 import { writeReports } from "../reports/write.ts";
+import { defaultConcurrency } from "../harness/scheduler.ts";
 
 /** Options of {@linkcode reproduce}. */
 export interface ReproduceOptions {
@@ -45,7 +46,7 @@ export interface ReproduceOptions {
   seeds?: number;
   /** Output folder. @default {"out/reproduce/<name>"} */
   out?: string;
-  /** Bench workers. @default {2} */
+  /** Bench workers. @default {the number of cores} */
   workers?: number;
   /** Per-cell time limit in ms. @default {600000} */
   timeLimitMs?: number;
@@ -233,7 +234,7 @@ async function runOptimizeManifest(
       methods: ids.split(","),
       out: dir,
       resume: false,
-      workers: o.workers ?? 2,
+      workers: o.workers ?? defaultConcurrency(),
       timeLimitMs: o.timeLimitMs ?? 600_000,
       command: `deno task reproduce ${m.name} --seeds ${seeds.length}`,
       progress: false,
