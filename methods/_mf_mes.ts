@@ -7,7 +7,10 @@
  * Departures: the max-value quartiles are found by Brent's method on ln F(y) rather than F(y)
  * (same roots); the 128 normal samples are scrambled Sobol' points from the method's seeded RNG
  * ({@link sobolNormals}), not torch's; a non-finite information gain (β = 0/0, which botorch
- * would propagate as NaN) counts as 0.
+ * would propagate as NaN) counts as 0; Φ and ln Φ in the inner loops come from a table of
+ * Taylor expansions (`numerics/stats/normal_table.ts`, relative error ≤ 1e-13 against the
+ * series/continued-fraction values of `normal.ts`), about 8× faster; the h₀ = −ln p(y) terms,
+ * whose deviations from their mean do not depend on the point, are centred once per call.
  *
  * @module
  */

@@ -5,9 +5,10 @@
  * BO" and "Exact semantics of the MF-MES value").
  *
  * Algorithm: one random pool element of the cheapest fidelity; then at every step the
- * multi-fidelity GP (`numerics/gp/gp.ts`, fidelity value = cost ÷ target cost) is MAP-fitted to every
- * observation, one max-value sample f* of f(·, 1) is drawn (Gumbel fit by Brent quartiles over
- * the observed inputs at fidelity 1), 128 scrambled Sobol' normals are drawn, and every
+ * multi-fidelity GP (`numerics/gp/gp.ts`, fidelity value = cost ÷ target cost) is conditioned on
+ * every observation (MAP-fitted at every step in exact mode, on a schedule by default), one
+ * max-value sample f* of f(·, 1) is drawn (Gumbel fit by Brent quartiles over the observed
+ * inputs at fidelity 1), 128 scrambled Sobol' normals are drawn, and every
  * REMAINING pool element is scored at its own fidelity by IG ÷ max(cost, 0.01) (botorch's
  * `InverseCostWeightedUtility` with `min_cost` 1e-2 on the affine cost = fidelity value); the
  * argmax is run. The run continues until the budget or the pool is exhausted.
@@ -21,11 +22,19 @@
  * with a TypeError.
  *
  * Departures from the reference:
- * - MAP fits start from the previous step's hyper-parameters (warm start, to save time;
+ * - hyper-parameters are refitted on a schedule by default (`refit: "scheduled"`: every step up
+ *   to 32 observations, then whenever the observations have doubled); in between, the posterior
+ *   is extended at fixed hyper-parameters (bordered Cholesky factor, O(n²); the pool's and the
+ *   target pool's whitened cross-covariances at their own fidelities and at fidelity 1 kept
+ *   and extended by one row per observation, `numerics/gp/candidates.ts`). `refit:
+ *   "every-step"` (ids `mfbo@exact`, `mfbo-pm@exact`) refits after every observation as the
+ *   reference does; the ADMIRE reproduction uses it. README, "Speed", gives the measured
+ *   change in final scores between the two modes;
+ * - MAP fits start from the previous fit's hyper-parameters (warm start, to save time;
  *   `warmStart: false` restarts from botorch's defaults); a warm fit takes a first step of
  *   0.03 raw units and stops at gradient ∞-norm 1e-4 or relative decrease 1e-7 (cold fits use
  *   scipy's 1e-5 and 2.2e-9); the optimiser differs (see `numerics/gp/gp.ts`). A full replay of
- *   admire-ift/avg-7b (444 runs) takes about 30 s on the 2-core project machine;
+ *   admire-ift/avg-7b (444 runs) takes about 30 s on the 2-core project machine in exact mode;
  * - a non-finite information gain counts as 0, and the inputs that project to the same point
  *   at fidelity 1 are scored once each (with their multiplicity) in the max-value sampler;
  * - the QMC normals come from the cell's seeded RNG (scrambled Sobol', `numerics/stats/qmc.ts`), the

@@ -9,8 +9,9 @@
  *   posterior extended, no refit) and an exact step (MAP refit + everything recomputed);
  * - cell: whole `mfbo` cells on regmix-pile/avg-1b, wall and queries, for the given seeds.
  *
- * Usage: deno run -A tests/perf/bo_speed.ts [step] [cell] [--seeds 0,1,2] [--exact]
- * (both parts by default; `--exact` adds exact-mode cells, about 100 s each).
+ * Usage: deno run -A tests/perf/bo_speed.ts [step] [cell] [--seeds 0,1,2] [--exact] [--no-exact]
+ * (both parts by default; `--exact` adds exact-mode cells, about 100 s each; `--no-exact`
+ * skips the exact-mode steps).
  *
  * @module
  */
@@ -124,6 +125,7 @@ if (want("step")) {
     ["mfbo (exact)", mfboWith({ refit: "every-step" }), true, 3],
   ];
   for (const [label, factory, multi, reps] of cases) {
+    if (args.includes("--no-exact") && label.includes("exact")) continue;
     const times = await stepTimes(factory, multi, reps);
     const wall = times.map((t) => t.wall), cpu = times.map((t) => t.cpu);
     console.log(
