@@ -26,7 +26,7 @@
  * - analytic log-EI (stable tails, `numerics/stats/normal.ts`) instead of botorch's Monte-Carlo qLogEI
  *   (512 Sobol' samples, smoothed): the same argmax up to Monte-Carlo noise (methods.md allows it);
  * - hyper-parameters are refitted on a schedule by default (`refit: "scheduled"`: every step up
- *   to 32 observations, then whenever the observations have doubled); in between, the posterior
+ *   to 64 observations, then whenever the observations have doubled); in between, the posterior
  *   is extended at fixed hyper-parameters (the Cholesky factor bordered in O(n²), the
  *   candidates' whitened cross-covariances extended by one row, `numerics/gp/candidates.ts`).
  *   `refit: "every-step"` (ids `bo@exact`, `bo@<fidelity>+exact`) refits after every
@@ -75,7 +75,7 @@ export interface BoOptions {
   warmStart?: boolean;
   /**
    * When the GP's hyper-parameters are refitted: `"every-step"` as the reference (exact
-   * mode, used by the ADMIRE reproduction), `"scheduled"` (every step up to 32 observations,
+   * mode, used by the ADMIRE reproduction), `"scheduled"` (every step up to 64 observations,
    * then whenever the observations have doubled, the posterior extended in O(n²) in between), or an explicit
    * schedule. @default {"scheduled"}
    */

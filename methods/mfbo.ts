@@ -23,7 +23,7 @@
  *
  * Departures from the reference:
  * - hyper-parameters are refitted on a schedule by default (`refit: "scheduled"`: every step up
- *   to 32 observations, then whenever the observations have doubled); in between, the posterior
+ *   to 64 observations, then whenever the observations have doubled); in between, the posterior
  *   is extended at fixed hyper-parameters (bordered Cholesky factor, O(n²); the pool's and the
  *   target pool's whitened cross-covariances at their own fidelities and at fidelity 1 kept
  *   and extended by one row per observation, `numerics/gp/candidates.ts`). `refit:
@@ -69,7 +69,7 @@ export interface MfboOptions {
   warmStart?: boolean;
   /**
    * When the GP's hyper-parameters are refitted: `"every-step"` as the reference (exact
-   * mode, used by the ADMIRE reproduction), `"scheduled"` (every step up to 32 observations,
+   * mode, used by the ADMIRE reproduction), `"scheduled"` (every step up to 64 observations,
    * then whenever the observations have doubled, the posterior extended in O(n²) in between; `DEFAULT_SCHEDULE` in
    * `_bo_common.ts`), or an explicit schedule. @default {"scheduled"}
    */

@@ -4,13 +4,16 @@
  * outgrow the every-step phase (issue 11: the change must be inside seed noise for the
  * scheduled mode to be the default).
  *
- * Each (task, method, seed) cell runs in both modes; a line per cell pair is appended to the
- * output file (so an interrupted run resumes), and the summary gives, per task and method, the
- * mean final score (gap closed at the full budget) of each mode, the mean paired difference
- * with its standard error, and the seed standard deviation of the exact mode.
+ * Each (task, method, seed) cell runs in exact mode and in scheduled mode (the default
+ * schedule, or `--every N --growth G`); a line per cell and mode is appended to the output file,
+ * and cells already there are not run again (so an interrupted run resumes, and exact cells,
+ * the slow ones, are shared by every schedule tried). The summary gives, per task and method,
+ * the mean final score (gap closed at the full budget) of each mode, the mean paired
+ * difference with its standard error, and the seed standard deviation of the exact mode.
+ * "Inside seed noise" is read as |mean paired difference| < 2 standard errors.
  *
  * Usage: deno run -A tests/perf/bo_modes.ts [--seeds 10] [--tasks a,b] [--methods bo,mfbo]
- *   [--out out/perf/bo_modes.jsonl]
+ *   [--every 64 --growth 2] [--out out/perf/bo_cells.jsonl] [--summary] (summary only)
  *
  * @module
  */
@@ -18,6 +21,9 @@
 import { runCell } from "../../harness/cell.ts";
 import { loadTask } from "../../datasets/registry.ts";
 import { getMethod } from "../../methods/mod.ts";
+import { boWith } from "../../methods/bo.ts";
+import { mfboWith } from "../../methods/mfbo.ts";
+import { DEFAULT_SCHEDULE, type RefitSchedule } from "../../methods/_bo_common.ts";
 import { ReplayRunner } from "../../runners/replay.ts";
 
 const flag = (name: string, fallback: string) => {
@@ -30,62 +36,67 @@ const tasks = flag(
   "regmix-pile/avg-1b,regmix-pile/pile-cc-1b,regmix-pile/pile-cc,admire-ift/avg-7b,olmix/superswarm-bpb",
 ).split(",");
 const methods = flag("methods", "bo,mfbo").split(",");
-const out = flag("out", "out/perf/bo_modes.jsonl");
+const out = flag("out", "out/perf/bo_cells.jsonl");
 
-interface Pair {
+const schedule: RefitSchedule = {
+  everyStepUntil: Number(flag("every", `${DEFAULT_SCHEDULE.everyStepUntil}`)),
+  growth: Number(flag("growth", `${DEFAULT_SCHEDULE.growth}`)),
+};
+const label = `scheduled:${schedule.everyStepUntil}/${schedule.growth}`;
+
+interface Cell {
   task: string;
   method: string;
   seed: number;
-  exact: number;
-  scheduled: number;
-  exactMs: number;
-  scheduledMs: number;
+  /** "exact" or "scheduled:<everyStepUntil>/<growth>". */
+  mode: string;
+  score: number;
+  ms: number;
 }
 
-const done: Pair[] = [];
+const done: Cell[] = [];
 try {
   for (const l of (await Deno.readTextFile(out)).split("\n")) if (l) done.push(JSON.parse(l));
 } catch (e) {
   if (!(e instanceof Deno.errors.NotFound)) throw e;
 }
 await Deno.mkdir(out.replace(/\/[^/]*$/, ""), { recursive: true });
+const find = (task: string, method: string, seed: number, mode: string) =>
+  done.find((c) => c.task === task && c.method === method && c.seed === seed && c.mode === mode);
 
-const finalScore = (line: Awaited<ReturnType<typeof runCell>>) => {
-  if (line.status !== "ok") throw new Error(`Cell failed: ${line.error?.message}`);
-  return line.checkpoints.at(-1)!.score;
-};
-
-for (const taskId of tasks) {
+for (const taskId of Deno.args.includes("--summary") ? [] : tasks) {
   const task = await loadTask(taskId);
   for (const method of methods) {
     for (let seed = 0; seed < seeds; seed++) {
-      if (done.some((p) => p.task === taskId && p.method === method && p.seed === seed)) continue;
-      const run = async (id: string) => {
+      for (const mode of [label, "exact"]) {
+        if (find(taskId, method, seed, mode)) continue;
+        const factory = mode === "exact"
+          ? getMethod(`${method}@exact`)
+          : method === "mfbo"
+          ? mfboWith({ refit: schedule })
+          : boWith({ refit: schedule });
         const t = performance.now();
         const line = await runCell({
           task,
           runner: new ReplayRunner(task),
-          factory: getMethod(id),
+          factory,
           seed,
           suite: "perf",
           timeLimitMs: 3_600_000,
         });
-        return { score: finalScore(line), ms: performance.now() - t };
-      };
-      const s = await run(method);
-      const e = await run(`${method}@exact`);
-      const pair: Pair = {
-        task: taskId,
-        method,
-        seed,
-        exact: e.score,
-        scheduled: s.score,
-        exactMs: Math.round(e.ms),
-        scheduledMs: Math.round(s.ms),
-      };
-      done.push(pair);
-      await Deno.writeTextFile(out, JSON.stringify(pair) + "\n", { append: true });
-      console.log(JSON.stringify(pair));
+        if (line.status !== "ok") throw new Error(`Cell failed: ${line.error?.message}`);
+        const cell: Cell = {
+          task: taskId,
+          method,
+          seed,
+          mode,
+          score: line.checkpoints.at(-1)!.score,
+          ms: Math.round(performance.now() - t),
+        };
+        done.push(cell);
+        await Deno.writeTextFile(out, JSON.stringify(cell) + "\n", { append: true });
+        console.log(JSON.stringify(cell));
+      }
     }
   }
 }
@@ -95,23 +106,27 @@ const sd = (xs: number[]) => {
   const m = mean(xs);
   return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(xs.length - 1, 1));
 };
+console.log(`Scheduled mode: ${label}`);
 console.log(
   "| task | method | seeds | exact mean | scheduled mean | Δ (sched − exact) ± SE | seed sd (exact) | time exact → scheduled |",
 );
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const taskId of tasks) {
   for (const method of methods) {
-    const ps = done.filter((p) => p.task === taskId && p.method === method);
+    const ps = Array.from({ length: seeds }, (_, seed) => ({
+      e: find(taskId, method, seed, "exact"),
+      s: find(taskId, method, seed, label),
+    })).filter((p) => p.e && p.s).map((p) => ({ e: p.e!, s: p.s! }));
     if (ps.length === 0) continue;
-    const diff = ps.map((p) => p.scheduled - p.exact);
+    const diff = ps.map((p) => p.s.score - p.e.score);
     const f = (v: number) => v.toFixed(3);
     console.log(
-      `| ${taskId} | ${method} | ${ps.length} | ${f(mean(ps.map((p) => p.exact)))} | ${
-        f(mean(ps.map((p) => p.scheduled)))
+      `| ${taskId} | ${method} | ${ps.length} | ${f(mean(ps.map((p) => p.e.score)))} | ${
+        f(mean(ps.map((p) => p.s.score)))
       } | ${f(mean(diff))} ± ${f(sd(diff) / Math.sqrt(ps.length))} | ${
-        f(sd(ps.map((p) => p.exact)))
-      } | ${(mean(ps.map((p) => p.exactMs)) / 1000).toFixed(1)} s → ${
-        (mean(ps.map((p) => p.scheduledMs)) / 1000).toFixed(1)
+        f(sd(ps.map((p) => p.e.score)))
+      } | ${(mean(ps.map((p) => p.e.ms)) / 1000).toFixed(1)} s → ${
+        (mean(ps.map((p) => p.s.ms)) / 1000).toFixed(1)
       } s |`,
     );
   }
