@@ -5,11 +5,14 @@
  * @module
  */
 
+const scope = globalThis as unknown as {
+  onmessage: (e: MessageEvent<{ delayMs?: number }>) => void;
+  postMessage: (data: unknown) => void;
+};
 let handled = 0;
-self.onmessage = (e: MessageEvent) => {
-  const payload = e.data as { delayMs?: number };
+scope.onmessage = (e) => {
   setTimeout(() => {
     handled++;
-    self.postMessage({ payload, handled });
-  }, payload.delayMs ?? 0);
+    scope.postMessage({ payload: e.data, handled });
+  }, e.data.delayMs ?? 0);
 };
