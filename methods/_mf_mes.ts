@@ -144,6 +144,8 @@ export function informationGainOf(
   const dev0 = half.map((h) => h - halfMean);
   let v0 = 0;
   for (let k = 0; k < ns; k++) v0 += dev0[k]! * dev0[k]!;
+  let maxAbsNormal = 0;
+  for (let k = 0; k < ns; k++) maxAbsNormal = Math.max(maxAbsNormal, Math.abs(normals[k]!));
   const h1 = new Float64Array(ns);
   for (let c = 0; c < m; c++) {
     const vm = j.variance[c]! + noise; // observation-noise posterior of m
@@ -157,10 +159,15 @@ export function informationGainOf(
     const entropy0 = 0.5 * (LOG_2PI + 1 + Math.log(vm));
     // (f* − μ_new)/σ_new with μ_new = μ_M + c/v_m·(y − μ_m), y = μ_m + √v_m·e.
     const a = (fStar - muM) / sdNew, b = cov / (sdm * sdNew);
+    // When every argument lies in one clamped tail (Φ = 1 or Φ ≤ 1e-8 for all samples), z is
+    // the same for every sample: the same values, without a Φ and a log per sample.
+    const lo = a - Math.abs(b) * maxAbsNormal, hi = a + Math.abs(b) * maxAbsNormal;
+    const flat = lo >= 8.5 || hi < -5.7;
+    const zFlat = flat ? clampedCdf(a) / cdfM : 0, lzFlat = flat ? Math.log(zFlat) : 0;
     let s1 = 0;
     for (let k = 0; k < ns; k++) {
-      const z = clampedCdf(a - b * normals[k]!) / cdfM;
-      const h = -z * (Math.log(z) + logNorm - half[k]!);
+      const z = flat ? zFlat : clampedCdf(a - b * normals[k]!) / cdfM;
+      const h = -z * ((flat ? lzFlat : Math.log(z)) + logNorm - half[k]!);
       h1[k] = h;
       s1 += h;
     }
