@@ -47,21 +47,22 @@ export function defaultConcurrency(): number {
 }
 
 /**
- * Relative cost of a cell per method (seconds of one cell on the 2-core project machine,
- * rounded, after the BO speed-ups of issue 11; measured on the default bench's tasks, `bench
- * --quick` and `tests/perf/bo_speed.ts`). Only the order matters: it decides which cells start
- * first. Methods not listed count {@link DEFAULT_METHOD_COST}; an exact-mode BO variant
- * (`…@exact`, `…+exact`) counts 30 times its method.
+ * Rough relative cost of a cell per method (CPU seconds of one cell on a 1000-run RegMix task,
+ * rounded, from the cells timed while working on issue 11: `mfbo` 1.5–4 s on
+ * regmix-pile/avg-1b after the BO speed-ups, `olmix` about 3 s, `dml` 2 s, `bimix` 1 s; the
+ * zero-shot and pool baselines take milliseconds). Only the order matters: it decides which
+ * cells start first. Methods not listed count {@link DEFAULT_METHOD_COST}; an exact-mode BO
+ * variant (`…@exact`, `…+exact`) counts 30 times its method.
  */
 export const METHOD_COST: Readonly<Record<string, number>> = {
   "mfbo": 3,
   "mfbo-pm": 3,
+  "olmix": 3,
+  "dml": 2,
   "bo": 1,
-  "olmix": 1,
-  "dml": 1,
-  "bimix": 0.5,
-  "climb": 0.2,
-  "regmix": 0.2,
+  "bimix": 1,
+  "climb": 0.3,
+  "regmix": 0.3,
 };
 
 /** Cost of a method missing from {@link METHOD_COST}. */
