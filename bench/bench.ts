@@ -9,6 +9,7 @@ import { failedLine } from "../harness/cell.ts";
 import type { ResultLine } from "../core/results.ts";
 import { cellKey, formatLine, lineKey, readResults, repairResults } from "../core/results.ts";
 import { type ProcessRequest, runCellsInProcesses } from "../harness/processes.ts";
+import { expectedCellCost } from "../harness/scheduler.ts";
 import type { RunTable } from "../core/table.ts";
 import type { PoolSpec, TaskCard } from "../core/task.ts";
 import type { Direction } from "../core/types.ts";
@@ -694,6 +695,7 @@ function optimiseCells(
           fresh: m.external,
           read: readsFor(t.card),
           write: t.card.runner === "train" && !m.external ? [trainCacheDir()] : [],
+          cost: expectedCellCost(m.id, t.card.id),
           ...(m.main ? { main: m.main } : {}),
         });
       }

@@ -38,6 +38,7 @@ import { predictTaskMeta, readMeta, type RunMeta } from "../reports/meta.ts";
 import { scoreSet, type SetScores } from "../core/predict.ts";
 import { taskLevels } from "../reports/targets.ts";
 import { writeReports } from "../reports/write.ts";
+import { defaultConcurrency } from "../harness/scheduler.ts";
 
 /** Options of {@linkcode reproduce}. */
 export interface ReproduceOptions {
@@ -45,7 +46,7 @@ export interface ReproduceOptions {
   seeds?: number;
   /** Output folder. @default {"out/reproduce/<name>"} */
   out?: string;
-  /** Bench workers. @default {2} */
+  /** Bench workers. @default {the number of cores} */
   workers?: number;
   /** Per-cell time limit in ms. @default {600000} */
   timeLimitMs?: number;
@@ -234,7 +235,7 @@ async function runOptimizeManifest(
       out: dir,
       resume: false,
       force: true,
-      workers: o.workers ?? 2,
+      workers: o.workers ?? defaultConcurrency(),
       timeLimitMs: o.timeLimitMs ?? 600_000,
       command: commandLine("reproduce", [m.name, "--seeds", String(seeds.length)]),
       report: (e) => {

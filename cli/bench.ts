@@ -7,6 +7,7 @@
 
 import { type BenchEvent, formatBenchEvent, MAX_TIME_LIMIT_MS, runBench } from "../bench/bench.ts";
 import { InputError } from "../core/errors.ts";
+import { defaultConcurrency } from "../harness/scheduler.ts";
 import type { PoolSpec } from "../core/task.ts";
 import { commandLine, type CommandSpec, EXIT, list, positiveInt } from "./args.ts";
 
@@ -36,7 +37,7 @@ export const BENCH: CommandSpec = {
     workers: {
       type: "string",
       value: "N",
-      help: `parallel workers (default: the number of cores, ${navigator.hardwareConcurrency})`,
+      help: `parallel cell processes (default: the number of cores, ${defaultConcurrency()})`,
     },
     "time-limit": {
       type: "string",
@@ -144,7 +145,7 @@ export async function benchCommand(
     out: (values.out as string | undefined) ?? (quick ? "out/quick" : "out/bench"),
     resume: values.resume === true,
     force: values.force === true,
-    workers: positiveInt("workers", values.workers, 256) ?? navigator.hardwareConcurrency,
+    workers: positiveInt("workers", values.workers, 256) ?? defaultConcurrency(),
     timeLimitMs: (positiveInt("time-limit", values["time-limit"], MAX_TIME_LIMIT_MS / 1000) ??
       300) * 1000,
     memoryMiB: positiveInt("memory", values.memory, 65536),

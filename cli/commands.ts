@@ -7,6 +7,7 @@
 import { formatReproduction, loadManifest, reproduce } from "../bench/reproduce.ts";
 import { formatValidation, validateDir } from "../bench/validate.ts";
 import { InputError } from "../core/errors.ts";
+import { defaultConcurrency } from "../harness/scheduler.ts";
 import { TASKS } from "../datasets/registry.ts";
 import { CONVERT_DEFAULTS, convertAll } from "../datasets/convert/main.ts";
 import { METHODS } from "../methods/mod.ts";
@@ -118,7 +119,7 @@ export async function reproduceCommand(
   const r = await reproduce(m, {
     ...(seeds ? { seeds } : {}),
     ...(values.out ? { out: values.out as string } : {}),
-    workers: workers ?? navigator.hardwareConcurrency,
+    workers: workers ?? defaultConcurrency(),
     log: (l) => console.error(l),
   });
   const { text, ok } = formatReproduction(r, values.strict === true);

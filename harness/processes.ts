@@ -31,6 +31,12 @@ export interface ProcessRequest {
   /** Paths the process may write (none when empty). */
   readonly write?: readonly string[];
   /**
+   * Expected cost of the cell (see `expectedCellCost` in `scheduler.ts`): cells start in
+   * decreasing order of cost, ties in request order, so that the tail does not idle.
+   * @default {1}
+   */
+  readonly cost?: number;
+  /**
    * The process's main module when not the options' host (an entry that imports a method's
    * module statically, so that loading it needs no permission). @default {options.hostUrl}
    */
@@ -223,7 +229,9 @@ export async function runCellsInProcesses(
   requests: readonly ProcessRequest[],
   options: ProcessOptions,
 ): Promise<void> {
-  const queue = [...requests];
+  // Longest first; the sort is stable, so equal costs keep the request order. Results do not
+  // depend on the order (each cell's randomness comes from its own seed).
+  const queue = [...requests].sort((a, b) => (b.cost ?? 1) - (a.cost ?? 1));
   const heap = options.heapMiB ?? 4096;
   const n = Math.max(1, Math.min(options.concurrency, queue.length));
   const lane = async () => {

@@ -1,6 +1,13 @@
 /**
- * Runs independent cells in a small pool of module workers. A cell that outlives its hard time
- * limit has its worker terminated and is reported failed; the other cells go on.
+ * Runs independent cells in a pool of module workers (one per available core by default),
+ * longest expected cells first so that the tail of a run does not leave workers idle. A cell
+ * that outlives its hard time limit has its worker terminated and is reported failed; the
+ * other cells go on. Progress (cells done, elapsed time, ETA) is reported through a callback.
+ *
+ * Determinism: a cell's result depends only on its payload (every method draws from its
+ * cell's seeded RNG, and workers share no state that changes results), so the same requests
+ * give the same replies whatever the worker count and order; only the order in which replies
+ * arrive varies (tests/harness/scheduler_test.ts checks the results lines for 1 and 3 workers).
  *
  * @module
  */
@@ -11,13 +18,93 @@ export interface CellRequest {
   readonly key: string;
   /** Any structured-cloneable payload the worker understands. */
   readonly payload: unknown;
+  /**
+   * Expected cost of the cell (any unit; see {@linkcode expectedCellCost}): cells start in
+   * decreasing order of cost, ties in request order. @default {1}
+   */
+  readonly cost?: number;
+}
+
+/** Where a run stands, reported after each cell. */
+export interface SchedulerProgress {
+  /** Cells finished (including failed ones). */
+  readonly done: number;
+  /** Cells in the run. */
+  readonly total: number;
+  /** Milliseconds since the run started. */
+  readonly elapsedMs: number;
+  /**
+   * Estimated milliseconds left: elapsed × (expected cost left ÷ expected cost done), so the
+   * pace of the cells done so far (with all workers busy) is carried over to the rest; 0 at
+   * the end.
+   */
+  readonly etaMs: number;
+}
+
+/** The default worker count: the number of logical cores the runtime reports (at least 1). */
+export function defaultConcurrency(): number {
+  return Math.max(1, navigator.hardwareConcurrency || 1);
+}
+
+/**
+ * Rough relative cost of a cell per method (CPU seconds of one cell on a 1000-run RegMix task,
+ * rounded, from the cells timed while working on issue 11: `mfbo` 1.5–4 s on
+ * regmix-pile/avg-1b after the BO speed-ups, `olmix` about 3 s, `dml` 2 s, `bimix` 1 s; the
+ * zero-shot and pool baselines take milliseconds). Only the order matters: it decides which
+ * cells start first. Methods not listed count {@link DEFAULT_METHOD_COST}; an exact-mode BO
+ * variant (`…@exact`, `…+exact`) counts 30 times its method.
+ */
+export const METHOD_COST: Readonly<Record<string, number>> = {
+  "mfbo": 3,
+  "mfbo-pm": 3,
+  "olmix": 3,
+  "dml": 2,
+  "bo": 1,
+  "bimix": 1,
+  "climb": 0.3,
+  "regmix": 0.3,
+};
+
+/** Cost of a method missing from {@link METHOD_COST}. */
+export const DEFAULT_METHOD_COST = 0.1;
+
+/**
+ * Relative cost factor per task (larger pools and budgets make the model-based methods'
+ * cells longer: regmix-pile/avg-1b's 816-run multi-fidelity pool lets MF-BO make hundreds of
+ * cheap queries). Tasks not listed count 1.
+ */
+export const TASK_COST: Readonly<Record<string, number>> = {
+  "regmix-pile/avg-1b": 3,
+  "regmix-pile/pile-cc-1b": 2,
+  "regmix-pile/pile-cc": 2,
+  "olmix/superswarm-bpb": 1.5,
+};
+
+/**
+ * The static expected cost of a (method, task) cell: {@link METHOD_COST} of the method (its
+ * id before any `@`) times {@link TASK_COST} of the task.
+ *
+ * @example
+ * ```ts
+ * import { expectedCellCost } from "./scheduler.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(expectedCellCost("mfbo", "regmix-pile/avg-1b") > expectedCellCost("uniform", "regmix-pile/avg-1b"), true);
+ * ```
+ * @param methodId Method id (variants such as `bo@1B` count as their method).
+ * @param taskId Task id.
+ * @returns The expected cost (arbitrary units).
+ */
+export function expectedCellCost(methodId: string, taskId: string): number {
+  const base = methodId.split("@")[0]!;
+  const exact = /(@|\+)exact$/.test(methodId) ? 30 : 1;
+  return (METHOD_COST[base] ?? DEFAULT_METHOD_COST) * exact * (TASK_COST[taskId] ?? 1);
 }
 
 /** Options of {@linkcode runCells}. */
 export interface SchedulerOptions {
   /** Module URL of the worker script. */
   readonly workerUrl: URL;
-  /** Number of workers. @default {2} */
+  /** Number of workers. @default {defaultConcurrency()} */
   readonly concurrency?: number;
   /** Hard limit per cell in ms, after which the worker is terminated. */
   readonly hardLimitMs: number;
@@ -25,6 +112,8 @@ export interface SchedulerOptions {
   readonly onResult: (request: CellRequest, reply: unknown) => void | Promise<void>;
   /** Builds the reply of a cell whose worker was terminated or crashed. */
   readonly onFailure: (request: CellRequest, error: Error) => unknown;
+  /** Called after each cell's `onResult` with the run's progress. */
+  readonly onProgress?: (progress: SchedulerProgress) => void;
 }
 
 /**
@@ -37,8 +126,13 @@ export async function runCells(
   requests: readonly CellRequest[],
   options: SchedulerOptions,
 ): Promise<void> {
-  const queue = [...requests];
-  const n = Math.max(1, Math.min(options.concurrency ?? 2, queue.length));
+  // Longest first; the sort is stable, so equal costs keep the request order.
+  const queue = [...requests].sort((a, b) => (b.cost ?? 1) - (a.cost ?? 1));
+  const n = Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), queue.length));
+  const start = performance.now();
+  const totalCost = queue.reduce((s, r) => s + (r.cost ?? 1), 0);
+  const total = queue.length;
+  let done = 0, doneCost = 0;
   const spawn = () => new Worker(options.workerUrl, { type: "module" });
   const lane = async () => {
     let worker = spawn();
@@ -73,6 +167,18 @@ export async function runCells(
           worker.postMessage(req.payload);
         });
         await options.onResult(req, reply);
+        done++;
+        doneCost += req.cost ?? 1;
+        if (options.onProgress) {
+          const elapsedMs = performance.now() - start;
+          const left = Math.max(totalCost - doneCost, 0);
+          options.onProgress({
+            done,
+            total,
+            elapsedMs,
+            etaMs: done === total ? 0 : doneCost > 0 ? elapsedMs * left / doneCost : NaN,
+          });
+        }
       }
     } finally {
       worker.terminate();

@@ -8,6 +8,7 @@
  */
 
 import { runBench } from "../bench/bench.ts";
+import { defaultConcurrency } from "../harness/scheduler.ts";
 import { type CommandSpec, helpText, parseCommand } from "../cli/args.ts";
 
 /** The golden bench: two replay tasks, the baselines and two fit-based methods, one seed. */
@@ -36,7 +37,7 @@ export async function goldenLines(): Promise<string[]> {
       out,
       resume: false,
       force: true,
-      workers: navigator.hardwareConcurrency,
+      workers: defaultConcurrency(),
       timeLimitMs: 300_000,
       command: "deno task golden",
     });

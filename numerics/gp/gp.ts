@@ -47,6 +47,7 @@ export {
   type GpPrediction,
 } from "./posterior.ts";
 export { fitGp, type GpFit, type GpFitOptions } from "./fit.ts";
+export { GpCandidates, type GpCandidatesOptions } from "./candidates.ts";
 export type { GpData, GpHyper, GpKind, GpScratch } from "./types.ts";
 import type { GpData, GpHyper, GpKind } from "./types.ts";
 export { GpWorkspace } from "./_workspace.ts";

@@ -6,11 +6,19 @@
  * @module
  */
 
-import { biasFactor, fidelityClasses, maternCross, pairTable, scaleRows } from "./_kernels.ts";
+import {
+  biasFactor,
+  fidelityClasses,
+  maternCross,
+  pairTable,
+  scaleRows,
+  trainingKernel,
+} from "./_kernels.ts";
 import { checkData, residual, trainKernel } from "./_loss.ts";
 import {
   cholesky,
   type CholeskyFactor,
+  extendCholesky,
   solveLower,
   solveLowerInPlace,
   solveUpper,
@@ -46,6 +54,8 @@ export interface GpPosteriorOptions {
    * last loss evaluation); computed when omitted. @default {undefined}
    */
   factor?: CholeskyFactor;
+  /** L⁻¹(y − mean) for that factor, when known; computed when omitted. @default {undefined} */
+  whitened?: Float64Array;
 }
 
 /** The posterior of a GP given its data and hyper-parameters. */
@@ -55,9 +65,12 @@ export class GpPosterior {
   /** Hyper-parameters. */
   readonly hyper: GpHyper;
   #chol: CholeskyFactor;
-  #alpha: Float64Array;
+  #beta: Float64Array;
+  #alphaKept: Float64Array | undefined;
   #s0: Float64Array;
   #s1: Float64Array;
+  #lineage: object = {};
+  #extended = false;
 
   /**
    * Factors the kernel matrix of the data.
@@ -84,16 +97,156 @@ export class GpPosterior {
     if (this.#chol.n !== n) {
       throw new TypeError(`Cannot reuse a factor of order "${this.#chol.n}" for "${n}" points`);
     }
-    this.#alpha = solveUpper(this.#chol, solveLower(this.#chol, residual(data, hyper.mean)));
+    this.#beta = options.whitened ?? solveLower(this.#chol, residual(data, hyper.mean));
+    if (this.#beta.length !== n) {
+      throw new TypeError(
+        `Cannot reuse "${this.#beta.length}" whitened residuals for "${n}" points`,
+      );
+    }
     this.#s0 = scaleRows(data.x, hyper.lengthscales);
     this.#s1 = data.kind === "fidelity"
       ? scaleRows(data.x, hyper.biasLengthscales)
       : new Float64Array(0);
   }
 
+  /** α = (K + σ²I)⁻¹(y − mean), computed on first use. */
+  get #alpha(): Float64Array {
+    return this.#alphaKept ??= solveUpper(this.#chol, this.#beta);
+  }
+
   /** Observation noise variance σ². */
   get noise(): number {
     return this.hyper.noise;
+  }
+
+  /** The lower Cholesky factor L of K + σ²I (plus its jitter). Read only. */
+  get factor(): CholeskyFactor {
+    return this.#chol;
+  }
+
+  /** The whitened residual β = L⁻¹(y − mean), so that posterior means are mean + vᵀβ, v = L⁻¹k. Read only. */
+  get whitenedResidual(): Float64Array {
+    return this.#beta;
+  }
+
+  /**
+   * A token shared by this posterior and every posterior {@link extend} derived from it by
+   * bordering its factor: within one lineage the hyper-parameters, the factor's leading rows
+   * and β's leading entries are the same, so quantities computed from them can be extended
+   * rather than recomputed. A refit or a refactorisation starts a new lineage.
+   */
+  get lineage(): object {
+    return this.#lineage;
+  }
+
+  /** Whether this posterior was derived by {@link extend} without refactoring. */
+  get extended(): boolean {
+    return this.#extended;
+  }
+
+  /**
+   * The posterior given k more observations at the same hyper-parameters, in O(n²k): the
+   * factor is bordered ({@linkcode extendCholesky}) rather than recomputed. When a new pivot
+   * is not positive the whole kernel matrix is refactored with jitter escalation (the new
+   * posterior then starts a new {@link lineage}; compare the factors' `jitter`).
+   *
+   * @example
+   * ```ts
+   * import { GpPosterior, hyperFromRaw, initialRaw } from "./gp.ts";
+   * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+   * const h = hyperFromRaw("single", 1, initialRaw("single", 1));
+   * const one = (x: number[], y: number[]) => ({ kind: "single" as const, d: 1, x: new Float64Array(x), fidelity: new Float64Array(x.length), y: new Float64Array(y) });
+   * const grown = new GpPosterior(one([0], [1]), h).extend(new Float64Array([1]), new Float64Array(1), new Float64Array([2]));
+   * const fresh = new GpPosterior(one([0, 1], [1, 2]), h);
+   * const at = new Float64Array([0.5]);
+   * assertEquals(Math.abs(grown.predict(at, 1).mean[0]! - fresh.predict(at, 1).mean[0]!) < 1e-12, true);
+   * ```
+   * @param x New inputs, k×d row-major.
+   * @param fidelity Their fidelity values (read by the "fidelity" kind only).
+   * @param y Their targets.
+   * @returns The extended posterior (this one is unchanged).
+   */
+  extend(x: Float64Array, fidelity: Float64Array, y: Float64Array): GpPosterior {
+    const d = this.data.d, k = y.length, n = this.data.y.length;
+    if (x.length !== k * d || fidelity.length !== k) {
+      throw new TypeError(
+        `Cannot extend a GP with "${x.length}" inputs and "${fidelity.length}" fidelities for "${k}" targets`,
+      );
+    }
+    const cat = (a: Float64Array, b: Float64Array) => {
+      const out = new Float64Array(a.length + b.length);
+      out.set(a);
+      out.set(b, a.length);
+      return out;
+    };
+    const data = {
+      kind: this.data.kind,
+      d,
+      x: cat(this.data.x, x),
+      fidelity: cat(this.data.fidelity, fidelity),
+      y: cat(this.data.y, y),
+    };
+    const { own } = this.#cross(x, fidelity, false); // n×k
+    const b = new Float64Array(k * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < k; j++) b[j * n + i] = own[i * k + j]!;
+    }
+    const fid = this.data.kind === "fidelity" ? fidelity : undefined;
+    const c = trainingKernel(x, d, fid, this.hyper).k;
+    const bordered = extendCholesky(this.#chol, b, c);
+    let whitened: Float64Array | undefined;
+    if (bordered) {
+      // β's first n entries are unchanged; the new ones are k more forward-substitution steps.
+      const size = n + k, l = bordered.data;
+      whitened = new Float64Array(size);
+      whitened.set(this.#beta);
+      for (let i = n; i < size; i++) {
+        const ri = i * size;
+        let v = y[i - n]! - this.hyper.mean;
+        for (let q = 0; q < i; q++) v -= l[ri + q]! * whitened[q]!;
+        whitened[i] = v / l[ri + i]!;
+      }
+    }
+    const next = new GpPosterior(
+      data,
+      this.hyper,
+      bordered ? { factor: bordered, whitened: whitened! } : {},
+    );
+    if (bordered) {
+      next.#lineage = this.#lineage;
+      next.#extended = true;
+    }
+    return next;
+  }
+
+  /**
+   * Cross-covariances between training rows `from`…n−1 and points z (m×d) at the points'
+   * fidelities and, when asked, at fidelity 1: (n − from)×m row-major arrays.
+   *
+   * @param x Points, m×d row-major.
+   * @param fidelity One fidelity value per point.
+   * @param withTarget Also compute the covariances at fidelity 1.
+   * @param from First training row. @default {0}
+   * @returns The two arrays (`target` empty unless asked for).
+   */
+  crossCovariance(
+    x: Float64Array,
+    fidelity: Float64Array,
+    withTarget: boolean,
+    from = 0,
+  ): { own: Float64Array; target: Float64Array } {
+    return this.#cross(x, fidelity, withTarget, from);
+  }
+
+  /**
+   * Prior variances k(z, z) at the given fidelities: s²·[1 + (1 − f)²(1 + f²)^π] (s² for the
+   * "single" kind).
+   *
+   * @param fidelity Fidelity values.
+   * @returns The variances.
+   */
+  priorVariance(fidelity: Float64Array): Float64Array {
+    return this.#priorVariances(fidelity);
   }
 
   /**
@@ -181,23 +334,28 @@ export class GpPosterior {
     return { mean, variance };
   }
 
-  /** Cross-covariances train × points (n×m): at the points' fidelities, and at fidelity 1. */
+  /**
+   * Cross-covariances train × points ((n − from)×m, training rows from `from` on): at the
+   * points' fidelities, and at fidelity 1.
+   */
   #cross(
     x: Float64Array,
     fs: Float64Array,
     withTarget: boolean,
+    from = 0,
   ): { own: Float64Array; target: Float64Array } {
-    const d = this.data.d, n = this.data.y.length, m = (x.length / d) | 0;
+    const d = this.data.d, m = (x.length / d) | 0;
+    const n = this.data.y.length - from;
     const h = this.hyper, s2 = h.outputscale;
     const m0 = new Float64Array(n * m);
-    maternCross(this.#s0, scaleRows(x, h.lengthscales), d, m0);
+    maternCross(this.#s0.subarray(from * d), scaleRows(x, h.lengthscales), d, m0);
     const target = withTarget ? new Float64Array(n * m) : new Float64Array(0);
     if (withTarget) { for (let t = 0; t < n * m; t++) target[t] = s2 * m0[t]!; }
     if (this.data.kind === "fidelity") {
       const m1 = new Float64Array(n * m);
-      maternCross(this.#s1, scaleRows(x, h.biasLengthscales), d, m1);
+      maternCross(this.#s1.subarray(from * d), scaleRows(x, h.biasLengthscales), d, m1);
       const all = new Float64Array(n + m);
-      all.set(this.data.fidelity);
+      all.set(this.data.fidelity.subarray(from));
       all.set(fs, n);
       const { of, values } = fidelityClasses(all), u = values.length;
       const table = pairTable(values, (a, b) => biasFactor(a, b, h.power));

@@ -303,3 +303,55 @@ export function inverse(factor: CholeskyFactor, options: InverseOptions = {}): F
   }
   return out;
 }
+
+/**
+ * Extends a factor of A (n×n) to a factor of the bordered matrix [[A, Bᵀ], [B, C]] ((n+k)×(n+k))
+ * in O(n²k): the old rows are copied, each new row is a forward substitution against the rows
+ * above it, and the same jitter as the old factor's is added to the new diagonal, so the result
+ * is the factor a full {@linkcode cholesky} of the bordered matrix would return whenever that
+ * factorisation needs no more jitter than the old one did (the leading block is the same).
+ *
+ * @example
+ * ```ts
+ * import { cholesky, extendCholesky } from "./cholesky.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const f = extendCholesky(cholesky(new Float64Array([4])), new Float64Array([2]), new Float64Array([5]))!;
+ * assertEquals([...f.data], [2, 0, 1, 2]);
+ * ```
+ * @param factor Factor of A (A + jitter·I = L·Lᵀ).
+ * @param b The new rows' off-diagonal block B, k×n row-major.
+ * @param c The new diagonal block C, k×k row-major (only its lower triangle is read).
+ * @returns The factor of the bordered matrix (plus the same jitter on the whole diagonal), or
+ * undefined when a new pivot is not positive: the caller then refactors the whole matrix, whose
+ * jitter escalation starts again from 0.
+ * @throws {RangeError} When the blocks' sizes do not match.
+ */
+export function extendCholesky(
+  factor: CholeskyFactor,
+  b: Float64Array,
+  c: Float64Array,
+): CholeskyFactor | undefined {
+  const n = factor.n, old = factor.data;
+  const k = Math.round(Math.sqrt(c.length));
+  if (k * k !== c.length || b.length !== k * n) {
+    throw new RangeError(
+      `Cannot border a ${n}×${n} factor with blocks of "${b.length}" and "${c.length}" entries`,
+    );
+  }
+  const size = n + k, l = new Float64Array(size * size);
+  for (let i = 0; i < n; i++) l.set(old.subarray(i * n, i * n + i + 1), i * size);
+  for (let r = 0; r < k; r++) {
+    const i = n + r, ri = i * size;
+    for (let j = 0; j < i; j++) {
+      const rj = j * size;
+      let s = j < n ? b[r * n + j]! : c[r * k + j - n]!;
+      for (let q = 0; q < j; q++) s -= l[ri + q]! * l[rj + q]!;
+      l[ri + j] = s / l[rj + j]!;
+    }
+    let s = c[r * k + r]! + factor.jitter;
+    for (let q = 0; q < i; q++) s -= l[ri + q]! * l[ri + q]!;
+    if (!(s > 0)) return undefined;
+    l[ri + i] = Math.sqrt(s);
+  }
+  return { n: size, data: l, jitter: factor.jitter };
+}

@@ -13,6 +13,8 @@ import { loadTask } from "../../datasets/registry.ts";
 import { bo, boWith } from "../../methods/bo.ts";
 import { mfbo, mfboWith } from "../../methods/mfbo.ts";
 import { randomSearch } from "../../methods/random_search.ts";
+import { getMethod } from "../../methods/mod.ts";
+import { DEFAULT_SCHEDULE, GpModel, refitSchedule } from "../../methods/_bo_common.ts";
 import { informationGain, sampleMaxValue } from "../../methods/_mf_mes.ts";
 import { ReplayRunner } from "../../runners/replay.ts";
 
@@ -254,4 +256,63 @@ Deno.test("bo and mfbo run harness cells on the ADMIRE and RegMix tasks", async 
     assert(line.trajectory.length >= 2, `${factory.id} on ${id}`);
     assertEquals(line.checkpoints.length, 1);
   }
+});
+
+Deno.test("scheduled refits with an every-step schedule reproduce exact mode (bo, mfbo)", async () => {
+  const everyStep = { everyStepUntil: 0, growth: 1 };
+  for (
+    const [exact, scheduled] of [
+      [mfboWith({ refit: "every-step" }), mfboWith({ refit: everyStep })],
+      [boWith({ refit: "every-step" }), boWith({ refit: everyStep })],
+    ] as const
+  ) {
+    const a = await trajectory(exact, 3, 16);
+    const b = await trajectory(scheduled, 3, 16);
+    assertEquals(b.picks, a.picks);
+    assertEquals(b.rec, a.rec);
+  }
+});
+
+Deno.test("scheduled refits extend the posterior between refits and stay deterministic", async () => {
+  const sparse = mfboWith({ refit: { everyStepUntil: 3, growth: 2 } });
+  const a = await trajectory(sparse, 4, 20);
+  assertEquals((await trajectory(sparse, 4, 20)).picks, a.picks);
+  assertEquals(new Set(a.picks).size, a.picks.length, "no pool member is proposed twice");
+  // Refits at 1, 2, 3, 6, 12 observations; the other steps border the factor.
+  const model = new GpModel(new Rng(1), true, { everyStepUntil: 3, growth: 2 });
+  const full = {
+    kind: "single" as const,
+    d: 4,
+    x: new Float64Array(80),
+    fidelity: new Float64Array(20).fill(1),
+    y: new Float64Array(20),
+  };
+  POOL.slice(0, 20).forEach((w, i) => {
+    full.x.set(w, i * 4);
+    full.y[i] = truth(w, "hi");
+  });
+  const fitsAt: number[] = [];
+  for (let n = 1; n <= 20; n++) {
+    const before = model.fits;
+    const post = model.update({
+      ...full,
+      x: full.x.slice(0, n * 4),
+      fidelity: full.fidelity.slice(0, n),
+      y: full.y.slice(0, n),
+    });
+    assertEquals(post.data.y.length, n);
+    if (model.fits > before) fitsAt.push(n);
+  }
+  assertEquals(fitsAt, [1, 2, 3, 6, 12]);
+  assertEquals(refitSchedule("every-step").growth, 1);
+  assertEquals(refitSchedule("scheduled"), DEFAULT_SCHEDULE);
+  assertThrows(() => refitSchedule({ everyStepUntil: 1, growth: 0.5 }), RangeError, /growth/);
+});
+
+Deno.test("bo@<fidelity>+exact and mfbo@exact resolve to exact-mode methods", () => {
+  assertEquals(getMethod("mfbo@exact").id, "mfbo@exact");
+  assertEquals(getMethod("mfbo-pm@exact").id, "mfbo-pm@exact");
+  assertEquals(getMethod("bo@0.5B+exact").id, "bo@0.5B+exact");
+  assertEquals(getMethod("bo@exact").id, "bo@exact");
+  assertThrows(() => getMethod("mfbo@fast"), RangeError, /@exact/);
 });

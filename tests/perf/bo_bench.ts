@@ -20,7 +20,8 @@ import { ReplayRunner } from "../../runners/replay.ts";
 
 const base = await loadTask("admire-ift/avg-7b");
 const exhaust: Task = resolveTask({ ...base.card, budget: 170, checkpoints: [170] }, base.table);
-const lowBo = boWith({ fidelity: "0.5B" });
+// Exact mode: these steps measure a MAP fit (cold or warm) + log-EI, as their names say.
+const lowBo = boWith({ fidelity: "0.5B", refit: "every-step" });
 
 /** A bo@0.5B instance that has seen `n` runs (its own picks), ready to ask for the next one. */
 async function primed(n: number, warm: boolean): Promise<Method> {

@@ -1,0 +1,85 @@
+import { assert, assertEquals } from "../_assert.ts";
+import {
+  type CellRequest,
+  defaultConcurrency,
+  expectedCellCost,
+  runCells,
+  type SchedulerProgress,
+} from "../../harness/scheduler.ts";
+import { runBench } from "../../bench/bench.ts";
+import { testBenchOptions } from "../_bench.ts";
+import { readResults, type ResultLine } from "../../core/results.ts";
+
+const ECHO = new URL("../testdata/echo_worker.ts", import.meta.url);
+
+Deno.test("runCells() starts the longest cells first (ties in request order) and reports progress", async () => {
+  const requests: CellRequest[] = [
+    { key: "a", payload: { id: "a" }, cost: 1 },
+    { key: "b", payload: { id: "b" }, cost: 5 },
+    { key: "c", payload: { id: "c" } },
+    { key: "d", payload: { id: "d" }, cost: 5 },
+    { key: "e", payload: { id: "e" }, cost: 0.5 },
+  ];
+  const order: string[] = [];
+  const progress: SchedulerProgress[] = [];
+  await runCells(requests, {
+    workerUrl: ECHO,
+    concurrency: 1,
+    hardLimitMs: 10_000,
+    onResult: (req) => void order.push(req.key),
+    onFailure: () => ({}),
+    onProgress: (p) => void progress.push(p),
+  });
+  assertEquals(order, ["b", "d", "a", "c", "e"]);
+  assertEquals(progress.map((p) => p.done), [1, 2, 3, 4, 5]);
+  assert(
+    progress.every((p) => p.total === 5 && p.elapsedMs >= 0 && p.etaMs >= 0),
+    JSON.stringify(progress),
+  );
+  assertEquals(progress.at(-1)!.etaMs, 0);
+});
+
+Deno.test("runCells() defaults to one worker per core", async () => {
+  assertEquals(defaultConcurrency(), Math.max(1, navigator.hardwareConcurrency));
+  // With as many workers as cores (≥ 1), every reply comes from a worker's first message
+  // while there are no more cells than workers.
+  const n = defaultConcurrency();
+  const replies: { handled: number }[] = [];
+  await runCells(
+    Array.from({ length: n }, (_, i) => ({ key: `${i}`, payload: { delayMs: 50 } })),
+    {
+      workerUrl: ECHO,
+      hardLimitMs: 10_000,
+      onResult: (_, reply) => void replies.push(reply as { handled: number }),
+      onFailure: () => ({}),
+    },
+  );
+  assertEquals(replies.map((r) => r.handled), Array(n).fill(1));
+});
+
+Deno.test("expectedCellCost() ranks BO above the baselines and exact mode above scheduled", () => {
+  const avg = "regmix-pile/avg-1b";
+  assert(expectedCellCost("mfbo", avg) > expectedCellCost("bo", avg));
+  assert(expectedCellCost("bo@1B", avg) === expectedCellCost("bo", avg));
+  assert(expectedCellCost("bo@1B+exact", avg) > expectedCellCost("mfbo", avg));
+  assert(expectedCellCost("uniform", avg) < expectedCellCost("olmix", avg));
+  assert(expectedCellCost("mfbo", avg) > expectedCellCost("mfbo", "admire-ift/avg-7b"));
+});
+
+function canonical(lines: readonly ResultLine[]): string[] {
+  return lines.map(({ timings: _, ...rest }) => JSON.stringify(rest)).sort();
+}
+
+Deno.test("the same seeds give identical results lines with 1 and 3 workers", async () => {
+  const [a, b] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
+  const methods = ["random-search", "regmix-linear", "best-of-pool"];
+  await runBench(testBenchOptions(a, { workers: 1, methods }));
+  await runBench(testBenchOptions(b, { workers: 3, methods }));
+  const [la, lb] = [
+    await readResults(`${a}/results.jsonl`),
+    await readResults(`${b}/results.jsonl`),
+  ];
+  assertEquals(la.length, 18);
+  assertEquals(canonical(lb), canonical(la));
+  await Promise.all([a, b].map((d) => Deno.remove(d, { recursive: true })));
+});
