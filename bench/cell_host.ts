@@ -57,6 +57,7 @@ export async function serve(
   modules: Readonly<Record<string, Record<string, unknown>>> = {},
 ): Promise<void> {
   provideModules(modules);
+  await write({ kind: "ready" });
   const decoder = new TextDecoder();
   let buffer = "";
   for await (const chunk of Deno.stdin.readable) {

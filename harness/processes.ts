@@ -74,6 +74,9 @@ class Host {
   readonly main: string;
   /** Resolves when stdout has ended (every reply read). */
   readonly drained: Promise<void>;
+  /** Resolves when the host has loaded its modules and waits for messages. */
+  readonly ready: Promise<void>;
+  #ready!: () => void;
 
   constructor(o: ProcessOptions, read: readonly string[], write: readonly string[], main: URL) {
     this.read = `${read.join(",")}|${write.join(",")}`;
@@ -96,6 +99,7 @@ class Host {
       clearEnv: true,
       env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...denoDirEnv() },
     }).spawn();
+    this.ready = new Promise((resolve) => (this.#ready = resolve));
     this.#writer = this.#child.stdin.getWriter();
     this.exited = this.#child.status;
     this.drained = this.#readReplies().catch(() => {});
@@ -130,6 +134,7 @@ class Host {
     } catch {
       return;
     }
+    if ((reply as { kind?: unknown })?.kind === "ready") return this.#ready();
     if (this.#waiting) {
       const w = this.#waiting;
       this.#waiting = undefined;
@@ -187,6 +192,9 @@ class Host {
     await this.exited.catch(() => {});
   }
 }
+
+/** How long a cell process may take to load its modules before it counts as failed. */
+const STARTUP_LIMIT_MS = 120_000;
 
 /** The environment a host needs to find Deno's module cache (nothing else is passed on). */
 function denoDirEnv(): Record<string, string> {
@@ -250,17 +258,30 @@ export async function runCellsInProcesses(
         host ??= new Host(options, read, write, main);
         const h = host;
         let timer: ReturnType<typeof setTimeout> | undefined;
-        const outcome = await Promise.race([
-          (async () => {
-            await h.prepare(req);
-            await h.send(req.payload);
-            return { reply: await h.reply() };
-          })().catch((e: unknown) => ({ died: e })),
+        // Start-up (loading the host's modules) and the transfer of the cell's table are not
+        // the cell's time: its hard limit starts when its payload is sent.
+        const started = await Promise.race([
+          h.ready.then(() => h.prepare(req)).then(() => "ready" as const),
           h.exited.then((status) => ({ status })),
-          new Promise<{ timeout: true }>((resolve) => {
-            timer = setTimeout(() => resolve({ timeout: true }), options.hardLimitMs);
+          new Promise<"late">((resolve) => {
+            timer = setTimeout(() => resolve("late"), STARTUP_LIMIT_MS);
           }),
-        ]);
+        ]).catch(async () => ({ status: await h.exited }));
+        clearTimeout(timer);
+        const outcome = started === "ready"
+          ? await Promise.race([
+            (async () => {
+              await h.send(req.payload);
+              return { reply: await h.reply() };
+            })().catch((e: unknown) => ({ died: e })),
+            h.exited.then((status) => ({ status })),
+            new Promise<{ timeout: true }>((resolve) => {
+              timer = setTimeout(() => resolve({ timeout: true }), options.hardLimitMs);
+            }),
+          ])
+          : started === "late"
+          ? { startup: true as const }
+          : started;
         clearTimeout(timer);
         let reply: unknown;
         if ("reply" in outcome) {
@@ -276,7 +297,16 @@ export async function runCellsInProcesses(
         } else {
           await h.close(true);
           host = undefined;
-          const error = "timeout" in outcome
+          const error = "startup" in outcome
+            ? Object.assign(
+              new Error(
+                `Cell process did not start within ${STARTUP_LIMIT_MS / 1000} s: ${
+                  h.stderr().slice(-500) || "no output"
+                }`,
+              ),
+              { name: "ProcessStartError" },
+            )
+            : "timeout" in outcome
             ? Object.assign(
               new Error(`Cell exceeded its hard time limit of "${options.hardLimitMs}" ms`),
               { name: "TimeLimitError" },

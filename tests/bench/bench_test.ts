@@ -59,14 +59,15 @@ Deno.test("runBench() keeps every other cell when methods throw, return NaN, ove
   const lines = await readResults(`${out}/results.jsonl`);
   const by = new Map(lines.map((l) => [l.method, l]));
   assertEquals(by.get("uniform")!.status, "ok");
-  assertEquals(by.get("throws")!.error!.message, "boom");
-  assertEquals(by.get("nan")!.error!.name, "InvalidMixtureError");
-  assertEquals(by.get("over-asks")!.error!.name, "BudgetExceededError");
-  assertEquals(by.get("hangs")!.error!.name, "TimeLimitError");
+  // Methods from outside the suite are namespaced by their module.
+  assertEquals(by.get("bad_methods.ts#throws")!.error!.message, "boom");
+  assertEquals(by.get("bad_methods.ts#nan")!.error!.name, "InvalidMixtureError");
+  assertEquals(by.get("bad_methods.ts#overAsks")!.error!.name, "BudgetExceededError");
+  assertEquals(by.get("bad_methods.ts#hangs")!.error!.name, "TimeLimitError");
   const md = await Deno.readTextFile(`${out}/leaderboard.md`);
   assert(/\| 1 \| uniform \|/.test(md), "the finished method is ranked");
   assert(
-    /\| — \| hangs \| .* \| partial: 0 seeds ok \|/.test(md),
+    /\| — \| bad_methods\.ts#hangs \| .* \| partial: 0 seeds ok \|/.test(md),
     "the failed ones are shown apart",
   );
   await Deno.remove(out, { recursive: true });
