@@ -43,6 +43,7 @@ import {
   type TableMessage,
 } from "./cells.ts";
 import { PREDICT_SCHEMA, type PredictLine, readPredictLines } from "../core/predict.ts";
+import { isCommandSpec, parseCommandSpec } from "./bridge/adapter.ts";
 
 /** The fixed seed list; `--quick` takes the first 3, the default leaderboard 10, paper tables 25. */
 export const SEEDS: readonly number[] = Array.from({ length: 25 }, (_, i) => i);
@@ -176,6 +177,8 @@ interface BenchMethod {
   readonly external: boolean;
   /** The entry of its cell processes (methods from outside the suite). */
   readonly main?: URL;
+  /** Programs its cell processes may start (the program of a bridged `cmd:` method). */
+  readonly run?: readonly string[];
 }
 
 /** Runs a bench end to end: plan the cells, write run.json, run the cells, write the reports. */
@@ -411,7 +414,7 @@ async function loadBenchMethods(
   specs: readonly string[],
   entries: () => Promise<string>,
 ): Promise<BenchMethod[]> {
-  const external = specs.filter(isModuleSpec);
+  const external = specs.filter((s) => isModuleSpec(s) && !isCommandSpec(s));
   const mains = new Map<string, URL>();
   for (const spec of external) {
     const path = spec.slice(0, spec.lastIndexOf("#"));
@@ -419,6 +422,7 @@ async function loadBenchMethods(
   }
   const infos = await describeInSandbox(external, mains);
   return specs.map((spec) => {
+    if (isCommandSpec(spec)) return commandMethod(spec);
     if (!isModuleSpec(spec)) {
       const f = getMethod(spec);
       return {
@@ -447,6 +451,28 @@ async function loadBenchMethods(
       main: mains.get(spec.slice(0, hash))!,
     };
   });
+}
+
+/**
+ * A bridged method (`cmd:<program> [args…]`, bench/bridge/): id `cmd:<script basename>`, run in
+ * a fresh cell process per cell that may start that one program.
+ */
+function commandMethod(spec: string): BenchMethod {
+  let cmd;
+  try {
+    cmd = parseCommandSpec(spec);
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+  return {
+    spec,
+    id: cmd.id,
+    description: `Bridged command: ${cmd.command}`,
+    ranked: true,
+    fit: false,
+    external: true,
+    run: [cmd.program],
+  };
 }
 
 /**
@@ -633,6 +659,7 @@ function optimiseCells(
           fresh: m.external,
           read: readsFor(t.card),
           ...(m.main ? { main: m.main } : {}),
+          ...(m.run ? { run: m.run } : {}),
         });
       }
     }

@@ -18,6 +18,7 @@ import type { Runner } from "../core/runner.ts";
 import type { DeviceOption } from "../runners/session.ts";
 import type { SurrogateModels } from "../runners/surrogate.ts";
 import type { MethodFactory } from "../core/method.ts";
+import { bridgeFactory, isCommandSpec, parseCommandSpec } from "./bridge/adapter.ts";
 
 /** A table sent to a cell process once, before the first cell that needs it. */
 export interface TableMessage {
@@ -141,8 +142,15 @@ async function method(spec: string, id: string): Promise<MethodFactory> {
   return f.id === id ? f : { ...f, id };
 }
 
-/** Runs one cell; never throws. */
+/** Runs one cell; never throws. A bridged method's program is ended with the cell. */
 export async function handle(p: CellPayload) {
+  const bridge = isCommandSpec(p.method)
+    ? bridgeFactory(parseCommandSpec(p.method), {
+      id: p.methodId,
+      seed: p.seed,
+      callTimeoutMs: p.timeLimitMs,
+    })
+    : undefined;
   try {
     const task = taskFor(p.card, p.table);
     return await runCell({
@@ -150,7 +158,7 @@ export async function handle(p: CellPayload) {
       runner: task.card.runner === "surrogate"
         ? await surrogateRunner(task, p.device ?? "cpu")
         : new ReplayRunner(task),
-      factory: await method(p.method, p.methodId),
+      factory: bridge?.factory ?? await method(p.method, p.methodId),
       seed: p.seed,
       suite: p.suite,
       timeLimitMs: p.timeLimitMs,
@@ -161,6 +169,8 @@ export async function handle(p: CellPayload) {
       e instanceof Error ? e : new Error(String(e)),
       p.card.budget,
     );
+  } finally {
+    await bridge?.close();
   }
 }
 
