@@ -148,7 +148,7 @@ export async function handle(p: CellPayload) {
     ? bridgeFactory(parseCommandSpec(p.method), {
       id: p.methodId,
       seed: p.seed,
-      callTimeoutMs: p.timeLimitMs,
+      timeLimitMs: p.timeLimitMs,
     })
     : undefined;
   try {

@@ -182,15 +182,21 @@ class Host {
     return new Promise((resolve) => (this.#waiting = resolve));
   }
 
-  /** Ends the process (and, for a process group, every process left in it). */
+  /**
+   * Ends the process. A process group (a process that may start programs) is killed whole, at
+   * once: its cell has replied or failed, and a program it started may still hold its pipes.
+   */
   async close(kill = false): Promise<void> {
-    try {
-      if (kill && !this.#group) this.#child.kill("SIGKILL");
-      else if (!kill) await this.#writer.close();
-    } catch {
-      // already gone
+    if (this.#group) {
+      this.#killGroup();
+    } else {
+      try {
+        if (kill) this.#child.kill("SIGKILL");
+        else await this.#writer.close();
+      } catch {
+        // already gone
+      }
     }
-    if (kill && this.#group) this.#killGroup();
     await this.exited.catch(() => {});
     if (this.#group) this.#killGroup();
   }

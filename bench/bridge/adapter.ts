@@ -14,7 +14,8 @@
  * - any request → `error` (the cell fails with the program's message)
  *
  * A program that crashes, exits early, writes a line that is not JSON or not the expected answer,
- * or does not answer a call within the per-call timeout fails its cell with the reason, and is
+ * or does not answer a call before the cell's time limit has passed (per call, counted from the
+ * program's start; before the scheduler's hard limit) fails its cell with the reason, and is
  * killed. The program runs outside Deno's permission sandbox: the cell process may start exactly
  * that program (`--allow-run=<program>`), in a process group that is killed with the cell.
  *
@@ -116,11 +117,13 @@ class BridgeProcess {
   #stderr = "";
   #dead = false;
   readonly #label: string;
-  readonly #timeoutMs: number;
+  readonly #limitMs: number;
+  readonly #deadline: number;
 
-  constructor(cmd: CommandSpec, label: string, timeoutMs: number) {
+  constructor(cmd: CommandSpec, label: string, limitMs: number) {
     this.#label = label;
-    this.#timeoutMs = timeoutMs;
+    this.#limitMs = limitMs;
+    this.#deadline = performance.now() + limitMs;
     try {
       this.#child = new Deno.Command(cmd.program, {
         args: [...cmd.args],
@@ -139,12 +142,17 @@ class BridgeProcess {
     void this.#readStderr();
   }
 
+  readonly #readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
+
   async #readLines(): Promise<void> {
     const decoder = new TextDecoder();
+    const reader = this.#child.stdout.getReader();
+    this.#readers.push(reader);
     let parts: string[] = [];
     let size = 0;
     try {
-      for await (const chunk of this.#child.stdout) {
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        const chunk = r.value;
         let start = 0;
         for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, start)) {
           parts.push(decoder.decode(chunk.subarray(start, nl), { stream: true }));
@@ -164,7 +172,7 @@ class BridgeProcess {
         }
       }
     } catch {
-      // stdout closed by a kill
+      // stdout cancelled
     }
     this.#ended = true;
     this.#notify();
@@ -172,13 +180,23 @@ class BridgeProcess {
 
   async #readStderr(): Promise<void> {
     const decoder = new TextDecoder();
+    const reader = this.#child.stderr.getReader();
+    this.#readers.push(reader);
     try {
-      for await (const chunk of this.#child.stderr) {
-        this.#stderr = (this.#stderr + decoder.decode(chunk, { stream: true })).slice(-4096);
+      for (let r = await reader.read(); !r.done; r = await reader.read()) {
+        this.#stderr = (this.#stderr + decoder.decode(r.value, { stream: true })).slice(-4096);
       }
     } catch {
-      // closed by a kill
+      // stderr cancelled
     }
+  }
+
+  /**
+   * Stops reading the program's output: a process it started may hold the pipes open after it
+   * died, and open pipes would keep the cell process alive.
+   */
+  #release(): void {
+    for (const r of this.#readers) r.cancel().catch(() => {});
   }
 
   #push(line: string | Error): void {
@@ -216,16 +234,17 @@ class BridgeProcess {
       throw await this.#fail(await this.#exitReason(op));
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const wait = Math.max(0, this.#deadline - performance.now());
     const line = await Promise.race([
       this.#next(),
-      new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), this.#timeoutMs))),
+      new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), wait))),
     ]);
     clearTimeout(timer);
     if (line === "timeout") {
       throw await this.#fail(
         new BridgeError(
-          `Bridged method "${this.#label}" did not answer "${op}" within ${this.#timeoutMs} ms ` +
-            `(per-call timeout); it was killed`,
+          `Bridged method "${this.#label}" did not answer "${op}" within the cell's time limit ` +
+            `of ${this.#limitMs} ms (counted from the program's start); it was killed`,
           "BridgeTimeoutError",
         ),
       );
@@ -291,6 +310,9 @@ class BridgeProcess {
   async #fail(e: BridgeError): Promise<BridgeError> {
     this.kill();
     await this.#child.status.catch(() => {});
+    // Wait briefly for the rest of stderr (the reason of a crash), then stop reading.
+    await new Promise((r) => setTimeout(r, 50));
+    this.#release();
     return e;
   }
 
@@ -323,6 +345,7 @@ class BridgeProcess {
     }
     this.#dead = true;
     await this.#child.status.catch(() => {});
+    this.#release();
   }
 }
 
@@ -336,8 +359,11 @@ export interface BridgeOptions {
   readonly id: string;
   /** The cell's seed (sent in `init` with the seed of the method's random stream). */
   readonly seed: number;
-  /** Longest wait for one answer, in ms. */
-  readonly callTimeoutMs: number;
+  /**
+   * The cell's time limit in ms: each call waits for its answer at most until this much time has
+   * passed since the program started (the per-call timeout), then the program is killed.
+   */
+  readonly timeLimitMs: number;
 }
 
 /** A bridged method for one cell, and the means to end its program. */
@@ -380,7 +406,7 @@ export function initMessage(
  * sends `init`; every call then waits for its answer under the per-call timeout.
  *
  * @param cmd The parsed command.
- * @param o Id, seed and timeout.
+ * @param o Id, seed and time limit.
  * @returns The factory and its closer.
  */
 export function bridgeFactory(cmd: CommandSpec, o: BridgeOptions): Bridge {
@@ -390,7 +416,7 @@ export function bridgeFactory(cmd: CommandSpec, o: BridgeOptions): Bridge {
     description: `Bridged command: ${cmd.command}`,
     ranked: true,
     create(ctx: MethodContext): Method {
-      const proc = new BridgeProcess(cmd, o.id, o.callTimeoutMs);
+      const proc = new BridgeProcess(cmd, o.id, o.timeLimitMs);
       started.push(proc);
       const ready = proc.call(initMessage(ctx, o.seed), "ready");
       // Failures surface on the first call that awaits `ready`.

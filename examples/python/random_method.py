@@ -14,6 +14,7 @@ import math
 import os
 import sys
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mixbench_bridge import Rng, l1_nearest, serve  # noqa: E402
 

@@ -22,6 +22,7 @@ is answered with an error that says so.
 import os
 import sys
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from mixbench_bridge import Rng, l1_nearest, serve  # noqa: E402
 
