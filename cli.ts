@@ -20,6 +20,8 @@ import { BENCH, benchCommand } from "./cli/bench.ts";
 import {
   LIST,
   listCommand,
+  MERGE,
+  mergeCommand,
   REPORT,
   reportCommand,
   REPRODUCE,
@@ -30,7 +32,7 @@ import {
 import { type CommandSpec, EXIT, helpText, parseCommand } from "./cli/args.ts";
 import { InputError } from "./core/errors.ts";
 
-const COMMANDS: readonly CommandSpec[] = [BENCH, REPORT, VALIDATE, REPRODUCE, LIST];
+const COMMANDS: readonly CommandSpec[] = [BENCH, REPORT, VALIDATE, MERGE, REPRODUCE, LIST];
 
 const HELP = `mixbench — data-mixture optimisation benchmark
 
@@ -78,6 +80,8 @@ export async function main(args: readonly string[]): Promise<number> {
       return await reportCommand(positionals);
     case "validate":
       return await validateCommand(positionals);
+    case "merge":
+      return await mergeCommand(values, positionals, rest);
     case "reproduce":
       return await reproduceCommand(values, positionals);
     default:

@@ -44,6 +44,7 @@ import {
 } from "./cells.ts";
 import { PREDICT_SCHEMA, type PredictLine, readPredictLines } from "../core/predict.ts";
 import { isCommandSpec, parseCommandSpec } from "./bridge/adapter.ts";
+import { cellCost, type Shard, shardCells } from "./shard.ts";
 
 /** The fixed seed list; `--quick` takes the first 3, the default leaderboard 10, paper tables 25. */
 export const SEEDS: readonly number[] = Array.from({ length: 25 }, (_, i) => i);
@@ -144,6 +145,8 @@ export interface BenchOptions {
   force?: boolean | undefined;
   /** Receives progress events (the CLI prints them); nothing is printed without it. */
   report?: ((event: BenchEvent) => void) | undefined;
+  /** Run only this shard's cells (bench/shard.ts; `deno task merge` joins the shards). */
+  shard?: Shard | undefined;
 }
 
 /** What a bench did. */
@@ -204,15 +207,17 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
         plan.predictRun ? plan.predictIds : [],
       ),
       integrity: await sourceDigest(ROOT),
+      ...(o.shard ? { shard: { index: o.shard.index, count: o.shard.count } } : {}),
     };
     if (o.resume) await refuseMismatchedResume(o.out, meta);
     await writeAtomic(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
+    const mine = o.shard ? await shardKeys(plan, o.shard) : undefined;
     const requests = [
       ...optimiseCells(plan.tasks, plan.methods, plan.seeds, done, o.timeLimitMs, execution.device),
       ...(plan.predictRun
         ? await predictCells(plan.predictIds, plan.methods, plan.seeds, predictDone)
         : []),
-    ];
+    ].filter((r) => !mine || mine.has(r.key));
     o.report?.({ kind: "start", total: requests.length, skipped: done.size + predictDone.size });
     const { finished, failed } = await executeCells(requests, {
       out: o.out,
@@ -253,6 +258,31 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
   } finally {
     if (plan.entryDir) await Deno.remove(plan.entryDir, { recursive: true });
   }
+}
+
+/**
+ * The keys of a shard's cells (bench/shard.ts): every cell of the bench, split by expected cost.
+ */
+async function shardKeys(
+  plan: Awaited<ReturnType<typeof planBench>>,
+  shard: Shard,
+): Promise<Set<string>> {
+  const all = [
+    ...optimiseCells(plan.tasks, plan.methods, plan.seeds, new Set(), 1, undefined),
+    ...(plan.predictRun
+      ? await predictCells(plan.predictIds, plan.methods, plan.seeds, new Set())
+      : []),
+  ];
+  return shardCells(
+    all.map((r) => {
+      const p = r.payload as CellPayload | PredictPayload;
+      return {
+        key: r.key,
+        cost: cellCost(p.methodId, p.kind === "cell" ? p.card.runner : "predict"),
+      };
+    }),
+    shard,
+  );
 }
 
 /** Everything a bench checks and loads before it writes anything. */

@@ -10,7 +10,8 @@ import { InputError } from "../core/errors.ts";
 import { TASKS } from "../datasets/registry.ts";
 import { METHODS } from "../methods/mod.ts";
 import { writeReports } from "../reports/write.ts";
-import { type CommandSpec, EXIT, positiveInt } from "./args.ts";
+import { commandLine, type CommandSpec, EXIT, positiveInt } from "./args.ts";
+import { mergeResults } from "../bench/merge.ts";
 
 /** `deno task report DIR`. */
 export const REPORT: CommandSpec = {
@@ -36,6 +37,23 @@ export const VALIDATE: CommandSpec = {
   summary: "Checks a results folder: every line against the schema, every aggregate recomputed " +
     "from the raw lines, coverage of the (task, method, seed) cells. Exit 1 when invalid.",
   options: {},
+  positionals: true,
+};
+
+/** `deno task merge OUT DIR…`. */
+export const MERGE: CommandSpec = {
+  name: "merge",
+  usage: "merge OUT DIR... [options]",
+  summary: "Joins the results folders of a sharded bench (--shard i/n) into OUT and rebuilds its " +
+    "reports. Refuses a cell held twice and folders of other suite, task, table or surrogate " +
+    "versions.",
+  options: {
+    "allow-mismatch": {
+      type: "boolean",
+      help: "merge folders of other suite/task/table/surrogate versions or source trees",
+    },
+    force: { type: "boolean", help: "replace the results already in OUT" },
+  },
   positionals: true,
 };
 
@@ -97,6 +115,29 @@ export async function validateCommand(positionals: readonly string[]): Promise<n
   const v = await validateDir(dir);
   console.log(formatValidation(dir, v));
   return v.schemaErrors.length + v.mismatches.length === 0 ? EXIT.ok : EXIT.failed;
+}
+
+/** Runs `merge`. */
+export async function mergeCommand(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  positionals: readonly string[],
+  args: readonly string[],
+): Promise<number> {
+  if (positionals.length < 2) {
+    throw new InputError(
+      "merge: expected OUT and at least one results folder, e.g. " +
+        "deno task merge out/merged out/shard-1 out/shard-2",
+    );
+  }
+  const [out, ...dirs] = positionals;
+  const s = await mergeResults(out!, dirs, {
+    allowMismatch: values["allow-mismatch"] === true,
+    force: values.force === true,
+    command: commandLine("merge", args),
+  });
+  console.log(`merged ${s.cells} cells (${s.predictCells} predict) from ${dirs.length} folders`);
+  console.log(`wrote ${s.files.html}, ${s.files.markdown}, ${s.files.json}`);
+  return EXIT.ok;
 }
 
 /** Runs `reproduce`. */

@@ -57,7 +57,7 @@ class RandomSearch:
 
     def recommend(self):
         target = self.best["mixture"] if self.best else self.ctx["prior"]
-        pool = self.ctx["targetPool"]
+        pool = self.ctx.get("targetPool")
         if pool is None:
             return {"mixture": target}
         return {"mixture": pool[l1_nearest(pool, target)]}
