@@ -29,6 +29,12 @@ export interface MergeOptions {
   readonly force?: boolean;
   /** The command line recorded in the merged run.json. */
   readonly command: string;
+  /**
+   * Require one source tree (run.json integrity). A leaderboard submission merges archived
+   * results with a new method's, run from a tree that differs by that method; then the merged
+   * run.json carries no integrity digest. @default {true}
+   */
+  readonly sameSource?: boolean;
 }
 
 /** What a merge wrote. */
@@ -90,7 +96,10 @@ function union<T>(lists: readonly (readonly T[])[], id: (x: T) => string): T[] {
 }
 
 /** What differs between the folders' configurations (empty when they agree). */
-function mismatches(metas: readonly { dir: string; meta: RunMeta }[]): string[] {
+function mismatches(
+  metas: readonly { dir: string; meta: RunMeta }[],
+  sameSource: boolean,
+): string[] {
   const diffs: string[] = [];
   const [first, ...rest] = metas;
   for (const { dir, meta } of rest) {
@@ -99,7 +108,7 @@ function mismatches(metas: readonly { dir: string; meta: RunMeta }[]): string[] 
       diffs.push(`${dir}: suite ${meta.suite}, ${first!.dir}: ${m.suite}`);
     }
     const srcA = m.integrity?.source, srcB = meta.integrity?.source;
-    if (srcA !== srcB) {
+    if (sameSource && srcA !== srcB) {
       diffs.push(
         `${dir}: source tree sha256 ${String(srcB).slice(0, 12)}, ${first!.dir}: ` +
           `${String(srcA).slice(0, 12)}`,
@@ -156,7 +165,8 @@ export async function mergeResults(
       );
     }
   }));
-  const diffs = mismatches(metas);
+  const sameSource = o.sameSource ?? true;
+  const diffs = mismatches(metas, sameSource);
   if (diffs.length > 0 && !o.allowMismatch) {
     throw new InputError(
       `merge: the folders were written by different configurations (${diffs.join("; ")}); ` +
@@ -214,7 +224,7 @@ export async function mergeResults(
     tasks,
     methods,
     ...(predictTasks.length > 0 ? { predictTasks } : {}),
-    ...(integrity
+    ...(integrity && sameSource
       ? {
         integrity: sources.size > 1
           // Folders of other source trees (--allow-mismatch): the merge is flagged invalid.

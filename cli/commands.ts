@@ -10,8 +10,11 @@ import { InputError } from "../core/errors.ts";
 import { TASKS } from "../datasets/registry.ts";
 import { METHODS } from "../methods/mod.ts";
 import { writeReports } from "../reports/write.ts";
-import { commandLine, type CommandSpec, EXIT, positiveInt } from "./args.ts";
+import { commandLine, type CommandSpec, EXIT, list, positiveInt } from "./args.ts";
 import { mergeResults } from "../bench/merge.ts";
+import { reproduceCells } from "../bench/reproduce_cells.ts";
+import { archiveDir, submitMethods } from "../bench/submit.ts";
+import { formatBenchEvent } from "../bench/bench.ts";
 
 /** `deno task report DIR`. */
 export const REPORT: CommandSpec = {
@@ -36,7 +39,15 @@ export const VALIDATE: CommandSpec = {
   usage: "validate DIR",
   summary: "Checks a results folder: every line against the schema, every aggregate recomputed " +
     "from the raw lines, coverage of the (task, method, seed) cells. Exit 1 when invalid.",
-  options: {},
+  options: {
+    reproduce: {
+      type: "string",
+      value: "K",
+      help: "also rerun K cells chosen at random and check that each reproduces its line exactly " +
+        "(timings aside)",
+    },
+    seed: { type: "string", value: "N", help: "seed of the --reproduce choice (default: 0)" },
+  },
   positionals: true,
 };
 
@@ -110,11 +121,77 @@ export function listCommand(): number {
 }
 
 /** Runs `validate`. */
-export async function validateCommand(positionals: readonly string[]): Promise<number> {
+export async function validateCommand(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  positionals: readonly string[],
+): Promise<number> {
   const dir = await folder("validate", positionals);
+  const k = positiveInt("reproduce", values.reproduce, 100_000);
+  const seedText = values.seed === undefined ? "0" : String(values.seed);
+  if (!/^\d{1,9}$/.test(seedText.trim())) {
+    throw new InputError(`--seed is "${seedText}", expected a non-negative integer`);
+  }
+  const seed = Number(seedText);
   const v = await validateDir(dir);
   console.log(formatValidation(dir, v));
-  return v.schemaErrors.length + v.mismatches.length === 0 ? EXIT.ok : EXIT.failed;
+  let reproduced = true;
+  if (k !== undefined) {
+    const cells = await reproduceCells(dir, k, seed, navigator.hardwareConcurrency);
+    for (const c of cells) {
+      console.log(`reproduce ${c.key}: ${c.outcome}${c.detail ? ` (${c.detail})` : ""}`);
+    }
+    reproduced = cells.every((c) => c.outcome !== "differs");
+    console.log(
+      `reproduced ${cells.filter((c) => c.outcome === "same").length} of ${cells.length} cells ` +
+        `exactly (seed ${seed})`,
+    );
+  }
+  return v.schemaErrors.length + v.mismatches.length === 0 && reproduced ? EXIT.ok : EXIT.failed;
+}
+
+/** `deno task submit`. */
+export const SUBMIT: CommandSpec = {
+  name: "submit",
+  usage: "submit --methods SPEC[,SPEC] [options]",
+  summary: "The CI leaderboard for a new method: runs it on the task set and seeds of the " +
+    "archived reference results (reports/archive/<suite>/), validates its lines, merges them " +
+    "with the archive and writes the leaderboard and summary.md (rank, IQM with interval, sign " +
+    "test against the leader). Exit 1 when the submission is invalid.",
+  options: {
+    methods: { type: "string", value: "x,y", help: "the submitted method specs" },
+    archive: {
+      type: "string",
+      value: "DIR",
+      help: "archived results (default: reports/archive/<suite>)",
+    },
+    out: { type: "string", value: "DIR", help: "output folder (default: out/submission)" },
+    workers: { type: "string", value: "N", help: "parallel workers (default: the cores)" },
+    "time-limit": {
+      type: "string",
+      value: "S",
+      help: "per-cell time limit in seconds (default: 300)",
+    },
+  },
+};
+
+/** Runs `submit`. */
+export async function submitCommand(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  args: readonly string[],
+): Promise<number> {
+  const methods = list("methods", values.methods) ?? [];
+  const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  const r = await submitMethods({
+    methods,
+    archive: (values.archive as string | undefined) ?? archiveDir(root),
+    out: (values.out as string | undefined) ?? "out/submission",
+    workers: positiveInt("workers", values.workers, 256) ?? navigator.hardwareConcurrency,
+    timeLimitMs: (positiveInt("time-limit", values["time-limit"], 86_400) ?? 300) * 1000,
+    command: commandLine("submit", args),
+    report: (e) => e.kind === "cell" && console.error(formatBenchEvent(e)),
+  });
+  console.log(r.summary);
+  return r.ok ? EXIT.ok : EXIT.failed;
 }
 
 /** Runs `merge`. */
