@@ -16,10 +16,88 @@ import { readMeta } from "../reports/meta.ts";
 import { type BenchEvent, runBench } from "./bench.ts";
 import { mergeResults } from "./merge.ts";
 import { validateDir } from "./validate.ts";
+import { METHODS } from "../methods/mod.ts";
 
 /** Where the reference results of a suite version are archived. */
 export function archiveDir(root: string, suite = SUITE_VERSION): string {
   return `${root}/reports/archive/${suite}`;
+}
+
+/**
+ * The methods of a submission when none are named: the specs listed in `submissions/*.txt` (one per line, `#` comments), and — with a git ref —
+ * registered methods whose file changed since it (`methods/<name>.ts` → ids `<name>` and
+ * `<name>-…`; a change to a shared `_` helper names no method).
+ *
+ * @param root The repository root.
+ * @param changedSince A git ref (the pull request's base), or undefined.
+ * @returns Method specs, each once.
+ */
+export async function defaultSubmission(
+  root: string,
+  changedSince: string | undefined,
+): Promise<string[]> {
+  const out = new Set<string>();
+  try {
+    for await (const e of Deno.readDir(`${root}/submissions`)) {
+      if (!e.isFile || !e.name.endsWith(".txt")) continue;
+      const text = await Deno.readTextFile(`${root}/submissions/${e.name}`);
+      for (const l of text.split("\n").map((l) => l.replace(/#.*$/, "").trim())) if (l) out.add(l);
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  if (changedSince !== undefined) {
+    const r = await new Deno.Command("git", {
+      args: ["diff", "--name-only", `${changedSince}...HEAD`, "--", "methods/"],
+      cwd: root,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!r.success) {
+      throw new InputError(
+        `submit: git diff against "${changedSince}" failed: ${
+          new TextDecoder().decode(r.stderr).trim()
+        }`,
+      );
+    }
+    for (const f of new TextDecoder().decode(r.stdout).split("\n")) {
+      const m = /^methods\/([a-z0-9-]+)\.ts$/.exec(f.trim());
+      if (!m) continue;
+      for (const x of METHODS) {
+        if (!x.oracle && (x.id === m[1] || x.id.startsWith(`${m[1]}-`))) out.add(x.id);
+      }
+    }
+  }
+  return [...out];
+}
+
+/**
+ * A copy of an archive without the lines of the methods a submission reruns (a changed method
+ * replaces its archived results).
+ */
+async function archiveWithout(
+  archive: string,
+  ids: ReadonlySet<string>,
+  dir: string,
+): Promise<string> {
+  await Deno.mkdir(dir, { recursive: true });
+  const meta = await readMeta(archive);
+  await Deno.writeTextFile(
+    `${dir}/run.json`,
+    JSON.stringify({ ...meta, methods: meta.methods.filter((m) => !ids.has(m.id)) }, null, 2) +
+      "\n",
+  );
+  for (const f of ["results.jsonl", "predict.jsonl"]) {
+    let text = "";
+    try {
+      text = await Deno.readTextFile(`${archive}/${f}`);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
+    const keep = text.split("\n").filter((l) => l.trim() !== "" && !ids.has(JSON.parse(l).method));
+    await Deno.writeTextFile(`${dir}/${f}`, keep.map((l) => l + "\n").join(""));
+  }
+  return dir;
 }
 
 /** Options of {@linkcode submitMethods}. */
@@ -112,7 +190,11 @@ export async function submitMethods(o: SubmitOptions): Promise<SubmitResult> {
   });
   const v = await validateDir(newDir);
   const valid = v.schemaErrors.length + v.mismatches.length === 0;
-  await mergeResults(board, [o.archive, newDir], {
+  const rerun = new Set(o.methods.filter((m) => archivedIds(archived).has(m)));
+  const base = rerun.size > 0
+    ? await archiveWithout(o.archive, rerun, `${o.out}/archive-without-resubmitted`)
+    : o.archive;
+  await mergeResults(board, [base, newDir], {
     command: o.command,
     force: true,
     sameSource: false,

@@ -13,7 +13,7 @@ import { writeReports } from "../reports/write.ts";
 import { commandLine, type CommandSpec, EXIT, list, positiveInt } from "./args.ts";
 import { mergeResults } from "../bench/merge.ts";
 import { reproduceCells } from "../bench/reproduce_cells.ts";
-import { archiveDir, submitMethods } from "../bench/submit.ts";
+import { archiveDir, defaultSubmission, submitMethods } from "../bench/submit.ts";
 import { formatBenchEvent } from "../bench/bench.ts";
 
 /** `deno task report DIR`. */
@@ -158,7 +158,17 @@ export const SUBMIT: CommandSpec = {
     "with the archive and writes the leaderboard and summary.md (rank, IQM with interval, sign " +
     "test against the leader). Exit 1 when the submission is invalid.",
   options: {
-    methods: { type: "string", value: "x,y", help: "the submitted method specs" },
+    methods: {
+      type: "string",
+      value: "x,y",
+      help: "the submitted method specs (default: the specs in submissions/*.txt and, with " +
+        "--changed-since, the registered methods whose file changed)",
+    },
+    "changed-since": {
+      type: "string",
+      value: "REF",
+      help: "also submit registered methods whose methods/<name>.ts changed since this git ref",
+    },
     archive: {
       type: "string",
       value: "DIR",
@@ -179,11 +189,13 @@ export async function submitCommand(
   values: Readonly<Record<string, string | boolean | undefined>>,
   args: readonly string[],
 ): Promise<number> {
-  const methods = list("methods", values.methods) ?? [];
   const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  const archive = (values.archive as string | undefined) ?? archiveDir(root);
+  const methods = list("methods", values.methods) ??
+    await defaultSubmission(root, values["changed-since"] as string | undefined);
   const r = await submitMethods({
     methods,
-    archive: (values.archive as string | undefined) ?? archiveDir(root),
+    archive,
     out: (values.out as string | undefined) ?? "out/submission",
     workers: positiveInt("workers", values.workers, 256) ?? navigator.hardwareConcurrency,
     timeLimitMs: (positiveInt("time-limit", values["time-limit"], 86_400) ?? 300) * 1000,

@@ -68,6 +68,19 @@ Deno.test("Every workflow runs only deno install and deno.json tasks", async () 
   }
 });
 
+Deno.test("leaderboard.yml checks the archive of this suite version and submits", async () => {
+  const { SUITE_VERSION } = await import("../../core/version.ts");
+  const w = await workflow("leaderboard.yml");
+  const runs = w.jobs.leaderboard!.steps.flatMap((s) => s.run === undefined ? [] : [s.run]);
+  assert(
+    runs.some((r) =>
+      r.startsWith(`deno task validate reports/archive/${SUITE_VERSION} --reproduce`)
+    ),
+  );
+  assert(runs.some((r) => r.startsWith("deno task submit")));
+  await Deno.stat(`${ROOT}/reports/archive/${SUITE_VERSION}/results.jsonl`);
+});
+
 Deno.test("bench.yml shards the bench over its matrix and merges every shard", async () => {
   const w = await workflow("bench.yml");
   const shards = w.jobs.shard!.strategy!.matrix.shard;
