@@ -215,7 +215,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     const requests = [
       ...optimiseCells(plan.tasks, plan.methods, plan.seeds, done, o.timeLimitMs, execution.device),
       ...(plan.predictRun
-        ? await predictCells(plan.predictIds, plan.methods, plan.seeds, predictDone)
+        ? await predictCells(plan.predictIds, plan.methods, plan.seeds, predictDone, o.timeLimitMs)
         : []),
     ].filter((r) => !mine || mine.has(r.key));
     o.report?.({ kind: "start", total: requests.length, skipped: done.size + predictDone.size });
@@ -450,9 +450,17 @@ async function loadBenchMethods(
     const path = spec.slice(0, spec.lastIndexOf("#"));
     if (!mains.has(path)) mains.set(path, await writeEntry(path, await entries()));
   }
-  const infos = await describeInSandbox(external, mains);
+  const commands = specs.filter(isCommandSpec);
+  for (const spec of commands) {
+    try {
+      parseCommandSpec(spec);
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+  }
+  const infos = await describeInSandbox([...external, ...commands], mains);
   return specs.map((spec) => {
-    if (isCommandSpec(spec)) return commandMethod(spec);
+    if (isCommandSpec(spec)) return commandMethod(spec, infos.get(spec)!);
     if (!isModuleSpec(spec)) {
       const f = getMethod(spec);
       return {
@@ -485,21 +493,17 @@ async function loadBenchMethods(
 
 /**
  * A bridged method (`cmd:<program> [args…]`, bench/bridge/): id `cmd:<script basename>`, run in
- * a fresh cell process per cell that may start that one program.
+ * a fresh cell process per cell that may start that one program; its `hello` answer says
+ * whether it serves the Predict track.
  */
-function commandMethod(spec: string): BenchMethod {
-  let cmd;
-  try {
-    cmd = parseCommandSpec(spec);
-  } catch (e) {
-    throw new InputError((e as Error).message);
-  }
+function commandMethod(spec: string, info: MethodInfo): BenchMethod {
+  const cmd = parseCommandSpec(spec);
   return {
     spec,
     id: cmd.id,
-    description: `Bridged command: ${cmd.command}`,
+    description: info.description,
     ranked: true,
-    fit: false,
+    fit: info.fit,
     external: true,
     run: [cmd.program],
   };
@@ -538,7 +542,10 @@ async function describeInSandbox(
   const requests: ProcessRequest[] = specs.map((spec) => ({
     key: spec,
     payload: { kind: "describe", method: spec },
-    main: mains.get(spec.slice(0, spec.lastIndexOf("#")))!,
+    // A bridged program is asked (`hello`) by a cell process that may start only it.
+    ...(isCommandSpec(spec)
+      ? { run: [parseCommandSpec(spec).program] }
+      : { main: mains.get(spec.slice(0, spec.lastIndexOf("#")))! }),
   }));
   const failures: string[] = [];
   await runCellsInProcesses(requests, {
@@ -703,6 +710,7 @@ async function predictCells(
   methods: readonly BenchMethod[],
   seeds: readonly number[],
   done: ReadonlySet<string>,
+  timeLimitMs = 300_000,
 ): Promise<ProcessRequest[]> {
   const out: ProcessRequest[] = [];
   for (const id of ids) {
@@ -721,6 +729,7 @@ async function predictCells(
           methodId: m.id,
           seed,
           suite: SUITE_VERSION,
+          ...(m.run ? { timeLimitMs } : {}),
         };
         out.push({
           key,
@@ -729,6 +738,7 @@ async function predictCells(
           fresh: m.external,
           read: [],
           ...(m.main ? { main: m.main } : {}),
+          ...(m.run ? { run: m.run } : {}),
         });
       }
     }

@@ -10,6 +10,10 @@
  * - `ask` (budget state) → `proposals`
  * - `tell` (observations) → `ok`
  * - `recommend` → `recommendation`
+ * - `fit` (training examples; Predict track, after an `init` whose `track` is `predict`) → `ok`
+ * - `predict` (mixtures) → `predictions`
+ * - `hello` (sent alone, when the bench plans its cells) → `hello` (`fit`: whether the program
+ *   serves the Predict track; `description`)
  * - `shutdown` (no answer; the program exits)
  * - any request → `error` (the cell fails with the program's message)
  *
@@ -22,8 +26,15 @@
  * @module
  */
 
-import type { Method, MethodContext, MethodFactory, Recommendation } from "../../core/method.ts";
-import type { Observation, Proposal } from "../../core/types.ts";
+import type {
+  Example,
+  Method,
+  MethodContext,
+  MethodFactory,
+  Recommendation,
+} from "../../core/method.ts";
+import type { Mixture, Observation, Proposal } from "../../core/types.ts";
+import type { AsyncFitter } from "../../harness/predict.ts";
 import { deriveSeed } from "../../numerics/rng.ts";
 
 /** Version of the bridge protocol, sent in `init`; a program should refuse another major. */
@@ -399,6 +410,70 @@ export function initMessage(
     rng: { algorithm: "xoshiro128**/splitmix32", seed: deriveSeed(ctx.task, seed) },
     context,
   };
+}
+
+/** What a bridged program says of itself (`hello`). */
+export interface BridgeHello {
+  /** Serves `fit`/`predict` (the Predict track). */
+  readonly fit: boolean;
+  /** One line for listings. */
+  readonly description: string;
+}
+
+/**
+ * Asks a bridged program what it serves: starts it, sends `hello`, and ends it.
+ *
+ * @param cmd The parsed command.
+ * @param timeLimitMs Longest wait for the answer.
+ * @returns Its answer.
+ */
+export async function helloBridge(cmd: CommandSpec, timeLimitMs: number): Promise<BridgeHello> {
+  const proc = new BridgeProcess(cmd, cmd.id, timeLimitMs);
+  try {
+    const r = await proc.call({ type: "hello", protocol: BRIDGE_PROTOCOL }, "hello");
+    return {
+      fit: r.fit === true,
+      description: typeof r.description === "string" && r.description.trim() !== ""
+        ? r.description.trim().split("\n")[0]!.slice(0, 200)
+        : `Bridged command: ${cmd.command}`,
+    };
+  } finally {
+    await proc.close();
+  }
+}
+
+/**
+ * A bridged program as the predictor of one Predict-track cell: `fit` starts it and sends `init`
+ * (track `predict`) then `fit`; `predict` sends the mixtures of one held-out set.
+ *
+ * @param cmd The parsed command.
+ * @param o Id, seed and time limit.
+ * @returns The fitter and its closer.
+ */
+export function bridgeFitter(
+  cmd: CommandSpec,
+  o: BridgeOptions,
+): { fitter: AsyncFitter; close(): Promise<void> } {
+  let proc: BridgeProcess | undefined;
+  const fitter: AsyncFitter = {
+    async fit(examples: readonly Example[], ctx: MethodContext): Promise<void> {
+      proc = new BridgeProcess(cmd, o.id, o.timeLimitMs);
+      await proc.call(initMessage(ctx, o.seed, "predict"), "ready");
+      await proc.call({ type: "fit", examples }, "ok");
+    },
+    async predict(mixtures: readonly Mixture[]): Promise<readonly number[]> {
+      if (!proc) throw new BridgeError(`Bridged method "${o.id}": predict before fit`);
+      const r = await proc.call({ type: "predict", mixtures }, "predictions");
+      if (!Array.isArray(r.values)) {
+        throw new BridgeError(
+          `Bridged method "${o.id}" answered "predict" without a "values" array`,
+          "BridgeProtocolError",
+        );
+      }
+      return r.values as number[];
+    },
+  };
+  return { fitter, close: async () => await proc?.close() };
 }
 
 /**

@@ -22,6 +22,8 @@ Usage::
         def ask(self, spent, remaining): ...   # -> list of {"mixture": [...], "fidelity": "..."}
         def tell(self, observations): ...
         def recommend(self): ...               # -> {"mixture": [...]} (optionally "predicted")
+        def fit(self, examples): ...           # Predict track (optional): [{"mixture", "value"}]
+        def predict(self, mixtures): ...       # -> list of predicted objective values
 
     serve(MyMethod)
 """
@@ -121,8 +123,10 @@ def _write(obj):
 def serve(make_method):
     """Answers requests on stdin until ``shutdown`` or end of input.
 
-    ``make_method(init)`` builds the method from the ``init`` message. An exception in any call is
-    answered with an ``error`` message (the cell fails with it).
+    ``make_method(init)`` builds the method from the ``init`` message (``init["track"]`` is
+    ``optimise`` or ``predict``). ``hello`` is answered with ``fit`` (whether ``make_method`` has a
+    ``fit`` method: the Predict track) and the first line of the program's docstring. An exception
+    in any call is answered with an ``error`` message (the cell fails with it).
     """
     method = None
     for raw in sys.stdin:
@@ -133,7 +137,11 @@ def serve(make_method):
         try:
             if kind == "shutdown":
                 return
-            if kind == "init":
+            if kind == "hello":
+                doc = (sys.modules["__main__"].__doc__ or "").strip().split("\n")[0]
+                _write({"type": "hello", "fit": callable(getattr(make_method, "fit", None)),
+                        "description": doc})
+            elif kind == "init":
                 if msg.get("protocol", "").split("/")[0] != PROTOCOL.split("/")[0] or \
                         msg["protocol"] != PROTOCOL:
                     raise ValueError("unsupported protocol %r" % msg.get("protocol"))

@@ -14,11 +14,15 @@ best. This port mirrors methods/regmix.ts + methods/_swarm.ts step for step:
   lstsq.ts), and the target-pool member with the lowest prediction (first of ties); with fewer
   runs, the target-pool member nearest (L1) to the prior.
 
+Predict track (``fit``/``predict``): the same least squares on the training examples' loss-like
+values, predictions mapped back to the objective's direction (methods/_swarm.ts ``fit``).
+
 Departure: continuous mode (surrogate tasks: RegMix's swarm sampler and its 100 000-sample
 search) is not ported; such a cell fails with a message. Where numpy is not installed, ``init``
 is answered with an error that says so.
 """
 
+import math
 import os
 import sys
 
@@ -39,13 +43,7 @@ class RegMixLinear:
         if np is None:
             raise RuntimeError("regmix_linear.py needs numpy (pip install numpy)")
         ctx = init["context"]
-        if ctx["mode"] != "pool":
-            raise RuntimeError("regmix_linear.py ports pool mode only (no continuous tasks)")
         self.ctx = ctx
-        self.fidelity = ctx["fidelities"][0]
-        self.cost = ctx["costs"][self.fidelity]
-        rng = Rng(init["rng"]["seed"])
-        self.order = rng.shuffle([p for p in ctx["pool"] if p["fidelity"] == self.fidelity])
         obj = ctx["objective"]
         if obj["direction"] == "minimize":
             self.to, self.back = (lambda y: y), (lambda v: v)
@@ -54,12 +52,20 @@ class RegMixLinear:
             self.to, self.back = (lambda y: u - y), (lambda v: u - v)
         else:
             self.to, self.back = (lambda y: -y), (lambda v: -v)
+        if init["track"] == "predict":
+            return
+        if ctx["mode"] != "pool":
+            raise RuntimeError("regmix_linear.py ports pool mode only (no continuous tasks)")
+        self.fidelity = ctx["fidelities"][0]
+        self.cost = ctx["costs"][self.fidelity]
+        rng = Rng(init["rng"]["seed"])
+        self.order = rng.shuffle([p for p in ctx["pool"] if p["fidelity"] == self.fidelity])
         self.next = 0
         self.xs, self.ys = [], []
         self.cached = None
 
     def ask(self, spent, remaining):
-        k = min(BATCH, int((remaining + 1e-9) // self.cost), len(self.order) - self.next)
+        k = min(BATCH, math.floor((remaining + 1e-9) / self.cost), len(self.order) - self.next)
         out = self.order[self.next:self.next + max(0, k)]
         self.next += len(out)
         return out
@@ -71,18 +77,34 @@ class RegMixLinear:
             self.xs.append(o["mixture"])
             self.ys.append(self.to(o["value"]))
 
+    def _beta(self, xs, ys):
+        design = np.array([[1.0] + list(x) for x in xs])
+        return np.linalg.lstsq(design, np.array(ys), rcond=None)[0].tolist()
+
+    @staticmethod
+    def _value(beta, r):
+        s = beta[0]
+        for j, w in enumerate(r):
+            s += beta[j + 1] * w
+        return s
+
+    def fit(self, examples):
+        """Predict track: least squares on the examples' loss-like values."""
+        self.beta = self._beta([e["mixture"] for e in examples],
+                               [self.to(e["value"]) for e in examples])
+
+    def predict(self, mixtures):
+        return [self.back(self._value(self.beta, r)) for r in mixtures]
+
     def recommend(self):
         pool = self.ctx["targetPool"]
         if len(self.xs) < 2:
             return {"mixture": pool[l1_nearest(pool, self.ctx["prior"])]}
         if self.cached is None or self.cached[0] != len(self.xs):
-            design = np.array([[1.0] + list(x) for x in self.xs])
-            beta = np.linalg.lstsq(design, np.array(self.ys), rcond=None)[0].tolist()
+            beta = self._beta(self.xs, self.ys)
             best, best_p = 0, None
             for i, r in enumerate(pool):
-                s = beta[0]
-                for j, w in enumerate(r):
-                    s += beta[j + 1] * w
+                s = self._value(beta, r)
                 if best_p is None or s < best_p:
                     best, best_p = i, s
             self.cached = (len(self.xs), pool[best], self.back(best_p))

@@ -4,6 +4,7 @@ import { assert, assertEquals } from "../_assert.ts";
 import { match as assertMatch } from "node:assert/strict";
 import { runBench } from "../../bench/bench.ts";
 import { readResults, type ResultLine } from "../../core/results.ts";
+import { readPredictLines } from "../../core/predict.ts";
 import { parseCommandSpec } from "../../bench/bridge/adapter.ts";
 import { testBenchOptions } from "../_bench.ts";
 import { deriveSeed, Rng } from "../../numerics/rng.ts";
@@ -69,7 +70,9 @@ Deno.test({
         "cmd:python3 examples/python/random_method.py",
         ...(hasNumpy ? ["cmd:python3 examples/python/regmix_linear.py"] : []),
       ];
-      const s = await runBench(testBenchOptions(out, { tasks: [TASK], methods, seeds: 1 }));
+      const s = await runBench(
+        testBenchOptions(out, { tasks: [TASK, "regmix-pile/predict-pile-cc"], methods, seeds: 1 }),
+      );
       assertEquals(s.failed, 0);
       const lines = await readResults(`${out}/results.jsonl`);
       const by = (m: string) => lines.find((l) => l.method === m)!;
@@ -86,6 +89,22 @@ Deno.test({
         if (c.predicted === undefined) assertEquals(p, undefined);
         // numpy's lstsq (LAPACK) and numerics/linalg/lstsq.ts agree to rounding.
         else assert(Math.abs(p! - c.predicted) < 1e-9, `predicted ${p} vs ${c.predicted}`);
+      }
+      // The Predict track over the bridge (fit/predict): the same predictions, to rounding.
+      const predict = await readPredictLines(`${out}/predict.jsonl`);
+      assertEquals(predict.map((l) => l.method).sort(), ["cmd:regmix_linear.py", "regmix-linear"]);
+      const [a, b] = ["regmix-linear", "cmd:regmix_linear.py"].map((m) =>
+        predict.find((l) => l.method === m)!
+      );
+      assertEquals(b!.status, "ok");
+      assertEquals(b!.sets.map((x) => x.name), a!.sets.map((x) => x.name));
+      for (const [i, set] of a!.sets.entries()) {
+        const other = b!.sets[i]!;
+        assertEquals(other.truth, set.truth);
+        for (const [j, v] of set.predicted.entries()) {
+          assert(Math.abs(other.predicted[j]! - v) < 1e-9, `${set.name}[${j}]`);
+        }
+        assert(Math.abs(other.spearman - set.spearman) < 1e-9, set.name);
       }
     } finally {
       await Deno.remove(out, { recursive: true });

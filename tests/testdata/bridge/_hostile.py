@@ -17,7 +17,9 @@ def run(FAULT):
     for raw in sys.stdin:
         msg = json.loads(raw)
         kind = msg["type"]
-        if kind == "init":
+        if kind == "hello":
+            write({"type": "hello", "fit": False})
+        elif kind == "init":
             ctx = msg["context"]
             if FAULT == "exit-early":
                 sys.exit(3)
