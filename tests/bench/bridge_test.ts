@@ -133,7 +133,7 @@ Deno.test({
         tasks: [TASK],
         methods: faults.map((f) => `cmd:python3 ${dir}/${f}.py`),
         seeds: 1,
-        timeLimitMs: 12_000,
+        timeLimitMs: 20_000,
       }));
       assertEquals(s.failed, faults.length);
       const lines = await readResults(`${out}/results.jsonl`);
