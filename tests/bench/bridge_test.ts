@@ -149,10 +149,10 @@ Deno.test({
       assertEquals(error("exit_early").name, "BridgeExitError");
       assertMatch(error("exit_early").message, /exited \(code 3\) before answering "init"/);
       assertEquals(error("wrong_length").name, "InvalidMixtureError");
-      // The hanging program's grandchild (sleep 300) and every program are gone.
+      // The hanging program's grandchild (sleep 297.531) and every program are gone.
       await new Promise((r) => setTimeout(r, 500));
       assertEquals(await processesWith(dir), []);
-      assertEquals(await processesWith("sleep 300"), []);
+      assertEquals(await processesWith("sleep 297.531"), []);
     } finally {
       await Deno.remove(out, { recursive: true });
     }

@@ -29,7 +29,7 @@ def run(FAULT):
                 raise RuntimeError("deliberate crash in ask")
             if FAULT == "hang":
                 # A grandchild too: the cell must reap the whole process group.
-                subprocess.Popen(["sleep", "300"])
+                subprocess.Popen(["sleep", "297.531"])
                 time.sleep(300)
             if FAULT == "garbage":
                 sys.stdout.write("this is not json\n")
