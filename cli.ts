@@ -22,17 +22,30 @@ import {
   convertCommand,
   LIST,
   listCommand,
+  MERGE,
+  mergeCommand,
   REPORT,
   reportCommand,
   REPRODUCE,
   reproduceCommand,
+  SUBMIT,
+  submitCommand,
   VALIDATE,
   validateCommand,
 } from "./cli/commands.ts";
 import { type CommandSpec, EXIT, helpText, parseCommand } from "./cli/args.ts";
 import { InputError } from "./core/errors.ts";
 
-const COMMANDS: readonly CommandSpec[] = [BENCH, REPORT, VALIDATE, REPRODUCE, LIST, CONVERT];
+const COMMANDS: readonly CommandSpec[] = [
+  BENCH,
+  REPORT,
+  VALIDATE,
+  MERGE,
+  SUBMIT,
+  REPRODUCE,
+  LIST,
+  CONVERT,
+];
 
 const HELP = `mixbench — data-mixture optimisation benchmark
 
@@ -79,7 +92,11 @@ export async function main(args: readonly string[]): Promise<number> {
     case "report":
       return await reportCommand(positionals);
     case "validate":
-      return await validateCommand(positionals);
+      return await validateCommand(values, positionals);
+    case "merge":
+      return await mergeCommand(values, positionals, rest);
+    case "submit":
+      return await submitCommand(values, rest);
     case "reproduce":
       return await reproduceCommand(values, positionals);
     case "convert":

@@ -50,6 +50,8 @@ import {
   type PredictTaskCard,
   readPredictLines,
 } from "../core/predict.ts";
+import { isCommandSpec, parseCommandSpec } from "./bridge/adapter.ts";
+import { type Shard, shardCells } from "./shard.ts";
 
 /** The fixed seed list; `--quick` takes the first 3, the default leaderboard 10, paper tables 25. */
 export const SEEDS: readonly number[] = Array.from({ length: 25 }, (_, i) => i);
@@ -162,6 +164,8 @@ export interface BenchOptions {
   force?: boolean | undefined;
   /** Receives progress events (the CLI prints them); nothing is printed without it. */
   report?: ((event: BenchEvent) => void) | undefined;
+  /** Run only this shard's cells (bench/shard.ts; `deno task merge` joins the shards). */
+  shard?: Shard | undefined;
 }
 
 /** What a bench did. */
@@ -202,6 +206,8 @@ interface BenchMethod {
   readonly external: boolean;
   /** The entry of its cell processes (methods from outside the suite). */
   readonly main?: URL;
+  /** Programs its cell processes may start (the program of a bridged `cmd:` method). */
+  readonly run?: readonly string[];
 }
 
 /** Runs a bench end to end: plan the cells, write run.json, run the cells, write the reports. */
@@ -227,15 +233,17 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
         plan.predictRun ? plan.predictTasks : [],
       ),
       integrity: await sourceDigest(ROOT),
+      ...(o.shard ? { shard: { index: o.shard.index, count: o.shard.count } } : {}),
     };
     if (o.resume) await refuseMismatchedResume(o.out, meta);
     await writeAtomic(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
+    const mine = o.shard ? await shardKeys(plan, o.shard) : undefined;
     const requests = [
       ...optimiseCells(plan.tasks, plan.methods, plan.seeds, done, o.timeLimitMs, execution.device),
       ...(plan.predictRun
-        ? predictCells(plan.predictTasks, plan.methods, plan.seeds, predictDone)
+        ? predictCells(plan.predictTasks, plan.methods, plan.seeds, predictDone, o.timeLimitMs)
         : []),
-    ];
+    ].filter((r) => !mine || mine.has(r.key));
     o.report?.({ kind: "start", total: requests.length, skipped: done.size + predictDone.size });
     const { finished, failed } = await executeCells(requests, {
       out: o.out,
@@ -276,6 +284,25 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
   } finally {
     if (plan.entryDir) await Deno.remove(plan.entryDir, { recursive: true });
   }
+}
+
+/**
+ * The keys of a shard's cells (bench/shard.ts): every cell of the bench, split by expected cost.
+ */
+async function shardKeys(
+  plan: Awaited<ReturnType<typeof planBench>>,
+  shard: Shard,
+): Promise<Set<string>> {
+  const all = [
+    ...optimiseCells(plan.tasks, plan.methods, plan.seeds, new Set(), 1, undefined),
+    ...(plan.predictRun
+      ? predictCells(plan.predictTasks, plan.methods, plan.seeds, new Set())
+      : []),
+  ];
+  return shardCells(
+    all.map((r) => ({ key: r.key, cost: r.cost ?? 1 })),
+    shard,
+  );
 }
 
 /** Everything a bench checks and loads before it writes anything. */
@@ -460,14 +487,23 @@ async function loadBenchMethods(
   specs: readonly string[],
   entries: () => Promise<string>,
 ): Promise<BenchMethod[]> {
-  const external = specs.filter(isModuleSpec);
+  const external = specs.filter((s) => isModuleSpec(s) && !isCommandSpec(s));
   const mains = new Map<string, URL>();
   for (const spec of external) {
     const path = spec.slice(0, spec.lastIndexOf("#"));
     if (!mains.has(path)) mains.set(path, await writeEntry(path, await entries()));
   }
-  const infos = await describeInSandbox(external, mains);
+  const commands = specs.filter(isCommandSpec);
+  for (const spec of commands) {
+    try {
+      parseCommandSpec(spec);
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+  }
+  const infos = await describeInSandbox([...external, ...commands], mains);
   return specs.map((spec) => {
+    if (isCommandSpec(spec)) return commandMethod(spec, infos.get(spec)!);
     if (!isModuleSpec(spec)) {
       const f = getMethod(spec);
       return {
@@ -496,6 +532,24 @@ async function loadBenchMethods(
       main: mains.get(spec.slice(0, hash))!,
     };
   });
+}
+
+/**
+ * A bridged method (`cmd:<program> [args…]`, bench/bridge/): id `cmd:<script basename>`, run in
+ * a fresh cell process per cell that may start that one program; its `hello` answer says
+ * whether it serves the Predict track.
+ */
+function commandMethod(spec: string, info: MethodInfo): BenchMethod {
+  const cmd = parseCommandSpec(spec);
+  return {
+    spec,
+    id: cmd.id,
+    description: info.description,
+    ranked: true,
+    fit: info.fit,
+    external: true,
+    run: [cmd.program],
+  };
 }
 
 /**
@@ -531,7 +585,10 @@ async function describeInSandbox(
   const requests: ProcessRequest[] = specs.map((spec) => ({
     key: spec,
     payload: { kind: "describe", method: spec },
-    main: mains.get(spec.slice(0, spec.lastIndexOf("#")))!,
+    // A bridged program is asked (`hello`) by a cell process that may start only it.
+    ...(isCommandSpec(spec)
+      ? { run: [parseCommandSpec(spec).program] }
+      : { main: mains.get(spec.slice(0, spec.lastIndexOf("#")))! }),
   }));
   const failures: string[] = [];
   await runCellsInProcesses(requests, {
@@ -697,6 +754,7 @@ function optimiseCells(
           write: t.card.runner === "train" && !m.external ? [trainCacheDir()] : [],
           cost: expectedCellCost(m.id, t.card.id),
           ...(m.main ? { main: m.main } : {}),
+          ...(m.run ? { run: m.run } : {}),
         });
       }
     }
@@ -710,6 +768,7 @@ function predictCells(
   methods: readonly BenchMethod[],
   seeds: readonly number[],
   done: ReadonlySet<string>,
+  timeLimitMs = 300_000,
 ): ProcessRequest[] {
   const out: ProcessRequest[] = [];
   for (const { card, table, tableKey } of tasks) {
@@ -727,6 +786,7 @@ function predictCells(
           methodId: m.id,
           seed,
           suite: SUITE_VERSION,
+          ...(m.run ? { timeLimitMs } : {}),
         };
         out.push({
           key,
@@ -734,7 +794,9 @@ function predictCells(
           preamble,
           fresh: m.external,
           read: [],
+          cost: expectedCellCost(m.id, card.id),
           ...(m.main ? { main: m.main } : {}),
+          ...(m.run ? { run: m.run } : {}),
         });
       }
     }

@@ -9,7 +9,7 @@
 
 import { failedLine, runCell } from "../harness/cell.ts";
 import { PREDICT_SCHEMA, type PredictLine, type PredictTaskCard } from "../core/predict.ts";
-import { runPredict } from "../harness/predict.ts";
+import { runPredict, runPredictAsync } from "../harness/predict.ts";
 import { resolveTask, type Task, type TaskCard } from "../core/task.ts";
 import type { RunTable } from "../core/table.ts";
 import { loadMethod } from "../methods/mod.ts";
@@ -19,6 +19,13 @@ import type { DeviceOption } from "../runners/session.ts";
 import type { SurrogateModels } from "../runners/surrogate.ts";
 import type { RunCache } from "../runners/train.ts";
 import type { MethodFactory } from "../core/method.ts";
+import {
+  bridgeFactory,
+  bridgeFitter,
+  helloBridge,
+  isCommandSpec,
+  parseCommandSpec,
+} from "./bridge/adapter.ts";
 
 /** A table sent to a cell process once, before the first cell that needs it. */
 export interface TableMessage {
@@ -38,6 +45,8 @@ export interface PredictPayload {
   readonly methodId: string;
   readonly seed: number;
   readonly suite: string;
+  /** Time limit of a bridged method's calls (ms). @default {300000} */
+  readonly timeLimitMs?: number;
 }
 
 /** One optimise-track cell. */
@@ -174,8 +183,15 @@ async function method(spec: string, id: string): Promise<MethodFactory> {
   return f.id === id ? f : { ...f, id };
 }
 
-/** Runs one cell; never throws. */
+/** Runs one cell; never throws. A bridged method's program is ended with the cell. */
 export async function handle(p: CellPayload) {
+  const bridge = isCommandSpec(p.method)
+    ? bridgeFactory(parseCommandSpec(p.method), {
+      id: p.methodId,
+      seed: p.seed,
+      timeLimitMs: p.timeLimitMs,
+    })
+    : undefined;
   try {
     const task = taskFor(p.card, p.table);
     return await runCell({
@@ -185,7 +201,7 @@ export async function handle(p: CellPayload) {
         : task.card.runner === "train"
         ? await trainRunner(task, p.trainCache)
         : new ReplayRunner(task),
-      factory: await method(p.method, p.methodId),
+      factory: bridge?.factory ?? await method(p.method, p.methodId),
       seed: p.seed,
       suite: p.suite,
       timeLimitMs: p.timeLimitMs,
@@ -196,6 +212,8 @@ export async function handle(p: CellPayload) {
       e instanceof Error ? e : new Error(String(e)),
       p.card.budget,
     );
+  } finally {
+    await bridge?.close();
   }
 }
 
@@ -210,8 +228,24 @@ export function cellIdentity(p: CellPayload) {
   };
 }
 
-/** Runs one Predict-track cell; never throws. */
+/** Runs one Predict-track cell; never throws. A bridged method's program ends with the cell. */
 export async function handlePredict(p: PredictPayload): Promise<PredictLine> {
+  if (isCommandSpec(p.method)) {
+    const bridge = bridgeFitter(parseCommandSpec(p.method), {
+      id: p.methodId,
+      seed: p.seed,
+      timeLimitMs: p.timeLimitMs ?? 300_000,
+    });
+    try {
+      return await runPredictAsync(p.card, tableFor(p.table), p.methodId, bridge.fitter, p.seed, {
+        suite: p.suite,
+      });
+    } catch (e) {
+      return failedPredictLine(p, e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      await bridge.close();
+    }
+  }
   try {
     return runPredict(p.card, tableFor(p.table), await method(p.method, p.methodId), p.seed, {
       suite: p.suite,
@@ -221,8 +255,13 @@ export async function handlePredict(p: PredictPayload): Promise<PredictLine> {
   }
 }
 
-/** Describes a method (its factory's metadata). */
+/** Describes a method (its factory's metadata; a bridged program answers `hello`). */
 export async function describe(p: DescribePayload): Promise<MethodInfo> {
+  if (isCommandSpec(p.method)) {
+    const cmd = parseCommandSpec(p.method);
+    const h = await helloBridge(cmd, 30_000);
+    return { id: cmd.id, description: h.description, ranked: true, oracle: false, fit: h.fit };
+  }
   const f = await factoryFor(p.method);
   return {
     id: f.id,

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { parseShard } from "../bench/shard.ts";
 import { type BenchEvent, formatBenchEvent, MAX_TIME_LIMIT_MS, runBench } from "../bench/bench.ts";
 import { InputError } from "../core/errors.ts";
 import { defaultConcurrency } from "../harness/scheduler.ts";
@@ -29,7 +30,14 @@ export const BENCH: CommandSpec = {
     methods: {
       type: "string",
       value: "x,y",
-      help: "method ids or module.ts#export (default: every registered method)",
+      help: "method ids, module.ts#export, or cmd:<program> [args] for a method in any " +
+        "language over the bridge protocol (default: every registered method)",
+    },
+    shard: {
+      type: "string",
+      value: "I/N",
+      help: "run only shard I of N (1-based), balanced by expected cost; join the shards' " +
+        "folders with deno task merge",
     },
     out: { type: "string", value: "DIR", help: "results folder (default: out/bench, out/quick)" },
     resume: { type: "boolean", help: "keep the finished cells of DIR and run only the others" },
@@ -161,6 +169,7 @@ export async function benchCommand(
       predict: predictFlags(values["predict-train"], values["predict-sets"]),
     },
     command: commandLine("bench", args),
+    shard: values.shard === undefined ? undefined : parseShard(values.shard as string),
     report: progressPrinter(Deno.stdout.isTerminal()),
   });
   console.log(

@@ -12,7 +12,11 @@ import { TASKS } from "../datasets/registry.ts";
 import { CONVERT_DEFAULTS, convertAll } from "../datasets/convert/main.ts";
 import { METHODS } from "../methods/mod.ts";
 import { writeReports } from "../reports/write.ts";
-import { type CommandSpec, EXIT, positiveInt } from "./args.ts";
+import { commandLine, type CommandSpec, EXIT, list, positiveInt } from "./args.ts";
+import { mergeResults } from "../bench/merge.ts";
+import { reproduceCells } from "../bench/reproduce_cells.ts";
+import { archiveDir, defaultSubmission, submitMethods } from "../bench/submit.ts";
+import { formatBenchEvent } from "../bench/bench.ts";
 
 /** `deno task report DIR`. */
 export const REPORT: CommandSpec = {
@@ -37,7 +41,32 @@ export const VALIDATE: CommandSpec = {
   usage: "validate DIR",
   summary: "Checks a results folder: every line against the schema, every aggregate recomputed " +
     "from the raw lines, coverage of the (task, method, seed) cells. Exit 1 when invalid.",
-  options: {},
+  options: {
+    reproduce: {
+      type: "string",
+      value: "K",
+      help: "also rerun K cells chosen at random and check that each reproduces its line exactly " +
+        "(timings aside)",
+    },
+    seed: { type: "string", value: "N", help: "seed of the --reproduce choice (default: 0)" },
+  },
+  positionals: true,
+};
+
+/** `deno task merge OUT DIR…`. */
+export const MERGE: CommandSpec = {
+  name: "merge",
+  usage: "merge OUT DIR... [options]",
+  summary: "Joins the results folders of a sharded bench (--shard i/n) into OUT and rebuilds its " +
+    "reports. Refuses a cell held twice and folders of other suite, task, table or surrogate " +
+    "versions.",
+  options: {
+    "allow-mismatch": {
+      type: "boolean",
+      help: "merge folders of other suite/task/table/surrogate versions or source trees",
+    },
+    force: { type: "boolean", help: "replace the results already in OUT" },
+  },
   positionals: true,
 };
 
@@ -94,11 +123,112 @@ export function listCommand(): number {
 }
 
 /** Runs `validate`. */
-export async function validateCommand(positionals: readonly string[]): Promise<number> {
+export async function validateCommand(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  positionals: readonly string[],
+): Promise<number> {
   const dir = await folder("validate", positionals);
+  const k = positiveInt("reproduce", values.reproduce, 100_000);
+  const seedText = values.seed === undefined ? "0" : String(values.seed);
+  if (!/^\d{1,9}$/.test(seedText.trim())) {
+    throw new InputError(`--seed is "${seedText}", expected a non-negative integer`);
+  }
+  const seed = Number(seedText);
   const v = await validateDir(dir);
   console.log(formatValidation(dir, v));
-  return v.schemaErrors.length + v.mismatches.length === 0 ? EXIT.ok : EXIT.failed;
+  let reproduced = true;
+  if (k !== undefined) {
+    const cells = await reproduceCells(dir, k, seed, navigator.hardwareConcurrency);
+    for (const c of cells) {
+      console.log(`reproduce ${c.key}: ${c.outcome}${c.detail ? ` (${c.detail})` : ""}`);
+    }
+    reproduced = cells.every((c) => c.outcome !== "differs");
+    console.log(
+      `reproduced ${cells.filter((c) => c.outcome === "same").length} of ${cells.length} cells ` +
+        `exactly (seed ${seed})`,
+    );
+  }
+  return v.schemaErrors.length + v.mismatches.length === 0 && reproduced ? EXIT.ok : EXIT.failed;
+}
+
+/** `deno task submit`. */
+export const SUBMIT: CommandSpec = {
+  name: "submit",
+  usage: "submit --methods SPEC[,SPEC] [options]",
+  summary: "The CI leaderboard for a new method: runs it on the task set and seeds of the " +
+    "archived reference results (reports/archive/<suite>/), validates its lines, merges them " +
+    "with the archive and writes the leaderboard and summary.md (rank, IQM with interval, sign " +
+    "test against the leader). Exit 1 when the submission is invalid.",
+  options: {
+    methods: {
+      type: "string",
+      value: "x,y",
+      help: "the submitted method specs (default: the specs in submissions/*.txt and, with " +
+        "--changed-since, the registered methods whose file changed)",
+    },
+    "changed-since": {
+      type: "string",
+      value: "REF",
+      help: "also submit registered methods whose methods/<name>.ts changed since this git ref",
+    },
+    archive: {
+      type: "string",
+      value: "DIR",
+      help: "archived results (default: reports/archive/<suite>)",
+    },
+    out: { type: "string", value: "DIR", help: "output folder (default: out/submission)" },
+    workers: { type: "string", value: "N", help: "parallel workers (default: the cores)" },
+    "time-limit": {
+      type: "string",
+      value: "S",
+      help: "per-cell time limit in seconds (default: 300)",
+    },
+  },
+};
+
+/** Runs `submit`. */
+export async function submitCommand(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  args: readonly string[],
+): Promise<number> {
+  const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+  const archive = (values.archive as string | undefined) ?? archiveDir(root);
+  const methods = list("methods", values.methods) ??
+    await defaultSubmission(root, values["changed-since"] as string | undefined);
+  const r = await submitMethods({
+    methods,
+    archive,
+    out: (values.out as string | undefined) ?? "out/submission",
+    workers: positiveInt("workers", values.workers, 256) ?? navigator.hardwareConcurrency,
+    timeLimitMs: (positiveInt("time-limit", values["time-limit"], 86_400) ?? 300) * 1000,
+    command: commandLine("submit", args),
+    report: (e) => e.kind === "cell" && console.error(formatBenchEvent(e)),
+  });
+  console.log(r.summary);
+  return r.ok ? EXIT.ok : EXIT.failed;
+}
+
+/** Runs `merge`. */
+export async function mergeCommand(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  positionals: readonly string[],
+  args: readonly string[],
+): Promise<number> {
+  if (positionals.length < 2) {
+    throw new InputError(
+      "merge: expected OUT and at least one results folder, e.g. " +
+        "deno task merge out/merged out/shard-1 out/shard-2",
+    );
+  }
+  const [out, ...dirs] = positionals;
+  const s = await mergeResults(out!, dirs, {
+    allowMismatch: values["allow-mismatch"] === true,
+    force: values.force === true,
+    command: commandLine("merge", args),
+  });
+  console.log(`merged ${s.cells} cells (${s.predictCells} predict) from ${dirs.length} folders`);
+  console.log(`wrote ${s.files.html}, ${s.files.markdown}, ${s.files.json}`);
+  return EXIT.ok;
 }
 
 /** Runs `reproduce`. */

@@ -1,7 +1,8 @@
 /**
  * Runs cells in sandboxed subprocesses: each lane is a `deno run` process with only the
  * permissions its cells need (no write, environment, subprocess, network or FFI; read access to
- * the paths given, or none), a V8 heap limit, and a JSON-lines protocol on stdin/stdout. A cell
+ * the paths given, or none; the right to start the one program of a bridged method, in a process
+ * group that is killed with it), a V8 heap limit, and a JSON-lines protocol on stdin/stdout. A cell
  * that crashes its process, exits, runs out of memory or outlives its hard time limit fails
  * alone: its process is killed and replaced, and the other cells go on.
  *
@@ -37,6 +38,12 @@ export interface ProcessRequest {
    */
   readonly cost?: number;
   /**
+   * Programs the process may start (`--allow-run=<list>`; none when empty): the command of a
+   * bridged method (bench/bridge/). Such a process runs in a process group of its own, and the
+   * whole group is killed when the process ends, so that no program it started outlives it.
+   */
+  readonly run?: readonly string[];
+  /**
    * The process's main module when not the options' host (an entry that imports a method's
    * module statically, so that loading it needs no permission). @default {options.hostUrl}
    */
@@ -69,8 +76,10 @@ class Host {
   readonly #replies: unknown[] = [];
   #waiting: ((v: unknown) => void) | undefined;
   readonly #stderr: string[] = [];
+  #group = false;
   readonly exited: Promise<Deno.CommandStatus>;
   readonly read: string;
+  readonly run: string;
   readonly main: string;
   /** Resolves when stdout has ended (every reply read). */
   readonly drained: Promise<void>;
@@ -78,8 +87,15 @@ class Host {
   readonly ready: Promise<void>;
   #ready!: () => void;
 
-  constructor(o: ProcessOptions, read: readonly string[], write: readonly string[], main: URL) {
+  constructor(
+    o: ProcessOptions,
+    read: readonly string[],
+    write: readonly string[],
+    run: readonly string[],
+    main: URL,
+  ) {
     this.read = `${read.join(",")}|${write.join(",")}`;
+    this.run = run.join(",");
     this.main = main.href;
     const args = [
       "run",
@@ -89,6 +105,7 @@ class Host {
       `--v8-flags=--max-old-space-size=${o.heapMiB ?? 4096}`,
       ...(read.length > 0 ? [`--allow-read=${read.join(",")}`] : []),
       ...(write.length > 0 ? [`--allow-write=${write.join(",")}`] : []),
+      ...(run.length > 0 ? [`--allow-run=${run.join(",")}`] : []),
       main.pathname,
     ];
     this.#child = new Deno.Command(Deno.execPath(), {
@@ -98,8 +115,12 @@ class Host {
       stderr: "piped",
       clearEnv: true,
       env: { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1", ...denoDirEnv() },
+      // A process that may start programs leads a process group of its own (setsid): killing
+      // the group reaps whatever it started.
+      ...(run.length > 0 ? { detached: true } : {}),
     }).spawn();
     this.ready = new Promise((resolve) => (this.#ready = resolve));
+    this.#group = run.length > 0;
     this.#writer = this.#child.stdin.getWriter();
     this.exited = this.#child.status;
     this.drained = this.#readReplies().catch(() => {});
@@ -181,15 +202,32 @@ class Host {
     return new Promise((resolve) => (this.#waiting = resolve));
   }
 
-  /** Ends the process. */
+  /**
+   * Ends the process. A process group (a process that may start programs) is killed whole, at
+   * once: its cell has replied or failed, and a program it started may still hold its pipes.
+   */
   async close(kill = false): Promise<void> {
-    try {
-      if (kill) this.#child.kill("SIGKILL");
-      else await this.#writer.close();
-    } catch {
-      // already gone
+    if (this.#group) {
+      this.#killGroup();
+    } else {
+      try {
+        if (kill) this.#child.kill("SIGKILL");
+        else await this.#writer.close();
+      } catch {
+        // already gone
+      }
     }
     await this.exited.catch(() => {});
+    if (this.#group) this.#killGroup();
+  }
+
+  /** Kills the process group the process leads (nothing when it is already empty). */
+  #killGroup(): void {
+    try {
+      Deno.kill(-this.#child.pid, "SIGKILL");
+    } catch {
+      // the group is empty
+    }
   }
 }
 
@@ -249,13 +287,18 @@ export async function runCellsInProcesses(
         const req = queue.shift()!;
         const read = [...(req.read ?? [])].sort();
         const write = [...(req.write ?? [])].sort();
+        const run = [...(req.run ?? [])].sort();
         const main = req.main ?? options.hostUrl;
         const access = `${read.join(",")}|${write.join(",")}`;
-        if (host && (req.fresh || host.read !== access || host.main !== main.href)) {
+        if (
+          host &&
+          (req.fresh || host.read !== access || host.run !== run.join(",") ||
+            host.main !== main.href)
+        ) {
           await host.close();
           host = undefined;
         }
-        host ??= new Host(options, read, write, main);
+        host ??= new Host(options, read, write, run, main);
         const h = host;
         let timer: ReturnType<typeof setTimeout> | undefined;
         // Start-up (loading the host's modules) and the transfer of the cell's table are not

@@ -109,6 +109,8 @@ export interface RunMeta {
    * it ended, again (`after`). A bench whose source changed while it ran is invalid.
    */
   readonly integrity?: { readonly files: number; readonly source: string; readonly after?: string };
+  /** The shard this folder holds (`--shard i/n`); absent for a whole bench or a merge. */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 /**

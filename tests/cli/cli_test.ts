@@ -39,7 +39,10 @@ Deno.test("cli: every command has --help and -h (exit 0)", async () => {
 
 // Each bad command line with its exact message (exit code 2: see the subprocess test below).
 const BAD: readonly [string[], string][] = [
-  [["nope"], 'unknown command "nope" (commands: bench, report, validate, reproduce, list)'],
+  [
+    ["nope"],
+    'unknown command "nope" (commands: bench, report, validate, merge, submit, reproduce, list)',
+  ],
   [["bench", "--bogus"], "bench: Unknown option '--bogus' (see deno task bench --help)"],
   [["bench", "--methods", ","], '--methods is ",", expected at least one name'],
   [["bench", "--methods", "uniform,uniform"], '--methods names "uniform" twice'],
