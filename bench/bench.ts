@@ -54,6 +54,13 @@ export type BenchEvent =
     readonly kind: "start";
     readonly total: number;
     readonly skipped: number;
+    /** The optimise-track tasks with their budgets and how each budget was chosen. */
+    readonly budgets?: readonly {
+      readonly task: string;
+      readonly budget: number;
+      readonly costUnit: string;
+      readonly rule?: string | undefined;
+    }[];
   }
   | {
     /** One cell finished (optimise or predict track). */
@@ -210,7 +217,17 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
         ? await predictCells(plan.predictIds, plan.methods, plan.seeds, predictDone)
         : []),
     ];
-    o.report?.({ kind: "start", total: requests.length, skipped: done.size + predictDone.size });
+    o.report?.({
+      kind: "start",
+      total: requests.length,
+      skipped: done.size + predictDone.size,
+      budgets: plan.tasks.map(({ card }) => ({
+        task: `${card.id}@${card.version}`,
+        budget: card.budget,
+        costUnit: card.costUnit,
+        rule: card.budgetRule,
+      })),
+    });
     const { finished, failed } = await executeCells(requests, {
       out: o.out,
       results,

@@ -153,6 +153,11 @@ function progressPrinter(terminal: boolean): (e: BenchEvent) => void {
   return (e) => {
     if (e.kind === "start") {
       if (e.skipped > 0) console.log(`${e.skipped} cells already finished (resume)`);
+      for (const b of e.budgets ?? []) {
+        if (b.task.startsWith("custom/")) {
+          console.log(`${b.task}: budget ${b.budget} ${b.costUnit} (${b.rule ?? "from the card"})`);
+        }
+      }
       console.log(`${e.total} cells to run`);
       return;
     }

@@ -7,6 +7,7 @@
 import { poolReference, resolveTask, TASK_SCHEMA, type TaskCard } from "../core/task.ts";
 import type { RunTable } from "../core/table.ts";
 import type { Direction } from "../core/types.ts";
+import { BUDGET_RULE, ruleBudget } from "./budget_rule.ts";
 
 /** Options of {@linkcode customTaskCard}. */
 export interface CustomTaskOptions {
@@ -16,7 +17,10 @@ export interface CustomTaskOptions {
   direction?: Direction | undefined;
   /** Target fidelity. @default {the costliest fidelity} */
   target?: string | undefined;
-  /** Budget in target-fidelity runs. @default {min(64, target pool size)} */
+  /**
+   * Budget in target-fidelity runs, below the target pool's size.
+   * @default {the budget rule of datasets/budget_rule.ts (a fraction of the pool)}
+   */
   budget?: number | undefined;
 }
 
@@ -50,10 +54,6 @@ export function customTaskCard(table: RunTable, options: CustomTaskOptions): Tas
   }
   const unit = target.cost > 0 ? target.cost : 1;
   const poolSize = table.runs.filter((r) => r.fidelity === target.id).length;
-  const budget = options.budget ?? Math.min(64, poolSize);
-  const checkpoints: number[] = [];
-  for (let b = 1; b < budget; b *= 2) checkpoints.push(b);
-  checkpoints.push(budget);
   const draft: TaskCard = {
     schema: TASK_SCHEMA,
     id: `custom/${table.card.id}`,
@@ -67,10 +67,24 @@ export function customTaskCard(table: RunTable, options: CustomTaskOptions): Tas
     runner: "replay",
     query: fids.map((f) => ({ fidelity: f.id, cost: f.cost > 0 ? f.cost / unit : 1 })),
     target: { fidelity: target.id },
-    budget,
-    checkpoints,
+    budget: 1,
+    checkpoints: [1],
     costUnit: `${target.id} runs`,
     reference: { zero: 0, best: 0, bestRow: -1 },
   };
-  return { ...draft, reference: poolReference(resolveTask(draft, table)) };
+  const task = resolveTask(draft, table);
+  const reference = poolReference(task);
+  const budget = options.budget ??
+    ruleBudget(task.targetPool.map((r) => task.objective.evaluate(r.metrics)), reference);
+  if (budget >= poolSize) {
+    throw new RangeError(
+      `--budget ${budget} would let a method enumerate the whole target pool of ${poolSize} ` +
+        `${target.id} runs of "${table.file}": use a budget below ${poolSize}`,
+    );
+  }
+  const checkpoints: number[] = [];
+  for (let b = 1; b < budget; b *= 2) checkpoints.push(b);
+  checkpoints.push(budget);
+  const budgetRule = options.budget === undefined ? BUDGET_RULE : "set by --budget";
+  return { ...draft, budget, checkpoints, budgetRule, reference };
 }
