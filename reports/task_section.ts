@@ -85,7 +85,8 @@ export function taskSection(s: TaskSummary, sink: FigureSink, seeds: number): st
     )
     .map(({ c, r }) => methodRow(c, seeds, r));
   const flagged = s.methods.filter((c) => cellRow(c, t).degenerate > 0);
-  return `<h3 id="task-${esc(t.id)}">Task ${esc(t.id)}@${t.version}: ${esc(t.title)}</h3>
+  return `<section class="task" id="task-${esc(t.id)}">
+<h3>Task ${esc(t.id)}@${t.version}: ${esc(t.title)}</h3>
 <p>Track ${t.track}; objective <code>${esc(t.objective)}</code> (${t.direction}) at ${
     esc(t.targetFidelity)
   }; budget ${t.budget} ${esc(t.costUnit)}${
@@ -115,7 +116,8 @@ ${
           `the candidate nearest to the prior): ${esc(flagged.map((c) => c.method.id).join(", "))}.`
         : ""
     }</p>
-${mixtureView(s, sink)}`;
+${mixtureView(s, sink)}
+</section>`;
 }
 
 function methodRow(c: CellSummary, seeds: number, r: ReturnType<typeof cellRow>): string[] {

@@ -94,7 +94,9 @@ Deno.test("leaderboards() rank complete methods by the anytime score and list pa
   const md = leaderboardMarkdown(META, b);
   assert(md.includes("| — | flaky |"), md);
   assert(md.includes("partial: 7/8 cells"));
-  assert(md.includes("| — | best-of-pool | 1.000 [1.000, 1.000] | 1.000 | 1.000 | 1.000 | 1.000 |"));
+  assert(
+    md.includes("| — | best-of-pool | 1.000 [1.000, 1.000] | 1.000 | 1.000 | 1.000 | 1.000 |"),
+  );
   assert(md.includes("| 3 | uniform | 0.200 (deterministic on this task) | 0.200 |  |"), md);
   assert(md.includes(opt.verdict));
   assert(md.includes("## Predict track: fx/predict@1"));
