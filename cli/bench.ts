@@ -71,7 +71,12 @@ export const BENCH: CommandSpec = {
       value: "FIDELITY",
       help: "fidelity on which recommendations are judged (default: the costliest)",
     },
-    budget: { type: "string", value: "N", help: "budget in target-fidelity runs" },
+    budget: {
+      type: "string",
+      value: "N",
+      help: "budget in target-fidelity runs, below the target pool (default: the budget rule, " +
+        "a fraction of the pool; README, Leaderboard)",
+    },
   },
   epilog: `Examples:
   deno task bench --quick

@@ -102,7 +102,7 @@ export function renderReport(a: Analysis, plotly: string, options: RenderOptions
     toc.push(["predict", "Predict track", 0]);
     body.push(`<h2 id="predict">Predict track</h2>`, predictPanel(a.predict, sink, meta));
   }
-  const transfer = transferPanel(a.predict, a.summaries, sink, meta);
+  const transfer = transferPanel(a.predict, a.summaries, sink);
   if (transfer) [toc.push(["scale-transfer", "Scale transfer", 0]), body.push(transfer)];
   if (a.diagnostics) {
     toc.push(["runner", "Runner diagnostics", 0]);

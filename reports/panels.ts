@@ -112,7 +112,6 @@ export function transferPanel(
   predict: readonly PredictTaskSummary[],
   summaries: readonly TaskSummary[],
   sink: FigureSink,
-  meta?: RunMeta,
 ): string {
   const sets = predict.flatMap((t) => t.sets.filter((s) => s.transfer).map((s) => ({ t, s })));
   const tasks = summaries.filter((s) => s.task.track === "transfer");
