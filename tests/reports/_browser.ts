@@ -140,10 +140,14 @@ export async function openReports(
         requests.push(u);
         return route.abort();
       });
-      await page.goto(url);
-      await page.waitForFunction('document.body.dataset.rendered === "true"', undefined, {
-        timeout: 180_000,
-      });
+      await page.goto(url, { waitUntil: "commit", timeout: 180_000 });
+      await page.waitForFunction(
+        '!!document.body && document.body.dataset.rendered === "true"',
+        undefined,
+        {
+          timeout: 180_000,
+        },
+      );
       const figures = await page.evaluate(COUNT) as Rendered[];
       const look = await page.evaluate(LOOK) as Pick<
         BrowserResult,
