@@ -161,8 +161,10 @@ export function verdict(a: Analysis["tracks"][number]["across"]): string {
       lead.anytime.lo.toFixed(3)
     }, ${lead.anytime.hi.toFixed(3)}]).`;
   const sep = others.length === 0
-    ? ` Every other ranked method is separable from it (paired bootstrap over seeds, 95%).`
-    : ` Not separable from it (paired bootstrap over seeds, 95%): ${others.join(", ")}.`;
+    ? ` On these tasks every other ranked method is separable from it (paired bootstrap over ` +
+      `seeds, 95%).`
+    : ` On these tasks the statistics cannot separate it from ${others.join(", ")} (paired ` +
+      `bootstrap over seeds, 95%).`;
   const tasks = f === null
     ? ` With ${a.tasks.length} task(s) no rank test across tasks is possible.`
     : f.pValue >= ALPHA
