@@ -68,6 +68,13 @@ export type BenchEvent =
     readonly kind: "start";
     readonly total: number;
     readonly skipped: number;
+    /** The optimise-track tasks with their budgets and how each budget was chosen. */
+    readonly budgets?: readonly {
+      readonly task: string;
+      readonly budget: number;
+      readonly costUnit: string;
+      readonly rule?: string | undefined;
+    }[];
   }
   | {
     /** One cell finished (optimise or predict track). */
@@ -244,7 +251,17 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
         ? predictCells(plan.predictTasks, plan.methods, plan.seeds, predictDone, o.timeLimitMs)
         : []),
     ].filter((r) => !mine || mine.has(r.key));
-    o.report?.({ kind: "start", total: requests.length, skipped: done.size + predictDone.size });
+    o.report?.({
+      kind: "start",
+      total: requests.length,
+      skipped: done.size + predictDone.size,
+      budgets: plan.tasks.map(({ card }) => ({
+        task: `${card.id}@${card.version}`,
+        budget: card.budget,
+        costUnit: card.costUnit,
+        rule: card.budgetRule,
+      })),
+    });
     const { finished, failed } = await executeCells(requests, {
       out: o.out,
       results,

@@ -81,7 +81,12 @@ export const BENCH: CommandSpec = {
       value: "FIDELITY",
       help: "fidelity on which recommendations are judged (default: the costliest)",
     },
-    budget: { type: "string", value: "N", help: "budget in target-fidelity runs" },
+    budget: {
+      type: "string",
+      value: "N",
+      help: "budget in target-fidelity runs, below the target pool (default: the budget rule, " +
+        "a fraction of the pool; README, Leaderboard)",
+    },
     "predict-train": {
       type: "string",
       value: "FID[:SPLIT]",
@@ -192,6 +197,11 @@ function progressPrinter(terminal: boolean): (e: BenchEvent) => void {
     if (e.kind === "note") return console.log(e.text);
     if (e.kind === "start") {
       if (e.skipped > 0) console.log(`${e.skipped} cells already finished (resume)`);
+      for (const b of e.budgets ?? []) {
+        if (b.task.startsWith("custom/")) {
+          console.log(`${b.task}: budget ${b.budget} ${b.costUnit} (${b.rule ?? "from the card"})`);
+        }
+      }
       console.log(`${e.total} cells to run`);
       return;
     }

@@ -74,12 +74,25 @@ export interface AskState {
   readonly remaining: number;
 }
 
+/**
+ * A fit-based method's note that the predictor behind a recommendation is degenerate:
+ * `constant` (the same prediction for every candidate, so the pick is the tie-break alone) or
+ * `rank-deficient` (a least-squares design of lower rank than the model has free directions).
+ */
+export interface FitWarning {
+  readonly degenerate: "constant" | "rank-deficient";
+  /** What was found, e.g. "GBDT on 8 runs predicts one value for all 768 candidates". */
+  readonly detail: string;
+}
+
 /** A method's final answer. */
 export interface Recommendation {
   /** The recommended mixture. */
   readonly mixture: Mixture;
   /** The method's own prediction of its objective value, when it has one. */
   readonly predicted?: number;
+  /** Set when the fitted predictor behind the recommendation is degenerate. */
+  readonly fit?: FitWarning;
 }
 
 /** One running instance of a method (one cell). */

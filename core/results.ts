@@ -4,6 +4,8 @@
  * @module
  */
 
+import type { FitWarning } from "./method.ts";
+
 /** Schema id of results lines. */
 export const RESULT_SCHEMA = "mixbench.result/1";
 
@@ -56,6 +58,8 @@ export interface CheckpointRecord {
   readonly score: number;
   /** The method's own prediction, when it gave one. */
   readonly predicted?: number;
+  /** Set when the method's fitted predictor was degenerate at this checkpoint. */
+  readonly fit?: FitWarning;
 }
 
 /** One line of results.jsonl. */

@@ -97,6 +97,8 @@ export interface TaskCard {
   readonly budget: number;
   /** Budgets at which the recommendation is recorded (ascending, last = budget). */
   readonly checkpoints: readonly number[];
+  /** How the budget was chosen (datasets/budget_rule.ts) and what random search scores there. */
+  readonly budgetRule?: string;
   /** Name of the cost unit, e.g. "1M runs". */
   readonly costUnit: string;
   /** Frozen reference values. */

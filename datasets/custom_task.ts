@@ -11,6 +11,7 @@ import { poolReference, resolveTask, TASK_SCHEMA, type TaskCard } from "../core/
 import type { RunTable } from "../core/table.ts";
 import type { Direction } from "../core/types.ts";
 import { summarizeTable } from "./loader.ts";
+import { BUDGET_RULE, ruleBudget } from "./budget_rule.ts";
 
 /** Options of {@linkcode customTaskCard}. */
 export interface CustomTaskOptions {
@@ -23,7 +24,10 @@ export interface CustomTaskOptions {
   direction?: Direction | undefined;
   /** Target fidelity. @default {the costliest fidelity} */
   target?: string | undefined;
-  /** Budget in target-fidelity runs. @default {min(64, target pool size)} */
+  /**
+   * Budget in target-fidelity runs, below the target pool's size.
+   * @default {the budget rule of datasets/budget_rule.ts (a fraction of the pool)}
+   */
   budget?: number | undefined;
   /**
    * Let methods query fidelities costlier than the target too. @default {false: only fidelities
@@ -95,13 +99,6 @@ export function customTask(table: RunTable, options: CustomTaskOptions): CustomT
   const queryable = fids.filter((f) => options.queryCostlier === true || f.cost <= target.cost);
   const costlier = fids.filter((f) => !queryable.includes(f));
   const poolSize = table.runs.filter((r) => r.fidelity === target.id).length;
-  const budget = options.budget ?? Math.min(64, poolSize);
-  if (!(budget > 0) || !Number.isFinite(budget)) {
-    throw new RangeError(`--budget is "${budget}", expected a positive number`);
-  }
-  const checkpoints: number[] = [];
-  for (let b = 1; b < budget; b *= 2) checkpoints.push(b);
-  checkpoints.push(budget);
   const draft: TaskCard = {
     schema: TASK_SCHEMA,
     id: `custom/${tableName(table.file)}-${table.sha256.slice(0, 8)}`,
@@ -116,12 +113,29 @@ export function customTask(table: RunTable, options: CustomTaskOptions): CustomT
     runner: "replay",
     query: queryable.map((f) => ({ fidelity: f.id, cost: f.cost / target.cost })),
     target: { fidelity: target.id },
-    budget,
-    checkpoints,
+    budget: 1,
+    checkpoints: [1],
     costUnit: `${target.id} runs`,
     reference: { zero: 0, best: 0, bestRow: -1 },
   };
-  const card = { ...draft, reference: poolReference(resolveTask(draft, table)) };
+  const task = resolveTask(draft, table);
+  const reference = poolReference(task);
+  const budget = options.budget ??
+    ruleBudget(task.targetPool.map((r) => task.objective.evaluate(r.metrics)), reference);
+  if (!(budget > 0) || !Number.isFinite(budget)) {
+    throw new RangeError(`--budget is "${budget}", expected a positive number`);
+  }
+  if (budget >= poolSize) {
+    throw new RangeError(
+      `--budget ${budget} would let a method enumerate the whole target pool of ${poolSize} ` +
+        `${target.id} runs of "${table.file}": use a budget below ${poolSize}`,
+    );
+  }
+  const checkpoints: number[] = [];
+  for (let b = 1; b < budget; b *= 2) checkpoints.push(b);
+  checkpoints.push(budget);
+  const budgetRule = options.budget === undefined ? BUDGET_RULE : "set by --budget";
+  const card: TaskCard = { ...draft, budget, checkpoints, budgetRule, reference };
   const notes = [
     ...summarizeTable(table, compiled.metrics).lines,
     `${table.file}: objective ${objective} is ${direction}d (${origin})`,

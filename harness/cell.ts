@@ -87,11 +87,14 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
         score: gapClosed(judged.value, c.reference),
       };
       const predicted = rec.predicted;
-      checkpoints.push(
-        typeof predicted === "number" && Number.isFinite(predicted)
-          ? { ...entry, predicted }
-          : entry,
-      );
+      const fit = rec.fit;
+      checkpoints.push({
+        ...entry,
+        ...(typeof predicted === "number" && Number.isFinite(predicted) ? { predicted } : {}),
+        ...(fit && (fit.degenerate === "constant" || fit.degenerate === "rank-deficient")
+          ? { fit: { degenerate: fit.degenerate, detail: String(fit.detail).slice(0, 300) } }
+          : {}),
+      });
     };
     while (c.budget - spent >= minCost - EPS) {
       const remaining = c.budget - spent;

@@ -1,4 +1,10 @@
-import type { Example, MethodContext, MethodFactory, Predictor } from "../core/method.ts";
+import type {
+  Example,
+  FitWarning,
+  MethodContext,
+  MethodFactory,
+  Predictor,
+} from "../core/method.ts";
 import { nearestIndex, normalize } from "../core/mixture.ts";
 import { regmixSearch, regmixSwarm } from "./_regmix_sampling.ts";
 import type { Mixture, Proposal } from "../core/types.ts";
@@ -12,6 +18,8 @@ export interface SwarmFit {
    * the target-pool member nearest to it (L1); otherwise the member with the best prediction.
    */
   propose?(): Mixture;
+  /** Set by the regressor when its fit is degenerate (e.g. a rank-deficient design). */
+  readonly warning?: FitWarning;
 }
 
 /**
@@ -104,8 +112,12 @@ export function swarmMethod(
       const xs: Mixture[] = [];
       const ys: number[] = [];
       let next = 0;
-      let cached: { n: number; mixture: Mixture; predicted: number } | undefined;
-      const pick = (fitted: SwarmFit): { mixture: Mixture; predicted: number } => {
+      let cached:
+        | { n: number; mixture: Mixture; predicted: number; fit?: FitWarning }
+        | undefined;
+      const pick = (
+        fitted: SwarmFit,
+      ): { mixture: Mixture; predicted: number; fit?: FitWarning } => {
         if (!targetPool) {
           const mixture = fitted.propose?.() ??
             regmixSearch(
@@ -127,9 +139,20 @@ export function swarmMethod(
           return { mixture, predicted: t.from(fitted.predict([mixture])[0]!) };
         }
         const pred = fitted.predict(targetPool);
-        let best = 0;
-        for (let i = 1; i < pred.length; i++) if (pred[i]! < pred[best]!) best = i;
-        return { mixture: targetPool[best]!, predicted: t.from(pred[best]!) };
+        const best = bestPredicted(pred, targetPool, ctx.prior);
+        const lo = Math.min(...pred), hi = Math.max(...pred);
+        const fit: FitWarning | undefined = hi - lo <= 1e-12 * Math.max(1, Math.abs(hi))
+          ? {
+            degenerate: "constant",
+            detail: `the regressor fitted on ${xs.length} runs predicts one value for all ` +
+              `${pred.length} candidates; the pick is the tie-break (nearest to the prior)`,
+          }
+          : fitted.warning;
+        return {
+          mixture: targetPool[best]!,
+          predicted: t.from(pred[best]!),
+          ...(fit ? { fit } : {}),
+        };
       };
       return {
         ask({ remaining }) {
@@ -154,9 +177,60 @@ export function swarmMethod(
           if (cached?.n !== xs.length) {
             cached = { n: xs.length, ...pick(regressor.fit(xs, ys, ctx)) };
           }
-          return { mixture: cached.mixture, predicted: cached.predicted };
+          return {
+            mixture: cached.mixture,
+            predicted: cached.predicted,
+            ...(cached.fit ? { fit: cached.fit } : {}),
+          };
         },
       };
     },
   };
+}
+
+/**
+ * Index of the best (lowest) prediction. Ties — predictions equal within 1e-12 relative, as a
+ * constant predictor gives — are broken by the L1 distance of the candidate to the prior (the
+ * natural mixture), then by its weights compared lexicographically: never by table row order.
+ *
+ * @example
+ * ```ts
+ * import { bestPredicted } from "./_swarm.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const pool = [[1, 0], [0.5, 0.5], [0, 1]];
+ * assertEquals(bestPredicted(Float64Array.of(1, 1, 1), pool, [0.4, 0.6]), 1);
+ * assertEquals(bestPredicted(Float64Array.of(3, 2, 1), pool, [0.4, 0.6]), 2);
+ * ```
+ * @param pred Loss-like predictions, one per candidate.
+ * @param candidates The candidate mixtures.
+ * @param prior The prior mixture.
+ * @returns The chosen index.
+ */
+export function bestPredicted(
+  pred: Float64Array,
+  candidates: readonly Mixture[],
+  prior: Mixture,
+): number {
+  const lo = Math.min(...pred);
+  const tol = 1e-12 * Math.max(1, Math.abs(lo));
+  const l1 = (m: Mixture) => m.reduce((a, x, j) => a + Math.abs(x - prior[j]!), 0);
+  let best = -1;
+  let bestD = Infinity;
+  for (let i = 0; i < pred.length; i++) {
+    if (pred[i]! - lo > tol) continue;
+    const d = l1(candidates[i]!);
+    if (
+      best < 0 || d < bestD - 1e-12 ||
+      (Math.abs(d - bestD) <= 1e-12 && lexLess(candidates[i]!, candidates[best]!))
+    ) {
+      best = i;
+      bestD = d;
+    }
+  }
+  return best;
+}
+
+function lexLess(a: Mixture, b: Mixture): boolean {
+  for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return a[j]! < b[j]!;
+  return false;
 }

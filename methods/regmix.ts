@@ -81,7 +81,25 @@ export function regmixLinear(options: SwarmOptions = {}): MethodFactory {
   return swarmMethod(
     "regmix-linear",
     "RegMix with ordinary least squares (intercept, minimum-norm), best predicted pool member",
-    { fit: (xs, ys) => ({ predict: fitRegMixLinear(xs, ys) }) },
+    {
+      fit: (xs, ys) => {
+        const d = xs[0]?.length ?? 0;
+        const { rank } = lstsq(xs.map((r) => [1, ...r]), ys);
+        // Rows sum to 1, so [1, w] has at most d independent columns: rank < d leaves some
+        // directions of the mixture unidentified (fewer runs than domains, or unused domains).
+        return {
+          predict: fitRegMixLinear(xs, ys),
+          ...(rank < d
+            ? {
+              warning: {
+                degenerate: "rank-deficient" as const,
+                detail: `least-squares design of rank ${rank} < ${d} domains on ${xs.length} runs`,
+              },
+            }
+            : {}),
+        };
+      },
+    },
     options,
   );
 }

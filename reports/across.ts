@@ -23,6 +23,7 @@ import {
   nemenyiCriticalDifference,
 } from "./friedman.ts";
 import type { TaskMeta } from "./meta.ts";
+import { anytimeScore } from "./anytime.ts";
 
 /** Significance level of the rank tests. */
 export const ALPHA = 0.05;
@@ -80,6 +81,40 @@ export interface WinRates {
   readonly matrix: readonly (readonly number[])[];
 }
 
+/** One method's primary (anytime) score on a task set. */
+export interface PrimaryMethod {
+  readonly id: string;
+  /** Mean anytime score over the pooled (task, seed) scores, with its 95% interval. */
+  readonly anytime: Estimate;
+  /** IQM of the pooled anytime scores, with its 95% interval. */
+  readonly anytimeIqm: Estimate;
+  /** Mean gap closed at the final budget, with its 95% interval. */
+  readonly final: Estimate;
+  /** Mean anytime score over seeds, per task of the set. */
+  readonly perTask: readonly number[];
+  /** Scores pooled. */
+  readonly n: number;
+}
+
+/** The ranked methods' order on the primary score and what the statistics can separate. */
+export interface PrimaryRanking {
+  /** Ranked methods, best first: mean anytime score, then mean final score, then id. */
+  readonly order: readonly string[];
+  /** Competition ranks (1, 2, 2, 4): methods with equal mean anytime score share a rank. */
+  readonly rank: readonly number[];
+  /** The first of `order`, or null when nothing is ranked. */
+  readonly leader: string | null;
+  /**
+   * Methods not separable from the leader (the leader included): the 95% paired stratified
+   * bootstrap interval of (leader − method) mean anytime score reaches 0.
+   */
+  readonly leaderGroup: readonly string[];
+  /** Leader − method mean anytime score with its 95% paired bootstrap interval. */
+  readonly versusLeader: readonly { readonly id: string; readonly diff: Estimate }[];
+  /** Average ranks, Friedman test and Nemenyi CD on the per-task mean anytime scores. */
+  readonly ranks: RankPoint;
+}
+
 /** The cross-task analysis of one track. */
 export interface TrackAnalysis {
   readonly track: "optimize" | "transfer";
@@ -87,6 +122,40 @@ export interface TrackAnalysis {
   readonly standings: readonly Standing[];
   readonly points: readonly BudgetPoint[];
   readonly winRates: WinRates;
+  /** Primary score of every method (standings order). */
+  readonly primary: readonly PrimaryMethod[];
+  readonly ranking: PrimaryRanking;
+}
+
+/**
+ * Anytime scores of one method on a task set: one array per task, one score per finished seed
+ * (seed order).
+ */
+export function anytimeGroups(set: readonly TaskSummary[], method: string): number[][] {
+  return set.map((s) => {
+    const c = s.methods.find((m) => m.method.id === method);
+    return (c?.lines ?? []).map((l) => anytimeScore(l, s.task));
+  });
+}
+
+/**
+ * Competition ranks of scores sorted best first: equal scores (within 1e-12) share the rank of
+ * the first of them.
+ *
+ * @example
+ * ```ts
+ * import { sharedRanks } from "./across.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(sharedRanks([0.9, 0.8, 0.8, 0.5]), [1, 2, 2, 4]);
+ * ```
+ */
+export function sharedRanks(sortedScores: readonly number[]): number[] {
+  const out: number[] = [];
+  sortedScores.forEach((x, i) => {
+    const prev = sortedScores[i - 1];
+    out.push(i > 0 && prev !== undefined && Math.abs(prev - x) <= 1e-12 ? out[i - 1]! : i + 1);
+  });
+  return out;
 }
 
 /**
@@ -184,17 +253,89 @@ function analyseSet(
   const matrix = finals.map((a) =>
     finals.map((b) => meanOf(a.map((ga, t) => probabilityOfImprovement(ga, b[t]!))))
   );
-  return { track, tasks, standings, points, winRates: { methods: ranked, matrix } };
+  const primary = standings.map((s): PrimaryMethod => {
+    const groups = anytimeGroups(set, s.id);
+    const opts = (k: number) => ({
+      resamples: RESAMPLES,
+      seed: deriveSeed("anytime", track, s.id, k),
+    });
+    const [anytime, anytimeIqm] = stratifiedBootstrapAll(groups, [meanOf, iqmInPlace], opts(0));
+    const [final] = stratifiedBootstrapAll(scoreGroups(set, s.id, 1), [meanOf], opts(1));
+    return {
+      id: s.id,
+      anytime: anytime!,
+      anytimeIqm: anytimeIqm!,
+      final: final!,
+      perTask: groups.map(meanOf),
+      n: groups.reduce((a, g) => a + g.length, 0),
+    };
+  });
+  const ranking = rankPrimary(track, set, ranked, primary);
+  return {
+    track,
+    tasks,
+    standings,
+    points,
+    winRates: { methods: ranked, matrix },
+    primary,
+    ranking,
+  };
+}
+
+function rankPrimary(
+  track: string,
+  set: readonly TaskSummary[],
+  ranked: readonly string[],
+  primary: readonly PrimaryMethod[],
+): PrimaryRanking {
+  const of = (id: string) => primary.find((p) => p.id === id)!;
+  const order = [...ranked].sort((a, b) =>
+    of(b).anytime.point - of(a).anytime.point || of(b).final.point - of(a).final.point ||
+    (a < b ? -1 : a > b ? 1 : 0)
+  );
+  const rank = sharedRanks(order.map((id) => of(id).anytime.point));
+  const leader = order[0] ?? null;
+  const versusLeader = leader === null ? [] : order.slice(1).map((id) => {
+    const a = anytimeGroups(set, leader), b = anytimeGroups(set, id);
+    const diffs = a.map((g, t) => g.map((x, j) => x - b[t]![j]!));
+    const [diff] = stratifiedBootstrapAll(diffs, [meanOf], {
+      resamples: RESAMPLES,
+      seed: deriveSeed("paired", track, leader, id),
+    });
+    return { id, diff: diff! };
+  });
+  const leaderGroup = leader === null ? [] : [
+    leader,
+    ...versusLeader.filter((v) => !(v.diff.lo > 0)).map((v) => v.id),
+  ];
+  return {
+    order,
+    rank,
+    leader,
+    leaderGroup,
+    versusLeader,
+    ranks: rankMatrix(set.length, ranked, ranked.map((id) => of(id).perTask)),
+  };
 }
 
 function rankPoint(set: readonly TaskSummary[], ranked: readonly string[], f: number): RankPoint {
+  return rankMatrix(set.length, ranked, ranked.map((id) => scoreGroups(set, id, f).map(meanOf)));
+}
+
+function rankMatrix(
+  tasks: number,
+  ranked: readonly string[],
+  perMethod: readonly (readonly number[])[],
+): RankPoint {
   if (ranked.length === 0) {
     return { methods: [], avgRank: [], friedman: null, cd: null, cliques: [] };
   }
-  const perMethod = ranked.map((id) => scoreGroups(set, id, f).map(meanOf));
-  const matrix = set.map((_, t) => perMethod.map((m) => m[t]!));
+  const set = { length: tasks };
+  const matrix = Array.from(set, (_, t) => perMethod.map((m) => m[t]!));
   const avg = averageRanks(matrix);
-  const order = avg.map((_, i) => i).sort((a, b) => avg[a]! - avg[b]!);
+  const order = avg.map((_, i) => i).sort((a, b) =>
+    avg[a]! - avg[b]! || (ranked[a]! < ranked[b]! ? -1 : ranked[a]! > ranked[b]! ? 1 : 0)
+  );
   const methods = order.map((i) => ranked[i]!);
   const avgRank = order.map((i) => avg[i]!);
   if (set.length < 2 || ranked.length < 2) {

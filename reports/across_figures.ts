@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { BudgetPoint, Standing, TrackAnalysis } from "./across.ts";
-import { color, type Figure, figure, hexAlpha } from "./figures.ts";
+import type { BudgetPoint, RankPoint, Standing, TrackAnalysis } from "./across.ts";
+import { color, dash, type Figure, figure, hexAlpha } from "./figures.ts";
 import { share } from "./_html.ts";
 import type { TargetAnalysis } from "./targets.ts";
 
@@ -31,15 +31,92 @@ export function standingLabel(s: Standing): string {
     : `${s.id} (partial ${s.cells}/${s.total})`;
 }
 
-/** Colour of a method: its index in the run's method list. */
+/** Colour of a method: its index in the run's method list (standings keep run.json order). */
 function colorOf(a: TrackAnalysis, id: string): string {
   return color(a.standings.findIndex((s) => s.id === id));
 }
 
+/** Dash style of a method: by its index in the run's method list; dotted when not ranked. */
+function dashOf(a: TrackAnalysis, id: string): string {
+  const k = a.standings.findIndex((s) => s.id === id);
+  return a.standings[k]?.standing === "ranked" ? dash(k) : "dot";
+}
+
+/** Methods in leaderboard order: ranked ones by the primary ranking, then the others. */
+export function boardOrder(a: TrackAnalysis): string[] {
+  const rest = a.primary.filter((p) => !a.ranking.order.includes(p.id))
+    .sort((x, y) => (y.anytime.point || -Infinity) - (x.anytime.point || -Infinity))
+    .map((p) => p.id);
+  return [...a.ranking.order, ...rest];
+}
+
+/** An axis range covering finite values with 5% padding on each side. */
+export function dataRange(values: readonly number[]): [number, number] | undefined {
+  const xs = values.filter(Number.isFinite);
+  if (xs.length === 0) return undefined;
+  const lo = Math.min(...xs), hi = Math.max(...xs);
+  const pad = (hi - lo) * 0.05 || Math.max(0.05, Math.abs(hi) * 0.05);
+  return [lo - pad, hi + pad];
+}
+
+/**
+ * The headline figure: methods sorted by the primary (anytime) score, best at the top, with 95%
+ * stratified-bootstrap intervals; filled markers for the methods the statistics cannot separate
+ * from the leader, open markers for the others, crosses for methods not ranked.
+ */
+export function rankedFigure(a: TrackAnalysis, id: string): Figure {
+  const ids = boardOrder(a);
+  const r = a.ranking;
+  const label = (m: string) => {
+    const i = r.order.indexOf(m);
+    const s = a.standings.find((x) => x.id === m)!;
+    return i >= 0 ? `${r.rank[i]}. ${m}${r.leaderGroup.includes(m) ? " ★" : ""}` : standingLabel(s);
+  };
+  const est = ids.map((m) => a.primary.find((p) => p.id === m)!.anytime);
+  const symbol = ids.map((m) =>
+    !r.order.includes(m) ? "x-thin-open" : r.leaderGroup.includes(m) ? "circle" : "circle-open"
+  );
+  return figure(id, [{
+    type: "scatter",
+    mode: "markers",
+    name: "mean anytime score",
+    x: est.map((e) => e.point),
+    y: ids.map(label),
+    marker: {
+      size: 11,
+      color: ids.map((m) => colorOf(a, m)),
+      symbol,
+      line: { width: 2, color: ids.map((m) => colorOf(a, m)) },
+    },
+    error_x: {
+      type: "data",
+      symmetric: false,
+      array: est.map((e) => e.hi - e.point),
+      arrayminus: est.map((e) => e.point - e.lo),
+      color: "#555",
+    },
+    hovertemplate: "%{y}: %{x:.3f}<extra></extra>",
+  }], {
+    height: 110 + 26 * ids.length,
+    margin: { l: 190, r: 20, t: 10, b: 50 },
+    xaxis: {
+      title: { text: "anytime score: mean normalised log-cost AUC of gap closed (95% CI)" },
+      range: dataRange(est.flatMap((e) => [e.lo, e.hi, e.point])),
+    },
+    yaxis: { autorange: "reversed", automargin: true },
+    showlegend: false,
+  });
+}
+
 /** Mean and IQM at the final budget, with 95% stratified-bootstrap intervals. */
 export function meanIqmFigure(a: TrackAnalysis, id: string): Figure {
-  const last = a.points[a.points.length - 1]!;
+  const lastPoint = a.points[a.points.length - 1]!;
+  const order = boardOrder(a);
+  const last = {
+    methods: order.map((m) => lastPoint.methods.find((x) => x.id === m)!),
+  };
   const labels = last.methods.map((m) => standingLabel(a.standings.find((s) => s.id === m.id)!));
+  const range = dataRange(last.methods.flatMap((m) => [m.mean.lo, m.mean.hi, m.iqm.lo, m.iqm.hi]));
   const trace = (stat: "mean" | "iqm", axis: string) => ({
     type: "scatter",
     mode: "markers",
@@ -59,8 +136,8 @@ export function meanIqmFigure(a: TrackAnalysis, id: string): Figure {
     height: 120 + 28 * labels.length,
     margin: { l: 200, r: 20, t: 30, b: 50 },
     grid: { rows: 1, columns: 2, pattern: "independent" },
-    xaxis: { title: { text: "mean gap closed" }, domain: [0, 0.48] },
-    xaxis2: { title: { text: "IQM of gap closed" }, domain: [0.52, 1] },
+    xaxis: { title: { text: "mean gap closed" }, domain: [0, 0.48], range },
+    xaxis2: { title: { text: "IQM of gap closed" }, domain: [0.52, 1], range },
     yaxis: { autorange: "reversed" },
     showlegend: false,
   });
@@ -93,7 +170,7 @@ export function iqmBudgetFigure(a: TrackAnalysis, id: string): Figure {
         mode: "lines+markers",
         name: standingLabel(s),
         legendgroup: s.id,
-        line: { color: col, dash: s.standing === "ranked" ? "solid" : "dot" },
+        line: { color: col, dash: dashOf(a, s.id) },
       },
     ];
   });
@@ -114,7 +191,7 @@ export function rankFigure(a: TrackAnalysis, id: string): Figure {
     y: a.points.map((p) => p.ranks.avgRank[p.ranks.methods.indexOf(m)]!),
     mode: "lines+markers",
     name: m,
-    line: { color: colorOf(a, m) },
+    line: { color: colorOf(a, m), dash: dashOf(a, m) },
   }));
   return figure(id, traces, {
     height: 340,
@@ -126,25 +203,54 @@ export function rankFigure(a: TrackAnalysis, id: string): Figure {
 }
 
 /**
- * Critical-difference diagram at one budget share: methods at their average rank, the Nemenyi
- * CD as a bar from rank 1, and a thick line under each group not significantly different.
+ * Critical-difference diagram of a rank analysis (Demšar, 2006, Fig. 1 layout): methods at their
+ * average rank on a top axis; the better half labelled on the left, the other half on the right,
+ * each label on its own row joined to its point by an elbow line, so no two labels overlap; the
+ * Nemenyi CD as a bar from rank 1; a thick bar under each group not significantly different.
  */
-export function cdFigure(a: TrackAnalysis, p: BudgetPoint, id: string): Figure {
-  const r = p.ranks;
+export function cdFigure(a: TrackAnalysis, p: BudgetPoint | RankPoint, id: string): Figure {
+  const r = "ranks" in p ? p.ranks : p;
   const k = r.methods.length;
-  const traces: Record<string, unknown>[] = [{
+  const half = Math.ceil(k / 2);
+  const c = r.cliques.length;
+  const row = (i: number) => -(1 + 0.3 * c + (i < half ? i : i - half));
+  const xmin = 0.5, xmax = Math.max(k, 2) + 0.5;
+  const traces: Record<string, unknown>[] = r.methods.map((m, i) => ({
+    x: [r.avgRank[i]!, r.avgRank[i]!, i < half ? xmin : xmax],
+    y: [0, row(i), row(i)],
+    mode: "lines",
+    line: { color: colorOf(a, m), width: 1.5 },
+    hoverinfo: "skip",
+    name: m,
+  }));
+  traces.push({
     x: r.avgRank,
     y: r.avgRank.map(() => 0),
-    mode: "markers+text",
+    mode: "markers",
+    marker: { size: 9, color: r.methods.map((m) => colorOf(a, m)) },
     text: r.methods,
-    textposition: r.methods.map((_, i) => (i % 2 === 0 ? "top center" : "bottom center")),
-    marker: { size: 10, color: r.methods.map((m) => colorOf(a, m)) },
+    hovertemplate: "%{text}: %{x:.2f}<extra></extra>",
     name: "average rank",
-  }];
+  });
+  for (const side of [0, 1]) {
+    const idx = r.methods.map((_, i) => i).filter((i) => (side === 0 ? i < half : i >= half));
+    if (idx.length === 0) continue;
+    traces.push({
+      x: idx.map(() => (side === 0 ? xmin : xmax)),
+      y: idx.map(row),
+      mode: "text",
+      text: idx.map((i) => `${r.methods[i]} (${r.avgRank[i]!.toFixed(2)})`),
+      textposition: side === 0 ? "middle left" : "middle right",
+      textfont: { size: 12 },
+      cliponaxis: false,
+      hoverinfo: "skip",
+      name: side === 0 ? "labels (better half)" : "labels (worse half)",
+    });
+  }
   if (r.cd !== null) {
     traces.push({
       x: [1, 1 + r.cd],
-      y: [1, 1],
+      y: [0.55, 0.55],
       mode: "lines",
       line: { color: "#000", width: 3 },
       name: `CD = ${r.cd.toFixed(3)}`,
@@ -154,17 +260,27 @@ export function cdFigure(a: TrackAnalysis, p: BudgetPoint, id: string): Figure {
     const xs = g.map((m) => r.avgRank[r.methods.indexOf(m)]!);
     traces.push({
       x: [Math.min(...xs) - 0.03, Math.max(...xs) + 0.03],
-      y: [-0.6 - 0.25 * i, -0.6 - 0.25 * i],
+      y: [-0.3 - 0.3 * i, -0.3 - 0.3 * i],
       mode: "lines",
       line: { color: "#555", width: 5 },
       name: `group ${i + 1}`,
     });
   });
+  const rows = Math.max(half, k - half);
+  const bottom = 1 + 0.3 * c + rows;
+  const longest = Math.max(8, ...r.methods.map((m) => m.length + 7));
   return figure(id, traces, {
-    height: 200 + 18 * r.cliques.length,
-    margin: { l: 20, r: 20, t: 10, b: 40 },
-    xaxis: { range: [0.5, Math.max(k, 2) + 0.5], title: { text: "average rank (1 = best)" } },
-    yaxis: { visible: false, range: [-0.9 - 0.25 * r.cliques.length, 1.5] },
+    height: 90 + 24 * (bottom + 1),
+    margin: { l: 12 + 7 * longest, r: 12 + 7 * longest, t: 40, b: 10 },
+    xaxis: {
+      range: [xmin, xmax],
+      side: "top",
+      title: { text: "average rank (1 = best)" },
+      zeroline: false,
+      showgrid: false,
+      dtick: 1,
+    },
+    yaxis: { visible: false, range: [-(bottom - 0.4), 0.9], fixedrange: true },
     showlegend: false,
   });
 }
@@ -201,7 +317,7 @@ export function ecdfFigure(a: TrackAnalysis, t: TargetAnalysis, id: string): Fig
       line: {
         shape: "hv",
         color: colorOf(a, e.id),
-        dash: s.standing === "ranked" ? "solid" : "dot",
+        dash: dashOf(a, e.id),
       },
       name: standingLabel(s),
     };

@@ -27,7 +27,10 @@ export interface Figure {
   readonly expect: Expect;
 }
 
-/** Line colours, one per method in run.json order. */
+/**
+ * Method colours, one per method in run.json order: 24 distinct colours (tab10, then
+ * high-contrast additions), so a method has the same colour in every figure of a report.
+ */
 export const PALETTE: readonly string[] = [
   "#1f77b4",
   "#ff7f0e",
@@ -39,17 +42,33 @@ export const PALETTE: readonly string[] = [
   "#7f7f7f",
   "#bcbd22",
   "#17becf",
-  "#393b79",
-  "#ad494a",
-  "#637939",
-  "#8c6d31",
-  "#7b4173",
-  "#3182bd",
+  "#000000",
+  "#a1caf1",
+  "#f3c300",
+  "#00429d",
+  "#7f0000",
+  "#00a36c",
+  "#ff1493",
+  "#4b0082",
+  "#808000",
+  "#ffb3a7",
+  "#006d6f",
+  "#c2b280",
+  "#b3446c",
+  "#8db600",
 ];
+
+/** Line dash styles: methods 1–8 solid, 9–16 dashed, 17–24 dash-dotted (a second cue). */
+export const DASHES: readonly string[] = ["solid", "dash", "dashdot"];
 
 /** Colour of the k-th method. */
 export function color(k: number): string {
   return PALETTE[k % PALETTE.length]!;
+}
+
+/** Dash style of the k-th method (oracles and partial methods are drawn dotted instead). */
+export function dash(k: number): string {
+  return DASHES[Math.floor(k / 8) % DASHES.length]!;
 }
 
 /** `#rrggbb` to `rgba(r,g,b,a)`. */
@@ -133,7 +152,10 @@ export function anytimeFigure(s: TaskSummary, index: number, seeds = Infinity): 
       x,
       y: pts.map((p) => p.median),
       mode: "lines+markers",
-      line: { color: col, dash: c.method.ranked ? "solid" : "dot" },
+      line: {
+        color: col,
+        dash: c.method.ranked && (!Number.isFinite(seeds) || c.ok >= seeds) ? dash(k) : "dot",
+      },
       name: Number.isFinite(seeds) ? methodLabel(c, seeds) : c.method.id,
       legendgroup: c.method.id,
     });

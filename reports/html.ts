@@ -1,18 +1,25 @@
 /**
- * The self-contained HTML report: plotly.js inlined (opens with no network); a header saying
- * exactly what ran and how to regenerate it; per track the per-task views (anytime curves,
- * mixtures) and the cross-task comparison; the Predict, Transfer and runner-diagnostics panels
- * when those ran; and the failed cells with their reasons.
+ * The self-contained HTML report: plotly.js inlined (opens with no network). The first screen is
+ * a headline sentence per track (who leads, who cannot be separated from the leader, whether any
+ * difference is significant) and one figure (methods sorted by the primary anytime score with
+ * intervals and significance groups); then a table of contents; then per track its leaderboard,
+ * cross-task statistics and per-task views; the Predict, scale-transfer and runner-diagnostics
+ * panels when those ran; the failed cells; and, collapsed at the bottom, the provenance tables
+ * saying exactly what ran and how to regenerate it.
  *
  * @module
  */
 
 import type { Analysis } from "./analysis.ts";
-import { esc, FigureSink, table } from "./_html.ts";
+import { esc, FigureSink, fmt, table } from "./_html.ts";
 import { integrityProblem, type RunMeta } from "./meta.ts";
 import { diagnosticsPanel, predictPanel, transferPanel } from "./panels.ts";
 import { taskSection } from "./task_section.ts";
 import { trackSection } from "./track_section.ts";
+import { rankedFigure } from "./across_figures.ts";
+import { leaderboards, type TrackBoard } from "./leaderboard.ts";
+import { ANYTIME_DEFINITION } from "./anytime.ts";
+import { share } from "./_html.ts";
 
 export { anytimeFigure, type Figure } from "./figures.ts";
 
@@ -48,28 +55,57 @@ export function renderReport(a: Analysis, plotly: string, options: RenderOptions
   const sink = new FigureSink();
   const n = meta.seeds.length;
   const body: string[] = [];
-  const toc: [string, string][] = [];
+  const toc: [string, string, number][] = [];
   const invalid = integrityProblem(meta);
-  if (invalid) body.push(`<p class="invalid"><strong>Invalid run:</strong> ${esc(invalid)}</p>`);
-  for (const tr of a.tracks) {
+  const boards = leaderboards(a);
+  const trackName = (t: string) => (t === "optimize" ? "Optimize track" : "Transfer track");
+  const headline = a.tracks.length === 0
+    ? '<p id="headline" class="headline">No optimise or transfer task ran: no leaderboard.</p>'
+    : `<div id="headline" class="headline">${
+      boards.tracks.map((b) => `<p><strong>${trackName(b.track)}:</strong> ${esc(b.verdict)}</p>`)
+        .join("")
+    }</div>`;
+  const first = a.tracks[0];
+  const top = first
+    ? sink.slot(
+      rankedFigure(first.across, sink.id("ranked")),
+      `${trackName(first.across.track)}: methods sorted by the anytime score (mean over the ` +
+        `${first.across.tasks.length} tasks × ${n} seeds, 95% stratified-bootstrap intervals), ` +
+        `best at the top; the number is the rank (ties share one). ● / ★: not separable from the ` +
+        `leader (paired bootstrap over seeds, 95%); ○: separable; ×: not ranked. ` +
+        `${ANYTIME_DEFINITION}.`,
+    )
+    : "";
+  a.tracks.forEach((tr, ti) => {
     const track = tr.across.track;
-    toc.push([`track-${track}`, `${track === "optimize" ? "Optimize" : "Transfer"} track`]);
-    body.push(
-      `<h2 id="track-${track}">${track === "optimize" ? "Optimize" : "Transfer"} track</h2>`,
-    );
+    const board = boards.tracks.find((b) => b.track === track)!;
+    toc.push([`track-${track}`, trackName(track), 0]);
+    body.push(`<h2 id="track-${track}">${trackName(track)}</h2>`);
+    toc.push([`board-${track}`, "Leaderboard", 1]);
+    body.push(`<h3 id="board-${track}">Leaderboard</h3>`, `<p>${esc(board.verdict)}</p>`);
+    if (ti > 0) {
+      body.push(sink.slot(
+        rankedFigure(tr.across, sink.id("ranked")),
+        `${trackName(track)}: methods sorted by the anytime score with 95% intervals; ● / ★ not ` +
+          `separable from the leader, ○ separable, × not ranked.`,
+      ));
+    }
+    body.push(boardTable(board));
+    toc.push([`across-${track}`, "Cross-task statistics", 1]);
+    body.push(trackSection(tr, sink, n));
     for (const s of a.summaries.filter((x) => x.task.track === track)) {
+      toc.push([`task-${s.task.id}`, `Task ${s.task.id}`, 1]);
       body.push(taskSection(s, sink, n));
     }
-    body.push(trackSection(tr, sink, n));
-  }
+  });
   if (a.predict.length > 0) {
-    toc.push(["predict", "Predict"]);
-    body.push(`<h2 id="predict">Predict</h2>`, predictPanel(a.predict, sink));
+    toc.push(["predict", "Predict track", 0]);
+    body.push(`<h2 id="predict">Predict track</h2>`, predictPanel(a.predict, sink, meta));
   }
   const transfer = transferPanel(a.predict, a.summaries, sink);
-  if (transfer) [toc.push(["transfer", "Transfer"]), body.push(transfer)];
+  if (transfer) [toc.push(["scale-transfer", "Scale transfer", 0]), body.push(transfer)];
   if (a.diagnostics) {
-    toc.push(["runner", "Runner diagnostics"]);
+    toc.push(["runner", "Runner diagnostics", 0]);
     body.push(diagnosticsPanel(a.diagnostics, meta, sink));
   }
   const failures = a.summaries.flatMap((s) =>
@@ -77,7 +113,8 @@ export function renderReport(a: Analysis, plotly: string, options: RenderOptions
       c.failures.map((f) => ({ task: s.task.id, method: c.method.id, ...f }))
     )
   );
-  toc.push(["failed", "Failed cells"]);
+  toc.push(["failed", "Failed cells", 0]);
+  toc.push(["provenance", "Provenance", 0]);
   const data = JSON.stringify(
     sink.figures.map(({ id, traces, layout }) => ({ id, traces, layout })),
   )
@@ -92,12 +129,21 @@ table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:
 th{background:#f5f5f5}td.n{text-align:right;font-variant-numeric:tabular-nums}
 code{background:#f3f3f3;padding:1px 4px;border-radius:3px}.cap{color:#555;margin:4px 0 12px}
 figure{margin:8px 0}h2{margin-top:36px;border-bottom:1px solid #ddd}
+h1{margin:0 0 6px}.headline p{font-size:16px;margin:4px 0}.flag{color:#a40000}
+nav ul{margin:4px 0;padding-left:18px;columns:3;font-size:13px}nav li.sub{margin-left:14px}
+details{margin-top:24px}summary{cursor:pointer;font-weight:600}.invalid{color:#a40000}
 </style>
 <script>${plotly.replace(/<\/script/gi, "<\\/script")}</script>
 </head><body>
 <h1>mixbench report</h1>
-${header(meta, options.reportCommand ?? "deno task report DIR")}
-<nav><p>${toc.map(([id, t]) => `<a href="#${id}">${esc(t)}</a>`).join(" · ")}</p></nav>
+${invalid ? `<p class="invalid"><strong>Invalid run:</strong> ${esc(invalid)}</p>` : ""}
+${headline}
+${top}
+<nav id="toc"><strong>Contents</strong><ul>${
+    toc.map(([id, t, d]) =>
+      `<li${d ? ' class="sub"' : ""}><a href="#${esc(id)}">${esc(t)}</a></li>`
+    ).join("")
+  }</ul></nav>
 ${body.join("\n")}
 <h2 id="failed">Failed cells</h2>
 ${
@@ -106,6 +152,9 @@ ${
       failures.map((f) => [esc(f.task), esc(f.method), String(f.seed), esc(f.message)]),
     )
   }
+<details id="provenance"><summary>Provenance: what ran, on what, and how to regenerate it</summary>
+${header(meta, options.reportCommand ?? "deno task report DIR")}
+</details>
 <script type="application/json" id="figures">${data}</script>
 <script>
 Promise.all(JSON.parse(document.getElementById("figures").textContent).map((f) =>
@@ -114,6 +163,41 @@ Promise.all(JSON.parse(document.getElementById("figures").textContent).map((f) =
 </script>
 </body></html>
 `;
+}
+
+/** The HTML table of a track's overall leaderboard. */
+function boardTable(b: TrackBoard): string {
+  const f = (x: number) => fmt(x);
+  const ci = (e: { point: number; lo: number; hi: number }) =>
+    `${f(e.point)} [${f(e.lo)}, ${f(e.hi)}]`;
+  const shares = b.overall[0]?.shares.map((x) => x.share) ?? [];
+  return table(
+    [
+      "rank",
+      "method",
+      "anytime score [95% CI]",
+      ...shares.map((x) => `mean @ ${share(x)}`),
+      "final mean [95% CI]",
+      "final IQM",
+      "average rank",
+      "note",
+    ],
+    b.overall.map((r) => [
+      r.rank === null ? "—" : String(r.rank),
+      `${esc(r.method)}${r.withLeader ? " ★" : ""}`,
+      ci(r.anytime),
+      ...r.shares.map((x) => f(x.mean)),
+      ci(r.final),
+      f(r.iqm.point),
+      r.avgRank === null ? "—" : r.avgRank.toFixed(2),
+      esc(r.note),
+    ]),
+  ) +
+    `<p class="cap">Ordered by the mean anytime score over every (task, seed), ties broken by the ` +
+    `final mean, then the method id; equal anytime scores share a rank. ★ = not separable from ` +
+    `the leader (95% paired stratified bootstrap of the difference over seeds, no multiplicity ` +
+    `correction). "mean @ 1/k": mean gap closed of the recommendation in force at that share of ` +
+    `each task's budget. Average rank: over tasks, on the per-task mean anytime score.</p>`;
 }
 
 function header(meta: RunMeta, reportCommand: string): string {

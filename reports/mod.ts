@@ -14,6 +14,7 @@
 
 export { aggregate, type CellSummary, type TaskSummary } from "./aggregate.ts";
 export { analyse, type Analysis } from "./analysis.ts";
+export { ANYTIME_DEFINITION, anytimeScore, logArea } from "./anytime.ts";
 export { type Estimate, iqm, stratifiedBootstrap, trimMean } from "./bootstrap.ts";
 export { expectedRunningTime, firstHit, speedup } from "./cost_to_target.ts";
 export { friedmanTest, nemenyiCriticalDifference } from "./friedman.ts";

@@ -16,8 +16,18 @@ import type { PredictTaskSummary, Spread } from "./predict_summary.ts";
 
 const spread = (s: Spread, d = 3) => `${fmt(s.median, d)} [${fmt(s.q25, d)}, ${fmt(s.q75, d)}]`;
 
+/** Colour of a method by its index in run.json's method list (the same in every figure). */
+function methodColor(meta: RunMeta | undefined, id: string, fallback: number): string {
+  const k = meta?.methods.findIndex((m) => m.id === id) ?? -1;
+  return color(k >= 0 ? k : fallback);
+}
+
 /** The Predict panel: one block per Predict-track task. */
-export function predictPanel(tasks: readonly PredictTaskSummary[], sink: FigureSink): string {
+export function predictPanel(
+  tasks: readonly PredictTaskSummary[],
+  sink: FigureSink,
+  meta?: RunMeta,
+): string {
   return tasks.map((t) => {
     const rows = t.sets.flatMap((s) =>
       s.methods.map((m) => [
@@ -34,14 +44,22 @@ export function predictPanel(tasks: readonly PredictTaskSummary[], sink: FigureS
     );
     const failures = t.coverage.flatMap((c) => c.failures.map((f) => `${c.id} ${f}`));
     const scatters = t.sets.map((s) => {
-      const all = s.methods.flatMap((m) => [...m.sample.truth, ...m.sample.predicted]);
+      const finite = (xs: readonly number[]) => xs.filter(Number.isFinite);
+      const truth = finite(s.methods.flatMap((m) => m.sample.truth));
+      const pred = finite(s.methods.flatMap((m) => m.sample.predicted));
+      const all = [...truth, ...pred];
       const lo = Math.min(...all), hi = Math.max(...all);
+      const pad = (xs: number[]) => {
+        const a = Math.min(...xs), b = Math.max(...xs);
+        const p = (b - a) * 0.05 || Math.abs(b) * 0.05 || 0.05;
+        return [a - p, b + p];
+      };
       const traces: Record<string, unknown>[] = s.methods.map((m, k) => ({
         x: m.sample.truth,
         y: m.sample.predicted,
         mode: "markers",
         name: m.id,
-        marker: { size: 5, color: color(k), opacity: 0.7 },
+        marker: { size: 5, color: methodColor(meta, m.id, k), opacity: 0.7 },
       }));
       traces.push({
         x: [lo, hi],
@@ -58,8 +76,9 @@ export function predictPanel(tasks: readonly PredictTaskSummary[], sink: FigureS
         figure(sink.id("predict"), traces, {
           height: 360,
           margin: { l: 60, r: 20, t: 10, b: 50 },
-          xaxis: { title: { text: "true" } },
-          yaxis: { title: { text: "predicted" } },
+          // Axis ranges from the points (the y = x line is clipped to them).
+          xaxis: { title: { text: "true" }, ...(truth.length ? { range: pad(truth) } : {}) },
+          yaxis: { title: { text: "predicted" }, ...(pred.length ? { range: pad(pred) } : {}) },
         }),
         cap,
       );
@@ -97,7 +116,12 @@ export function transferPanel(
   const sets = predict.flatMap((t) => t.sets.filter((s) => s.transfer).map((s) => ({ t, s })));
   const tasks = summaries.filter((s) => s.task.track === "transfer");
   if (sets.length === 0 && tasks.length === 0) return "";
-  const out = ['<h2 id="transfer">Transfer</h2>'];
+  const out = [
+    '<h2 id="scale-transfer">Scale transfer</h2>',
+    "<p>Predictions judged at another scale than the training runs (Predict sets) and the regret " +
+    "of the Transfer-track tasks' recommendations; the Transfer track's ranking is in its own " +
+    "section above.</p>",
+  ];
   if (sets.length > 0) {
     const ids = [...new Set(sets.flatMap(({ s }) => s.methods.map((m) => m.id)))];
     const traces = sets.map(({ t, s }, k) => ({
@@ -107,7 +131,7 @@ export function transferPanel(
       y: ids.map((id) =>
         s.methods.find((m) => m.id === id)?.scores.decisionAccuracy.median ?? null
       ),
-      marker: { color: color(k) },
+      marker: { color: color(k) }, // one bar series per (task, set), not per method
     }));
     out.push(sink.slot(
       figure(sink.id("transfer"), traces, {
@@ -137,7 +161,7 @@ export function transferPanel(
     const t = s.task;
     const sign = t.direction === "minimize" ? 1 : -1;
     out.push(
-      `<h3>${esc(t.id)}@${t.version}: regret at ${esc(t.targetFidelity)}</h3>`,
+      `<h3>Regret of ${esc(t.id)}@${t.version} at ${esc(t.targetFidelity)}</h3>`,
       table(
         ["method", `regret (${esc(t.objective)}, median over seeds)`, "seeds"],
         s.methods.filter((c) => c.lines.length > 0).map((c) => [

@@ -11,6 +11,7 @@ import { median } from "../numerics/stats/summary.ts";
 import { type CellSummary, finalScore, type TaskSummary } from "./aggregate.ts";
 import { esc, type FigureSink, fmt, table } from "./_html.ts";
 import { anytimeFigure, methodLabel, mixtureBars, mixtureFigure, noiseFloor } from "./figures.ts";
+import { cellRow } from "./leaderboard.ts";
 
 /** Mixture statistics of one method's final recommendations (medians over seeds). */
 export interface MixtureStats {
@@ -76,9 +77,16 @@ export function taskSection(s: TaskSummary, sink: FigureSink, seeds: number): st
       ? ` Best ranked method at the final budget: ${best.method.id} (${fmt(finalScore(best))}).`
       : "");
   const rows = [...s.methods]
-    .sort((a, b) => (finalScore(b) || -Infinity) - (finalScore(a) || -Infinity))
-    .map((c) => methodRow(c, seeds));
-  return `<h3 id="task-${esc(t.id)}">${esc(t.id)}@${t.version} — ${esc(t.title)}</h3>
+    .map((c) => ({ c, r: cellRow(c, t) }))
+    .sort((a, b) =>
+      (b.r.anytime || -Infinity) - (a.r.anytime || -Infinity) ||
+      (finalScore(b.c) || -Infinity) - (finalScore(a.c) || -Infinity) ||
+      (a.c.method.id < b.c.method.id ? -1 : 1)
+    )
+    .map(({ c, r }) => methodRow(c, seeds, r));
+  const flagged = s.methods.filter((c) => cellRow(c, t).degenerate > 0);
+  return `<section class="task" id="task-${esc(t.id)}">
+<h3>Task ${esc(t.id)}@${t.version}: ${esc(t.title)}</h3>
 <p>Track ${t.track}; objective <code>${esc(t.objective)}</code> (${t.direction}) at ${
     esc(t.targetFidelity)
   }; budget ${t.budget} ${esc(t.costUnit)}${
@@ -89,25 +97,41 @@ ${
     table(
       [
         "method",
+        "anytime score (median [q25, q75] over seeds)",
         `gap closed at ${t.budget} (median [q25, q75])`,
         `${esc(t.objective)} (median)`,
         "runs used (median)",
         "seeds ok / failed",
+        "flags",
       ],
       rows,
     )
   }
-${mixtureView(s, sink)}`;
+<p class="cap">Sorted by the median anytime score (normalised log-cost area of the curve above), ` +
+    `then the final score, then the method id. "deterministic on this task": every seed recorded ` +
+    `the same scores, so there is no spread over seeds to show.${
+      flagged.length
+        ? ` <strong>Degenerate fits</strong> (the method's predictor was constant or rank-deficient ` +
+          `when it made its final recommendation; a constant predictor's pick is the tie-break, ` +
+          `the candidate nearest to the prior): ${esc(flagged.map((c) => c.method.id).join(", "))}.`
+        : ""
+    }</p>
+${mixtureView(s, sink)}
+</section>`;
 }
 
-function methodRow(c: CellSummary, seeds: number): string[] {
+function methodRow(c: CellSummary, seeds: number, r: ReturnType<typeof cellRow>): string[] {
   const last = c.curve[c.curve.length - 1]!;
   return [
     esc(methodLabel(c, seeds)),
-    `${fmt(last.median)} [${fmt(last.q25)}, ${fmt(last.q75)}]`,
+    r.deterministic
+      ? `${fmt(r.anytime)} (deterministic on this task)`
+      : `${fmt(r.anytime)} [${fmt(r.anytimeQ25)}, ${fmt(r.anytimeQ75)}]`,
+    r.deterministic ? fmt(last.median) : `${fmt(last.median)} [${fmt(last.q25)}, ${fmt(last.q75)}]`,
     fmt(c.finalValue, 4),
     fmt(c.evaluations, 0),
     `${c.ok} / ${c.failures.length}`,
+    r.degenerateNote ? `<span class="flag">${esc(r.degenerateNote)}</span>` : "",
   ];
 }
 

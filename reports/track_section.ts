@@ -31,7 +31,7 @@ export function trackSection(r: TrackReport, sink: FigureSink, seeds: number): s
   const last = a.points[a.points.length - 1]!;
   const grid = a.points.map((p) => share(p.fraction)).join(", ");
   const parts = [
-    `<h3 id="across-${a.track}">Across the ${a.track} tasks (${a.tasks.length}: ${
+    `<h3 id="across-${a.track}">Cross-task statistics (${a.tasks.length} tasks: ${
       esc(taskList)
     })</h3>`,
     `<p>Ranked (every seed of every task finished): ${
@@ -69,6 +69,21 @@ export function trackSection(r: TrackReport, sink: FigureSink, seeds: number): s
         `${ranked.length} ranked methods.`,
     ));
     parts.push(`<h4>Critical-difference diagrams (Friedman + Nemenyi, α = ${ALPHA})</h4>`);
+    const pr = a.ranking.ranks;
+    const pf = pr.friedman;
+    parts.push(sink.slot(
+      cdFigure(a, pr, sink.id("cd")),
+      `Primary score (anytime): average rank over the ${a.tasks.length} tasks of the per-task mean ` +
+        `anytime score. ` +
+        (pf
+          ? `Friedman χ² = ${fmt(pf.statistic)} (${pf.k - 1} d.f., N = ${pf.n}), p = ${
+            pf.pValue.toPrecision(3)
+          }; Nemenyi CD = ${fmt(pr.cd!)}. ` +
+            (pf.pValue < ALPHA
+              ? `Bars join methods whose average ranks differ by less than the CD.`
+              : `Not significant at α = ${ALPHA}: no pairwise difference is claimed (one bar joins all).`)
+          : `No rank test: it needs at least 2 tasks and 2 ranked methods.`),
+    ));
     for (const p of a.points) {
       const rk = p.ranks;
       const f = rk.friedman;
@@ -132,8 +147,8 @@ function targetsPart(t: TargetAnalysis, a: TrackAnalysis, sink: FigureSink): str
     `<p>ERT = (cost until success over the seeds that reached the level + total cost of the seeds ` +
       `that did not) ÷ successful seeds, in each task's cost unit; ∞ when no seed reached it. ` +
       `Speed-up = ERT(${RANDOM_SEARCH}) ÷ ERT(method); "≥ x" when random search never reached the ` +
-      `level (x = its total cost ÷ the method's ERT); "—" when the method never did; ∞ when the method ` +
-      `reached it at cost 0.</p>`,
+      `level (x = its total cost ÷ the method's ERT); "—" when the method never did; "n/a (zero-shot)" ` +
+      `when the method reached it at cost 0 (no runs spent, so no ratio).</p>`,
     table(["task", "method", ...head], rows),
   );
   if (t.random) {
@@ -153,6 +168,6 @@ function targetsPart(t: TargetAnalysis, a: TrackAnalysis, sink: FigureSink): str
 function speedText(s: Speedup | null): string {
   if (!s) return "";
   if (s.kind === "undefined") return "—";
-  if (s.ratio === Infinity) return "∞";
+  if (s.ratio === Infinity) return "n/a (zero-shot)";
   return s.kind === "lower-bound" ? `≥ ${fmt(s.ratio, 2)}×` : `${fmt(s.ratio, 2)}×`;
 }

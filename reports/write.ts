@@ -15,7 +15,7 @@ import { readMeta } from "./meta.ts";
 import { readPredictLines } from "../core/predict.ts";
 
 /** Schema id of leaderboard.json. */
-export const LEADERBOARD_SCHEMA = "mixbench.leaderboard/2";
+export const LEADERBOARD_SCHEMA = "mixbench.leaderboard/3";
 
 /** Paths written by {@linkcode writeReports}. */
 export interface ReportFiles {

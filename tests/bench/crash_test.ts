@@ -90,7 +90,7 @@ Deno.test("--resume refuses a folder written for another task version, saying wh
     await assertRejects(
       () => runBench({ ...o, resume: true, force: false }),
       InputError,
-      `--resume: "${out}" was written by another configuration (regmix-pile/pile-cc version 0 → 1)`,
+      `--resume: "${out}" was written by another configuration (regmix-pile/pile-cc version 0 → 2)`,
     );
   } finally {
     await Deno.remove(out, { recursive: true });

@@ -123,7 +123,7 @@ Deno.test("reproduce() refuses a manifest whose budgets differ from the task car
   } catch (e) {
     assert(
       e instanceof RangeError &&
-        /expects budget 100 for task "regmix-pile\/pile-cc", its card \(version 1\) has 272/.test(
+        /expects budget 100 for task "regmix-pile\/pile-cc", its card \(version 2\) has 8/.test(
           e.message,
         ),
       String(e),

@@ -2,8 +2,11 @@
  * Opens generated reports in headless Chromium (Debian's `chromium`, driven by playwright-core —
  * never a downloaded browser) and checks that every figure draws what its data says (traces,
  * heatmaps, markers and bars counted in the DOM), that nothing is logged as an error, and that the
- * page makes no network request. A full-page screenshot of each report is kept under
- * out/test-artifacts/. Skipped, saying so, only when /usr/bin/chromium is absent (CI installs it).
+ * page makes no network request; and what a reader sees: the headline exists and names the leader,
+ * the first screen (1400 × 900) holds the headline and the ranked figure, no two labels of a
+ * critical-difference diagram overlap, and every method has its own colour. Screenshots (full
+ * page, first screen, one task section) are kept under out/screenshots/. Skipped, saying so, only
+ * when /usr/bin/chromium is absent (CI installs it).
  *
  * The browser runs in a child `deno run -A tests/reports/_browser.ts` (playwright-core probes
  * /proc at import, which Deno allows only with --allow-all), so the test needs --allow-run=deno.
@@ -18,7 +21,7 @@ import { writeFixture } from "./_fixture.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const DRIVER = new URL("./_browser.ts", import.meta.url).pathname;
-const ARTIFACTS = new URL("../../out/test-artifacts/", import.meta.url).pathname;
+const ARTIFACTS = new URL("../../out/screenshots/", import.meta.url).pathname;
 
 function present(path: string): boolean {
   try {
@@ -54,9 +57,23 @@ async function open(reports: readonly [string, string][]): Promise<BrowserResult
   return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
 }
 
-function check(r: BrowserResult, minFigures: number): void {
+async function leaderOf(dir: string): Promise<string> {
+  const board = JSON.parse(await Deno.readTextFile(`${dir}/leaderboard.json`));
+  return board.tracks[0].overall[0].method;
+}
+
+function check(r: BrowserResult, minFigures: number, leader: string, methods: number): void {
   assertEquals(r.errors, [], "no console errors");
   assertEquals(r.requests, [], "no network requests");
+  assert(r.headline !== null && r.headline.includes(leader), `headline names ${leader}`);
+  assert(
+    r.ranked !== null && r.ranked.top >= 0 && r.ranked.bottom <= 900,
+    "ranked figure on screen 1",
+  );
+  assertEquals(r.rankedColors.length, methods, "one marker per method in the ranked figure");
+  assertEquals(new Set(r.rankedColors).size, methods, `distinct colours: ${r.rankedColors}`);
+  assert(r.cdLabels > 0, "the CD diagrams have labels");
+  assertEquals(r.cdOverlaps, [], "no two CD labels overlap");
   assertEquals(r.figures.length, r.inData, "one plot element per figure");
   assert(r.figures.length >= minFigures, `${r.figures.length} figures`);
   for (const f of r.figures) {
@@ -82,7 +99,7 @@ Deno.test({
       [`${bench}/report.html`, "report-bench.png"],
     ]);
     await t.step("fixture: every panel, counts drawn as in the data", async () => {
-      check(fx!, 20);
+      check(fx!, 20, await leaderOf(fixture), 5);
       const kinds = [
         "anytime",
         "mixture",
@@ -93,14 +110,26 @@ Deno.test({
         "predict",
         "transfer",
         "runner",
+        "ranked",
       ];
       for (const kind of kinds) {
         assert(fx!.figures.some((f) => f.id.startsWith(`${kind}-`)), `a ${kind} figure is drawn`);
       }
       assert(fx!.figures.some((f) => f.id.startsWith("winrate") && f.drawn[1] === 1), "heatmap");
-      assert((await Deno.stat(`${ARTIFACTS}report-fixture.png`)).size > 10_000, "screenshot kept");
+      for (
+        const f of [
+          "report-fixture.png",
+          "report-fixture-first-screen.png",
+          "report-fixture-task.png",
+        ]
+      ) {
+        assert((await Deno.stat(`${ARTIFACTS}${f}`)).size > 10_000, `screenshot ${f} kept`);
+      }
     });
-    await t.step("real bench: counts drawn as in the data", () => check(real!, 10));
+    await t.step(
+      "real bench: counts drawn as in the data",
+      async () => check(real!, 10, await leaderOf(bench), 4),
+    );
     await Deno.remove(fixture, { recursive: true });
     await Deno.remove(bench, { recursive: true });
   },

@@ -77,7 +77,7 @@ Deno.test("analyse() computes cost-to-target and speed-ups against random search
   assertEquals([oracle.ert, oracle.speedup!.ratio], [0, Infinity]);
 });
 
-Deno.test("leaderboards() rank complete methods by IQM and list partial ones apart", () => {
+Deno.test("leaderboards() rank complete methods by the anytime score and list partial ones apart", () => {
   const a = analyse(META, lines(), predictLines());
   const b = leaderboards(a);
   const opt = b.tracks[0]!;
@@ -85,13 +85,20 @@ Deno.test("leaderboards() rank complete methods by IQM and list partial ones apa
     [1, "good"],
     [2, "random-search"],
     [3, "uniform"],
-    [null, "flaky"],
     [null, "best-of-pool"],
+    [null, "flaky"],
   ]);
+  assertEquals(opt.overall.map((r) => r.withLeader), [true, false, false, null, null]);
+  assert(opt.verdict.startsWith("good leads (mean anytime score 0.680"), opt.verdict);
+  assert(opt.verdict.includes("no difference is significant (Friedman p = 0.14"), opt.verdict);
   const md = leaderboardMarkdown(META, b);
   assert(md.includes("| — | flaky |"), md);
   assert(md.includes("partial: 7/8 cells"));
-  assert(md.includes("| — | best-of-pool | 1.000 [1.000, 1.000] | oracle, not ranked |"));
+  assert(
+    md.includes("| — | best-of-pool | 1.000 [1.000, 1.000] | 1.000 | 1.000 | 1.000 | 1.000 |"),
+  );
+  assert(md.includes("| 3 | uniform | 0.200 (deterministic on this task) | 0.200 |  |"), md);
+  assert(md.includes(opt.verdict));
   assert(md.includes("## Predict track: fx/predict@1"));
   assert(md.includes("### big (l, transfer)"));
   assertEquals(b.predict[0]!.sets[0]!.rows.map((r) => r.rank), [1, 2]);
@@ -117,7 +124,12 @@ Deno.test("renderReport() inlines plotly and draws every panel with captions fro
       "execution provider wasm",
       "4: 0, 1, 2, 3",
       'id="predict"',
-      'id="transfer"',
+      'id="scale-transfer"',
+      'id="headline"',
+      "good leads",
+      'id="toc"',
+      '<details id="provenance">',
+      "n/a (zero-shot)",
       'id="runner"',
       "Surrogate card: fx/max@1",
       "mlp 3-16-1",
@@ -155,7 +167,7 @@ Deno.test("renderReport() leaves out the runner and Predict panels when nothing 
   const html = renderReport(analyse(META, plain, []), PLOTLY);
   assert(!html.includes('id="runner"'));
   assert(!html.includes('id="predict"'));
-  assert(html.includes('id="transfer"'), "the transfer track still has its panel");
+  assert(html.includes('id="scale-transfer"'), "the transfer track still has its panel");
 });
 
 Deno.test("writeReports() writes the report and both leaderboards from a folder", async () => {
@@ -163,7 +175,7 @@ Deno.test("writeReports() writes the report and both leaderboards from a folder"
   await writeFixture(dir);
   const files = await writeReports(dir);
   const json = JSON.parse(await Deno.readTextFile(files.json));
-  assertEquals(json.schema, "mixbench.leaderboard/2");
+  assertEquals(json.schema, "mixbench.leaderboard/3");
   assertEquals(json.tracks.map((t: { track: string }) => t.track), ["optimize", "transfer"]);
   assert((await Deno.stat(files.html)).size > 4_000_000, "plotly is inlined");
   assert((await Deno.readTextFile(files.markdown)).startsWith("# mixbench leaderboard"));
