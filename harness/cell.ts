@@ -11,7 +11,7 @@ import type { MethodFactory } from "../core/method.ts";
 import { validateMixture } from "../core/mixture.ts";
 import type { Runner } from "../core/runner.ts";
 import { gapClosed, type Task } from "../core/task.ts";
-import type { Observation, Proposal } from "../core/types.ts";
+import type { Proposal, Source } from "../core/types.ts";
 import {
   type CheckpointRecord,
   RESULT_SCHEMA,
@@ -86,10 +86,14 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
         score: gapClosed(judged.value, c.reference),
       };
       const predicted = rec.predicted;
+      const withPrediction = typeof predicted === "number" && Number.isFinite(predicted)
+        ? { ...entry, predicted }
+        : entry;
+      // Non-replay runners: where the judged value came from (OOD, spread, region, clipping).
       checkpoints.push(
-        typeof predicted === "number" && Number.isFinite(predicted)
-          ? { ...entry, predicted }
-          : entry,
+        runner.kind !== "replay" && judged.source
+          ? { ...withPrediction, source: toStepSource(judged.source) }
+          : withPrediction,
       );
     };
     while (c.budget - spent >= minCost - EPS) {
@@ -129,7 +133,9 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
           cost: o.cost,
           spent: round(spent),
         };
-        trajectory.push(runner.kind === "replay" ? step : { ...step, source: stepSource(o) });
+        trajectory.push(
+          runner.kind === "replay" ? step : { ...step, source: toStepSource(o.source) },
+        );
       }
       await timed(() => method.tell(observations));
     }
@@ -161,14 +167,15 @@ function round(x: number): number {
   return Math.round(x * 1e9) / 1e9;
 }
 
-function stepSource(o: Observation): StepSource {
-  const s = o.source;
-  return s.kind === "table" ? { kind: "table", row: s.row } : {
-    kind: "surrogate",
+function toStepSource(s: Source): StepSource {
+  if (s.kind === "table") return { kind: "table", row: s.row };
+  const out = {
+    kind: "surrogate" as const,
     ood: Math.round(s.ood * 1e6) / 1e6,
     spread: Math.round(s.spread * 1e9) / 1e9,
     clipped: s.clipped ? 1 : 0,
   };
+  return s.inRegion === undefined ? out : { ...out, inRegion: s.inRegion };
 }
 
 /**
