@@ -141,8 +141,11 @@ export const advBigStep: MethodFactory = {
   create(ctx) {
     const warm = Math.max(2, Math.floor(ctx.budget / ctx.costs[ctx.targetFidelity]! / 4));
     let asked = 0;
-    return fromGenerator(ctx, (best, rng) =>
-      asked++ < warm || !best ? regmixStyle(ctx.prior, rng) : bigStep(best.mixture, rng));
+    return fromGenerator(
+      ctx,
+      (best, rng) =>
+        asked++ < warm || !best ? regmixStyle(ctx.prior, rng) : bigStep(best.mixture, rng),
+    );
   },
 };
 

@@ -142,14 +142,17 @@ export interface TrustRegion {
   readonly spreadPenalty: number;
   /** Whether the ensemble spread tells the model's error apart, and how that was decided. */
   readonly spread: {
-    /** Spearman ρ between the spread and the L1 distance to the nearest table mixture on draws in the box. */
-    readonly distanceSpearman: number;
-    /** Median spread at the table's own mixtures. */
+    /**
+     * Spearman ρ between the spread and the absolute error on the held-out runs of the random and
+     * extrapolation splits (each predicted by the ensemble fitted without them).
+     */
+    readonly errorSpearman: number;
+    /** Held-out runs measured. */
+    readonly heldOut: number;
+    /** Median spread of the final model at the table's own (training) mixtures. */
     readonly atTable: number;
-    /** Median spread at the draws. */
-    readonly atDraws: number;
-    /** Draws measured. */
-    readonly draws: number;
+    /** Median spread at the held-out runs. */
+    readonly atHeldOut: number;
     /** Smallest ρ for which the spread counts as informative. */
     readonly threshold: number;
     readonly informative: boolean;
