@@ -43,7 +43,7 @@ import {
 import { deriveSeed, Rng } from "../numerics/rng.ts";
 import { type CellRequest, runCells } from "../harness/scheduler.ts";
 import type { RunTable } from "../core/table.ts";
-import { resolveTask, TASK_SCHEMA, type TaskCard } from "../core/task.ts";
+import { gapClosed, resolveTask, TASK_SCHEMA, type TaskCard } from "../core/task.ts";
 import type { Run } from "../core/types.ts";
 import { ensembleToOnnx, OPSET } from "../runners/onnx_writer.ts";
 import { openSession } from "../runners/ort_session.ts";
@@ -364,10 +364,10 @@ async function review(
     try {
       const region = await trustRegionOf(p, base, session, fits);
       const withRegion = { ...base, region };
-      const reference = await searchReference(p, withRegion, session, samples);
-      const adversarial = await adversarialGate(
+      const searched = await searchReference(p, withRegion, session, samples);
+      const { gate: adversarial, reference } = await adversarialGate(
         p,
-        { ...withRegion, reference },
+        { ...withRegion, reference: searched },
         session,
         outDir,
       );
@@ -867,21 +867,22 @@ function continuousTaskCard(
 /**
  * The adversarial gate: each adversary of bench/_adversaries.ts runs {@linkcode GATE_SEEDS} cells
  * on the task's runner (region and out-of-region policy applied); the direct maximiser queries a
- * second runner outside the budget. Passes when no final recommendation beats the table's best run
- * by more than the model's extrapolation-split MAE.
+ * second runner outside the budget. Passes when no adversary's final recommendation, averaged over
+ * the seeds, beats the table's best run by more than the model's extrapolation-split MAE. The
+ * direct maximiser's best in-region find replaces the search's f* when it is better.
  *
  * @param p The plan.
  * @param card The card with region and reference.
  * @param session The model.
  * @param outDir Where the card lives (for the task card's model path).
- * @returns The gate.
+ * @returns The gate and the reference (f* possibly from the direct maximiser).
  */
 export async function adversarialGate(
   p: Plan,
   card: SurrogateCard,
   session: SurrogateSession,
   outDir: string,
-): Promise<AdversarialGate> {
+): Promise<{ gate: AdversarialGate; reference: SurrogateReference }> {
   const { spec, runs } = p;
   const task = resolveTask(continuousTaskCard(spec, card, outDir, 0), p.table);
   const mixtures = new Float64Array(runs.flatMap((r) => [...r.mixture]));
@@ -944,13 +945,52 @@ export async function adversarialGate(
       values,
       scores,
       inRegion,
+      mean: values.reduce((a, b) => a + b, 0) / values.length,
       best,
       mixture: bestMixture,
       nearest: { ood: round(nd), value: near.metrics[spec.metric]!, row: near.row },
     });
   }
-  const pass = results.every((r) => sign * (tableBest - r.best) <= tolerance);
-  return { tableBest, tolerance, seeds: GATE_SEEDS, results, pass };
+  // The direct maximiser is a search of the runner's answers like the reference search: when its
+  // best recommendation (as recorded, rounded) is inside the region and better than the search's,
+  // it becomes f*, and every score is taken against that.
+  let reference = card.reference!;
+  const direct = results.find((r) => r.method === "adv-direct");
+  if (direct) {
+    const judged = await side.judge(direct.mixture);
+    const inside = judged.source?.kind === "surrogate" && judged.source.inRegion === true;
+    if (inside && sign * judged.value < sign * reference.searchBest.value) {
+      const at = await session.run(Float32Array.from(direct.mixture), 1);
+      const searchBest = {
+        ...reference.searchBest,
+        value: judged.value,
+        mean: at.mean[0]!,
+        mixture: direct.mixture,
+        spread: round(at.spread[0]!, 10),
+        ood: round(nearestDistance(mixtures, direct.mixture)),
+        foundBy: "adv-direct" as const,
+      };
+      const searchWins = sign * judged.value < sign * reference.tableBest.value;
+      reference = {
+        ...reference,
+        searchBest,
+        best: searchWins ? judged.value : reference.tableBest.value,
+        bestRow: searchWins ? -1 : reference.tableBest.row,
+      };
+    }
+  }
+  const ref = { zero: reference.zero, best: reference.best, bestRow: reference.bestRow };
+  const rescored = results.map((r) => ({
+    ...r,
+    scores: r.values.map((v) => round(gapClosed(v, ref), 4)),
+  }));
+  // An adversary is a method: its mean over the seeds (as a leaderboard would report it) may not
+  // beat the table's best run by more than the tolerance.
+  const pass = rescored.every((r) => sign * (tableBest - r.mean) <= tolerance);
+  return {
+    gate: { tableBest, tolerance, seeds: GATE_SEEDS, results: rescored, pass },
+    reference,
+  };
 }
 
 async function writeTaskCard(

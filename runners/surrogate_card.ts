@@ -180,6 +180,8 @@ export interface AdversaryResult {
   readonly scores: readonly number[];
   /** Whether every final recommendation was in the region, per seed. */
   readonly inRegion: readonly boolean[];
+  /** Mean judged value over the seeds (what the gate compares). */
+  readonly mean: number;
   /** Its best value (over seeds). */
   readonly best: number;
   /** Its best recommendation's mixture. */
@@ -190,8 +192,9 @@ export interface AdversaryResult {
 
 /**
  * The adversarial gate of a continuous task: adversarial methods run against the task's runner
- * (region and policy applied); the task is offered only when no adversary's recommendation beats
- * the table's best run by more than `tolerance` (the model's extrapolation-split MAE).
+ * (region and policy applied); the task is offered only when no adversary's final recommendation,
+ * averaged over the seeds, beats the table's best run by more than `tolerance` (the model's
+ * extrapolation-split MAE).
  */
 export interface AdversarialGate {
   /** The table's best run at the fidelity. */
@@ -201,7 +204,7 @@ export interface AdversarialGate {
   /** Seeds run per adversary. */
   readonly seeds: readonly number[];
   readonly results: readonly AdversaryResult[];
-  /** No adversary beat tableBest by more than tolerance. */
+  /** No adversary's mean beat tableBest by more than tolerance. */
   readonly pass: boolean;
 }
 
@@ -292,6 +295,11 @@ export interface SurrogateReference {
     readonly ood: number;
     readonly samples: number;
     readonly refinementSteps: number;
+    /**
+     * Present when the gate's direct maximiser (bench/_adversaries.ts) found a better in-region
+     * answer than the scan: its recommendation replaced the scan's.
+     */
+    readonly foundBy?: "adv-direct";
   };
   /** f* = the better of the two. */
   readonly best: number;
