@@ -98,7 +98,8 @@ export const SURROGATE_SPECS: readonly SurrogateSpec[] = [
     title: "Pile-CC validation loss of 1M-param proxies, any mixture (surrogate)",
     description: "Propose any mixture of the 17 Pile domains; a mixture among RegMix's 768 1M " +
       "runs returns its table value, any other the surrogate's prediction (an MLP ensemble " +
-      "fitted to the 768 runs). Minimise Pile-CC validation loss. Budget in 1M runs.",
+      "fitted to the 768 runs) inside its trust region and the table's worst 1M run outside it. " +
+      "Minimise Pile-CC validation loss. Budget in 1M runs.",
     budget: 272,
     checkpoints: [4, 8, 17, 34, 68, 136, 272],
     costUnit: "1M runs",
@@ -112,7 +113,8 @@ export const SURROGATE_SPECS: readonly SurrogateSpec[] = [
     title: "Pile-CC validation loss of 60M-param proxies, any mixture (surrogate)",
     description: "Propose any mixture of the 17 Pile domains; a mixture among RegMix's 256 60M " +
       "runs returns its table value, any other the surrogate's prediction (an MLP ensemble " +
-      "fitted to the 256 runs). Minimise Pile-CC validation loss. Budget in 60M runs.",
+      "fitted to the 256 runs) inside its trust region and the table's worst 60M run outside it. " +
+      "Minimise Pile-CC validation loss. Budget in 60M runs.",
     budget: 64,
     checkpoints: [2, 4, 8, 16, 32, 64],
     costUnit: "60M runs",
@@ -138,7 +140,8 @@ export const SURROGATE_SPECS: readonly SurrogateSpec[] = [
     title: "Mean bits-per-byte over 110 tasks, any mixture of 64 domains (surrogate)",
     description: "Propose any mixture of Olmix's 64 domains; a mixture among the 512 superswarm " +
       "runs returns its table value, any other the surrogate's prediction (an MLP ensemble " +
-      "fitted to the 512 runs). Minimise mean BPB. Budget in 30M runs.",
+      "fitted to the 512 runs) inside its trust region and the table's worst run outside it. " +
+      "Minimise mean BPB. Budget in 30M runs.",
     budget: 128,
     checkpoints: [8, 16, 32, 64, 128],
     costUnit: "30M runs",
