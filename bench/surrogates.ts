@@ -223,13 +223,21 @@ export function taskFileName(id: string): string {
   return `${id.replace("@", "_at_")}.json`;
 }
 
-interface Plan {
+/** The data of one surrogate build: runs at the fidelity, seed and validation splits. */
+export interface Plan {
+  /** What is built. */
   spec: SurrogateSpec;
+  /** The table. */
   table: RunTable;
+  /** Its runs at the fidelity. */
   runs: Run[];
+  /** Seed of this surrogate's splits, fits and searches. */
   seed: number;
+  /** Random 80/20 split (indices into `runs`). */
   random: { train: number[]; test: number[] };
+  /** Extrapolation split: the top decile by dominant weight held out. */
   extrap: { train: number[]; test: number[]; cut: number };
+  /** RegMix transfer check. */
   transfer?: { train: Run[]; test: Run[] };
 }
 

@@ -1,7 +1,9 @@
 /**
  * The harness loop for one cell (task × method × seed): ask → validate → evaluate → tell until
  * the budget is spent, recording the trajectory and the recommendation at every checkpoint.
- * A cell that fails keeps what it recorded, with the reason.
+ * A cell that fails keeps what it recorded, with the reason. Runners other than replay also record
+ * where each answer and each checkpoint's judged value came from (`source`: table row, or the
+ * surrogate's OOD distance, spread, clipping and trust-region verdict).
  *
  * @module
  */

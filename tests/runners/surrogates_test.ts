@@ -202,3 +202,35 @@ Deno.test("buildSurrogates() writes byte-identical models and cards from the sam
   }
   for (const o of outs) await Deno.remove(o, { recursive: true });
 });
+
+Deno.test("buildSurrogates({ refresh }) rewrites the region, references and gate byte for byte", async () => {
+  const out = await Deno.makeTempDir();
+  const mlp = { ...SURROGATE_MLP, members: 2, hidden: [16], epochs: 40 };
+  const only = ["regmix-pile/pile-cc@60M"];
+  const [built] = await buildSurrogates({
+    only,
+    samples: 2000,
+    workers: 2,
+    outDir: out,
+    taskDir: out,
+    mlp,
+  });
+  assert(built!.gates.pass && built!.region && built!.reference && built!.adversarial, "reviewed");
+  const files = (d: string) => Array.from(Deno.readDirSync(d), (e) => e.name).sort();
+  const before = new Map(files(out).map((f) => [f, Deno.readFileSync(`${out}/${f}`)]));
+  const json = files(out).find((f) => f.endsWith(".json"))!;
+  const { region: _r, reference: _f, adversarial: _a, ...bare } = built!;
+  await Deno.writeTextFile(`${out}/${json}`, JSON.stringify(bare, null, 2) + "\n");
+  await buildSurrogates({
+    only,
+    samples: 2000,
+    workers: 2,
+    outDir: out,
+    taskDir: out,
+    mlp,
+    refresh: true,
+  });
+  assertEquals(files(out), [...before.keys()]);
+  for (const [f, bytes] of before) assertEquals(Deno.readFileSync(`${out}/${f}`), bytes, f);
+  await Deno.remove(out, { recursive: true });
+});
