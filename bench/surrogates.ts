@@ -22,8 +22,8 @@
  * fidelity; f* = the better of the table's best run and the best runner answer of a Dirichlet
  * search (1e6 samples) refined locally, inside the region only. Then the adversarial gate
  * ({@linkcode adversarialGate}): the adversaries of bench/_adversaries.ts run against the task's
- * runner; the continuous task is offered (its card written) only when none of them beats the
- * table's best run by more than the model's extrapolation-split MAE.
+ * runner; the continuous task is offered (listed in the registry's TASKS) only when none of them
+ * beats the table's best run by more than the model's extrapolation-split MAE.
  *
  * Usage: `deno task surrogates [--seed N] [--samples N] [--only ID,…] [--workers N] [--refresh]`
  * (`--refresh`: keep the committed models and their validation; recompute only the region,
@@ -351,8 +351,7 @@ export async function buildSurrogates(options: BuildOptions = {}): Promise<Surro
 
 /**
  * Completes a card whose model passed its validation gates: trust region, references under it,
- * adversarial gate; writes the card, and writes the task card when the task is offered (removes a
- * stale one when it is not).
+ * adversarial gate; writes the card and the task card (offered or not: see the registry's TASKS).
  */
 async function review(
   p: Plan,
@@ -395,13 +394,10 @@ async function review(
     }
   }
   await Deno.writeTextFile(`${outDir}/${name}.json`, JSON.stringify(card, null, 2) + "\n");
-  if (taskDir) {
-    const path = `${taskDir}/${taskFileName(p.spec.task)}`;
-    if (card.adversarial?.pass) await writeTaskCard(p.spec, card, taskDir, outDir);
-    else {await Deno.remove(path).catch((e) => {
-        if (!(e instanceof Deno.errors.NotFound)) throw e;
-      });}
-  }
+  // The task card of every passing model is written (its version bumped when its references or
+  // runner settings change); the task is offered — listed in datasets/registry.ts TASKS — only
+  // when the adversarial gate passes too (tests/runners/surrogates_test.ts checks both).
+  if (taskDir && card.gates.pass) await writeTaskCard(p.spec, card, taskDir, outDir);
   return card;
 }
 
