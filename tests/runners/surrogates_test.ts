@@ -206,34 +206,27 @@ Deno.test("buildSurrogates() writes byte-identical models and cards from the sam
   for (const o of outs) await Deno.remove(o, { recursive: true });
 });
 
-Deno.test("buildSurrogates({ refresh }) rewrites the region, references and gate byte for byte", async () => {
+Deno.test("buildSurrogates({ refresh }) rewrites the region, references, gate and task card byte for byte", async () => {
   const out = await Deno.makeTempDir();
+  const taskDir = `${out}/tasks`;
   const mlp = { ...SURROGATE_MLP, members: 2, hidden: [16], epochs: 40 };
   const only = ["regmix-pile/pile-cc@60M"];
-  const [built] = await buildSurrogates({
-    only,
-    samples: 2000,
-    workers: 2,
-    outDir: out,
-    taskDir: out,
-    mlp,
-  });
+  const opts = { only, samples: 2000, workers: 2, outDir: out, taskDir, mlp };
+  const [built] = await buildSurrogates(opts);
   assert(built!.gates.pass && built!.region && built!.reference && built!.adversarial, "reviewed");
-  const files = (d: string) => Array.from(Deno.readDirSync(d), (e) => e.name).sort();
-  const before = new Map(files(out).map((f) => [f, Deno.readFileSync(`${out}/${f}`)]));
-  const json = files(out).find((f) => f.endsWith(".json"))!;
+  const taskFile = `${taskDir}/${taskFileName(only[0]!)}`;
+  const files = () =>
+    [
+      ...Array.from(Deno.readDirSync(out), (e) => e.name).filter((f) => f.includes("."))
+        .map((f) => `${out}/${f}`),
+      taskFile,
+    ].sort();
+  const before = new Map(files().map((f) => [f, Deno.readFileSync(f)]));
+  const json = files().find((f) => f.startsWith(out) && f.endsWith(".json") && f !== taskFile)!;
   const { region: _r, reference: _f, adversarial: _a, ...bare } = built!;
-  await Deno.writeTextFile(`${out}/${json}`, JSON.stringify(bare, null, 2) + "\n");
-  await buildSurrogates({
-    only,
-    samples: 2000,
-    workers: 2,
-    outDir: out,
-    taskDir: out,
-    mlp,
-    refresh: true,
-  });
-  assertEquals(files(out), [...before.keys()]);
-  for (const [f, bytes] of before) assertEquals(Deno.readFileSync(`${out}/${f}`), bytes, f);
+  await Deno.writeTextFile(json, JSON.stringify(bare, null, 2) + "\n");
+  await buildSurrogates({ ...opts, refresh: true });
+  assertEquals(files(), [...before.keys()]);
+  for (const [f, bytes] of before) assertEquals(Deno.readFileSync(f), bytes, f);
   await Deno.remove(out, { recursive: true });
 });
