@@ -5,6 +5,12 @@
  * prediction arrays, and leaderboard.json from scratch — and compared; coverage is reported per
  * task and method. Exits 1 when a line breaks its schema or an aggregate disagrees.
  *
+ * Surrogate tasks whose model card states a trust region: every checkpoint must carry the source
+ * of its judged value (OOD distance, spread, in-region flag, clipping), and a recorded
+ * recommendation outside the region must have been scored by the task's out-of-region policy
+ * (`table-worst`: the table's worst run) — a cell whose recommendation violates the region but was
+ * scored as a prediction is rejected.
+ *
  * @module
  */
 
@@ -18,6 +24,9 @@ import { integrityProblem, readMeta } from "../reports/meta.ts";
 import { readPredictLines, scoreSet } from "../core/predict.ts";
 import { SCORE_NAMES } from "../reports/predict_summary.ts";
 import { leaderboardJson } from "../reports/write.ts";
+import type { ResultLine } from "../core/results.ts";
+import type { RunTable } from "../core/table.ts";
+import { checkRegion, type SurrogateCard } from "../runners/surrogate_card.ts";
 
 /** Coverage of one task and method. */
 export interface Coverage {
@@ -85,8 +94,11 @@ export async function validateDir(dir: string): Promise<Validation> {
       i + 1
     } (${l.task.id}@${l.task.version} ${l.method} seed ${l.seed})`;
     if (!t) return void mismatches.push(`${where}: task not in run.json`);
-    for (const m of checkLine(l, t, tables.get(`${t.table}|${t.objective}`))) {
-      mismatches.push(`${where}: ${m}`);
+    const tc = tables.get(`${t.table}|${t.objective}`);
+    for (const m of checkLine(l, t, tc)) mismatches.push(`${where}: ${m}`);
+    const card = t.surrogate?.card as SurrogateCard | undefined;
+    if (card?.region && tc) {
+      for (const m of checkRegionRecords(l, card, tc.table)) mismatches.push(`${where}: ${m}`);
     }
   });
   const predict = await readPredictLines(`${dir}/predict.jsonl`);
@@ -165,6 +177,50 @@ export async function validateDir(dir: string): Promise<Validation> {
     notes,
     coverage,
   };
+}
+
+/**
+ * Checks a surrogate line's checkpoints against the model card's trust region: each carries its
+ * source, and a recommendation outside the region is scored by the out-of-region policy.
+ *
+ * @param line A results line of a surrogate task.
+ * @param card The model card of the task's target fidelity (with `region`).
+ * @param table The task's table.
+ * @returns Messages, one per violation.
+ */
+export function checkRegionRecords(
+  line: ResultLine,
+  card: SurrogateCard,
+  table: RunTable,
+): string[] {
+  const region = card.region!;
+  const rows = new Float64Array(
+    table.runs.filter((r) => r.fidelity === card.fidelity).flatMap((r) => [...r.mixture]),
+  );
+  const out: string[] = [];
+  for (const cp of line.checkpoints) {
+    const at = `checkpoint ${cp.budget}`;
+    if (!cp.source) {
+      out.push(`${at}: no source (OOD distance, spread, in-region flag) for the recommendation`);
+      continue;
+    }
+    if (cp.source.kind !== "surrogate") continue;
+    // Mixtures are recorded to 6 decimals: allow that much per weight.
+    const tol = 1e-6 * cp.mixture.length;
+    const c = checkRegion(region, rows, cp.mixture, tol);
+    if (c.inRegion) continue;
+    const where = c.boxExcess > tol
+      ? `a weight ${c.boxExcess.toPrecision(3)} above its box bound`
+      : `L1 ${c.ood.toPrecision(4)} from the nearest table run, radius ${region.radius}`;
+    if (cp.source.inRegion !== false || cp.value !== region.outside.value) {
+      out.push(
+        `${at}: the recommendation is outside the trust region (${where}) but was scored ` +
+          `${cp.value}${cp.source.inRegion === false ? "" : " as in region"}; the policy ` +
+          `"${region.outside.policy}" scores it ${region.outside.value}`,
+      );
+    }
+  }
+  return out;
 }
 
 async function tableCheck(

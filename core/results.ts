@@ -12,7 +12,9 @@ export const RESULT_SCHEMA = "mixbench.result/1";
 /**
  * Provenance of a trajectory step, written when the runner is not a plain replay: a table row,
  * or a surrogate answer with its OOD score (L1 distance to the nearest table mixture), the
- * ensemble spread before clipping, and the number of metrics clipped to their bounds.
+ * ensemble spread before clipping, the number of metrics clipped to their bounds, and whether the
+ * mixture was inside the model's trust region (absent when the runner checks none; outside, the
+ * value is the task's out-of-region answer).
  */
 export type StepSource =
   | { readonly kind: "table"; readonly row: number }
@@ -22,6 +24,7 @@ export type StepSource =
     readonly ood: number;
     readonly spread?: number;
     readonly clipped?: number;
+    readonly inRegion?: boolean;
   };
 
 /** One evaluated run of a cell's trajectory. */
@@ -60,6 +63,11 @@ export interface CheckpointRecord {
   readonly predicted?: number;
   /** Set when the method's fitted predictor was degenerate at this checkpoint. */
   readonly fit?: FitWarning;
+  /**
+   * Where the judged value came from (runners other than replay): the table row, or the
+   * surrogate's OOD distance, spread, clipping and trust-region verdict for the recommendation.
+   */
+  readonly source?: StepSource;
 }
 
 /** One line of results.jsonl. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Mixture, Observation, Proposal } from "./types.ts";
+import type { Mixture, Observation, Proposal, Source } from "./types.ts";
 
 /** How a recommendation scored at the target fidelity. */
 export interface Judgement {
@@ -13,6 +13,8 @@ export interface Judgement {
   readonly value: number;
   /** Table row of the recommended run, when it is one. */
   readonly row: number;
+  /** Where the value came from (surrogate runners: OOD distance, spread, region, clipping). */
+  readonly source?: Source;
 }
 
 /** Answers a method's proposals. */

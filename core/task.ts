@@ -48,6 +48,12 @@ export interface SurrogateSpec {
   readonly models: Readonly<Record<string, string>>;
   /** A proposal is a table run when both agree after rounding weights to this many decimals. */
   readonly matchDecimals: number;
+  /**
+   * What a mixture outside a model's trust region gets (required when a model card states a
+   * region): `table-worst`, the table's worst run at the fidelity, for a query (marked out of
+   * region in its source) and for a recommendation alike.
+   */
+  readonly outOfRegion?: "table-worst";
 }
 
 /** What a `train` task's fresh runs train on. */

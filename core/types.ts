@@ -78,7 +78,8 @@ export interface Proposal {
 /**
  * Where an answer came from: a table row, or a surrogate model's prediction with its
  * out-of-distribution score (L1 distance to the nearest table mixture), the ensemble spread
- * (before clipping) and whether the value was clipped to the metric's bounds.
+ * (before clipping), whether the value was clipped to the metric's bounds, and whether the
+ * mixture is inside the model's trust region.
  */
 export type Source =
   | { readonly kind: "table"; readonly row: number }
@@ -94,6 +95,11 @@ export type Source =
     readonly ood: number;
     readonly spread: number;
     readonly clipped: boolean;
+    /**
+     * Whether the mixture is inside the model's trust region; outside, the value is the task's
+     * out-of-region answer, not a prediction. Absent when the runner checks no region.
+     */
+    readonly inRegion?: boolean;
   };
 
 /** The runner's answer to one proposal. */

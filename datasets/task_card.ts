@@ -62,6 +62,9 @@ export function parseTaskCard(value: unknown, file: string): TaskCard {
     if (typeof d !== "number" || !Number.isInteger(d) || d < 0 || d > 12) {
       fail("surrogate.matchDecimals", "must be an integer in [0, 12]");
     }
+    if (s!.outOfRegion !== undefined && s!.outOfRegion !== "table-worst") {
+      fail("surrogate.outOfRegion", `must be "table-worst" when present`);
+    }
   }
   const pool = (v: unknown, field: string) => {
     const o = v as Record<string, unknown> | null;

@@ -1,7 +1,9 @@
 /**
  * The harness loop for one cell (task × method × seed): ask → validate → evaluate → tell until
  * the budget is spent, recording the trajectory and the recommendation at every checkpoint.
- * A cell that fails keeps what it recorded, with the reason.
+ * A cell that fails keeps what it recorded, with the reason. Runners other than replay also record
+ * where each answer and each checkpoint's judged value came from (`source`: table row, or the
+ * surrogate's OOD distance, spread, clipping and trust-region verdict).
  *
  * @module
  */
@@ -11,7 +13,7 @@ import type { MethodFactory } from "../core/method.ts";
 import { validateMixture } from "../core/mixture.ts";
 import type { Runner } from "../core/runner.ts";
 import { gapClosed, type Task } from "../core/task.ts";
-import type { Observation, Proposal } from "../core/types.ts";
+import type { Proposal, Source } from "../core/types.ts";
 import {
   type CheckpointRecord,
   RESULT_SCHEMA,
@@ -94,6 +96,10 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
         ...(fit && (fit.degenerate === "constant" || fit.degenerate === "rank-deficient")
           ? { fit: { degenerate: fit.degenerate, detail: String(fit.detail).slice(0, 300) } }
           : {}),
+        // Non-replay runners: where the judged value came from (OOD, spread, region, clipping).
+        ...(runner.kind !== "replay" && judged.source
+          ? { source: toStepSource(judged.source) }
+          : {}),
       });
     };
     while (c.budget - spent >= minCost - EPS) {
@@ -134,7 +140,9 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
           cost: o.cost,
           spent: round(spent),
         };
-        trajectory.push(runner.kind === "replay" ? step : { ...step, source: stepSource(o) });
+        trajectory.push(
+          runner.kind === "replay" ? step : { ...step, source: toStepSource(o.source) },
+        );
       }
       await timed(() => method.tell(observations));
     }
@@ -175,15 +183,16 @@ function finite(task: Task, value: number, what: string): void {
   );
 }
 
-function stepSource(o: Observation): StepSource {
-  const s = o.source;
+function toStepSource(s: Source): StepSource {
+  if (s.kind === "table") return { kind: "table", row: s.row };
   if (s.kind === "train") return { kind: "train", key: s.key };
-  return s.kind === "table" ? { kind: "table", row: s.row } : {
-    kind: "surrogate",
+  const out = {
+    kind: "surrogate" as const,
     ood: Math.round(s.ood * 1e6) / 1e6,
     spread: Math.round(s.spread * 1e9) / 1e9,
     clipped: s.clipped ? 1 : 0,
   };
+  return s.inRegion === undefined ? out : { ...out, inRegion: s.inRegion };
 }
 
 /**

@@ -7,6 +7,11 @@
  * `ood`, the ensemble `spread` and `clipped`, the number of metrics clipped; see
  * `StepSource` in harness/cell.ts), or — in lines that carry no `source` — when its `row` is −1.
  *
+ * Recommendations: the final checkpoint of each finished seed, counted in the trust region when
+ * its source is a table row or a surrogate answer with `inRegion` not false (lines from runners
+ * without a region count as unknown); scores above 1 (better than the task's f*) are counted, as
+ * they usually mean the method found where the model is wrong.
+ *
  * @module
  */
 
@@ -34,6 +39,14 @@ export interface RunnerDiagnostics {
   /** Surrogate answers with at least one clipped metric, and clipped metrics in all. */
   readonly clippedAnswers: number;
   readonly clippedMetrics: number;
+  /** Final recommendations (one per finished seed): in the trust region, out of it, unknown. */
+  readonly recommendations: {
+    readonly inRegion: number;
+    readonly outOfRegion: number;
+    readonly unknown: number;
+  };
+  /** Final recommendations scoring above 1 gap closed (better than f*). */
+  readonly above1: number;
 }
 
 /** Whether a step was answered by a surrogate. */
@@ -68,6 +81,17 @@ export function runnerDiagnostics(
       const ood = sources.map((s) => s.ood);
       const spread = sources.flatMap((s) => (s.spread === undefined ? [] : [s.spread]));
       const clipped = sources.map((s) => s.clipped ?? 0);
+      const finals = mine.flatMap((l) => l.checkpoints.slice(-1));
+      const region = (c: (typeof finals)[number]) =>
+        !c.source
+          ? "unknown"
+          : c.source.kind !== "surrogate"
+          ? "in"
+          : c.source.inRegion === undefined
+          ? "unknown"
+          : c.source.inRegion
+          ? "in"
+          : "out";
       return [{
         task: `${t.id}@${t.version}`,
         method: m.id,
@@ -83,6 +107,12 @@ export function runnerDiagnostics(
         spread: median(spread),
         clippedAnswers: clipped.filter((c) => c > 0).length,
         clippedMetrics: clipped.reduce((a, b) => a + b, 0),
+        recommendations: {
+          inRegion: finals.filter((c) => region(c) === "in").length,
+          outOfRegion: finals.filter((c) => region(c) === "out").length,
+          unknown: finals.filter((c) => region(c) === "unknown").length,
+        },
+        above1: finals.filter((c) => c.score > 1 + 1e-12).length,
       }];
     })
   );

@@ -306,7 +306,11 @@ export function leaderboardMarkdown(
     "",
     `Suite ${meta.suite}, commit \`${meta.commit}\`, ${meta.seeds.length} seeds. ` +
     "Gap closed: 0 = the target pool's mean (a random pick), 1 = the pool's best" +
-    (meta.tasks.some((t) => t.surrogate)
+    (meta.tasks.some((t) => t.surrogate?.card.region)
+      ? " (continuous tasks: 0 = the mean of the table's runs at the target fidelity, 1 = the " +
+        "better of the table's best run and a 1e6-sample search on the surrogate inside its " +
+        "trust region; a recommendation outside the region scores the table's worst run)"
+      : meta.tasks.some((t) => t.surrogate)
       ? " (continuous tasks: 0 = the uniform mixture on the surrogate, 1 = the better of the " +
         "table's best run and a 1e6-sample search on the surrogate)"
       : "") +

@@ -225,6 +225,8 @@ ${
         "spread median",
         "clipped answers",
         "clipped metrics",
+        "in-region",
+        "score > 1",
       ],
       rows.map((r) => [
         esc(r.task),
@@ -238,8 +240,23 @@ ${
         fmt(r.spread),
         String(r.clippedAnswers),
         String(r.clippedMetrics),
+        inRegionCell(r),
+        r.above1 > 0
+          ? `<strong title="better than f*: check the surrogate">⚠ ${r.above1}</strong>`
+          : "0",
       ]),
     )
   }
+<p>In-region: final recommendations (one per finished seed) inside the surrogate's trust region,
+of those whose runner records it; outside, the task's out-of-region policy scored them. Score &gt; 1:
+final recommendations better than f*, flagged — usually a method exploiting the surrogate.</p>
 ${cards.join("\n") || "<p>No surrogate card recorded in run.json.</p>"}`;
+}
+
+function inRegionCell(r: RunnerDiagnostics): string {
+  const { inRegion, outOfRegion, unknown } = r.recommendations;
+  const known = inRegion + outOfRegion;
+  if (known === 0) return unknown ? "—" : "0";
+  const text = `${inRegion}/${known}`;
+  return outOfRegion > 0 ? `<strong>${text}</strong>` : text;
 }

@@ -54,7 +54,14 @@ export function taskSection(s: TaskSummary, sink: FigureSink, seeds: number): st
   const floor = noiseFloor(s);
   const caption =
     `Gap closed by each method's recommendation against cumulative cost (log scale), ${t.id}@${t.version}: ` +
-    (t.surrogate
+    (t.surrogate && t.surrogate.card.region
+      ? `0 = the mean ${t.objective} of the table's ${t.targetFidelity} runs (${
+        fmt(t.reference.zero, 4)
+      }), 1 = the best known value (${
+        fmt(t.reference.best, 4)
+      }: the better of the table's best run and a 1e6-sample search on the surrogate inside ` +
+        `its trust region; recommendations outside the region score the table's worst run). `
+      : t.surrogate
       ? `0 = ${t.objective} of the uniform mixture on the surrogate (${
         fmt(t.reference.zero, 4)
       }), 1 = the best known value (${

@@ -1,10 +1,17 @@
 /**
  * Hybrid runner (continuous mode): a proposal whose mixture is a table run at its fidelity
  * (equal after rounding both to the task's `matchDecimals`) is answered with the table's value
- * and source `table`; any other mixture with the surrogate model's prediction, clipped to the
- * metric's bounds, source `surrogate`, the ensemble spread, and an out-of-distribution score:
- * the L1 distance to the nearest table mixture the model was trained on (0 … 2). Clips are
- * counted per runner.
+ * and source `table`; any other mixture with source `surrogate`, the ensemble spread, and an
+ * out-of-distribution score: the L1 distance to the nearest table mixture the model was trained on
+ * (0 … 2). Clips are counted per runner.
+ *
+ * Trust region (the model card's `region`, see {@linkcode TrustRegion}): inside it, the answer is
+ * the model's mean worsened by `spreadPenalty` ensemble spreads, clipped to the metric's bounds;
+ * outside it (a weight above its box bound, or farther than the radius from every table mixture)
+ * the task card's `outOfRegion` policy applies — `table-worst`: the table's worst run at the
+ * fidelity, for a query (its source says `inRegion: false`) and for a recommendation alike. A
+ * method never sees a prediction where the model was not trusted. Models without a region (cards
+ * from before it) are answered by the mean, as before.
  *
  * Models are ONNX files run with onnxruntime-web (`ort_session.ts`): WASM on CPU, WebGPU on a
  * GPU. Opening them ({@linkcode openSurrogateModels}) is the slow part; a runner per cell over
@@ -27,7 +34,15 @@ import type { Mixture, Observation, Proposal, Run, Source } from "../core/types.
 import { openSession } from "./ort_session.ts";
 import type { Device, DeviceOption, Provider, SurrogateSession } from "./session.ts";
 import { queryCost, tableObservation } from "./replay.ts";
-import { loadSurrogate, type SurrogateCard } from "./surrogate_card.ts";
+import {
+  checkRegion,
+  loadSurrogate,
+  nearestDistance,
+  type SurrogateCard,
+  type TrustRegion,
+} from "./surrogate_card.ts";
+
+export { nearestDistance };
 
 /** Provenance of a surrogate answer: OOD score, ensemble spread, clipping. */
 export type SurrogateSource = Extract<Source, { kind: "surrogate" }>;
@@ -40,6 +55,8 @@ export interface SurrogateStats {
   readonly predictions: number;
   /** Predictions clipped to the metric's bounds. */
   readonly clips: number;
+  /** Mixtures outside the trust region (answered by the out-of-region policy). */
+  readonly outOfRegion: number;
 }
 
 /** One opened model: its card, session and training mixtures. */
@@ -112,6 +129,12 @@ export async function openSurrogateModels(
         ? `predicts "${card.metric}", not the objective "${c.objective}"`
         : "";
       if (problem) throw new TypeError(`Surrogate "${card.id}" of task "${c.id}" ${problem}`);
+      if (card.region && c.surrogate.outOfRegion !== card.region.outside.policy) {
+        throw new TypeError(
+          `Task "${c.id}": surrogate "${card.id}" states a trust region, so the task card's ` +
+            `surrogate.outOfRegion must be "${card.region.outside.policy}"`,
+        );
+      }
       const runs = task.table.runs.filter((r) => r.fidelity === f);
       const mixtures = new Float64Array(runs.flatMap((r) => [...r.mixture]));
       const session = await openSession(model, {
@@ -148,6 +171,7 @@ export class SurrogateRunner implements Runner {
   #hits = 0;
   #predictions = 0;
   #clips = 0;
+  #outside = 0;
 
   /**
    * @param task The resolved surrogate task.
@@ -171,9 +195,14 @@ export class SurrogateRunner implements Runner {
     }
   }
 
-  /** Table hits, surrogate answers and clips so far. */
+  /** Table hits, surrogate answers, clips and out-of-region answers so far. */
   get stats(): SurrogateStats {
-    return { tableHits: this.#hits, predictions: this.#predictions, clips: this.#clips };
+    return {
+      tableHits: this.#hits,
+      predictions: this.#predictions,
+      clips: this.#clips,
+      outOfRegion: this.#outside,
+    };
   }
 
   /** Answers each proposal from the table when it is a table run, else from the surrogate. */
@@ -205,12 +234,21 @@ export class SurrogateRunner implements Runner {
     return out as Observation[];
   }
 
-  /** The objective of a recommendation at the target fidelity: table value or surrogate. */
+  /**
+   * The objective of a recommendation at the target fidelity: the table value, or the surrogate's
+   * answer under the trust region (outside it, the out-of-region policy), with its source.
+   */
   async judge(mixture: Mixture): Promise<Judgement> {
     const run = this.#target.get(mixtureKey(mixture, this.#decimals));
-    if (run) return { value: this.#task.objective.evaluate(run.metrics), row: run.row };
+    if (run) {
+      return {
+        value: this.#task.objective.evaluate(run.metrics),
+        row: run.row,
+        source: { kind: "table", row: run.row },
+      };
+    }
     const [a] = await this.#predict(this.#task.card.target.fidelity, [mixture]);
-    return { value: this.#task.objective.evaluate(a!.metrics), row: -1 };
+    return { value: this.#task.objective.evaluate(a!.metrics), row: -1, source: a!.source };
   }
 
   async #predict(
@@ -225,45 +263,42 @@ export class SurrogateRunner implements Runner {
     mixtures.forEach((w, i) => rows.set(w, i * m));
     const { mean, spread } = await session.run(rows, mixtures.length);
     const k = card.model.outputs;
+    const region: TrustRegion | undefined = card.region;
+    const sign = card.direction === "minimize" ? 1 : -1;
     return mixtures.map((w, i) => {
+      const s = spread[i * k]!;
+      this.#predictions++;
+      if (region) {
+        const at = checkRegion(region, model.mixtures, w);
+        if (!at.inRegion) {
+          this.#outside++;
+          return {
+            metrics: { [card.metric]: region.outside.value },
+            source: { kind: "surrogate", ood: at.ood, spread: s, clipped: false, inRegion: false },
+          };
+        }
+        const raw = mean[i * k]! + sign * region.spreadPenalty * s;
+        const value = Math.min(card.bounds.upper, Math.max(card.bounds.lower, raw));
+        if (value !== raw) this.#clips++;
+        return {
+          metrics: { [card.metric]: value },
+          source: {
+            kind: "surrogate",
+            ood: at.ood,
+            spread: s,
+            clipped: value !== raw,
+            inRegion: true,
+          },
+        };
+      }
       const raw = mean[i * k]!;
       const value = Math.min(card.bounds.upper, Math.max(card.bounds.lower, raw));
       const clipped = value !== raw;
-      this.#predictions++;
       if (clipped) this.#clips++;
       return {
         metrics: { [card.metric]: value },
-        source: {
-          kind: "surrogate",
-          ood: nearestDistance(model.mixtures, w),
-          spread: spread[i * k]!,
-          clipped,
-        },
+        source: { kind: "surrogate", ood: nearestDistance(model.mixtures, w), spread: s, clipped },
       };
     });
   }
-}
-
-/**
- * L1 distance from a mixture to the nearest of row-major mixtures.
- *
- * @example
- * ```ts
- * import { nearestDistance } from "./surrogate.ts";
- * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * assertEquals(nearestDistance(new Float64Array([1, 0, 0, 1]), [0.5, 0.5]), 1);
- * ```
- * @param rows Row-major mixtures of the same length as `w`.
- * @param w The mixture.
- * @returns The smallest L1 distance (Infinity when there are no rows).
- */
-export function nearestDistance(rows: Float64Array, w: ArrayLike<number>): number {
-  const m = w.length;
-  let best = Infinity;
-  for (let o = 0; o < rows.length; o += m) {
-    let d = 0;
-    for (let j = 0; j < m && d < best; j++) d += Math.abs(rows[o + j]! - w[j]!);
-    if (d < best) best = d;
-  }
-  return best;
 }

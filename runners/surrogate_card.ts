@@ -112,36 +112,194 @@ export interface SurrogateCard {
   };
   /** Gates and the verdict. */
   readonly gates: { readonly checks: readonly Gate[]; readonly pass: boolean };
+  /** The trust region every answer is checked against (passing models only). */
+  readonly region?: TrustRegion;
   /** Frozen reference values (passing models only). */
   readonly reference?: SurrogateReference;
+  /** The adversarial gate (passing models only): whether the continuous task is offered. */
+  readonly adversarial?: AdversarialGate;
 }
 
-/** Reference values computed on a passing surrogate. */
+/**
+ * Where a surrogate model is trusted: a mixture `w` is in the region when every weight is within
+ * its box (`w[j] ≤ upper[j]`, the table's largest weight of the domain at the fidelity plus
+ * `margin`; the lower side is the table's smallest weight − 1, i.e. no constraint beyond the
+ * simplex) and its L1 distance to the nearest table mixture at the fidelity is at most `radius`.
+ * Inside, the answer is the model's mean worsened by `spreadPenalty` ensemble spreads (0 where
+ * the spread is not informative); outside, the policy of `outside`.
+ */
+export interface TrustRegion {
+  /** Per-domain upper bounds: min(1, table maximum + margin), in mixture order. */
+  readonly upper: readonly number[];
+  /** Absolute margin added to each domain's table maximum. */
+  readonly margin: number;
+  /**
+   * L1 radius around the table's mixtures: the 95th percentile of the table mixtures' own
+   * leave-one-out nearest-neighbour distances.
+   */
+  readonly radius: number;
+  /** Ensemble spreads added to the mean in the worse direction inside the region. */
+  readonly spreadPenalty: number;
+  /** Whether the ensemble spread tells the model's error apart, and how that was decided. */
+  readonly spread: {
+    /**
+     * Spearman ρ between the spread and the absolute error on the held-out runs of the random and
+     * extrapolation splits (each predicted by the ensemble fitted without them).
+     */
+    readonly errorSpearman: number;
+    /** Held-out runs measured. */
+    readonly heldOut: number;
+    /** Median spread of the final model at the table's own (training) mixtures. */
+    readonly atTable: number;
+    /** Median spread at the held-out runs. */
+    readonly atHeldOut: number;
+    /** Smallest ρ for which the spread counts as informative. */
+    readonly threshold: number;
+    readonly informative: boolean;
+    /** One sentence on the verdict. */
+    readonly note: string;
+  };
+  /**
+   * Out-of-region policy: a query outside is answered with `value` (the table's worst run at the
+   * fidelity), its source marked out of region; a recommendation outside is scored `value`.
+   */
+  readonly outside: {
+    readonly policy: "table-worst";
+    readonly value: number;
+    readonly row: number;
+  };
+}
+
+/** One adversary's result on the gate. */
+export interface AdversaryResult {
+  /** Method id (bench/_adversaries.ts). */
+  readonly method: string;
+  /** Judged value of its final recommendation, per seed. */
+  readonly values: readonly number[];
+  /** Gap closed of its final recommendation, per seed. */
+  readonly scores: readonly number[];
+  /** Whether every final recommendation was in the region, per seed. */
+  readonly inRegion: readonly boolean[];
+  /** Mean judged value over the seeds (what the gate compares). */
+  readonly mean: number;
+  /** Its best value (over seeds). */
+  readonly best: number;
+  /** Its best recommendation's mixture. */
+  readonly mixture: readonly number[];
+  /** L1 distance of that mixture to the nearest table run, and that run's value. */
+  readonly nearest: { readonly ood: number; readonly value: number; readonly row: number };
+}
+
+/**
+ * The adversarial gate of a continuous task: adversarial methods run against the task's runner
+ * (region and policy applied); the task is offered only when no adversary's final recommendation,
+ * averaged over the seeds, beats the table's best run by more than `tolerance` (the model's
+ * extrapolation-split MAE).
+ */
+export interface AdversarialGate {
+  /** The table's best run at the fidelity. */
+  readonly tableBest: number;
+  /** How far past the table's best an adversary may get. */
+  readonly tolerance: number;
+  /** Seeds run per adversary. */
+  readonly seeds: readonly number[];
+  readonly results: readonly AdversaryResult[];
+  /** No adversary's mean beat tableBest by more than tolerance. */
+  readonly pass: boolean;
+}
+
+/** Where a mixture stands against a trust region. */
+export interface RegionCheck {
+  /** L1 distance to the nearest table mixture. */
+  readonly ood: number;
+  /** Largest excess of a weight over its box bound (0 when inside the box). */
+  readonly boxExcess: number;
+  /** Inside both the box and the radius (with tolerance `tol`). */
+  readonly inRegion: boolean;
+}
+
+/**
+ * Checks a mixture against a trust region.
+ *
+ * @example
+ * ```ts
+ * import { checkRegion, type TrustRegion } from "./surrogate_card.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const region = { upper: [1, 0.5], radius: 0.4 } as unknown as TrustRegion;
+ * const table = new Float64Array([0.8, 0.2, 0.6, 0.4]);
+ * assertEquals(checkRegion(region, table, [0.7, 0.3]).inRegion, true);
+ * assertEquals(checkRegion(region, table, [0.3, 0.7]).inRegion, false); // box: 0.7 > 0.5
+ * assertEquals(checkRegion(region, table, [1, 0]).inRegion, true); // L1 0.4 from [0.8, 0.2]
+ * ```
+ * @param region The region (`upper`, `radius`).
+ * @param table The table's mixtures at the fidelity, row-major.
+ * @param w The mixture.
+ * @param tol Slack on both bounds (validate uses it for mixtures rounded to 6 decimals). @default {1e-12}
+ * @returns Distance, box excess and verdict.
+ */
+export function checkRegion(
+  region: Pick<TrustRegion, "upper" | "radius">,
+  table: Float64Array,
+  w: ArrayLike<number>,
+  tol = 1e-12,
+): RegionCheck {
+  let boxExcess = 0;
+  for (let j = 0; j < w.length; j++) boxExcess = Math.max(boxExcess, w[j]! - region.upper[j]!);
+  const ood = nearestDistance(table, w);
+  return { ood, boxExcess, inRegion: boxExcess <= tol && ood <= region.radius + tol };
+}
+
+/**
+ * L1 distance from a mixture to the nearest of row-major mixtures.
+ *
+ * @example
+ * ```ts
+ * import { nearestDistance } from "./surrogate_card.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(nearestDistance(new Float64Array([1, 0, 0, 1]), [0.5, 0.5]), 1);
+ * ```
+ * @param rows Row-major mixtures of the same length as `w`.
+ * @param w The mixture.
+ * @returns The smallest L1 distance (Infinity when there are no rows).
+ */
+export function nearestDistance(rows: Float64Array, w: ArrayLike<number>): number {
+  const m = w.length;
+  let best = Infinity;
+  for (let o = 0; o < rows.length; o += m) {
+    let d = 0;
+    for (let j = 0; j < m && d < best; j++) d += Math.abs(rows[o + j]! - w[j]!);
+    if (d < best) best = d;
+  }
+  return best;
+}
+
+/** Reference values computed on a passing surrogate, under its trust region. */
 export interface SurrogateReference {
-  /** f(uniform) by the surrogate (clipped). */
-  readonly uniform: number;
+  /** f₀: the mean of the table's runs at the fidelity (not a model answer). */
+  readonly zero: number;
   /** Best of the table's runs at the fidelity. */
   readonly tableBest: { readonly value: number; readonly row: number };
   /**
-   * Best found on the surrogate by a Dirichlet search and local refinement, within the trust
-   * radius of the table's mixtures, ranked by a spread-penalised score; `value` is the mean.
+   * Best runner answer found by a Dirichlet search and local refinement inside the trust region
+   * (the mean worsened by the region's spread penalty, clipped to the metric's bounds).
    */
   readonly searchBest: {
+    /** The runner's answer there (what a method proposing it would see). */
     readonly value: number;
+    /** The model's mean there. */
+    readonly mean: number;
     readonly mixture: readonly number[];
     /** Ensemble spread of the model there. */
     readonly spread: number;
     /** L1 distance to the nearest table mixture. */
     readonly ood: number;
-    /**
-     * Candidates farther than this from every table mixture were not considered: the 95th
-     * percentile of the table mixtures' own leave-one-out nearest-neighbour distances.
-     */
-    readonly trustRadius: number;
-    /** Candidates were ranked by the mean worsened by this many ensemble spreads. */
-    readonly spreadPenalty: number;
     readonly samples: number;
     readonly refinementSteps: number;
+    /**
+     * Present when the gate's direct maximiser (bench/_adversaries.ts) found a better in-region
+     * answer than the scan: its recommendation replaced the scan's.
+     */
+    readonly foundBy?: "adv-direct";
   };
   /** f* = the better of the two. */
   readonly best: number;

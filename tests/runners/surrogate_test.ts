@@ -11,13 +11,24 @@ import {
   SurrogateRunner,
   type SurrogateSource,
 } from "../../runners/surrogate.ts";
-import { sha256, SURROGATE_SCHEMA, type SurrogateCard } from "../../runners/surrogate_card.ts";
+import {
+  sha256,
+  SURROGATE_SCHEMA,
+  type SurrogateCard,
+  type TrustRegion,
+} from "../../runners/surrogate_card.ts";
+import { checkRegionRecords } from "../../bench/validate.ts";
 import { type Schema, validate } from "../../reports/json_schema.ts";
 import { tinyTask } from "../_tiny.ts";
 
 /** Fits a small ensemble to the tiny table's `small` runs and writes model + card to a temp dir. */
 async function tinySurrogate(
-  over: { bounds?: { lower: number; upper: number }; pass?: boolean; sha?: string } = {},
+  over: {
+    bounds?: { lower: number; upper: number };
+    pass?: boolean;
+    sha?: string;
+    region?: TrustRegion;
+  } = {},
 ): Promise<{ task: Task; ens: MlpEnsemble; dir: string }> {
   const base = await tinyTask();
   const runs = base.table.runs.filter((r) => r.fidelity === "small");
@@ -49,11 +60,16 @@ async function tinySurrogate(
       members: 3,
     },
     gates: { checks: [], pass: over.pass ?? true },
+    ...(over.region ? { region: over.region } : {}),
   } as unknown as SurrogateCard;
   await Deno.writeTextFile(`${dir}/tiny.json`, JSON.stringify(card));
   const task = await tinyTask({
     runner: "surrogate",
-    surrogate: { models: { small: `${dir}/tiny.json` }, matchDecimals: 4 },
+    surrogate: {
+      models: { small: `${dir}/tiny.json` },
+      matchDecimals: 4,
+      ...(over.region ? { outOfRegion: "table-worst" as const } : {}),
+    },
   });
   return { task, ens, dir };
 }
@@ -85,8 +101,12 @@ Deno.test("SurrogateRunner answers table mixtures from the table, within the car
       assertEquals(o.source, { kind: "table", row: 3 });
       assertEquals([o.value, o.cost], [1.5, 1]);
     }
-    assertEquals(runner.stats, { tableHits: 2, predictions: 0, clips: 0 });
-    assertEquals(await runner.judge([0, 0.5, 0.5]), { value: 1.8, row: 4 });
+    assertEquals(runner.stats, { tableHits: 2, predictions: 0, clips: 0, outOfRegion: 0 });
+    assertEquals(await runner.judge([0, 0.5, 0.5]), {
+      value: 1.8,
+      row: 4,
+      source: { kind: "table", row: 4 },
+    });
   });
 });
 
@@ -105,7 +125,7 @@ Deno.test("SurrogateRunner answers other mixtures with the model, its spread and
     const judged = await runner.judge(w);
     assertEquals(judged.row, -1);
     assertAlmost(judged.value, o!.value, 1e-12);
-    assertEquals(runner.stats, { tableHits: 0, predictions: 2, clips: 0 });
+    assertEquals(runner.stats, { tableHits: 0, predictions: 2, clips: 0, outOfRegion: 0 });
   });
 });
 
@@ -119,7 +139,7 @@ Deno.test("SurrogateRunner clips predictions to the metric's bounds and counts t
     assertEquals(obs.map((o) => o.value).slice(0, 2), [1, 1]);
     assert(obs.slice(0, 2).every((o) => (o.source as SurrogateSource).clipped));
     assertEquals(obs[2]!.value, 3); // a table run is never clipped
-    assertEquals(runner.stats, { tableHits: 1, predictions: 2, clips: 2 });
+    assertEquals(runner.stats, { tableHits: 1, predictions: 2, clips: 2, outOfRegion: 0 });
   });
 });
 
@@ -205,5 +225,110 @@ Deno.test("runCell() records each answer's source, OOD, spread and clipping in a
       await Deno.readTextFile(new URL("../../reports/result.schema.json", import.meta.url)),
     ) as Schema;
     assertEquals(validate(schema, JSON.parse(JSON.stringify(line))), []);
+  });
+});
+
+/** A region on the tiny table: weight b ≤ 0.55, L1 radius 0.5; outside, the worst small run. */
+const REGION = {
+  upper: [1, 0.55, 1],
+  margin: 0,
+  radius: 0.5,
+  spreadPenalty: 2,
+  spread: {
+    errorSpearman: 0.5,
+    heldOut: 0,
+    atTable: 0,
+    atHeldOut: 0,
+    threshold: 0.3,
+    informative: true,
+    note: "test",
+  },
+  outside: { policy: "table-worst", value: 3, row: 0 },
+} as const satisfies TrustRegion;
+
+Deno.test("SurrogateRunner answers outside the trust region by the table-worst policy, inside pessimistically", async () => {
+  await withRunner({ region: REGION }, async (runner, { ens }) => {
+    const inside = [0.2, 0.3, 0.5]; // L1 0.34 from [0.34, 0.33, 0.33]
+    const overBox = [0.4, 0.6, 0]; // b 0.6 > 0.55, though L1 0.2 from [0.5, 0.5, 0]
+    const far = [0.7, 0.15, 0.15]; // L1 0.6 from [1, 0, 0]
+    const [a, b, c] = await runner.evaluate(
+      [inside, overBox, far].map((mixture) => ({ mixture, fidelity: "small" })),
+    );
+    const ts = predictEnsemble(ens, Float64Array.from(Float32Array.from(inside)));
+    const sa = a!.source as SurrogateSource;
+    assertEquals(sa.inRegion, true);
+    assertAlmost(a!.value, ts.mean[0]! + 2 * ts.spread[0]!, 1e-4);
+    for (const o of [b!, c!]) {
+      assertEquals(o.value, 3);
+      assertEquals((o.source as SurrogateSource).inRegion, false);
+      assertEquals((o.source as SurrogateSource).clipped, false);
+    }
+    assertAlmost((c!.source as SurrogateSource).ood, 0.6, 1e-12);
+    assertEquals(runner.stats, { tableHits: 0, predictions: 3, clips: 0, outOfRegion: 2 });
+    const judged = await runner.judge(far);
+    assertEquals([judged.value, judged.row], [3, -1]);
+    assertEquals((judged.source as SurrogateSource).inRegion, false);
+    const table = await runner.judge([0.5, 0.5, 0]);
+    assertEquals(table, { value: 1.5, row: 3, source: { kind: "table", row: 3 } });
+  });
+});
+
+Deno.test("an out-of-region recommendation is scored as the table's worst run and validate checks it", async () => {
+  await withRunner({ region: REGION }, async (runner, { task, models }) => {
+    const factory: MethodFactory = {
+      id: "far",
+      description: "recommends a mixture far from the table without asking",
+      ranked: true,
+      create: () => ({
+        ask: () => [],
+        tell: () => {},
+        recommend: () => ({ mixture: [0.7, 0.15, 0.15] }),
+      }),
+    };
+    const line = await runCell({
+      task,
+      runner,
+      factory,
+      seed: 0,
+      suite: "test",
+      timeLimitMs: 60_000,
+    });
+    assertEquals(line.status, "ok");
+    const card = models.byFidelity.get("small")!.card;
+    for (const cp of line.checkpoints) {
+      assertEquals(cp.value, 3);
+      assertEquals(cp.source, {
+        kind: "surrogate",
+        ood: 0.6,
+        spread: cp.source!.kind === "surrogate" ? cp.source!.spread! : 0,
+        clipped: 0,
+        inRegion: false,
+      });
+    }
+    const schema = JSON.parse(
+      await Deno.readTextFile(new URL("../../reports/result.schema.json", import.meta.url)),
+    ) as Schema;
+    assertEquals(validate(schema, JSON.parse(JSON.stringify(line))), []);
+    assertEquals(checkRegionRecords(line, card, task.table), []);
+    // A line that scored the same recommendation as a prediction, or lost its source, is rejected.
+    const cp = line.checkpoints[0]!;
+    const forged = {
+      ...line,
+      checkpoints: [{
+        ...cp,
+        value: 1.1,
+        source: { kind: "surrogate" as const, ood: 0.6, inRegion: true },
+      }],
+    };
+    const msgs = checkRegionRecords(forged, card, task.table);
+    assertEquals(msgs.length, 1);
+    assert(
+      /outside the trust region \(L1 0\.6000 .*policy "table-worst" scores it 3/.test(msgs[0]!),
+      msgs[0],
+    );
+    const { source: _s, ...bare } = cp;
+    assert(
+      /no source/.test(checkRegionRecords({ ...line, checkpoints: [bare] }, card, task.table)[0]!),
+    );
   });
 });

@@ -1,9 +1,13 @@
 import { assert, assertAlmost, assertEquals } from "../_assert.ts";
 import { spearman } from "../../numerics/stats/correlation.ts";
+import { gapClosed, type TaskCard } from "../../core/task.ts";
 import { loadTable, loadTask, TASKS } from "../../datasets/registry.ts";
 import {
   buildSurrogates,
   GATES,
+  KAPPA,
+  REGION_MARGIN,
+  SPREAD_INFORMATIVE,
   SURROGATE_MLP,
   SURROGATE_SPECS,
   surrogateName,
@@ -13,7 +17,7 @@ import {
 import { decodeOnnx } from "../../runners/onnx_writer.ts";
 import { openSession } from "../../runners/ort_session.ts";
 import { nearestDistance, openSurrogateModels, SurrogateRunner } from "../../runners/surrogate.ts";
-import { loadSurrogate, type SurrogateCard } from "../../runners/surrogate_card.ts";
+import { checkRegion, loadSurrogate, type SurrogateCard } from "../../runners/surrogate_card.ts";
 
 const dir = new URL("../../runners/surrogates/", import.meta.url).pathname;
 const cards: SurrogateCard[] = [];
@@ -40,6 +44,7 @@ Deno.test("committed surrogates match their .onnx hash, their table, and their g
     for (const g of card.gates.checks) assertEquals(g.pass, g.value >= g.threshold, g.name);
     assertEquals(card.gates.pass, card.gates.checks.every((g) => g.pass));
     assertEquals(card.reference !== undefined, card.gates.pass);
+    assertEquals(card.region !== undefined, card.gates.pass);
   }
 });
 
@@ -59,60 +64,117 @@ Deno.test("the RegMix 1M surrogate's 60M gate uses the table's own 1M-vs-60M ρ 
   assertEquals([card.validation.transfer!.train, card.validation.transfer!.heldOut], [512, 256]);
 });
 
-Deno.test("continuous tasks exist exactly for the surrogates that pass their gates", async () => {
+Deno.test("continuous tasks exist exactly for the surrogates that pass their gates and the adversarial gate", async () => {
   for (const [i, spec] of SURROGATE_SPECS.entries()) {
-    const pass = cards[i]!.gates.pass;
-    assertEquals(TASKS.includes(spec.task), pass, spec.task);
+    const card = cards[i]!;
+    assertEquals(card.region !== undefined, card.gates.pass, spec.task);
+    assertEquals(card.adversarial !== undefined, card.gates.pass, spec.task);
+    // Offered (in the bench's task list) only when both gates pass; the card of every passing
+    // model exists so that its version keeps counting while it is off.
+    const offered = card.gates.pass && card.adversarial!.pass;
+    assertEquals(TASKS.includes(spec.task), offered, spec.task);
     const file = new URL(`../../datasets/tasks/${taskFileName(spec.task)}`, import.meta.url);
     const exists = await Deno.stat(file).then(() => true, () => false);
-    assertEquals(exists, pass, `${spec.task} task card`);
+    assertEquals(exists, card.gates.pass, `${spec.task} task card`);
+    if (!card.gates.pass) continue;
+    // The gate's verdict follows from its numbers: no adversary past table best − tolerance.
+    const g = card.adversarial!;
+    const sign = card.direction === "minimize" ? 1 : -1;
+    assertEquals(g.tolerance, card.validation.extrapolation.mae);
+    assertEquals(g.tableBest, card.reference!.tableBest.value);
+    assertEquals(
+      g.results.map((r) => r.method),
+      ["adv-corners", "adv-sparse", "adv-big-step", "adv-direct"],
+    );
+    const ref = card.reference!;
+    for (const r of g.results) {
+      assertEquals(r.best, sign > 0 ? Math.min(...r.values) : Math.max(...r.values));
+      assertAlmost(r.mean, r.values.reduce((a, b) => a + b, 0) / r.values.length, 1e-12);
+      r.values.forEach((v, k) => assertAlmost(r.scores[k]!, gapClosed(v, ref), 1e-4));
+      // f* is at least as good as anything an adversary found inside the region.
+      r.values.forEach((v, k) => assert(!r.inRegion[k] || sign * (v - ref.best) >= -1e-12));
+    }
+    assertEquals(g.pass, g.results.every((r) => sign * (g.tableBest - r.mean) <= g.tolerance));
   }
 });
 
-Deno.test("continuous task references: f₀ = the model at uniform, f* = the better of table and search", async () => {
+Deno.test("trust regions: box = the table's maximum + margin per domain, radius = the 95th-percentile LOO distance", async () => {
   for (const [i, spec] of SURROGATE_SPECS.entries()) {
     const card = cards[i]!;
     if (!card.gates.pass) continue;
-    const task = await loadTask(spec.task);
-    assertEquals(task.card.runner, "surrogate");
+    const region = card.region!;
+    const runs = (await loadTable(spec.table)).runs.filter((r) => r.fidelity === spec.fidelity);
+    const m = card.model.inputs;
+    assertEquals(region.margin, REGION_MARGIN);
+    for (let j = 0; j < m; j++) {
+      const max = Math.max(...runs.map((r) => r.mixture[j]!));
+      assert(
+        region.upper[j]! >= max && region.upper[j]! <= Math.min(1, max + REGION_MARGIN + 1e-6),
+      );
+    }
+    const rows = new Float64Array(runs.flatMap((r) => [...r.mixture]));
+    assertAlmost(region.radius, trustRadius(rows, m), 1e-6);
+    assert(runs.every((r) => checkRegion(region, rows, r.mixture).inRegion), "table runs inside");
+    assertEquals(region.spreadPenalty, region.spread.informative ? KAPPA : 0);
+    assertEquals(region.spread.informative, region.spread.errorSpearman >= SPREAD_INFORMATIVE);
+    const values = runs.map((r) => r.metrics[spec.metric]!);
+    const sign = card.direction === "minimize" ? 1 : -1;
+    assertEquals(region.outside.value, sign > 0 ? Math.max(...values) : Math.min(...values));
+  }
+});
+
+Deno.test("continuous task references: f₀ = the table's mean, f* = the better of table and the in-region search", async () => {
+  for (const [i, spec] of SURROGATE_SPECS.entries()) {
+    const card = cards[i]!;
+    if (!card.gates.pass) continue;
     const ref = card.reference!;
     const { model } = await loadSurrogate(`${dir}${surrogateName(spec)}.json`);
     const m = card.model.inputs;
     const session = await openSession(model, { inputs: m, outputs: 1 });
     try {
-      const uniform = await session.run(new Float32Array(m).fill(1 / m), 1);
-      assertAlmost(task.card.reference.zero, uniform.mean[0]!, 1e-9);
-      const at = await session.run(Float32Array.from(ref.searchBest.mixture), 1);
-      assertAlmost(ref.searchBest.value, at.mean[0]!, 1e-9);
-      const runs = task.table.runs.filter((r) => r.fidelity === spec.fidelity);
-      const sign = card.direction === "minimize" ? 1 : -1;
+      const runs = (await loadTable(spec.table)).runs.filter((r) => r.fidelity === spec.fidelity);
       const values = runs.map((r) => r.metrics[spec.metric]!);
+      assertAlmost(ref.zero, values.reduce((a, b) => a + b, 0) / values.length, 1e-12);
+      const at = await session.run(Float32Array.from(ref.searchBest.mixture), 1);
+      assertAlmost(ref.searchBest.mean, at.mean[0]!, 1e-9);
+      const sign = card.direction === "minimize" ? 1 : -1;
+      const answer = at.mean[0]! + sign * card.region!.spreadPenalty * at.spread[0]!;
+      assertAlmost(ref.searchBest.value, answer, 1e-9);
       const tableBest = sign > 0 ? Math.min(...values) : Math.max(...values);
       assertEquals(ref.tableBest.value, tableBest);
       const best = sign * ref.searchBest.value < sign * tableBest
         ? ref.searchBest.value
         : tableBest;
-      assertEquals(task.card.reference.best, best);
-      assertEquals(task.card.reference.bestRow, best === tableBest ? ref.tableBest.row : -1);
+      assertEquals(ref.best, best);
+      assertEquals(ref.bestRow, best === tableBest ? ref.tableBest.row : -1);
       const rows = new Float64Array(runs.flatMap((r) => [...r.mixture]));
-      assertAlmost(ref.searchBest.trustRadius, trustRadius(rows, m), 1e-6);
+      const c = checkRegion(card.region!, rows, ref.searchBest.mixture);
+      assert(c.inRegion, `${spec.task}: f* inside its region`);
       assertAlmost(ref.searchBest.ood, nearestDistance(rows, ref.searchBest.mixture), 1e-6);
-      assert(ref.searchBest.ood <= ref.searchBest.trustRadius + 1e-6);
+      {
+        const path = new URL(`../../datasets/tasks/${taskFileName(spec.task)}`, import.meta.url);
+        const task = { card: JSON.parse(await Deno.readTextFile(path)) as TaskCard };
+        assertEquals(task.card.reference, { zero: ref.zero, best: ref.best, bestRow: ref.bestRow });
+        assertEquals(task.card.surrogate!.outOfRegion, "table-worst");
+        assert(task.card.version >= 2, "references changed: the version was bumped");
+      }
     } finally {
       await session.close();
     }
   }
 });
 
-Deno.test("a continuous task's runner judges the task's own best mixture at f*", async () => {
-  const task = await loadTask("regmix-pile/pile-cc@1M");
+Deno.test("a continuous task's runner judges the task's own best mixture at f*, inside its region", async () => {
+  const id = SURROGATE_SPECS.find((s) => TASKS.includes(s.task) && s.task.includes("@"))!.task;
+  const task = await loadTask(id);
   const models = await openSurrogateModels(task);
   try {
     const runner = new SurrogateRunner(task, models);
-    const card = cards[0]!;
+    const card = cards[SURROGATE_SPECS.findIndex((s) => s.task === id)]!;
     const judged = await runner.judge(card.reference!.searchBest.mixture);
     assertEquals(judged.row, -1);
     assertAlmost(judged.value, card.reference!.searchBest.value, 1e-9);
+    assert(judged.source?.kind === "surrogate" && judged.source.inRegion === true);
     const run = task.targetPool[0]!;
     assertEquals((await runner.judge(run.mixture)).row, run.row);
   } finally {
@@ -142,4 +204,29 @@ Deno.test("buildSurrogates() writes byte-identical models and cards from the sam
     assertEquals(Deno.readFileSync(`${outs[0]}/${f}`), Deno.readFileSync(`${outs[1]}/${f}`), f);
   }
   for (const o of outs) await Deno.remove(o, { recursive: true });
+});
+
+Deno.test("buildSurrogates({ refresh }) rewrites the region, references, gate and task card byte for byte", async () => {
+  const out = await Deno.makeTempDir();
+  const taskDir = `${out}/tasks`;
+  const mlp = { ...SURROGATE_MLP, members: 2, hidden: [16], epochs: 40 };
+  const only = ["regmix-pile/pile-cc@60M"];
+  const opts = { only, samples: 2000, workers: 2, outDir: out, taskDir, mlp };
+  const [built] = await buildSurrogates(opts);
+  assert(built!.gates.pass && built!.region && built!.reference && built!.adversarial, "reviewed");
+  const taskFile = `${taskDir}/${taskFileName(only[0]!)}`;
+  const files = () =>
+    [
+      ...Array.from(Deno.readDirSync(out), (e) => e.name).filter((f) => f.includes("."))
+        .map((f) => `${out}/${f}`),
+      taskFile,
+    ].sort();
+  const before = new Map(files().map((f) => [f, Deno.readFileSync(f)]));
+  const json = files().find((f) => f.startsWith(out) && f.endsWith(".json") && f !== taskFile)!;
+  const { region: _r, reference: _f, adversarial: _a, ...bare } = built!;
+  await Deno.writeTextFile(json, JSON.stringify(bare, null, 2) + "\n");
+  await buildSurrogates({ ...opts, refresh: true });
+  assertEquals(files(), [...before.keys()]);
+  for (const [f, bytes] of before) assertEquals(Deno.readFileSync(f), bytes, f);
+  await Deno.remove(out, { recursive: true });
 });
