@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Direction, Domain } from "../core/types.ts";
+import type { Direction, Domain, MetricInfo } from "../core/types.ts";
 import { CARD_SCHEMA, type DataCard } from "../core/table.ts";
 
 export { CARD_SCHEMA };
@@ -60,12 +60,15 @@ export function parseCard(value: unknown, file: string): DataCard {
     if (direction !== "minimize" && direction !== "maximize") {
       throw new TypeError(`${where(`metrics[${i}].direction`)} must be "minimize" or "maximize"`);
     }
-    return {
+    const out: MetricInfo = {
       name: str(o, "name", `metrics[${i}].`),
       direction: direction as Direction,
       lower: num(o, "lower", `metrics[${i}].`),
       upper: num(o, "upper", `metrics[${i}].`),
     };
+    return o.definition === undefined
+      ? out
+      : { ...out, definition: str(o, "definition", `metrics[${i}].`) };
   });
   const fidelities = arr(c, "fidelities").map((d, i) => {
     const o = obj(d, `fidelities[${i}]`);

@@ -57,6 +57,7 @@ export function runPredict(
     const examples = train.map((r) => ({
       mixture: r.mixture,
       value: objective.evaluate(r.metrics),
+      metrics: r.metrics,
     }));
     const t0 = performance.now();
     const predictor = factory.fit(
