@@ -30,14 +30,7 @@
  */
 
 import type { Rng } from "../numerics/rng.ts";
-import type {
-  Direction,
-  Domain,
-  MetricInfo,
-  Mixture,
-  Observation,
-  Proposal,
-} from "./types.ts";
+import type { Direction, Domain, MetricInfo, Mixture, Observation, Proposal } from "./types.ts";
 
 /** Everything a method may know about a task; it never sees the table itself. */
 export interface MethodContext {

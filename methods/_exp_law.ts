@@ -72,7 +72,7 @@ export interface ExpLawOptions {
 }
 
 /** Predicts with a fitted law. */
-export function predictExpLaw(law: ExpLaw, r: Mixture): number {
+export function predictExpLaw(law: Pick<ExpLaw, "a" | "b" | "t">, r: Mixture): number {
   let z = law.b;
   for (let j = 0; j < r.length; j++) z += law.t[j]! * r[j]!;
   return Math.exp(law.a) + Math.exp(z);
