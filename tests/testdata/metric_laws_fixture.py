@@ -3,6 +3,7 @@
 Run from the repository root (numpy and scipy; offline, not in CI):
 
     python3 tests/testdata/metric_laws_fixture.py > tests/testdata/metric_laws.json
+    deno fmt tests/testdata/metric_laws.json
 
 (or `... olmix > a.json` and `... dml > b.json` in parallel, then merge the two objects).
 
