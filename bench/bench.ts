@@ -244,7 +244,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     };
     if (o.resume) await refuseMismatchedResume(o.out, meta);
     await writeAtomic(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
-    const mine = o.shard ? await shardKeys(plan, o.shard) : undefined;
+    const mine = o.shard ? shardKeys(plan, o.shard) : undefined;
     const requests = [
       ...optimiseCells(plan.tasks, plan.methods, plan.seeds, done, o.timeLimitMs, execution.device),
       ...(plan.predictRun
@@ -306,10 +306,10 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
 /**
  * The keys of a shard's cells (bench/shard.ts): every cell of the bench, split by expected cost.
  */
-async function shardKeys(
+function shardKeys(
   plan: Awaited<ReturnType<typeof planBench>>,
   shard: Shard,
-): Promise<Set<string>> {
+): Set<string> {
   const all = [
     ...optimiseCells(plan.tasks, plan.methods, plan.seeds, new Set(), 1, undefined),
     ...(plan.predictRun

@@ -30,7 +30,7 @@
  */
 
 import type { Rng } from "../numerics/rng.ts";
-import type { Direction, Domain, Mixture, Observation, Proposal } from "./types.ts";
+import type { Direction, Domain, MetricInfo, Mixture, Observation, Proposal } from "./types.ts";
 
 /** Everything a method may know about a task; it never sees the table itself. */
 export interface MethodContext {
@@ -41,6 +41,12 @@ export interface MethodContext {
     readonly expression: string;
     readonly direction: Direction;
     readonly bounds?: { readonly lower: number; readonly upper: number };
+    /**
+     * The objective as an affine function of two or more table metrics (a stored average
+     * expanded through its card `definition`, or a linear expression), when it is one; absent
+     * for single metrics and non-linear expressions. Observations carry these metrics.
+     */
+    readonly linear?: LinearObjective;
   };
   /** Domains with priors (and counts where known). */
   readonly domains: readonly Domain[];
@@ -64,6 +70,14 @@ export interface MethodContext {
   readonly rng: Rng;
   /** Objective values of the target pool, given only to oracle methods (never ranked). */
   readonly oracle?: readonly number[];
+}
+
+/** An objective written as `intercept + Σ weight·metric` over table metrics. */
+export interface LinearObjective {
+  /** Constant term. */
+  readonly intercept: number;
+  /** The metrics with their weights, directions and bounds. */
+  readonly terms: readonly (MetricInfo & { readonly weight: number })[];
 }
 
 /** Budget state handed to {@linkcode Method.ask}. */
@@ -111,6 +125,8 @@ export interface Example {
   readonly mixture: Mixture;
   /** Its objective value (in the objective's own direction). */
   readonly value: number;
+  /** All metric values of the run, when the track has them (per-metric fits use them). */
+  readonly metrics?: Readonly<Record<string, number>>;
 }
 
 /** A fitted model of the objective as a function of the mixture (the Predict track). */

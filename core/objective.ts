@@ -30,6 +30,8 @@
  */
 
 import { all, create, type MathNode } from "mathjs";
+import { Rng } from "../numerics/rng.ts";
+import type { MetricInfo } from "./types.ts";
 
 const math = create(all!);
 const FUNCTIONS = new Set([
@@ -225,4 +227,106 @@ function editDistance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length]!;
+}
+
+/**
+ * How a metric name is written inside an expression: every character other than a letter, a
+ * digit or `_` replaced by `_` (`gsm8k::tulu` → `gsm8k__tulu`).
+ *
+ * @param name A metric name.
+ * @returns Its identifier.
+ */
+export function metricIdentifier(name: string): string {
+  return identifier(name);
+}
+
+/** An objective written as an affine function of table metrics: `intercept + Σ weight·metric`. */
+export interface LinearForm {
+  /** The constant term. */
+  readonly intercept: number;
+  /** One term per metric with a non-zero weight, in the order the expression reads them. */
+  readonly terms: readonly { readonly metric: string; readonly weight: number }[];
+}
+
+/**
+ * Writes an objective as an affine function of the table's metrics, expanding metrics that
+ * carry a `definition` (e.g. a stored `mean_loss` into the 13 losses it averages), or returns
+ * undefined when the expression is not affine in them.
+ *
+ * Linearity is checked numerically on the compiled expression: the intercept is its value at
+ * 0, each weight the change from a unit step in one metric, and the form must reproduce the
+ * expression to 1e-9 (relative) at four seeded random points; anything else (`min`, `max`,
+ * `log`, products of metrics, a non-finite value at 0) is non-linear.
+ *
+ * @example
+ * ```ts
+ * import { linearForm } from "./objective.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const m = (name: string, definition?: string) => ({
+ *   name, direction: "minimize" as const, lower: 0, upper: 9, ...(definition ? { definition } : {}),
+ * });
+ * const metrics = [m("a"), m("b"), m("avg", "mean(a, b)")];
+ * assertEquals(linearForm("avg", metrics)?.terms, [{ metric: "a", weight: 0.5 }, { metric: "b", weight: 0.5 }]);
+ * assertEquals(linearForm("max(a, b)", metrics), undefined);
+ * ```
+ * @param expression The objective (a metric name or an expression).
+ * @param metrics The table's metrics, with their definitions.
+ * @returns The affine form over metrics without a definition, or undefined.
+ * @throws {TypeError} When the expression or a definition does not compile, or definitions
+ * refer to each other in a cycle.
+ */
+export function linearForm(
+  expression: string,
+  metrics: readonly MetricInfo[],
+): LinearForm | undefined {
+  const names = metrics.map((m) => m.name);
+  const objective = compileObjective(expression, names);
+  const defined = new Map<string, Objective>();
+  for (const m of metrics) {
+    if (m.definition !== undefined) defined.set(m.name, compileObjective(m.definition, names));
+  }
+  // Leaves: metrics without a definition reached from the objective through definitions.
+  const leaves: string[] = [];
+  const visit = (name: string, path: readonly string[]): void => {
+    if (path.includes(name)) {
+      throw new TypeError(`Metric definitions form a cycle: ${[...path, name].join(" → ")}`);
+    }
+    const d = defined.get(name);
+    if (!d) {
+      if (!leaves.includes(name)) leaves.push(name);
+      return;
+    }
+    for (const u of d.metrics) visit(u, [...path, name]);
+  };
+  for (const u of objective.metrics) visit(u, []);
+  const value = (leaf: readonly number[]): number => {
+    const scope: Record<string, number> = {};
+    leaves.forEach((name, k) => (scope[name] = leaf[k]!));
+    const get = (name: string): number => {
+      if (!(name in scope)) {
+        const d = defined.get(name)!;
+        for (const u of d.metrics) get(u);
+        scope[name] = d.evaluate(scope);
+      }
+      return scope[name]!;
+    };
+    for (const u of objective.metrics) get(u);
+    return objective.evaluate(scope);
+  };
+  const zero = leaves.map(() => 0);
+  const intercept = value(zero);
+  if (!Number.isFinite(intercept)) return undefined;
+  const weights = leaves.map((_, k) => value(zero.map((_, j) => (j === k ? 1 : 0))) - intercept);
+  if (!weights.every(Number.isFinite)) return undefined;
+  const rng = new Rng(20261201);
+  for (let trial = 0; trial < 4; trial++) {
+    const x = leaves.map(() => 0.5 + 1.5 * rng.next());
+    const got = value(x);
+    const want = x.reduce((s, xi, k) => s + weights[k]! * xi, intercept);
+    if (!(Math.abs(got - want) <= 1e-9 * (1 + Math.abs(got)))) return undefined;
+  }
+  return {
+    intercept,
+    terms: leaves.flatMap((metric, k) => weights[k] === 0 ? [] : [{ metric, weight: weights[k]! }]),
+  };
 }

@@ -35,6 +35,13 @@ export interface MetricInfo {
   readonly lower: number;
   /** Largest valid value (inclusive). */
   readonly upper: number;
+  /**
+   * An objective expression over the table's other metrics that this metric equals on every
+   * run (e.g. `mean(a_loss, b_loss)` for an average the converter computed). The loader checks
+   * it against the stored values; methods that model one metric at a time (Olmix, Data Mixing
+   * Laws) use it to decompose an objective into its components.
+   */
+  readonly definition?: string;
 }
 
 /** A model scale (fidelity) of a run table. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Direction, Domain } from "../core/types.ts";
+import type { Direction, Domain, MetricInfo } from "../core/types.ts";
 import { CARD_SCHEMA, type DataCard } from "../core/table.ts";
 
 export { CARD_SCHEMA };
@@ -94,7 +94,10 @@ export function parseCard(value: unknown, file: string): DataCard {
     if (direction !== "minimize" && direction !== "maximize") {
       throw new TypeError(`${where(`metrics[${i}].direction`)} must be "minimize" or "maximize"`);
     }
-    return { name, direction: direction as Direction, ...bounds };
+    const out: MetricInfo = { name, direction: direction as Direction, ...bounds };
+    return o.definition === undefined
+      ? out
+      : { ...out, definition: str(o, "definition", `metrics[${i}].`) };
   });
   const fidelities = arr(c, "fidelities").map((d, i) => {
     const o = obj(d, `fidelities[${i}]`);

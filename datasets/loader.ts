@@ -12,6 +12,7 @@ import Papa from "papaparse";
 import { parseCard } from "./card.ts";
 import type { DataCard, RunTable } from "../core/table.ts";
 import { inferCard } from "./_infer_card.ts";
+import { compileObjective } from "../core/objective.ts";
 import type { Run } from "../core/types.ts";
 import { createHash } from "node:crypto";
 
@@ -246,6 +247,7 @@ export function parseRunTable(
     });
   }
   if (runs.length === 0) throw new RangeError(`${file}: the table has a header but no runs`);
+  checkDefinitions(c, runs, file);
   return { card: c, runs, file, sha256, columns: header };
 }
 
@@ -381,6 +383,42 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * Checks each metric `definition` of the card: it compiles over the other metrics and equals
+ * the stored value on every run (to 1e-9, relative), so methods may decompose objectives by it.
+ */
+function checkDefinitions(card: DataCard, runs: readonly Run[], file: string): void {
+  const names = card.metrics.map((m) => m.name);
+  for (const m of card.metrics) {
+    if (m.definition === undefined) continue;
+    let f;
+    try {
+      f = compileObjective(m.definition, names);
+    } catch (e) {
+      throw new TypeError(
+        `${file}: the definition of metric "${m.name}" in the data card does not compile: ${
+          (e as Error).message
+        }`,
+        { cause: e },
+      );
+    }
+    if (f.metrics.includes(m.name)) {
+      throw new TypeError(`${file}: the definition of metric "${m.name}" reads the metric itself`);
+    }
+    for (const r of runs) {
+      const want = r.metrics[m.name]!;
+      const got = f.evaluate(r.metrics);
+      if (!(Math.abs(got - want) <= 1e-9 * Math.max(1, Math.abs(want)))) {
+        throw new RangeError(
+          `${file}:${r.row + 2}: metric "${m.name}" is "${want}" but its definition "${
+            m.definition.length > 60 ? m.definition.slice(0, 57) + "..." : m.definition
+          }" gives "${got}"`,
+        );
+      }
+    }
   }
 }
 

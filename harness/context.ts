@@ -11,6 +11,7 @@ import { type Task, taskKey } from "../core/task.ts";
 import type { RunTable } from "../core/table.ts";
 import type { Direction, MetricInfo, Proposal, Run } from "../core/types.ts";
 import { deriveSeed, Rng } from "../numerics/rng.ts";
+import { linearForm } from "../core/objective.ts";
 
 /** What every method context is built from, whatever the track. */
 interface ContextParts {
@@ -168,7 +169,11 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** The objective as a method sees it: bounds only when it is a single metric with finite bounds. */
+/**
+ * The objective as a method sees it: bounds only when it is a single metric with finite bounds;
+ * the affine form over two or more metrics when it has one ({@linkcode linearForm}, which expands
+ * the card's metric definitions).
+ */
 export function objectiveInfo(
   used: readonly string[],
   metrics: readonly MetricInfo[],
@@ -177,8 +182,18 @@ export function objectiveInfo(
 ): MethodContext["objective"] {
   const info = metrics.find((m) => m.name === used[0]);
   const bare = expression.replace(/^metric_/, "");
-  return used.length === 1 && info && info.name === bare && Number.isFinite(info.lower) &&
+  const base = used.length === 1 && info && info.name === bare && Number.isFinite(info.lower) &&
       Number.isFinite(info.upper)
     ? { expression, direction, bounds: { lower: info.lower, upper: info.upper } }
     : { expression, direction };
+  const form = linearForm(expression, metrics);
+  if (!form || form.terms.length < 2) return base;
+  const byName = new Map(metrics.map((m) => [m.name, m]));
+  return {
+    ...base,
+    linear: {
+      intercept: form.intercept,
+      terms: form.terms.map((t) => ({ ...byName.get(t.metric)!, weight: t.weight })),
+    },
+  };
 }

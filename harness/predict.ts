@@ -126,7 +126,11 @@ function predictInputs(card: PredictTaskCard, table: RunTable, seed: number): Pr
   const objective = compileObjective(card.objective, table.card.metrics.map((m) => m.name));
   const train = selectRuns(table, card.train);
   return {
-    examples: train.map((r) => ({ mixture: r.mixture, value: objective.evaluate(r.metrics) })),
+    examples: train.map((r) => ({
+      mixture: r.mixture,
+      value: objective.evaluate(r.metrics),
+      metrics: r.metrics,
+    })),
     context: fitContext(
       `${card.id}@${card.version}`,
       table,

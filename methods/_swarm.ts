@@ -22,12 +22,20 @@ export interface SwarmFit {
   readonly warning?: FitWarning;
 }
 
+/** A run's metric values, when the runner or the track gives them. */
+export type MetricRow = Readonly<Record<string, number>> | undefined;
+
 /**
  * A regressor of a one-shot "swarm → fit → pick" method. It sees values in their loss-like
- * orientation (lower is better).
+ * orientation (lower is better), and each run's metric values (for per-metric fits).
  */
 export interface SwarmRegressor {
-  fit(xs: readonly Mixture[], ys: readonly number[], ctx: MethodContext): SwarmFit;
+  fit(
+    xs: readonly Mixture[],
+    ys: readonly number[],
+    ctx: MethodContext,
+    rows: readonly MetricRow[],
+  ): SwarmFit;
 }
 
 /** Options shared by the one-shot swarm methods. */
@@ -84,6 +92,7 @@ export function swarmMethod(
         examples.map((e) => e.mixture),
         examples.map((e) => t.to(e.value)),
         ctx,
+        examples.map((e) => e.metrics),
       );
       return { predict: (ms) => f.predict(ms).map(t.from) };
     },
@@ -111,6 +120,7 @@ export function swarmMethod(
       const t = lossLike(ctx);
       const xs: Mixture[] = [];
       const ys: number[] = [];
+      const rows: MetricRow[] = [];
       let next = 0;
       let cached:
         | { n: number; mixture: Mixture; predicted: number; fit?: FitWarning }
@@ -166,6 +176,7 @@ export function swarmMethod(
             if (o.fidelity !== fidelity) continue;
             xs.push(o.mixture);
             ys.push(t.to(o.value));
+            rows.push(o.metrics);
           }
         },
         recommend() {
@@ -175,7 +186,7 @@ export function swarmMethod(
             };
           }
           if (cached?.n !== xs.length) {
-            cached = { n: xs.length, ...pick(regressor.fit(xs, ys, ctx)) };
+            cached = { n: xs.length, ...pick(regressor.fit(xs, ys, ctx, rows)) };
           }
           return {
             mixture: cached.mixture,

@@ -1,34 +1,51 @@
 /**
  * `olmix` — Olmix (Chen, Murray, Heineman, Jordan, Hajishirzi, Ré, Soldaini, Lo; 2026;
- * arXiv:2602.12237; `allenai/olmix`, methods.md §15) with its defaults: the log-linear regressor
- * `ŷ(p) = exp(a) + exp(tᵀp)` fitted with the DML multi-start L-BFGS + Huber procedure (δ 0.02,
- * a ∈ linspace(−2, 1.5, 10) × 30 random t, 100 outer rounds), and the exact proposer
- * `argmin Σ_k v_k·exp(t_kᵀx) + λ·KL(x ‖ q)` over the capped simplex (λ = 0.1, q = the prior
- * floored at 1e-12), solved by methods/_kl_proposer.ts.
+ * arXiv:2602.12237; `allenai/olmix`, methods.md §15 and the §23 corrections) with its
+ * defaults: log-linear regressors `ŷ_k(p) = exp(a_k) + exp(t_kᵀp)`, one per metric, fitted with
+ * the DML multi-start L-BFGS + Huber procedure (δ 0.02, a ∈ linspace(−2, 1.5, 10) × 30 random
+ * t, 100 outer rounds of 20 iterations, memory kept across rounds), and the exact proposer
+ * `argmin Σ_k v_k·exp(t_kᵀx) + λ·KL(x ‖ q)` over the capped simplex (q = the prior floored at
+ * 1e-12), solved by methods/_kl_proposer.ts.
  *
- * Repetition caps `min(token_count · repetition_factor / target_tokens, 1)` (factor 4, target
- * 1e12 tokens, as in the Olmix example configs) apply when the table's domains carry token
- * counts; a domain without a count is uncapped, and caps summing below 1 (counts that are not
- * tokens, e.g. ADMIRE's sample counts) are not applied.
+ * Per-metric laws (`olmix/fit/core.py`): when the objective is an affine function of table
+ * metrics with positive loss-like weights (the tasks' `mean_bpb` and `mean_loss`, expanded
+ * through the table cards' `definition`s), one law is fitted per metric and the proposer sums
+ * their exponential terms with the objective's weights (v uniform for a mean, as Olmix's
+ * default `obj_weights`). A single metric, a non-linear objective expression, or runs without
+ * the component values (surrogate answers) get one law fitted to the objective itself
+ * (methods/_metric_laws.ts).
  *
- * Departures: one regressor is fitted to the task objective (Olmix fits one per metric and
- * weights them, v uniform; the tasks' objectives are single metrics or averages the tables give);
- * the start grid is screened to the best 8 starts (methods/_exp_law.ts); maximised objectives
- * bounded above are fitted as `upper − y`; in pool mode the recommendation is the target-pool
- * member nearest (L1) to the proposal.
+ * Where the defaults come from:
+ * - λ (`kl_reg`): 0.05 on the `olmix/superswarm-*` tasks, the value of the fit config that
+ *   produced that table (`configs/fits/full_recomputation_c3_seed_0.yaml`, `proposer.kl_reg`);
+ *   0.1 elsewhere, the value of Olmix's example configs and docs (`configs/examples/fit/
+ *   example.yaml`); the `lambda` option overrides both.
+ * - Repetition caps `min(token_count · repetition_factor / target_tokens, 1)`: factor 4 and
+ *   target 1e12 tokens, the `constraints` block of both configs. They apply when the table's
+ *   domains carry token counts; a domain without a count is uncapped, and caps summing below 1
+ *   (counts that are not tokens, e.g. ADMIRE's sample counts) are not applied.
+ * - The own entry of each t starts at −U(0,1) on the domain the metric is named after (none for
+ *   the superswarm's task metrics); the reference starts it at the metric's list index
+ *   (`ownStart: "metric-index"`); see the README for the measured effect.
+ *
+ * Departures: the start grid is screened to the best 8 starts (methods/_exp_law.ts; `refine`);
+ * on the superswarm all 110 BPB metrics of the objective are fitted (the fit config drops 7 of
+ * them, the task's objective keeps them); maximised objectives bounded above are fitted as
+ * `upper − y`; in pool mode the recommendation is the target-pool member nearest (L1) to the
+ * proposal.
  *
  * @module
  */
 
-import { fitExpLaw, linspace, predictExpLaw } from "./_exp_law.ts";
+import { linspace } from "./_exp_law.ts";
 import { klProposer } from "./_kl_proposer.ts";
 import type { MethodContext, MethodFactory } from "../core/method.ts";
-import { ownDomain } from "./_own_domain.ts";
+import { fitLawSum, type OwnStart, predictLawSum, proposerTerms } from "./_metric_laws.ts";
 import { swarmMethod, type SwarmOptions } from "./_swarm.ts";
 
 /** Options of {@linkcode olmix}. */
 export interface OlmixOptions extends SwarmOptions {
-  /** KL regularisation λ. @default {0.1} */
+  /** KL regularisation λ. @default {0.05 on olmix/superswarm tasks, 0.1 elsewhere} */
   lambda?: number;
   /** Repetition factor of the caps. @default {4} */
   repetitionFactor?: number;
@@ -36,6 +53,25 @@ export interface OlmixOptions extends SwarmOptions {
   targetTokens?: number;
   /** Starts optimised after screening the grid. @default {8} */
   refine?: number;
+  /** One law per component metric when the objective decomposes. @default {true} */
+  perMetric?: boolean;
+  /** Where each law's own t entry starts. @default {"domain"} */
+  ownStart?: OwnStart;
+  /** Clear the L-BFGS memory every round (the earlier mixbench path). @default {false} */
+  restartEachStep?: boolean;
+}
+
+/** `kl_reg` of the Olmix fit config that produced a task's table, by task id prefix. */
+const TABLE_KL_REG: readonly (readonly [string, number])[] = [["olmix/superswarm", 0.05]];
+
+/**
+ * The default λ for a task: the table's own fit config when known, else Olmix's example value.
+ *
+ * @param task Task key (`id@version`).
+ * @returns λ.
+ */
+export function defaultKlReg(task: string): number {
+  return TABLE_KL_REG.find(([prefix]) => task.startsWith(prefix))?.[1] ?? 0.1;
 }
 
 /** Repetition caps from token counts, or undefined when they do not apply. */
@@ -54,32 +90,45 @@ export function repetitionCaps(
 /**
  * Creates the Olmix method.
  *
+ * @example
+ * ```ts
+ * import { defaultKlReg, olmix } from "./olmix.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(olmix().id, "olmix");
+ * assertEquals(defaultKlReg("olmix/superswarm-bpb@1"), 0.05);
+ * assertEquals(defaultKlReg("regmix-pile/avg-1b@1"), 0.1);
+ * ```
  * @param options λ, caps and fitting effort.
  * @returns The method factory.
  */
 export function olmix(options: OlmixOptions = {}): MethodFactory {
-  const lambda = options.lambda ?? 0.1;
   const factor = options.repetitionFactor ?? 4;
   const target = options.targetTokens ?? 1e12;
   const refine = options.refine ?? 8;
   return swarmMethod(
     "olmix",
-    "Olmix: log-linear regressor + exact KL-regularised proposer on the capped simplex",
+    "Olmix: per-metric log-linear regressors + exact KL-regularised proposer on the capped simplex",
     {
-      fit(xs, ys, ctx) {
-        const law = fitExpLaw(xs, ys, ctx.rng.fork("olmix"), {
+      fit(xs, ys, ctx, rows) {
+        const sum = fitLawSum(xs, ys, rows, ctx, ctx.rng.fork("olmix"), {
           withB: false,
           delta: 0.02,
           aGrid: linspace(-2, 1.5, 10),
           tStarts: 30,
           steps: 100,
-          own: ownDomain(ctx),
           refine,
+          ...(options.perMetric === undefined ? {} : { perMetric: options.perMetric }),
+          ...(options.ownStart ? { ownStart: options.ownStart } : {}),
+          ...(options.restartEachStep ? { restartEachStep: true } : {}),
         });
         const caps = repetitionCaps(ctx, factor, target);
+        const lambda = options.lambda ?? defaultKlReg(ctx.task);
         return {
-          predict: (ms) => Float64Array.from(ms, (r) => predictExpLaw(law, r)),
-          propose: () => klProposer([law.t], ctx.prior, { lambda, ...(caps ? { caps } : {}) }).x,
+          predict: (ms) => Float64Array.from(ms, (r) => predictLawSum(sum, r)),
+          propose: () => {
+            const { t, weights } = proposerTerms(sum);
+            return klProposer(t, ctx.prior, { lambda, weights, ...(caps ? { caps } : {}) }).x;
+          },
         };
       },
     },

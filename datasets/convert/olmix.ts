@@ -6,6 +6,7 @@
 
 import { parse as parseYaml } from "yaml";
 import { copy, readCsv } from "./_read.ts";
+import { metricIdentifier } from "../../core/objective.ts";
 import { type OutRow, writeTable } from "./_write.ts";
 
 const COMMIT = "218dbc77692c43060e7dc5f56fb05a4d42cb2cdf";
@@ -82,12 +83,16 @@ export async function convertOlmix(raw: string, out: string): Promise<number> {
         const d = { name, prior: sizes[name]! / total };
         return typeof c === "number" ? { ...d, count: c } : d;
       }),
-      metrics: [...names, "mean_bpb"].map((name) => ({
-        name,
-        direction: "minimize" as const,
-        lower: 0,
-        upper: 16,
-      })),
+      metrics: [
+        ...names.map((name) => ({ name, direction: "minimize" as const, lower: 0, upper: 16 })),
+        {
+          name: "mean_bpb",
+          direction: "minimize" as const,
+          lower: 0,
+          upper: 16,
+          definition: `mean(${names.map(metricIdentifier).join(", ")})`,
+        },
+      ],
       quirks: [
         "The CSVs were deleted upstream in 6df202e (now on Hugging Face, unreachable here); " +
         "these are the 218dbc7 copies that match the fit configs.",

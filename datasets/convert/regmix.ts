@@ -7,6 +7,7 @@
  */
 
 import { copy, readCsv } from "./_read.ts";
+import { metricIdentifier } from "../../core/objective.ts";
 import { type OutRow, writeTable } from "./_write.ts";
 
 const COMMIT = "b004d3a3f39846dcec6b3740da22bcd1ba95a5d0";
@@ -108,12 +109,16 @@ export async function convertRegMix(raw: string, out: string): Promise<number> {
       { id: "1B", label: "1B-param model (25B tokens)", cost: COSTS["1B"]! },
     ],
     domains: domains.map((name) => ({ name, prior: TOKEN_SHARES[name]! / total })),
-    metrics: [...metrics, "mean_loss"].map((name) => ({
-      name,
-      direction: "minimize" as const,
-      lower: 0,
-      upper: 20,
-    })),
+    metrics: [
+      ...metrics.map((name) => ({ name, direction: "minimize" as const, lower: 0, upper: 20 })),
+      {
+        name: "mean_loss",
+        direction: "minimize" as const,
+        lower: 0,
+        upper: 20,
+        definition: `mean(${metrics.map(metricIdentifier).join(", ")})`,
+      },
+    ],
     quirks: [
       "Mixture weights are published rounded to 3 decimals; row sums lie in [0.996, 1.003]. " +
       "The loader renormalises each mixture.",

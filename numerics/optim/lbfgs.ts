@@ -80,7 +80,50 @@ export function lbfgs(
   x0: ArrayLike<number>,
   options: LbfgsOptions = {},
 ): LbfgsResult {
-  const maxIterations = options.maxIterations ?? 200;
+  return lbfgsSession(fg, x0, options).run(options.maxIterations ?? 200);
+}
+
+/** An L-BFGS iteration that can be continued: its point, memory and counters persist. */
+export interface LbfgsSession {
+  /**
+   * Takes at most `maxIterations` more accepted steps from the current point, keeping the
+   * (s, y) memory of earlier calls (as PyTorch's `LBFGS.step` does across calls). `iterations`
+   * and `evaluations` of the result count from the start of the session.
+   */
+  run(maxIterations: number): LbfgsResult;
+}
+
+/**
+ * Starts an L-BFGS iteration that is run in chunks with {@linkcode LbfgsSession.run}, the
+ * memory kept between chunks; `lbfgs(fg, x0, o)` is `lbfgsSession(fg, x0, o).run(o.maxIterations)`.
+ * f(x0) is evaluated here. Chunks take the same steps as one long run with the same total
+ * iterations, except that a chunk ended by the function tolerance (or a failed line search) is
+ * followed by another attempt from the same point and memory in the next chunk.
+ *
+ * @example
+ * ```ts
+ * import { lbfgs, lbfgsSession } from "./lbfgs.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const fg = (x: Float64Array, g: Float64Array) => {
+ *   g[0] = 4 * x[0]! ** 3 + 2 * (x[0]! - x[1]!);
+ *   g[1] = 2 * (x[1]! - x[0]!) + 6 * x[1]!;
+ *   return x[0]! ** 4 + (x[0]! - x[1]!) ** 2 + 3 * x[1]! ** 2;
+ * };
+ * const s = lbfgsSession(fg, [2, -1], { functionTolerance: 0 });
+ * for (let k = 0; k < 3; k++) s.run(2);
+ * const whole = lbfgs(fg, [2, -1], { functionTolerance: 0, maxIterations: 6 });
+ * assertEquals(s.run(0).x, whole.x);
+ * ```
+ * @param fg Writes ∇f(x) into `grad` and returns f(x); must not keep `x` or `grad`.
+ * @param x0 Starting point.
+ * @param options Tolerances, memory and line-search constants (`maxIterations` is ignored).
+ * @returns The session.
+ */
+export function lbfgsSession(
+  fg: (x: Float64Array, grad: Float64Array) => number,
+  x0: ArrayLike<number>,
+  options: LbfgsOptions = {},
+): LbfgsSession {
   const m = options.memory ?? 10;
   const gtol = options.gradientTolerance ?? 1e-6;
   const ftol = options.functionTolerance ?? 1e-10;
@@ -114,105 +157,114 @@ export function lbfgs(
   let f = fg(x, g);
   let iterations = 0;
   const done = (converged: boolean, message: string): LbfgsResult => ({
-    x,
+    x: x.slice(),
     value: f,
-    gradient: g,
+    gradient: g.slice(),
     iterations,
     evaluations,
     converged,
     message,
   });
-  if (!Number.isFinite(f)) return done(false, `f(x0) is not finite ("${f}")`);
-  if (!Number.isFinite(normInf(g))) return done(false, "∇f(x0) is not finite");
+  const bad = !Number.isFinite(f)
+    ? `f(x0) is not finite ("${f}")`
+    : !Number.isFinite(normInf(g))
+    ? "∇f(x0) is not finite"
+    : "";
 
-  let steepestRetry = false;
-  while (true) {
-    if (normInf(g) <= gtol) return done(true, "Gradient tolerance reached");
-    if (iterations >= maxIterations) return done(false, "Maximum iterations reached");
+  return {
+    run(maxIterations: number): LbfgsResult {
+      if (bad) return done(false, bad);
+      const cap = iterations + maxIterations;
+      let steepestRetry = false;
+      while (true) {
+        if (normInf(g) <= gtol) return done(true, "Gradient tolerance reached");
+        if (iterations >= cap) return done(false, "Maximum iterations reached");
 
-    // Two-loop recursion: p = −H·g.
-    for (let i = 0; i < n; i++) p[i] = -g[i]!;
-    for (let k = 0, j = newest; k < stored; k++, j = (j - 1 + m) % m) {
-      const a = rho[j]! * dot(S[j]!, p);
-      alphas[j] = a;
-      axpy(-a, Y[j]!, p);
-    }
-    let step = 1;
-    if (stored > 0) {
-      const yNew = Y[newest]!;
-      const gamma = dot(S[newest]!, yNew) / dot(yNew, yNew);
-      for (let i = 0; i < n; i++) p[i]! *= gamma;
-      for (let k = 0, j = (newest - stored + 1 + m) % m; k < stored; k++, j = (j + 1) % m) {
-        const b = rho[j]! * dot(Y[j]!, p);
-        axpy(alphas[j]! - b, S[j]!, p);
-      }
-    } else {
-      step = 1 / Math.sqrt(dot(g, g));
-    }
-    let slope = dot(g, p);
-    if (!(slope < 0)) {
-      // Not a descent direction (rounding in H): restart from steepest descent.
-      for (let i = 0; i < n; i++) p[i] = -g[i]!;
-      slope = dot(g, p);
-      step = 1 / Math.sqrt(-slope);
-      stored = 0;
-    }
+        // Two-loop recursion: p = −H·g.
+        for (let i = 0; i < n; i++) p[i] = -g[i]!;
+        for (let k = 0, j = newest; k < stored; k++, j = (j - 1 + m) % m) {
+          const a = rho[j]! * dot(S[j]!, p);
+          alphas[j] = a;
+          axpy(-a, Y[j]!, p);
+        }
+        let step = 1;
+        if (stored > 0) {
+          const yNew = Y[newest]!;
+          const gamma = dot(S[newest]!, yNew) / dot(yNew, yNew);
+          for (let i = 0; i < n; i++) p[i]! *= gamma;
+          for (let k = 0, j = (newest - stored + 1 + m) % m; k < stored; k++, j = (j + 1) % m) {
+            const b = rho[j]! * dot(Y[j]!, p);
+            axpy(alphas[j]! - b, S[j]!, p);
+          }
+        } else {
+          step = 1 / Math.sqrt(dot(g, g));
+        }
+        let slope = dot(g, p);
+        if (!(slope < 0)) {
+          // Not a descent direction (rounding in H): restart from steepest descent.
+          for (let i = 0; i < n; i++) p[i] = -g[i]!;
+          slope = dot(g, p);
+          step = 1 / Math.sqrt(-slope);
+          stored = 0;
+        }
 
-    const xc = x, pc = p, xtc = xt, gtc = gt;
-    const ls = _wolfe(
-      (a) => {
-        for (let i = 0; i < n; i++) xtc[i] = xc[i]! + a * pc[i]!;
-        const v = fg(xtc, gtc);
-        return [v, dot(gtc, pc)];
-      },
-      { value: f, slope, step },
-      wolfe,
-    );
-    evaluations += ls.evaluations;
-
-    if (ls.step === 0) {
-      if (stored === 0 || steepestRetry) {
-        return done(
-          false,
-          "Line search found no step with sufficient decrease (f may be at the limit of its precision)",
+        const xc = x, pc = p, xtc = xt, gtc = gt;
+        const ls = _wolfe(
+          (a) => {
+            for (let i = 0; i < n; i++) xtc[i] = xc[i]! + a * pc[i]!;
+            const v = fg(xtc, gtc);
+            return [v, dot(gtc, pc)];
+          },
+          { value: f, slope, step },
+          wolfe,
         );
+        evaluations += ls.evaluations;
+
+        if (ls.step === 0) {
+          if (stored === 0 || steepestRetry) {
+            return done(
+              false,
+              "Line search found no step with sufficient decrease (f may be at the limit of its precision)",
+            );
+          }
+          stored = 0;
+          steepestRetry = true;
+          continue;
+        }
+        steepestRetry = false;
+        if (ls.lastStep !== ls.step) {
+          for (let i = 0; i < n; i++) xt[i] = x[i]! + ls.step * p[i]!;
+          fg(xt, gt);
+          evaluations++;
+        }
+
+        // Memory update with s = x⁺ − x, y = g⁺ − g.
+        const slot = (newest + 1) % m;
+        const s = S[slot]!, y = Y[slot]!;
+        for (let i = 0; i < n; i++) {
+          s[i] = xt[i]! - x[i]!;
+          y[i] = gt[i]! - g[i]!;
+        }
+        const sy = dot(s, y);
+        if (sy > 1e-10 * Math.sqrt(dot(s, s) * dot(y, y))) {
+          rho[slot] = 1 / sy;
+          newest = slot;
+          stored = Math.min(stored + 1, m);
+        }
+
+        const fOld = f;
+        [x, xt] = [xt, x];
+        [g, gt] = [gt, g];
+        f = ls.value;
+        iterations++;
+        const scale = Math.max(Math.abs(fOld), Math.abs(f));
+        if (fOld - f <= ftol * scale) {
+          if (normInf(g) <= gtol) return done(true, "Gradient tolerance reached");
+          return done(true, "Function tolerance reached");
+        }
       }
-      stored = 0;
-      steepestRetry = true;
-      continue;
-    }
-    steepestRetry = false;
-    if (ls.lastStep !== ls.step) {
-      for (let i = 0; i < n; i++) xt[i] = x[i]! + ls.step * p[i]!;
-      fg(xt, gt);
-      evaluations++;
-    }
-
-    // Memory update with s = x⁺ − x, y = g⁺ − g.
-    const slot = (newest + 1) % m;
-    const s = S[slot]!, y = Y[slot]!;
-    for (let i = 0; i < n; i++) {
-      s[i] = xt[i]! - x[i]!;
-      y[i] = gt[i]! - g[i]!;
-    }
-    const sy = dot(s, y);
-    if (sy > 1e-10 * Math.sqrt(dot(s, s) * dot(y, y))) {
-      rho[slot] = 1 / sy;
-      newest = slot;
-      stored = Math.min(stored + 1, m);
-    }
-
-    const fOld = f;
-    [x, xt] = [xt, x];
-    [g, gt] = [gt, g];
-    f = ls.value;
-    iterations++;
-    const scale = Math.max(Math.abs(fOld), Math.abs(f));
-    if (fOld - f <= ftol * scale) {
-      if (normInf(g) <= gtol) return done(true, "Gradient tolerance reached");
-      return done(true, "Function tolerance reached");
-    }
-  }
+    },
+  };
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

@@ -25,7 +25,7 @@
  * @module
  */
 
-import { HashedLm } from "../../numerics/lm/hashed_lm.ts";
+import type { HashedLm } from "../../numerics/lm/hashed_lm.ts";
 import type { Corpus } from "./corpus.ts";
 import { Trainer } from "./env.ts";
 
