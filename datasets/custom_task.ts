@@ -62,7 +62,7 @@ export interface CustomTask {
  * const csv = "fidelity,ratio_a,ratio_b,metric_acc\ns,0.5,0.5,0.6\ns,1,0,0.4\n";
  * const table = parseRunTable(csv, undefined, { file: "demo/mine.csv" });
  * const { card } = customTask(table, { direction: "maximize" });
- * assertEquals([card.id, card.direction, card.budget], ["custom/mine-1a6272f7", "maximize", 2]);
+ * assertEquals([card.id, card.direction, card.budget], ["custom/mine-1a6272f7", "maximize", 1]);
  * ```
  * @param table The loaded table.
  * @param options Objective, direction, target, budget and whether costlier fidelities are

@@ -515,9 +515,14 @@ export function bridgeFactory(cmd: CommandSpec, o: BridgeOptions): Bridge {
         async recommend(): Promise<Recommendation> {
           await ready;
           const r = await proc.call({ type: "recommend" }, "recommendation");
-          return typeof r.predicted === "number"
-            ? { mixture: r.mixture as number[], predicted: r.predicted }
-            : { mixture: r.mixture as number[] };
+          const fit = r.fit as { degenerate?: unknown; detail?: unknown } | undefined;
+          return {
+            mixture: r.mixture as number[],
+            ...(typeof r.predicted === "number" ? { predicted: r.predicted } : {}),
+            ...(fit && (fit.degenerate === "constant" || fit.degenerate === "rank-deficient")
+              ? { fit: { degenerate: fit.degenerate, detail: String(fit.detail ?? "") } }
+              : {}),
+          };
         },
       };
     },

@@ -102,13 +102,21 @@ class RegMixLinear:
             return {"mixture": pool[l1_nearest(pool, self.ctx["prior"])]}
         if self.cached is None or self.cached[0] != len(self.xs):
             beta = self._beta(self.xs, self.ys)
+            d = len(self.xs[0])
+            rank = int(np.linalg.matrix_rank(np.array([[1.0] + list(x) for x in self.xs])))
+            # As the TypeScript method: rows sum to 1, so rank < d leaves directions unidentified.
+            fit = None if rank >= d else {
+                "degenerate": "rank-deficient",
+                "detail": f"least-squares design of rank {rank} < {d} domains on {len(self.xs)} runs",
+            }
             best, best_p = 0, None
             for i, r in enumerate(pool):
                 s = self._value(beta, r)
                 if best_p is None or s < best_p:
                     best, best_p = i, s
-            self.cached = (len(self.xs), pool[best], self.back(best_p))
-        return {"mixture": self.cached[1], "predicted": self.cached[2]}
+            self.cached = (len(self.xs), pool[best], self.back(best_p), fit)
+        out = {"mixture": self.cached[1], "predicted": self.cached[2]}
+        return out if self.cached[3] is None else {**out, "fit": self.cached[3]}
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ Deno.test("runBench() on an accuracy table without a card needs --direction, the
   await assertRejects(
     () =>
       runBench(testBenchOptions(out, { tasks: undefined, dataset: { path }, methods: METHODS })),
-    TypeError,
+    InputError,
     exactly(
       'Objective "hellaswag": the direction of metric "hellaswag" is unknown (the table has no ' +
         "data card): pass --direction minimize or --direction maximize (the name-based guess " +
@@ -86,10 +86,11 @@ Deno.test("runBench() runs a single-fidelity table without a cost column", async
   }));
   assertEquals([s.ran, s.failed], [6, 0]);
   const meta = JSON.parse(await Deno.readTextFile(`${out}/run.json`));
-  assertEquals([meta.tasks[0].budget, meta.tasks[0].costUnit], [10, "1B runs"]);
+  // The budget rule of datasets/budget_rule.ts: below the 10-run pool, never all of it.
+  assertEquals([meta.tasks[0].budget, meta.tasks[0].costUnit], [2, "1B runs"]);
   const lines = await readResults(`${out}/results.jsonl`);
   const rs = lines.find((l) => l.method === "random-search")!;
-  assertEquals(rs.spent, 10);
+  assertEquals(rs.spent, 2);
   assert(rs.trajectory.every((t) => t.cost === 1 && t.fidelity === "1B"));
   // The unused metric_notes_acc has empty cells; an objective that reads it is refused.
   await assertRejects(
@@ -99,7 +100,7 @@ Deno.test("runBench() runs a single-fidelity table without a cost column", async
         dataset: { path, objective: "notes_acc", direction: "maximize" },
         methods: METHODS,
       })),
-    TypeError,
+    InputError,
     exactly(
       `${path}:2:7: cell "metric_notes_acc" is empty, but the objective "notes_acc" of task ` +
         `"custom/single-${await sha8(path)}" reads it`,
