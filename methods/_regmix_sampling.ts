@@ -6,6 +6,12 @@
  * Departure: numpy's random streams cannot be reproduced in TypeScript; draws follow the same
  * distributions from this suite's seeded generator.
  *
+ * Which swarm: this is the sampler script's swarm with its default constants — what the
+ * continuous tasks draw from (pool tasks draw from the table's own published runs instead). The
+ * published RegMix 1M swarm is denser than these defaults produce (9.33 against 5.98 non-zero
+ * weights per row at 3 decimals; mean largest weight 0.536 against 0.660: issue 22's audit), so
+ * a swarm drawn here is sparser than the runs the surrogates were fitted on.
+ *
  * @module
  */
 

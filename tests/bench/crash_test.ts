@@ -9,7 +9,7 @@ const ARGS = [
   "--tasks",
   "regmix-pile/pile-cc",
   "--methods",
-  "uniform,random-search,regmix-linear",
+  "uniform,random-search",
   "--seeds",
   "3",
   "--workers",
