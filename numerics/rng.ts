@@ -14,6 +14,16 @@ export function hashString(text: string): number {
     h ^= text.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
+  return fmix32(h);
+}
+
+/**
+ * Mixes a 32-bit integer: murmur3's finaliser (its avalanche step).
+ *
+ * @param h The integer.
+ * @returns The mixed value, unsigned.
+ */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

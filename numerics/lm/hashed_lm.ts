@@ -40,6 +40,8 @@
  * @module
  */
 
+import { fmix32 } from "../rng.ts";
+
 /** Options of {@linkcode HashedLm}. */
 export interface HashedLmOptions {
   /** log2 of each order's table size (≥ 8). */
@@ -56,15 +58,7 @@ export interface HashedLmOptions {
 
 const LN2 = Math.LN2;
 
-/** Mixes a 32-bit integer (murmur3 finaliser). */
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+const fmix = fmix32;
 
 /** The hashed byte model with its Adam state. */
 export class HashedLm {
