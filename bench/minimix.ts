@@ -30,7 +30,7 @@ import { deriveSeed, Rng } from "../numerics/rng.ts";
 import { resolveTask, TASK_SCHEMA, type TaskCard } from "../core/task.ts";
 import { DOMAINS, loadCorpus, manifestEntry, sha256Hex } from "../runners/train/corpus.ts";
 import { minimixTable } from "../datasets/minimix/table.ts";
-import { DirRunCache, runKey, runMetrics, TrainRunner } from "../runners/train.ts";
+import { cachedRun, DirRunCache, runMetrics, TrainRunner } from "../runners/train.ts";
 import { ENV_VERSION, freshRun } from "../runners/train/env.ts";
 import { buildMergeProxy } from "../runners/train/merge.ts";
 import { spearman } from "../numerics/stats/correlation.ts";
@@ -209,13 +209,13 @@ async function writeMerge(log: (s: string) => void, fidelities: string[]): Promi
     for (const m of mixtures) {
       const valid = proxy.evaluate(m);
       merged.push(runMetrics({ valid, train: [], epochs: [], steps: 0, ms: 0 }));
-      const key = await runKey({ fidelity: f, domains: NAMES, mixture: m, seed: SEED });
-      let hit = cache.get(key);
-      if (!hit) {
-        const r = freshRun(corpus, { trainDomains: all, mixture: m, fidelity: f, seed: SEED });
-        hit = { metrics: runMetrics(r), epochs: r.epochs, ms: r.ms };
-        cache.set(key, hit);
-      }
+      const { run: hit } = await cachedRun(cache, () => corpus, {
+        fidelity: f,
+        domains: NAMES,
+        trainDomains: all,
+        mixture: m,
+        seed: SEED,
+      });
       real.push(hit.metrics as Record<string, number>);
       log(`${f}: ${real.length}/30`);
     }
@@ -272,13 +272,13 @@ async function writeTable(
   for (const f of fids) {
     for (let i = 0; i < counts[f]!; i++) {
       const m = swarm[i]!;
-      const key = await runKey({ fidelity: f, domains: NAMES, mixture: m, seed: SEED });
-      let hit = cache.get(key);
-      if (!hit) {
-        const r = freshRun(corpus, { trainDomains: all, mixture: m, fidelity: f, seed: SEED });
-        hit = { metrics: runMetrics(r), epochs: r.epochs, ms: r.ms };
-        cache.set(key, hit);
-      }
+      const { run: hit } = await cachedRun(cache, () => corpus, {
+        fidelity: f,
+        domains: NAMES,
+        trainDomains: all,
+        mixture: m,
+        seed: SEED,
+      });
       lines.push([
         f,
         SEED,

@@ -127,6 +127,45 @@ export function runKey(spec: {
   return sha256Hex(new TextEncoder().encode(text));
 }
 
+/**
+ * A finished run from the cache, or trained now and cached: the one get-or-train step of the
+ * `train` runner and of the table and measurement builds.
+ *
+ * @param cache Where finished runs are kept.
+ * @param corpus The corpus (called only when the run must be trained).
+ * @param spec Fidelity, domain names (for the key) and their corpus indices, mixture, seed.
+ * @returns The run's key, the run, and whether it came from the cache.
+ */
+export async function cachedRun(
+  cache: RunCache,
+  corpus: () => Corpus,
+  spec: {
+    readonly fidelity: string;
+    readonly domains: readonly string[];
+    readonly trainDomains: readonly number[];
+    readonly mixture: Mixture;
+    readonly seed: number;
+  },
+): Promise<{ key: string; run: CachedRun; cached: boolean }> {
+  const key = await runKey({
+    fidelity: spec.fidelity,
+    domains: spec.domains,
+    mixture: spec.mixture,
+    seed: spec.seed,
+  });
+  const hit = cache.get(key);
+  if (hit) return { key, run: hit, cached: true };
+  const result = freshRun(corpus(), {
+    trainDomains: spec.trainDomains,
+    mixture: spec.mixture,
+    fidelity: spec.fidelity,
+    seed: spec.seed,
+  });
+  const run: CachedRun = { metrics: runMetrics(result), epochs: result.epochs, ms: result.ms };
+  cache.set(key, run);
+  return { key, run, cached: false };
+}
+
 /** Options of {@linkcode TrainRunner}. */
 export interface TrainRunnerOptions {
   /** Where finished runs are kept. @default {a new in-memory cache} */
@@ -176,23 +215,16 @@ export class TrainRunner implements Runner {
     mixture: Mixture,
     fidelity: string,
   ): Promise<{ key: string; run: CachedRun; cached: boolean }> {
-    const key = await runKey({ fidelity, domains: this.#domains, mixture, seed: this.#seed });
-    const hit = this.#cache.get(key);
-    if (hit) {
-      this.#hits++;
-      return { key, run: hit, cached: true };
-    }
-    this.#corpus ??= loadCorpus();
-    const result = freshRun(this.#corpus, {
+    const out = await cachedRun(this.#cache, () => (this.#corpus ??= loadCorpus()), {
+      fidelity,
+      domains: this.#domains,
       trainDomains: this.#indices,
       mixture,
-      fidelity,
       seed: this.#seed,
     });
-    const run: CachedRun = { metrics: runMetrics(result), epochs: result.epochs, ms: result.ms };
-    this.#cache.set(key, run);
-    this.#trained++;
-    return { key, run, cached: false };
+    if (out.cached) this.#hits++;
+    else this.#trained++;
+    return out;
   }
 
   /** Answers each proposal with a fresh run (or its cached twin). */
