@@ -106,11 +106,15 @@ export async function gpuAdapter(): Promise<GpuAdapterInfo | null> {
  * Resolves a device option: `auto` → `gpu` when a hardware adapter is present, else `cpu`.
  *
  * @param option The requested device.
+ * @param probe Finds the adapter (tests pass their own; the default asks `navigator.gpu`).
  * @returns The device to use.
  */
-export async function resolveDevice(option: DeviceOption): Promise<Device> {
+export async function resolveDevice(
+  option: DeviceOption,
+  probe: () => Promise<GpuAdapterInfo | null> = gpuAdapter,
+): Promise<Device> {
   if (option !== "auto") return option;
-  const adapter = await gpuAdapter();
+  const adapter = await probe();
   return adapter && !adapter.software ? "gpu" : "cpu";
 }
 
