@@ -113,6 +113,7 @@ function bigStep(w: Mixture, rng: Rng): Mixture {
 /** One-hot mixtures, then 2- and 3-domain corners. */
 export const advCorners: MethodFactory = {
   id: "adv-corners",
+  version: "1",
   description: "Adversary: one-hot and 2–3-domain corner mixtures",
   ranked: false,
   create(ctx) {
@@ -128,6 +129,7 @@ export const advCorners: MethodFactory = {
 /** Random 2–4-domain supports with flat Dirichlet weights. */
 export const advSparse: MethodFactory = {
   id: "adv-sparse",
+  version: "1",
   description: "Adversary: sparse mixtures on 2–4 random domains",
   ranked: false,
   create: (ctx) => fromGenerator(ctx, (_best, rng) => sparse(ctx.prior.length, rng)),
@@ -136,6 +138,7 @@ export const advSparse: MethodFactory = {
 /** RegMix-style draws, then greedy large-step local search from the best. */
 export const advBigStep: MethodFactory = {
   id: "adv-big-step",
+  version: "1",
   description: "Adversary: RegMix-style draws, then greedy large steps from the best",
   ranked: false,
   create(ctx) {
@@ -159,6 +162,7 @@ export const advBigStep: MethodFactory = {
 export function advDirect(access: ModelAccess, candidates = 20_000): MethodFactory {
   return {
     id: "adv-direct",
+    version: "1",
     description: "Adversary: maximises the runner's answers directly (model access)",
     ranked: false,
     create(ctx) {

@@ -6,8 +6,15 @@
  */
 
 import { failedLine } from "../harness/cell.ts";
-import type { ResultLine } from "../core/results.ts";
-import { cellKey, formatLine, lineKey, readResults, repairResults } from "../core/results.ts";
+import type { LineVersions, ResultLine } from "../core/results.ts";
+import {
+  cellKey,
+  formatLine,
+  lineKey,
+  readResults,
+  repairResults,
+  withVersions,
+} from "../core/results.ts";
 import { type ProcessRequest, runCellsInProcesses } from "../harness/processes.ts";
 import { expectedCellCost } from "../harness/scheduler.ts";
 import type { RunTable } from "../core/table.ts";
@@ -209,6 +216,8 @@ interface BenchMethod {
   readonly ranked: boolean;
   /** Fits a predictor (Predict track). */
   readonly fit: boolean;
+  /** Version written in its lines (see {@linkcode LineVersions.method}). */
+  readonly version: string;
   /** From outside the suite: runs sandboxed, one process per cell. */
   readonly external: boolean;
   /** The entry of its cell processes (methods from outside the suite). */
@@ -263,6 +272,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
       })),
     });
     const { finished, failed } = await executeCells(requests, {
+      versions: cellVersions(plan, meta.commit, execution),
       out: o.out,
       results,
       predictions,
@@ -519,8 +529,15 @@ async function loadBenchMethods(
     }
   }
   const infos = await describeInSandbox([...external, ...commands], mains);
+  const versions = new Map<string, string>();
+  for (const spec of [...external, ...commands]) {
+    const declared = infos.get(spec)!.version;
+    versions.set(spec, declared ?? await sourceVersion(spec));
+  }
   return specs.map((spec) => {
-    if (isCommandSpec(spec)) return commandMethod(spec, infos.get(spec)!);
+    if (isCommandSpec(spec)) {
+      return commandMethod(spec, infos.get(spec)!, versions.get(spec)!);
+    }
     if (!isModuleSpec(spec)) {
       const f = getMethod(spec);
       return {
@@ -529,6 +546,7 @@ async function loadBenchMethods(
         description: f.description,
         ranked: f.ranked,
         fit: f.fit !== undefined,
+        version: f.version,
         external: false,
       };
     }
@@ -545,6 +563,7 @@ async function loadBenchMethods(
       description: info.description,
       ranked: info.ranked,
       fit: info.fit,
+      version: versions.get(spec)!,
       external: true,
       main: mains.get(spec.slice(0, hash))!,
     };
@@ -552,17 +571,48 @@ async function loadBenchMethods(
 }
 
 /**
+ * The version of a method from outside the suite that declares none: `sha256:` and 16 hex
+ * digits of the file(s) its spec names (a module's file; a bridged command's program and
+ * arguments that are files), so that an edited file never shares a version with the old one.
+ * Only the named files are hashed, not what they import: declare a version to cover those.
+ * `unversioned` when the spec names no readable file (a module URL, a program on the PATH only).
+ */
+async function sourceVersion(spec: string): Promise<string> {
+  const names = isCommandSpec(spec)
+    ? (({ program, args }) => [program, ...args])(parseCommandSpec(spec))
+    : [spec.slice(0, spec.lastIndexOf("#"))];
+  const parts: Uint8Array[] = [];
+  const enc = new TextEncoder();
+  for (const name of names) {
+    const path = name.startsWith("file://") ? new URL(name).pathname : name;
+    if (/^[a-z]+:\/\//.test(path)) continue;
+    try {
+      if (!(await Deno.stat(path)).isFile) continue;
+      parts.push(enc.encode(`${name}\0`), await Deno.readFile(path), enc.encode("\0"));
+    } catch {
+      continue;
+    }
+  }
+  if (parts.length === 0) return "unversioned";
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) all.set(p, (off += p.length) - p.length);
+  return `sha256:${(await sha256Hex(all)).slice(0, 16)}`;
+}
+
+/**
  * A bridged method (`cmd:<program> [args…]`, bench/bridge/): id `cmd:<script basename>`, run in
  * a fresh cell process per cell that may start that one program; its `hello` answer says
  * whether it serves the Predict track.
  */
-function commandMethod(spec: string, info: MethodInfo): BenchMethod {
+function commandMethod(spec: string, info: MethodInfo, version: string): BenchMethod {
   const cmd = parseCommandSpec(spec);
   return {
     spec,
     id: cmd.id,
     description: info.description,
     ranked: true,
+    version,
     fit: info.fit,
     external: true,
     run: [cmd.program],
@@ -700,7 +750,12 @@ async function runMeta(
       const s = execution.surrogates.get(card.id);
       return s ? { ...taskMeta(card, table), surrogate: s } : taskMeta(card, table);
     }),
-    methods: methods.map((m) => ({ id: m.id, description: m.description, ranked: m.ranked })),
+    methods: methods.map((m) => ({
+      id: m.id,
+      description: m.description,
+      ranked: m.ranked,
+      version: m.version,
+    })),
     ...(predictTasks.length > 0 ? { predictTasks } : {}),
   };
 }
@@ -828,6 +883,37 @@ function schedulerFailure(req: ProcessRequest, error: Error): ResultLine | Predi
   return failedLine(cellIdentity(p), error, p.card.budget);
 }
 
+/** The versions of every cell's line (optimise and Predict cells), by cell key. */
+function cellVersions(
+  plan: {
+    tasks: readonly BenchTask[];
+    predictTasks: readonly BenchPredictTask[];
+    methods: readonly BenchMethod[];
+    seeds: readonly number[];
+  },
+  commit: string,
+  execution: SurrogateExecution,
+): Map<string, LineVersions> {
+  const out = new Map<string, LineVersions>();
+  const tasks = [
+    ...plan.tasks.map(({ card, table }) => ({ card, table })),
+    ...plan.predictTasks.map(({ card, table }) => ({ card, table })),
+  ];
+  for (const { card, table } of tasks) {
+    const surrogate = execution.surrogates.get(card.id)?.sha256;
+    for (const m of plan.methods) {
+      const v: LineVersions = {
+        method: m.version,
+        commit,
+        table: table.sha256,
+        ...(surrogate ? { surrogate } : {}),
+      };
+      for (const seed of plan.seeds) out.set(cellKey(card.id, card.version, m.id, seed), v);
+    }
+  }
+  return out;
+}
+
 /** Longest error message kept in a results line; the whole message goes to a side file. */
 export const MAX_ERROR_CHARS = 4096;
 
@@ -867,6 +953,8 @@ async function executeCells(
   requests: readonly ProcessRequest[],
   o: {
     out: string;
+    /** Versions stamped on each cell's line, by cell key. */
+    versions: ReadonlyMap<string, LineVersions>;
     results: string;
     predictions: string;
     workers: number;
@@ -897,8 +985,9 @@ async function executeCells(
       onFailure: schedulerFailure,
       onResult: async (req, reply) => {
         const done = ++finished;
+        const versions = o.versions.get(req.key)!;
         if ((reply as PredictLine).schema === PREDICT_SCHEMA) {
-          const p = await capError(reply as PredictLine, o.out, req.key);
+          const p = withVersions(await capError(reply as PredictLine, o.out, req.key), versions);
           await appendLine(predictFile, JSON.stringify(p) + "\n");
           if (p.status === "failed") failed++;
           o.report?.({
@@ -910,7 +999,7 @@ async function executeCells(
           });
           return;
         }
-        const line = await capError(reply as ResultLine, o.out, req.key);
+        const line = withVersions(await capError(reply as ResultLine, o.out, req.key), versions);
         await appendLine(file, formatLine(line));
         if (line.status === "failed") failed++;
         const last = line.checkpoints[line.checkpoints.length - 1];

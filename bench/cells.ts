@@ -84,6 +84,8 @@ export interface MethodInfo {
   readonly ranked: boolean;
   readonly oracle: boolean;
   readonly fit: boolean;
+  /** The declared version, when the method declares one. */
+  readonly version?: string;
 }
 
 /** Every message a cell process understands. */
@@ -260,7 +262,14 @@ export async function describe(p: DescribePayload): Promise<MethodInfo> {
   if (isCommandSpec(p.method)) {
     const cmd = parseCommandSpec(p.method);
     const h = await helloBridge(cmd, 30_000);
-    return { id: cmd.id, description: h.description, ranked: true, oracle: false, fit: h.fit };
+    return {
+      id: cmd.id,
+      description: h.description,
+      ranked: true,
+      oracle: false,
+      fit: h.fit,
+      ...(h.version ? { version: h.version } : {}),
+    };
   }
   const f = await factoryFor(p.method);
   return {
@@ -269,6 +278,9 @@ export async function describe(p: DescribePayload): Promise<MethodInfo> {
     ranked: f.ranked === true,
     oracle: f.oracle === true,
     fit: typeof f.fit === "function",
+    ...(typeof f.version === "string" && f.version.trim() !== ""
+      ? { version: f.version.trim().slice(0, 100) }
+      : {}),
   };
 }
 

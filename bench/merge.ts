@@ -115,6 +115,17 @@ function mismatches(
       );
     }
   }
+  const methods = new Map<string, { dir: string; version: string }>();
+  for (const { dir, meta } of metas) {
+    for (const m of meta.methods) {
+      const version = m.version ?? "(none)";
+      const b = methods.get(m.id);
+      if (!b) methods.set(m.id, { dir, version });
+      else if (b.version !== version) {
+        diffs.push(`method ${m.id}: version ${version} in ${dir}, ${b.version} in ${b.dir}`);
+      }
+    }
+  }
   const tasks = new Map<string, { dir: string; t: TaskMeta | PredictTaskMeta }>();
   for (const { dir, meta } of metas) {
     for (const t of [...meta.tasks, ...(meta.predictTasks ?? [])]) {

@@ -6,7 +6,13 @@
  * @module
  */
 
-import { cellKey, formatLine, type ResultLine } from "../core/results.ts";
+import {
+  cellKey,
+  formatLine,
+  type LineVersions,
+  type ResultLine,
+  withVersions,
+} from "../core/results.ts";
 import { runCellsInProcesses } from "../harness/processes.ts";
 import { loadTable, loadTaskCard } from "../datasets/registry.ts";
 import { getMethod } from "../methods/mod.ts";
@@ -63,8 +69,9 @@ export async function reproduceCells(
     const line = JSON.parse(lines[i]!) as ResultLine;
     const key = cellKey(line.task.id, line.task.version, line.method, line.seed);
     let card;
+    let version: string;
     try {
-      getMethod(line.method);
+      version = getMethod(line.method).version;
       card = await loadTaskCard(line.task.id);
     } catch (e) {
       out.push({ key, outcome: "skipped", detail: (e as Error).message.split("\n")[0]! });
@@ -74,11 +81,23 @@ export async function reproduceCells(
       out.push({ key, outcome: "skipped", detail: `task version is now ${card.version}` });
       continue;
     }
+    if (line.versions?.method !== version) {
+      out.push({
+        key,
+        outcome: "skipped",
+        detail: `method version is now ${version}, archived ${line.versions?.method ?? "(none)"}`,
+      });
+      continue;
+    }
     const table: TableMessage = {
       kind: "table",
       key: card.table,
       table: await loadTable(card.table),
     };
+    if (table.table.sha256 !== line.versions.table) {
+      out.push({ key, outcome: "skipped", detail: "the task's table has changed" });
+      continue;
+    }
     const payload: CellPayload = {
       kind: "cell",
       card,
@@ -97,6 +116,7 @@ export async function reproduceCells(
         ? [`${ROOT}/runners/surrogates`, `${ROOT}/node_modules`]
         : [],
       archived: lines[i]!,
+      versions: line.versions,
     });
   }
   await runCellsInProcesses(requests, {
@@ -106,7 +126,7 @@ export async function reproduceCells(
     hardLimitMs: 452_000,
     onFailure: (_req, error) => ({ error }),
     onResult: (req, reply) => {
-      const archived = (req as unknown as { archived: string }).archived;
+      const { archived, versions } = req as unknown as { archived: string; versions: LineVersions };
       if ((reply as { error?: unknown }).error instanceof Error) {
         out.push({
           key: req.key,
@@ -115,7 +135,9 @@ export async function reproduceCells(
         });
         return;
       }
-      const now = withoutTimings(formatLine(reply as ResultLine));
+      // The rerun is stamped with the archived versions: the method and table were checked equal
+      // above, and the commit is the archive's (this checkout's code is what is being checked).
+      const now = withoutTimings(formatLine(withVersions(reply as ResultLine, versions)));
       const then = withoutTimings(archived);
       out.push(
         now === then

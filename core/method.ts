@@ -141,6 +141,12 @@ export interface MethodFactory {
   readonly id: string;
   /** One line for listings. */
   readonly description: string;
+  /**
+   * Version of the implementation, written in every results line (`versions.method`): bump it
+   * whenever the method's results may change, so that a leaderboard never ranks lines of two
+   * implementations under one id (it refuses to mix them).
+   */
+  readonly version: string;
   /** False for oracle references that are shown but never ranked. */
   readonly ranked: boolean;
   /** True when the method needs {@linkcode MethodContext.oracle}. */

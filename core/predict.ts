@@ -7,7 +7,7 @@
  */
 
 import { kendall, pearson, spearman, topRecall } from "../numerics/stats/correlation.ts";
-import { readJsonLines } from "./results.ts";
+import { type LineVersions, readJsonLines } from "./results.ts";
 import type { RunTable } from "./table.ts";
 import type { PoolSpec } from "./task.ts";
 import type { Direction, Run } from "./types.ts";
@@ -15,7 +15,7 @@ import type { Direction, Run } from "./types.ts";
 /** Schema id of Predict-track task cards. */
 export const PREDICT_TASK_SCHEMA = "mixbench.predict-task/1";
 /** Schema id of predict.jsonl lines. */
-export const PREDICT_SCHEMA = "mixbench.predict/1";
+export const PREDICT_SCHEMA = "mixbench.predict/2";
 
 /** The scores of one set (a {@linkcode PredictSet} without its arrays and names). */
 export type SetScores = Pick<
@@ -109,6 +109,8 @@ export interface PredictLine {
   readonly suite: string;
   readonly task: { readonly id: string; readonly version: number };
   readonly method: string;
+  /** Versions of the method, suite and table (see {@linkcode LineVersions}). */
+  readonly versions?: LineVersions;
   readonly seed: number;
   readonly status: "ok" | "failed";
   readonly error?: { readonly name: string; readonly message: string };

@@ -7,7 +7,7 @@
 import type { FitWarning } from "./method.ts";
 
 /** Schema id of results lines. */
-export const RESULT_SCHEMA = "mixbench.result/1";
+export const RESULT_SCHEMA = "mixbench.result/2";
 
 /**
  * Provenance of a trajectory step, written when the runner is not a plain replay: a table row,
@@ -70,6 +70,25 @@ export interface CheckpointRecord {
   readonly source?: StepSource;
 }
 
+/**
+ * What produced a line, written by the bench on every line of results.jsonl and predict.jsonl:
+ * a leaderboard refuses to rank lines of one method id or task id made by different versions.
+ */
+export interface LineVersions {
+  /**
+   * The method's declared version ({@linkcode MethodFactory.version}, a bridged program's
+   * `hello`), or, for a method from outside the suite that declares none, `sha256:` and the first
+   * 16 hex digits of its source file(s).
+   */
+  readonly method: string;
+  /** Commit of the suite's checkout (12 hex digits, `-dirty` when tracked files changed). */
+  readonly commit: string;
+  /** sha256 of the task's run table. */
+  readonly table: string;
+  /** sha256 of the surrogate model answering fresh runs (surrogate tasks only). */
+  readonly surrogate?: string;
+}
+
 /** One line of results.jsonl. */
 export interface ResultLine {
   /** Always {@linkcode RESULT_SCHEMA}. */
@@ -80,6 +99,11 @@ export interface ResultLine {
   readonly task: { readonly id: string; readonly version: number };
   /** Method id. */
   readonly method: string;
+  /**
+   * Versions of the method, suite, table and surrogate: every line in a results file has them
+   * (the bench writes them; a cell's own line does not know them yet).
+   */
+  readonly versions?: LineVersions;
   /** Seed of the cell. */
   readonly seed: number;
   /** Runner kind. */
@@ -98,6 +122,33 @@ export interface ResultLine {
   readonly checkpoints: readonly CheckpointRecord[];
   /** Wall-clock timings (ms); the only field that may differ between identical runs. */
   readonly timings: { readonly totalMs: number; readonly methodMs: number };
+}
+
+/**
+ * A line with its versions, placed after `method` (the bench stamps every line it writes).
+ *
+ * @example
+ * ```ts
+ * import { withVersions } from "./results.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const line = withVersions({ method: "uniform", seed: 0 }, { method: "1", commit: "abc", table: "f00" });
+ * assertEquals(Object.keys(line), ["method", "versions", "seed"]);
+ * ```
+ * @param line A results or predict line.
+ * @param versions What produced it.
+ * @returns The line with `versions` (replacing any it had).
+ */
+export function withVersions<T extends { readonly method: string }>(
+  line: T,
+  versions: LineVersions,
+): T & { readonly versions: LineVersions } {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(line)) {
+    if (k === "versions") continue;
+    out[k] = v;
+    if (k === "method") out.versions = versions;
+  }
+  return out as T & { readonly versions: LineVersions };
 }
 
 /** Identity of a cell: `task@version|method|seed`. */

@@ -9,11 +9,13 @@ import type { Mixture } from "../core/types.ts";
  */
 export function fixedMixture(
   id: string,
+  version: string,
   description: string,
   mixture: (ctx: MethodContext) => Mixture,
 ): MethodFactory {
   return {
     id,
+    version,
     description,
     ranked: true,
     create(ctx) {

@@ -77,6 +77,7 @@ const MAX_SWARM = 1024;
  */
 export function swarmMethod(
   id: string,
+  version: string,
   description: string,
   regressor: SwarmRegressor,
   options: SwarmOptions = {},
@@ -84,6 +85,7 @@ export function swarmMethod(
   const batch = options.batch ?? 16;
   return {
     id,
+    version,
     description,
     ranked: true,
     fit(examples: readonly Example[], ctx: MethodContext): Predictor {

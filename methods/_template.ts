@@ -42,6 +42,8 @@ export function templateLocalSearchWith(options: TemplateOptions = {}): MethodFa
   return {
     // A stable id: results lines, leaderboards and `--methods` use it.
     id: "template-local-search",
+    // Its version, written in every results line: bump it whenever its results may change.
+    version: "1",
     // One line for `list`, run.json and the report.
     description: "Template: random draws, then the nearest unqueried neighbour of the best",
     // Ranked on leaderboards (false only for oracle references).

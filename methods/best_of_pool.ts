@@ -10,6 +10,7 @@ import type { MethodFactory } from "../core/method.ts";
 /** The oracle reference. */
 export const bestOfPool: MethodFactory = {
   id: "best-of-pool",
+  version: "1",
   description: "Oracle: the best target-pool member by its true value (shown, never ranked)",
   ranked: false,
   oracle: true,

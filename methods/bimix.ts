@@ -141,6 +141,7 @@ export function minimizeBimix(law: BimixLaw, prior: Mixture): number[] {
 export function bimix(options: SwarmOptions = {}): MethodFactory {
   return swarmMethod(
     "bimix",
+    "1",
     "BiMix (fixed step): Σ F_i r_i^-α_i fitted by least squares; mixbench's exact simplex minimiser as proposer",
     {
       fit(xs, ys, ctx) {

@@ -101,6 +101,7 @@ export function boWith(options: BoOptions = {}): MethodFactory {
   const warmStart = options.warmStart ?? true;
   return {
     id,
+    version: "1",
     description: "ADMIRE-BayesOpt single-fidelity BO: GP (Matérn-5/2, botorch priors) + log-EI",
     ranked: true,
     fit: fitPredictor,

@@ -87,6 +87,7 @@ export function climb(options: ClimbOptions = {}): MethodFactory {
   }
   return {
     id: "climb",
+    version: "1",
     description:
       "CLIMB search: 3 rounds (64:32:16), GBDT refit each round, batches from the predicted top",
     ranked: true,

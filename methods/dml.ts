@@ -63,6 +63,7 @@ export function dml(options: DmlOptions = {}): MethodFactory {
   const refine = options.refine ?? 8;
   return swarmMethod(
     "dml",
+    "1",
     "Data Mixing Laws: per-domain exponential laws fitted with Huber + multi-start L-BFGS, best predicted pool member",
     {
       fit(xs, ys, ctx, rows) {

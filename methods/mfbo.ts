@@ -103,6 +103,7 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
   const refit = options.refit ?? "scheduled";
   return {
     id,
+    version: "1",
     description: rule === "posterior-mean"
       ? "MF-BO as mfbo, recommending the largest posterior mean at the target fidelity"
       : "ADMIRE-BayesOpt multi-fidelity BO: fidelity GP + cost-weighted MF-MES",

@@ -11,6 +11,7 @@ import type { MethodFactory } from "../core/method.ts";
 /** The prior mixture (nearest pool member in pool mode). */
 export const natural: MethodFactory = fixedMixture(
   "natural",
+  "1",
   "The natural (prior) mixture; nearest pool member by L1 in pool mode",
   (ctx) => ctx.prior,
 );

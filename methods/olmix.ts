@@ -107,6 +107,7 @@ export function olmix(options: OlmixOptions = {}): MethodFactory {
   const refine = options.refine ?? 8;
   return swarmMethod(
     "olmix",
+    "1",
     "Olmix: per-metric log-linear regressors + exact KL-regularised proposer on the capped simplex",
     {
       fit(xs, ys, ctx, rows) {

@@ -23,6 +23,7 @@ import type { Observation, Proposal } from "../core/types.ts";
 /** Random search over the pool. */
 export const randomSearch: MethodFactory = {
   id: "random-search",
+  version: "1",
   description: "Uniform random pool draws without replacement; recommends the best observed",
   ranked: true,
   create(ctx) {

@@ -65,6 +65,7 @@ export function fitRegMixLinear(
 export function regmix(options: RegMixOptions = {}): MethodFactory {
   return swarmMethod(
     "regmix",
+    "1",
     "RegMix: random swarm, LightGBM-like GBDT regressor, best predicted pool member",
     { fit: (xs, ys, ctx) => ({ predict: fitRegMixGbdt(xs, ys, ctx.rng.fork("regmix"), options) }) },
     options,
@@ -80,6 +81,7 @@ export function regmix(options: RegMixOptions = {}): MethodFactory {
 export function regmixLinear(options: SwarmOptions = {}): MethodFactory {
   return swarmMethod(
     "regmix-linear",
+    "1",
     "RegMix with ordinary least squares (intercept, minimum-norm), best predicted pool member",
     {
       fit: (xs, ys) => {

@@ -31,6 +31,7 @@ export function temperature(options: TemperatureOptions = {}): MethodFactory {
   const tau = options.exponent ?? 0.5;
   return fixedMixture(
     "temperature",
+    "1",
     `prior^${tau}, renormalised; nearest pool member by L1 in pool mode`,
     (ctx) => normalize(ctx.prior.map((p) => p ** tau)),
   );

@@ -11,6 +11,7 @@ import type { MethodFactory } from "../core/method.ts";
 /** Equal weights on all domains (nearest pool member in pool mode). */
 export const uniform: MethodFactory = fixedMixture(
   "uniform",
+  "1",
   "Equal weight on every domain (stratified); nearest pool member by L1 in pool mode",
   (ctx) => ctx.domains.map(() => 1 / ctx.domains.length),
 );

@@ -87,6 +87,7 @@ export function unimax(options: UniMaxOptions = {}): MethodFactory {
   const passes = options.budgetPasses ?? 1;
   return fixedMixture(
     "unimax",
+    "1",
     `UniMax: near-uniform budget with at most ${epochs} epochs per domain (budget ${passes}× the data)`,
     (ctx) => {
       const counts = ctx.domains.every((d) => d.count !== undefined)

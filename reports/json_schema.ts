@@ -1,7 +1,7 @@
 /**
  * A small JSON Schema (draft 2020-12) checker for the keywords the results schemas use: `type`,
  * `const`, `enum`, `required`, `properties`, `additionalProperties`, `items`, `minItems`,
- * `minimum`, `maximum`, `exclusiveMinimum`, `minLength`, `oneOf`, `anyOf`, `if`/`then`, and local
+ * `minimum`, `maximum`, `exclusiveMinimum`, `minLength`, `pattern`, `oneOf`, `anyOf`, `if`/`then`, and local
  * `$ref`s (`#/$defs/...`). Any other keyword is refused when the schema is compiled, so a schema
  * never silently checks less than it says.
  *
@@ -30,6 +30,7 @@ const KNOWN = new Set([
   "maximum",
   "exclusiveMinimum",
   "minLength",
+  "pattern",
   "oneOf",
   "anyOf",
   "if",
@@ -126,6 +127,11 @@ function check(root: Schema, s: Schema, v: unknown, at: string, errors: string[]
   }
   if (typeof v === "string" && typeof s.minLength === "number" && v.length < s.minLength) {
     errors.push(`${where}: string shorter than ${s.minLength}`);
+  }
+  if (
+    typeof v === "string" && typeof s.pattern === "string" && !new RegExp(s.pattern, "u").test(v)
+  ) {
+    errors.push(`${where}: "${v.slice(0, 80)}" does not match ${s.pattern}`);
   }
   if (Array.isArray(v)) {
     if (typeof s.minItems === "number" && v.length < s.minItems) {

@@ -36,7 +36,7 @@ function close(a: number, b: number, rel = 1e-9): boolean {
  *   checkpoints: [2], reference: { zero: 2, best: 1, bestRow: 0 }, targetFidelity: "s",
  * };
  * const line = {
- *   schema: "mixbench.result/1", suite: "0", task: { id: "t", version: 1 }, method: "m", seed: 0,
+ *   schema: "mixbench.result/2", suite: "0", task: { id: "t", version: 1 }, method: "m", seed: 0,
  *   runner: "replay", status: "ok" as const, budget: 2, spent: 2,
  *   trajectory: [{ fidelity: "s", row: 0, value: 1, cost: 1, spent: 1 },
  *     { fidelity: "s", row: 1, value: 3, cost: 1, spent: 2 }],

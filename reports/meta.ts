@@ -59,6 +59,8 @@ export interface MethodMeta {
   readonly id: string;
   readonly description: string;
   readonly ranked: boolean;
+  /** The version in its lines (`versions.method`); absent in folders of older suites. */
+  readonly version?: string;
 }
 
 /** One Predict-track task of a bench run. */

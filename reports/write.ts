@@ -13,6 +13,7 @@ import { plotlySource, renderReport } from "./html.ts";
 import { leaderboardMarkdown, leaderboards } from "./leaderboard.ts";
 import { readMeta } from "./meta.ts";
 import { readPredictLines } from "../core/predict.ts";
+import { refuseMixedVersions } from "./versions.ts";
 
 /** Schema id of leaderboard.json. */
 export const LEADERBOARD_SCHEMA = "mixbench.leaderboard/3";
@@ -31,11 +32,14 @@ export interface ReportFiles {
  *
  * @param dir Folder holding run.json, results.jsonl and optionally predict.jsonl.
  * @returns The analysis.
+ * @throws {InputError} When lines of one method or task come from different versions.
  */
 export async function analyseDir(dir: string): Promise<Analysis> {
   const meta = await readMeta(dir);
   const lines = await readResults(`${dir}/results.jsonl`);
   const predict = await readPredictLines(`${dir}/predict.jsonl`);
+  refuseMixedVersions(lines, `${dir}/results.jsonl`);
+  refuseMixedVersions(predict, `${dir}/predict.jsonl`);
   return analyse(meta, lines, predict);
 }
 

@@ -418,6 +418,8 @@ export interface BridgeHello {
   readonly fit: boolean;
   /** One line for listings. */
   readonly description: string;
+  /** The program's declared version (absent when it declares none). */
+  readonly version?: string;
 }
 
 /**
@@ -436,6 +438,9 @@ export async function helloBridge(cmd: CommandSpec, timeLimitMs: number): Promis
       description: typeof r.description === "string" && r.description.trim() !== ""
         ? r.description.trim().split("\n")[0]!.slice(0, 200)
         : `Bridged command: ${cmd.command}`,
+      ...(typeof r.version === "string" && r.version.trim() !== ""
+        ? { version: r.version.trim().slice(0, 100) }
+        : {}),
     };
   } finally {
     await proc.close();
@@ -488,6 +493,8 @@ export function bridgeFactory(cmd: CommandSpec, o: BridgeOptions): Bridge {
   const started: BridgeProcess[] = [];
   const factory: MethodFactory = {
     id: o.id,
+    // The bench writes the version it learnt from `hello` (or the script's hash) in each line.
+    version: "bridged",
     description: `Bridged command: ${cmd.command}`,
     ranked: true,
     create(ctx: MethodContext): Method {

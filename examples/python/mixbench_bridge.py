@@ -25,7 +25,7 @@ Usage::
         def fit(self, examples): ...           # Predict track (optional): [{"mixture", "value"}]
         def predict(self, mixtures): ...       # -> list of predicted objective values
 
-    serve(MyMethod)
+    serve(MyMethod, version="1")
 """
 
 import json
@@ -120,12 +120,14 @@ def _write(obj):
     sys.stdout.flush()
 
 
-def serve(make_method):
+def serve(make_method, version=None):
     """Answers requests on stdin until ``shutdown`` or end of input.
 
     ``make_method(init)`` builds the method from the ``init`` message (``init["track"]`` is
     ``optimise`` or ``predict``). ``hello`` is answered with ``fit`` (whether ``make_method`` has a
-    ``fit`` method: the Predict track) and the first line of the program's docstring. An exception
+    ``fit`` method: the Predict track), the first line of the program's docstring and ``version``
+    (written in every results line; bump it whenever results may change — without one the bench
+    writes a hash of the script file). An exception
     in any call is answered with an ``error`` message (the cell fails with it).
     """
     method = None
@@ -139,8 +141,11 @@ def serve(make_method):
                 return
             if kind == "hello":
                 doc = (sys.modules["__main__"].__doc__ or "").strip().split("\n")[0]
-                _write({"type": "hello", "fit": callable(getattr(make_method, "fit", None)),
-                        "description": doc})
+                hello = {"type": "hello", "fit": callable(getattr(make_method, "fit", None)),
+                         "description": doc}
+                if version is not None:
+                    hello["version"] = str(version)
+                _write(hello)
             elif kind == "init":
                 if msg.get("protocol", "").split("/")[0] != PROTOCOL.split("/")[0] or \
                         msg["protocol"] != PROTOCOL:

@@ -64,4 +64,4 @@ class RandomSearch:
 
 
 if __name__ == "__main__":
-    serve(RandomSearch)
+    serve(RandomSearch, version="1")

@@ -120,4 +120,4 @@ class RegMixLinear:
 
 
 if __name__ == "__main__":
-    serve(RegMixLinear)
+    serve(RegMixLinear, version="1")

@@ -7,6 +7,7 @@ import { loadPredictTaskCard, loadTable } from "../../datasets/registry.ts";
 /** Predicts each mixture's Pile-CC weight, negated: more Pile-CC → lower Pile-CC loss. */
 const pileCcWeight: MethodFactory = {
   id: "pile-cc-weight",
+  version: "1",
   description: "test predictor",
   ranked: true,
   create: () => ({ ask: () => [], tell: () => {}, recommend: () => ({ mixture: [] }) }),

@@ -145,10 +145,11 @@ function line(t: number, method: string, seed: number): ResultLine {
     };
   });
   return {
-    schema: "mixbench.result/1",
+    schema: "mixbench.result/2",
     suite: "0.0.0",
     task: { id: tm.id, version: 1 },
     method,
+    versions: { method: "1", commit: "abc123", table: tm.tableSha256 },
     seed,
     runner: "replay",
     status: failed ? "failed" : "ok",
@@ -172,10 +173,11 @@ export function lines(): ResultLine[] {
 export function predictLines(): PredictLine[] {
   return ["good", "lin"].flatMap((method, mi) =>
     SEEDS.map((seed): PredictLine => ({
-      schema: "mixbench.predict/1",
+      schema: "mixbench.predict/2",
       suite: "0.0.0",
       task: { id: "fx/predict", version: 1 },
       method,
+      versions: { method: "1", commit: "abc123", table: "f".repeat(64) },
       seed,
       status: "ok",
       train: 40,

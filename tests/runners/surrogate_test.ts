@@ -192,6 +192,7 @@ Deno.test("runCell() records each answer's source, OOD, spread and clipping in a
     const fresh = [0.9, 0.05, 0.05];
     const factory: MethodFactory = {
       id: "two-points",
+      version: "1",
       description: "one table mixture, then one fresh mixture",
       ranked: true,
       create: (ctx) => {
@@ -277,6 +278,7 @@ Deno.test("an out-of-region recommendation is scored as the table's worst run an
   await withRunner({ region: REGION }, async (runner, { task, models }) => {
     const factory: MethodFactory = {
       id: "far",
+      version: "1",
       description: "recommends a mixture far from the table without asking",
       ranked: true,
       create: () => ({

@@ -7,6 +7,7 @@ const first = (ctx: Parameters<MethodFactory["create"]>[0]) => ctx.targetPool![0
 /** Throws from ask(). */
 export const throws: MethodFactory = {
   id: "throws",
+  version: "1",
   description: "throws in ask",
   ranked: true,
   create: (ctx) => ({
@@ -21,6 +22,7 @@ export const throws: MethodFactory = {
 /** Proposes a mixture with a NaN weight. */
 export const nan: MethodFactory = {
   id: "nan",
+  version: "1",
   description: "NaN weights",
   ranked: true,
   create: (ctx) => ({
@@ -33,6 +35,7 @@ export const nan: MethodFactory = {
 /** Asks for the whole pool in one batch, past any budget. */
 export const overAsks: MethodFactory = {
   id: "over-asks",
+  version: "1",
   description: "asks past the budget",
   ranked: true,
   create: (ctx) => ({
@@ -45,6 +48,7 @@ export const overAsks: MethodFactory = {
 /** Recommends a mixture that is not in the target pool. */
 export const offPool: MethodFactory = {
   id: "off-pool",
+  version: "1",
   description: "recommends a non-member",
   ranked: true,
   create: (ctx) => ({
@@ -57,6 +61,7 @@ export const offPool: MethodFactory = {
 /** Never returns from ask() (a synchronous infinite loop). */
 export const hangs: MethodFactory = {
   id: "hangs",
+  version: "1",
   description: "infinite loop",
   ranked: true,
   create: (ctx) => ({
@@ -72,6 +77,7 @@ export const hangs: MethodFactory = {
 /** Sleeps 50 ms in every ask() (for the cooperative time limit). */
 export const slow: MethodFactory = {
   id: "slow",
+  version: "1",
   description: "slow asks",
   ranked: true,
   create: (ctx) => {

@@ -10,6 +10,7 @@ import type { MethodContext, MethodFactory } from "../../core/method.ts";
 function hostile(id: string, attack: (ctx: MethodContext) => unknown): MethodFactory {
   return {
     id,
+    version: "1",
     description: `hostile: ${id}`,
     ranked: true,
     create(ctx) {
