@@ -9,6 +9,7 @@
  *
  * export const inOrder: MethodFactory = {
  *   id: "in-order",
+ *   version: "1",
  *   description: "Queries the pool in table order",
  *   ranked: true,
  *   create(ctx) {
