@@ -117,7 +117,8 @@ export function listCommand(): number {
   for (const t of TASKS) console.log(`  ${t}`);
   console.log("Methods:");
   for (const m of METHODS) {
-    console.log(`  ${m.id.padEnd(16)} ${m.description}${m.variant ? ` (also ${m.id}@<arg>)` : ""}`);
+    const also = m.variant ? ` (also ${m.id}@<arg>)` : "";
+    console.log(`  ${m.id.padEnd(16)} v${m.version.padEnd(3)} ${m.description}${also}`);
   }
   return EXIT.ok;
 }

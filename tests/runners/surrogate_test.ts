@@ -1,5 +1,6 @@
 import { assert, assertAlmost, assertEquals, assertRejects } from "../_assert.ts";
 import { runCell } from "../../harness/cell.ts";
+import { withVersions } from "../../core/results.ts";
 import { fitEnsemble, type MlpEnsemble, predictEnsemble } from "../../numerics/mlp.ts";
 import type { MethodFactory } from "../../core/method.ts";
 import type { Task } from "../../core/task.ts";
@@ -225,7 +226,9 @@ Deno.test("runCell() records each answer's source, OOD, spread and clipping in a
     const schema = JSON.parse(
       await Deno.readTextFile(new URL("../../reports/result.schema.json", import.meta.url)),
     ) as Schema;
-    assertEquals(validate(schema, JSON.parse(JSON.stringify(line))), []);
+    // The bench stamps each line with its versions before writing it.
+    const stamped = withVersions(line, { method: "1", commit: "test", table: "0".repeat(64) });
+    assertEquals(validate(schema, JSON.parse(JSON.stringify(stamped))), []);
   });
 });
 
@@ -310,7 +313,9 @@ Deno.test("an out-of-region recommendation is scored as the table's worst run an
     const schema = JSON.parse(
       await Deno.readTextFile(new URL("../../reports/result.schema.json", import.meta.url)),
     ) as Schema;
-    assertEquals(validate(schema, JSON.parse(JSON.stringify(line))), []);
+    // The bench stamps each line with its versions before writing it.
+    const stamped = withVersions(line, { method: "1", commit: "test", table: "0".repeat(64) });
+    assertEquals(validate(schema, JSON.parse(JSON.stringify(stamped))), []);
     assertEquals(checkRegionRecords(line, card, task.table), []);
     // A line that scored the same recommendation as a prediction, or lost its source, is rejected.
     const cp = line.checkpoints[0]!;
