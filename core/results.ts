@@ -18,7 +18,12 @@ export const RESULT_SCHEMA = "mixbench.result/2";
  */
 export type StepSource =
   | { readonly kind: "table"; readonly row: number }
-  | { readonly kind: "train"; readonly key: string }
+  | {
+    readonly kind: "train";
+    readonly key: string;
+    /** Passes over each training domain's data (repetition follows from mixture and budget). */
+    readonly epochs: readonly number[];
+  }
   | {
     readonly kind: "surrogate";
     readonly ood: number;

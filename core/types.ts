@@ -96,6 +96,8 @@ export type Source =
     readonly key: string;
     /** Whether the run was answered from the cache. */
     readonly cached: boolean;
+    /** Passes over each training domain's data the run made. */
+    readonly epochs: readonly number[];
   }
   | {
     readonly kind: "surrogate";

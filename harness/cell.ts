@@ -185,7 +185,9 @@ function finite(task: Task, value: number, what: string): void {
 
 function toStepSource(s: Source): StepSource {
   if (s.kind === "table") return { kind: "table", row: s.row };
-  if (s.kind === "train") return { kind: "train", key: s.key };
+  if (s.kind === "train") {
+    return { kind: "train", key: s.key, epochs: s.epochs.map((e) => Math.round(e * 1e6) / 1e6) };
+  }
   const out = {
     kind: "surrogate" as const,
     ood: Math.round(s.ood * 1e6) / 1e6,

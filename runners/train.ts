@@ -239,7 +239,7 @@ export class TrainRunner implements Runner {
         value: this.#task.objective.evaluate(run.metrics),
         metrics: run.metrics,
         cost,
-        source: { kind: "train", key, cached },
+        source: { kind: "train", key, cached, epochs: run.epochs },
       });
     }
     return out;

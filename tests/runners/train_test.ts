@@ -6,6 +6,8 @@ import { MemoryRunCache, TrainRunner } from "../../runners/train.ts";
 import { resolveTask, TASK_SCHEMA, type TaskCard } from "../../core/task.ts";
 import { runCell } from "../../harness/cell.ts";
 import { loadMethod } from "../../methods/mod.ts";
+import { withVersions } from "../../core/results.ts";
+import { validate } from "../../reports/json_schema.ts";
 
 const corpus = loadCorpus();
 const ALL = corpus.domains.map((_, i) => i);
@@ -95,6 +97,14 @@ Deno.test("TrainRunner answers with fresh runs, charges the fidelity's cost and 
   assertEquals(a!.value, b!.value);
   assertEquals(a!.cost, 1);
   assertEquals(a!.source.kind, "train");
+  // Epochs follow from the mixture and the budget: each domain's share of the trained
+  // sequences over its size; the same as a fresh run outside the runner records.
+  const epochs = (a!.source as { epochs: readonly number[] }).epochs;
+  assertEquals(epochs.length, 3);
+  const sizes = [0, 3, 7].map((d) => corpus.domains[d]!.train.length);
+  const trained = epochs.map((e, i) => e * sizes[i]!);
+  const total = trained.reduce((x, y) => x + y, 0);
+  trained.forEach((t, i) => assert(Math.abs(t / total - m[i]!) < 0.01, `share ${i}: ${t / total}`));
   const metrics = a!.metrics;
   const losses = corpus.domains.map((d) => metrics[`loss_${d.name}`]!);
   assertEquals(metrics.avg, losses.reduce((x, y) => x + y, 0) / 8);
@@ -102,6 +112,7 @@ Deno.test("TrainRunner answers with fresh runs, charges the fidelity's cost and 
   // The same answer as a fresh run outside the runner.
   const direct = freshRun(corpus, { trainDomains: [0, 3, 7], mixture: m, fidelity: "S", seed: 0 });
   assertEquals(losses, direct.valid);
+  assertEquals(epochs, direct.epochs);
   // A second runner over the same cache trains nothing.
   const again = new TrainRunner(task, { cache, corpus });
   assertEquals((await again.judge(m)).value, a!.value);
@@ -129,4 +140,9 @@ Deno.test("runCell() runs a method in continuous mode on a train task", async ()
   assertEquals(line.trajectory.length, 3);
   assertEquals(line.trajectory[0]!.source?.kind, "train");
   assertEquals(line.checkpoints.length, 1);
+  const stamped = withVersions(line, { method: "1", commit: "test", table: "0".repeat(64) });
+  const schema = JSON.parse(
+    await Deno.readTextFile(new URL("../../reports/result.schema.json", import.meta.url)),
+  );
+  assertEquals(validate(schema, JSON.parse(JSON.stringify(stamped))), []);
 });
