@@ -179,7 +179,10 @@ export function diffTable(t: FilledTable): DiffLine[] {
  * ```
  */
 export function fillNote(note: string, t: FilledTable): string {
-  return note.replace(/\{([^|{}]+)\|([^{}]+)\}/g, (_, method, column) => num(t.values[method]?.[column]));
+  return note.replace(
+    /\{([^|{}]+)\|([^{}]+)\}/g,
+    (_, method, column) => num(t.values[method]?.[column]),
+  );
 }
 
 const num = (x: number | null | undefined) =>

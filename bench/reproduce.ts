@@ -297,7 +297,9 @@ async function runOptimizeManifest(
     const hits = (x: CellSummary) =>
       x.lines.map((l) => hit(recordsOf(l), l.spent, level.value, s.task.direction));
     if (stat === "ert") return expectedRunningTime(hits(mine));
-    if (stat === "success") return hits(mine).filter((h) => h.cost !== null).length / mine.lines.length;
+    if (stat === "success") {
+      return hits(mine).filter((h) => h.cost !== null).length / mine.lines.length;
+    }
     const baseline = cell(task, c.baseline ?? "random-search");
     if (!baseline || baseline.lines.length === 0) return null;
     const sp = speedup(hits(baseline), hits(mine));
@@ -341,7 +343,9 @@ export function formatReproduction(
       : []),
     `${r.diff.length - fails - missing} within tolerance, ${fails} outside, ${missing} missing` +
     (strict ? " (strict: missing counts as failure)" : "") + `; outputs in ${r.out}`,
-    ...(m.notes?.length ? ["", "## Closing note", "", ...m.notes.map((n) => fillNote(n, r.table))] : []),
+    ...(m.notes?.length
+      ? ["", "## Closing note", "", ...m.notes.map((n) => fillNote(n, r.table))]
+      : []),
   ].join("\n");
   return { text, ok };
 }

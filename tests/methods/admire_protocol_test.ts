@@ -10,11 +10,20 @@ import { fitGp } from "../../numerics/gp/gp.ts";
 import { logEI } from "../../numerics/stats/normal.ts";
 
 const cell = (task: Task, factory: MethodFactory, seed = 3) =>
-  runCell({ task, runner: new ReplayRunner(task), factory, seed, suite: "test", timeLimitMs: 120_000 });
+  runCell({
+    task,
+    runner: new ReplayRunner(task),
+    factory,
+    seed,
+    suite: "test",
+    timeLimitMs: 120_000,
+  });
 
 async function reference(budget?: number): Promise<Task> {
   const t = await loadTask("admire-ift/avg-7b-reference");
-  return budget === undefined ? t : resolveTask({ ...t.card, budget, checkpoints: [budget] }, t.table);
+  return budget === undefined
+    ? t
+    : resolveTask({ ...t.card, budget, checkpoints: [budget] }, t.table);
 }
 
 Deno.test("admire-ift/avg-7b-reference is loadable, costs the whole pool and stays out of the default bench", async () => {

@@ -1,10 +1,5 @@
 import { assertEquals } from "../_assert.ts";
-import {
-  expectedRunningTime,
-  firstHit,
-  heldHit,
-  recordsOf,
-} from "../../reports/cost_to_target.ts";
+import { expectedRunningTime, firstHit, heldHit, recordsOf } from "../../reports/cost_to_target.ts";
 
 const recs = (values: number[]) => values.map((value, i) => ({ spent: i + 1, value }));
 
