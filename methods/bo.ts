@@ -12,7 +12,9 @@
  * negated before it reaches the GP.
  *
  * Run fidelity: the target fidelity by default ({@link bo}); {@link boWith} runs at any
- * queryable fidelity to reproduce ADMIRE's SF-BO@low/medium curves. Below fidelity 1 the GP is
+ * queryable fidelity to reproduce ADMIRE's SF-BO@low/medium curves. Ids: `bo@<argument>` with
+ * the argument a fidelity and/or flags joined by `+`: `exact` (refit at every step), `n<N>`
+ * (stop after N queries), `as-released` (see the departures). Below fidelity 1 the GP is
  * the reference's multi-fidelity GP with every observation at the run fidelity's value s (the
  * bias kernel M₁ is then active), log-EI is taken at fidelity s, and the recommendation is the
  * posterior mean at fidelity 1 — through M₀ alone, since the bias term vanishes there — over the
@@ -38,9 +40,16 @@
  *   decrease 1e-7 (cold fits use scipy's 1e-5 and 2.2e-9), and the optimiser differs (see
  *   `numerics/gp/gp.ts`);
  * - the 7B IFT run pairs 7B mixtures with 7B metrics: the reference's 7B script pairs the first
- *   60 0.5B mixtures with the 7B metrics (row misalignment, methods.md §2); the intended
- *   pairing is implemented (the replay runner answers each mixture with its own row);
- * - the run stops when the budget or the pool is exhausted, not after 99 steps; the
+ *   60 0.5B mixtures with the 7B metrics (row misalignment, `bayesopt_admire_ift_runs.py` L65,
+ *   methods.md §2); the intended pairing is implemented (the replay runner answers each mixture
+ *   with its own row). The variant `+as-released` (`bo@7B+exact+as-released`) keeps the
+ *   reference's pairing for reviewers to see its effect: the GP is told the j-th 7B metric at the
+ *   j-th run of the whole pool (the j-th 0.5B mixture at fidelity value 0.1774, so the
+ *   multi-fidelity GP with its bias kernel), log-EI is taken at fidelity 1 on those inputs, the
+ *   j-th 7B run is what is proposed, judged and paid for (cost 1), and the recommendation is the
+ *   posterior mean at fidelity 1 over the true 7B mixtures, as the reference does;
+ * - the run stops when the budget or the pool is exhausted, not after 99 steps; the variant
+ *   `+n<N>` stops after N queries (the reference's 100 at 0.5B and 3B: `bo@3B+exact+n100`); the
  *   recommendation uses every observation told so far (the reference's lags one step);
  * - seeds come from the cell's RNG (the reference draws them from an unseeded generator).
  *
