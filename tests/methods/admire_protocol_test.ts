@@ -120,3 +120,20 @@ Deno.test("null-rotating: buys only cheapest runs, recommends a fresh random poo
   const rows = new Set(line.recommendations!.map((r) => r.row));
   assert(rows.size > 5, `its picks keep changing (${rows.size} distinct)`);
 });
+
+Deno.test("mfbo@exact+standardize: an extension in exact mode only, predictions in the objective's units", async () => {
+  assertThrows(() => getMethod("mfbo@standardize"), RangeError, /exact\+standardize/);
+  const t = await reference(3);
+  const line = await cell(t, getMethod("mfbo@exact+standardize"), 2);
+  assertEquals(line.status, "ok", line.error?.message);
+  const plain = await cell(t, getMethod("mfbo@exact"), 2);
+  assertEquals(line.trajectory[0], plain.trajectory[0], "the same random first 0.5B run");
+  const p = line.checkpoints.at(-1)!.predicted!;
+  // The GP sees standardised values; its prediction at fidelity 1 comes back in avg_id+ood units.
+  const observed = line.trajectory.map((s) => s.value);
+  assert(p > Math.min(...observed) - 0.1 && p < 1, `predicted ${p}`);
+  assert(
+    line.trajectory.some((s, i) => s.row !== plain.trajectory[i]?.row),
+    "standardising changes the picks",
+  );
+});
