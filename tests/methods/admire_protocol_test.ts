@@ -60,6 +60,19 @@ Deno.test("recordEvery query: one recommendation per round, at the trajectory's 
   assertEquals(without.trajectory, line.trajectory, "recording does not change random search");
 });
 
+Deno.test("per-query recording leaves the BO methods' runs as they were (the reproduction measures them unchanged)", async () => {
+  const t = await reference(4);
+  const { recordEvery: _, ...card } = t.card;
+  const plain = resolveTask(card, t.table);
+  for (const id of ["mfbo@exact", "bo@exact", "bo@0.5B"]) {
+    const a = await cell(t, getMethod(id)), b = await cell(plain, getMethod(id));
+    assertEquals(a.trajectory, b.trajectory, id);
+    assertEquals(a.checkpoints, b.checkpoints, id);
+    // The recommendation at the last query is the one the checkpoint at the budget records.
+    assertEquals(a.recommendations!.at(-1)!.row, a.checkpoints.at(-1)!.row, id);
+  }
+});
+
 Deno.test("bo@<fidelity>+n<N> stops after N queries; a bad N is refused", async () => {
   const line = await cell(await reference(), getMethod("bo@3B+n7"));
   assertEquals(line.status, "ok", line.error?.message);
