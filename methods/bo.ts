@@ -163,7 +163,13 @@ export function boWith(options: BoOptions = {}): MethodFactory {
       const s = fidelityValue(ctx, run);
       const runPool = ctx.pool!.filter((p) => p.fidelity === run);
       const asReleased = options.asReleased === true;
-      if (asReleased && ctx.pool!.length < 2 * runPool.length) {
+      if (asReleased && s < 1) {
+        throw new RangeError(
+          `Method "${id}": "+as-released" applies to runs at the target fidelity only (the ` +
+            `reference's misalignment is in its 7B script), not at "${run}"`,
+        );
+      }
+      if (asReleased && ctx.pool!.slice(0, runPool.length).some((p) => p.fidelity === run)) {
         throw new RangeError(
           `Method "${id}" (as released) needs the pool's first ${runPool.length} runs to be at ` +
             `other fidelities than "${run}"`,

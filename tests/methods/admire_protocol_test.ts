@@ -81,6 +81,13 @@ Deno.test("bo@<fidelity>+n<N> stops after N queries; a bad N is refused", async 
   assertEquals(line.recommendations!.length, 7);
   assertThrows(() => getMethod("bo@3B+n0"), RangeError, /N ≥ 1/);
   assertEquals(getMethod("bo@7B+exact+as-released+n60").id, "bo@7B+exact+as-released+n60");
+  const t = await reference(2);
+  const low = await cell(t, getMethod("bo@3B+as-released"));
+  assertEquals(low.status, "failed");
+  assert(
+    /applies to runs at the target fidelity only/.test(low.error!.message),
+    low.error!.message,
+  );
 });
 
 Deno.test("bo@7B+as-released: a GP on the first pool runs' mixtures (0.5B) told the 7B metrics, log-EI at fidelity 1", async () => {
