@@ -22,17 +22,25 @@ export interface ManifestMethod {
 
 /**
  * A column: one number per method. Predict manifests read a held-out set's score; optimise
- * manifests read `final` (gap closed at the final budget), `ert` or `speedup` (at pool quantile
- * `level`, 1 = best), or `delta` (gap closed minus `baseline`'s); `share-beating` counts the
- * tasks on which the method's mean final gap closed exceeds `baseline`'s.
+ * manifests read `final` (gap closed at the final budget), `ert`, `success` (share of seeds that
+ * reach the level) or `speedup` (ERT of `baseline`, default random search, ÷ the method's) at
+ * pool quantile `level` (1 = best) under a `reading` (below), `spent` (mean cost a run spent),
+ * or `delta` (gap closed minus `baseline`'s); `share-beating` counts the tasks on which the
+ * method's mean final gap closed exceeds `baseline`'s.
+ *
+ * Readings (reports/cost_to_target.ts), over the recommendations recorded after every query
+ * when the task records them, else over the checkpoints: `so-far` (default), the first cost at
+ * which a recommendation reaches the level — the running maximum of recommended values;
+ * `at-cost`, the first cost from which every later recommendation of the run reaches it.
  */
 export interface ManifestColumn {
   readonly label: string;
   readonly task?: string;
   readonly set?: string;
-  readonly stat?: "final" | "ert" | "speedup" | "delta" | "share-beating";
+  readonly stat?: "final" | "ert" | "speedup" | "success" | "spent" | "delta" | "share-beating";
   readonly level?: number;
   readonly baseline?: string;
+  readonly reading?: "so-far" | "at-cost";
 }
 
 /** An expected number: `value ± tolerance`, or a bound (`min`, `max`). */
@@ -65,6 +73,13 @@ export interface Manifest {
   readonly metric?: string;
   readonly columns: readonly ManifestColumn[];
   readonly expected: readonly Expectation[];
+  /** Definitions printed under the table (what each column means). */
+  readonly definitions?: readonly string[];
+  /**
+   * Closing notes printed last; `{method id|column label}` is replaced by that cell's number
+   * (3 decimals, "∞", or "—" when it could not be made).
+   */
+  readonly notes?: readonly string[];
 }
 
 /**
@@ -87,6 +102,22 @@ export function parseManifest(value: unknown, file: string): Manifest {
   if (!Number.isInteger(m.seeds) || m.seeds < 1) fail(`field "seeds" must be a positive integer`);
   for (const k of ["tasks", "methods", "columns", "expected"] as const) {
     if (!Array.isArray(m[k])) fail(`field "${k}" must be an array`);
+  }
+  for (const c of m.columns) {
+    if (c.reading !== undefined && c.reading !== "so-far" && c.reading !== "at-cost") {
+      fail(`column "${c.label}": field "reading" must be "so-far" or "at-cost"`);
+    }
+  }
+  for (const k of ["definitions", "notes"] as const) {
+    if (m[k] !== undefined && !(Array.isArray(m[k]) && m[k].every((x) => typeof x === "string"))) {
+      fail(`field "${k}" must be an array of strings`);
+    }
+  }
+  for (const note of m.notes ?? []) {
+    for (const [, method, column] of note.matchAll(/\{([^|{}]+)\|([^{}]+)\}/g)) {
+      if (!m.methods.some((x) => x.id === method)) fail(`note names unknown method "${method}"`);
+      if (!m.columns.some((c) => c.label === column)) fail(`note names unknown column "${column}"`);
+    }
   }
   for (const e of m.expected) {
     if (!m.methods.some((x) => x.id === e.method)) {
@@ -134,6 +165,24 @@ export function diffTable(t: FilledTable): DiffLine[] {
       (e.min === undefined || got >= e.min) && (e.max === undefined || got <= e.max);
     return { method: e.method, column: e.column, got, expected, verdict: ok ? "ok" : "FAIL" };
   });
+}
+
+/**
+ * Fills a note's `{method id|column label}` placeholders from a filled table.
+ *
+ * @example
+ * ```ts
+ * import { fillNote, type FilledTable } from "./manifest.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const t = { values: { a: { c: 1.23456, d: null } } } as unknown as FilledTable;
+ * assertEquals(fillNote("x {a|c} y {a|d}", t), "x 1.235 y —");
+ * ```
+ */
+export function fillNote(note: string, t: FilledTable): string {
+  return note.replace(
+    /\{([^|{}]+)\|([^{}]+)\}/g,
+    (_, method, column) => num(t.values[method]?.[column]),
+  );
 }
 
 const num = (x: number | null | undefined) =>

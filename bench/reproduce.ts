@@ -23,12 +23,19 @@ import { SUITE_VERSION } from "../core/version.ts";
 import { loadPredictTaskCard, loadTable, loadTaskCard } from "../datasets/registry.ts";
 import { loadMethod } from "../methods/mod.ts";
 import { aggregate, type CellSummary, type TaskSummary } from "../reports/aggregate.ts";
-import { expectedRunningTime, firstHit, speedup } from "../reports/cost_to_target.ts";
+import {
+  expectedRunningTime,
+  firstHit,
+  heldHit,
+  recordsOf,
+  speedup,
+} from "../reports/cost_to_target.ts";
 import {
   type DiffLine,
   diffMarkdown,
   diffTable,
   type FilledTable,
+  fillNote,
   type Manifest,
   parseManifest,
   tableLatex,
@@ -281,15 +288,21 @@ async function runOptimizeManifest(
       return a === null || b === null ? null : a - b;
     }
     const s = summaries.find((x) => x.task.id === task);
-    const level = s && taskLevels(s.task).find((l) => l.q === (c.level ?? 1));
     const mine = cell(task, id);
-    if (!s || !level || !mine || mine.lines.length === 0) return null;
+    if (!s || !mine || mine.lines.length === 0) return null;
+    if (stat === "spent") return mine.lines.reduce((a, l) => a + l.spent, 0) / mine.lines.length;
+    const level = taskLevels(s.task).find((l) => l.q === (c.level ?? 1));
+    if (!level) return null;
+    const hit = c.reading === "at-cost" ? heldHit : firstHit;
     const hits = (x: CellSummary) =>
-      x.lines.map((l) => firstHit(l.checkpoints, l.spent, level.value, s.task.direction));
+      x.lines.map((l) => hit(recordsOf(l), l.spent, level.value, s.task.direction));
     if (stat === "ert") return expectedRunningTime(hits(mine));
-    const random = cell(task, "random-search");
-    if (!random || random.lines.length === 0) return null;
-    const sp = speedup(hits(random), hits(mine));
+    if (stat === "success") {
+      return hits(mine).filter((h) => h.cost !== null).length / mine.lines.length;
+    }
+    const baseline = cell(task, c.baseline ?? "random-search");
+    if (!baseline || baseline.lines.length === 0) return null;
+    const sp = speedup(hits(baseline), hits(mine));
     return sp.kind === "exact" ? sp.ratio : null;
   }
 }
@@ -316,6 +329,7 @@ export function formatReproduction(
     "",
     tableMarkdown(r.table),
     "",
+    ...(m.definitions?.length ? [...m.definitions.map((d) => `- ${d}`), ""] : []),
     "```latex",
     tableLatex(r.table),
     "```",
@@ -329,6 +343,9 @@ export function formatReproduction(
       : []),
     `${r.diff.length - fails - missing} within tolerance, ${fails} outside, ${missing} missing` +
     (strict ? " (strict: missing counts as failure)" : "") + `; outputs in ${r.out}`,
+    ...(m.notes?.length
+      ? ["", "## Closing note", "", ...m.notes.map((n) => fillNote(n, r.table))]
+      : []),
   ].join("\n");
   return { text, ok };
 }

@@ -8,9 +8,9 @@ import { formatReproduction, loadManifest, reproduce } from "../bench/reproduce.
 import { formatValidation, validateDir } from "../bench/validate.ts";
 import { InputError } from "../core/errors.ts";
 import { defaultConcurrency } from "../harness/scheduler.ts";
-import { TASKS } from "../datasets/registry.ts";
+import { REPRODUCTION_TASKS, TASKS } from "../datasets/registry.ts";
 import { CONVERT_DEFAULTS, convertAll } from "../datasets/convert/main.ts";
-import { METHODS } from "../methods/mod.ts";
+import { CONTROLS, METHODS } from "../methods/mod.ts";
 import { writeReports } from "../reports/write.ts";
 import { commandLine, type CommandSpec, EXIT, list, positiveInt } from "./args.ts";
 import { mergeResults } from "../bench/merge.ts";
@@ -115,11 +115,15 @@ export async function reportCommand(positionals: readonly string[]): Promise<num
 export function listCommand(): number {
   console.log("Tasks:");
   for (const t of TASKS) console.log(`  ${t}`);
+  console.log("Reproduction-only tasks (not in a default bench):");
+  for (const t of REPRODUCTION_TASKS) console.log(`  ${t}`);
   console.log("Methods:");
   for (const m of METHODS) {
     const also = m.variant ? ` (also ${m.id}@<arg>)` : "";
     console.log(`  ${m.id.padEnd(16)} v${m.version.padEnd(3)} ${m.description}${also}`);
   }
+  console.log("Controls (not in a default bench):");
+  for (const m of CONTROLS) console.log(`  ${m.id.padEnd(16)} ${m.description}`);
   return EXIT.ok;
 }
 

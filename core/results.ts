@@ -94,6 +94,23 @@ export interface LineVersions {
   readonly surrogate?: string;
 }
 
+/**
+ * The recommendation after one ask–evaluate–tell round, recorded on tasks whose card sets
+ * `recordEvery: "query"` (the mixture is the target-pool row's, or omitted off the table).
+ */
+export interface RecommendationRecord {
+  /** Cost spent when the recommendation was taken. */
+  readonly spent: number;
+  /** Runs evaluated by then. */
+  readonly evaluations: number;
+  /** Table row of the recommendation at the target fidelity (−1 when not a table row). */
+  readonly row: number;
+  /** Objective value at the target fidelity. */
+  readonly value: number;
+  /** Gap closed (0 = reference zero point, 1 = best known). */
+  readonly score: number;
+}
+
 /** One line of results.jsonl. */
 export interface ResultLine {
   /** Always {@linkcode RESULT_SCHEMA}. */
@@ -125,6 +142,8 @@ export interface ResultLine {
   readonly trajectory: readonly TrajectoryStep[];
   /** Recommendation at each checkpoint reached. */
   readonly checkpoints: readonly CheckpointRecord[];
+  /** Recommendation after every round, on tasks whose card sets `recordEvery: "query"`. */
+  readonly recommendations?: readonly RecommendationRecord[];
   /** Wall-clock timings (ms); the only field that may differ between identical runs. */
   readonly timings: { readonly totalMs: number; readonly methodMs: number };
 }

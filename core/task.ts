@@ -103,6 +103,12 @@ export interface TaskCard {
   readonly budget: number;
   /** Budgets at which the recommendation is recorded (ascending, last = budget). */
   readonly checkpoints: readonly number[];
+  /**
+   * `"query"`: also record the recommendation after every ask–evaluate–tell round (one query
+   * for sequential methods) in the results line's `recommendations`, as ADMIRE-BayesOpt's
+   * reference scripts log it. @default {checkpoints only}
+   */
+  readonly recordEvery?: "query";
   /** How the budget was chosen (datasets/budget_rule.ts) and what random search scores there. */
   readonly budgetRule?: string;
   /** Name of the cost unit, e.g. "1M runs". */

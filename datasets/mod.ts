@@ -32,6 +32,7 @@ export {
   loadTable,
   loadTask,
   loadTaskCard,
+  REPRODUCTION_TASKS,
   tablePath,
   TABLES,
   taskCardPath,

@@ -40,6 +40,14 @@ export const TASKS: readonly string[] = [
   "minimix-swarm/avg-l",
 ];
 
+/**
+ * Ids of the reproduction-only tasks (cards under datasets/tasks/): loadable by id (`deno task
+ * reproduce`, `--tasks`) but not part of a default bench, because they follow a paper's own
+ * protocol (ADMIRE-BayesOpt's: run until the pool is exhausted) rather than the suite's budget
+ * rule.
+ */
+export const REPRODUCTION_TASKS: readonly string[] = ["admire-ift/avg-7b-reference"];
+
 /** Ids of the built-in Predict-track tasks (cards under datasets/tasks/). */
 export const PREDICT_TASKS: readonly string[] = [
   "regmix-pile/predict-pile-cc",
@@ -62,7 +70,7 @@ export function tablePath(id: string): string {
  * `family/name@F` live in `family/name_at_F.json`.
  */
 export function taskCardPath(id: string): string {
-  if (!TASKS.includes(id) && !PREDICT_TASKS.includes(id)) {
+  if (!TASKS.includes(id) && !PREDICT_TASKS.includes(id) && !REPRODUCTION_TASKS.includes(id)) {
     throw new RangeError(`Unknown task "${id}" (built-in: ${TASKS.join(", ")})`);
   }
   return new URL(`./tasks/${id.replace("@", "_at_")}.json`, import.meta.url).pathname;

@@ -87,6 +87,9 @@ export function parseTaskCard(value: unknown, file: string): TaskCard {
   if (!Array.isArray(c.checkpoints) || !c.checkpoints.every((x) => typeof x === "number")) {
     fail("checkpoints", "must be an array of numbers");
   }
+  if (c.recordEvery !== undefined && c.recordEvery !== "query") {
+    fail("recordEvery", `must be "query" when present`);
+  }
   const r = c.reference as Record<string, unknown> | null;
   if (typeof r !== "object" || r === null) fail("reference", "must be an object");
   for (const k of ["zero", "best", "bestRow"]) {

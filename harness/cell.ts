@@ -1,6 +1,7 @@
 /**
  * The harness loop for one cell (task × method × seed): ask → validate → evaluate → tell until
- * the budget is spent, recording the trajectory and the recommendation at every checkpoint.
+ * the budget is spent, recording the trajectory and the recommendation at every checkpoint (and
+ * after every round when the task card sets `recordEvery: "query"`).
  * A cell that fails keeps what it recorded, with the reason. Runners other than replay also record
  * where each answer and each checkpoint's judged value came from (`source`: table row, or the
  * surrogate's OOD distance, spread, clipping and trust-region verdict).
@@ -16,6 +17,7 @@ import { gapClosed, type Task } from "../core/task.ts";
 import type { Proposal, Source } from "../core/types.ts";
 import {
   type CheckpointRecord,
+  type RecommendationRecord,
   RESULT_SCHEMA,
   type ResultLine,
   type StepSource,
@@ -57,6 +59,8 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
   let spent = 0;
   const trajectory: TrajectoryStep[] = [];
   const checkpoints: CheckpointRecord[] = [];
+  const perQuery = c.recordEvery === "query";
+  const recommendations: RecommendationRecord[] = [];
   const timed = async <T>(f: () => T | Promise<T>): Promise<T> => {
     const s = performance.now();
     let out: T;
@@ -74,11 +78,15 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
     const method = factory.create(context(task, seed, factory.oracle === true));
     const minCost = Math.min(...task.costs.values());
     let cp = 0;
-    const record = async (budget: number) => {
+    const judge = async () => {
       const rec = await timed(() => method.recommend());
       const mixture = validateMixture(rec?.mixture, m, factory.id);
       const judged = await runner.judge(mixture);
       finite(task, judged.value, "the recommendation");
+      return { rec, mixture, judged };
+    };
+    const record = async (budget: number) => {
+      const { rec, mixture, judged } = await judge();
       const entry: CheckpointRecord = {
         budget,
         spent: round(spent),
@@ -145,6 +153,16 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
         );
       }
       await timed(() => method.tell(observations));
+      if (perQuery) {
+        const { judged } = await judge();
+        recommendations.push({
+          spent: round(spent),
+          evaluations: trajectory.length,
+          row: judged.row,
+          value: judged.value,
+          score: gapClosed(judged.value, c.reference),
+        });
+      }
     }
     while (cp < c.checkpoints.length) await record(c.checkpoints[cp++]!);
   } catch (e) {
@@ -165,6 +183,7 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
     spent: round(spent),
     trajectory,
     checkpoints,
+    ...(perQuery ? { recommendations } : {}),
     timings: { totalMs: Math.round(performance.now() - t0), methodMs: Math.round(methodMs) },
   };
   return line;

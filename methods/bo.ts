@@ -12,7 +12,9 @@
  * negated before it reaches the GP.
  *
  * Run fidelity: the target fidelity by default ({@link bo}); {@link boWith} runs at any
- * queryable fidelity to reproduce ADMIRE's SF-BO@low/medium curves. Below fidelity 1 the GP is
+ * queryable fidelity to reproduce ADMIRE's SF-BO@low/medium curves. Ids: `bo@<argument>` with
+ * the argument a fidelity and/or flags joined by `+`: `exact` (refit at every step), `n<N>`
+ * (stop after N queries), `as-released` (see the departures). Below fidelity 1 the GP is
  * the reference's multi-fidelity GP with every observation at the run fidelity's value s (the
  * bias kernel M₁ is then active), log-EI is taken at fidelity s, and the recommendation is the
  * posterior mean at fidelity 1 — through M₀ alone, since the bias term vanishes there — over the
@@ -38,9 +40,16 @@
  *   decrease 1e-7 (cold fits use scipy's 1e-5 and 2.2e-9), and the optimiser differs (see
  *   `numerics/gp/gp.ts`);
  * - the 7B IFT run pairs 7B mixtures with 7B metrics: the reference's 7B script pairs the first
- *   60 0.5B mixtures with the 7B metrics (row misalignment, methods.md §2); the intended
- *   pairing is implemented (the replay runner answers each mixture with its own row);
- * - the run stops when the budget or the pool is exhausted, not after 99 steps; the
+ *   60 0.5B mixtures with the 7B metrics (row misalignment, `bayesopt_admire_ift_runs.py` L65,
+ *   methods.md §2); the intended pairing is implemented (the replay runner answers each mixture
+ *   with its own row). The variant `+as-released` (`bo@7B+exact+as-released`) keeps the
+ *   reference's pairing for reviewers to see its effect: the GP is told the j-th 7B metric at the
+ *   j-th run of the whole pool (the j-th 0.5B mixture at fidelity value 0.1774, so the
+ *   multi-fidelity GP with its bias kernel), log-EI is taken at fidelity 1 on those inputs, the
+ *   j-th 7B run is what is proposed, judged and paid for (cost 1), and the recommendation is the
+ *   posterior mean at fidelity 1 over the true 7B mixtures, as the reference does;
+ * - the run stops when the budget or the pool is exhausted, not after 99 steps; the variant
+ *   `+n<N>` stops after N queries (the reference's 100 at 0.5B and 3B: `bo@3B+exact+n100`); the
  *   recommendation uses every observation told so far (the reference's lags one step);
  * - seeds come from the cell's RNG (the reference draws them from an unseeded generator).
  *
@@ -80,6 +89,20 @@ export interface BoOptions {
    * schedule. @default {"scheduled"}
    */
   refit?: RefitOption;
+  /**
+   * Stop after this many queries (the reference's horizon: 100 at the low and medium
+   * fidelities, the pool size at the high one). @default {until the budget or the pool is exhausted}
+   */
+  maxQueries?: number;
+  /**
+   * The reference's 7B pairing as released (`bayesopt_admire_ift_runs.py` L65): the GP sees the
+   * j-th run of the whole pool (fidelities in ascending cost: the j-th 0.5B run on ADMIRE's IFT
+   * table, at its fidelity value) in place of the j-th run at the run fidelity, whose metric it
+   * is told; log-EI is taken at fidelity 1 on those inputs, and the run actually proposed (and
+   * judged) is the j-th run at the run fidelity. A labelled reproduction of a bug, never a
+   * method to rank. @default {false}
+   */
+  asReleased?: boolean;
   /** Method id. @default {"bo", or "bo@<fidelity>" when a fidelity is given} */
   id?: string;
 }
@@ -106,14 +129,22 @@ export function boWith(options: BoOptions = {}): MethodFactory {
     ranked: true,
     fit: fitPredictor,
     variant: (argument) => {
-      // "<fidelity>", "<fidelity>+exact" or "exact" (exact: refit at every step).
+      // "<fidelity>" and/or flags joined by "+": "exact" (refit at every step), "n<N>" (stop
+      // after N queries), "as-released" (the reference's misaligned 7B pairing).
       const parts = argument.split("+");
-      const exact = parts.at(-1) === "exact";
-      const fidelity = exact ? parts.slice(0, -1).join("+") : argument;
+      const flag = (p: string) => p === "exact" || p === "as-released" || /^n\d+$/.test(p);
+      const fidelity = parts.filter((p) => !flag(p)).join("+");
+      const n = parts.find((p) => /^n\d+$/.test(p));
+      const maxQueries = n === undefined ? undefined : Number(n.slice(1));
+      if (maxQueries !== undefined && !(maxQueries >= 1)) {
+        throw new RangeError(`Method "bo@${argument}": "+n<N>" needs N ≥ 1, got "${n}"`);
+      }
       return boWith({
         ...options,
         ...(fidelity ? { fidelity } : {}),
-        ...(exact ? { refit: "every-step" as const } : {}),
+        ...(parts.includes("exact") ? { refit: "every-step" as const } : {}),
+        ...(maxQueries !== undefined ? { maxQueries } : {}),
+        ...(parts.includes("as-released") ? { asReleased: true } : {}),
         id: `bo@${argument}`,
       });
     },
@@ -131,8 +162,31 @@ export function boWith(options: BoOptions = {}): MethodFactory {
         );
       }
       const s = fidelityValue(ctx, run);
-      const kind: GpKind = s >= 1 ? "single" : "fidelity";
-      const pool = new PoolTracker(ctx, ctx.pool!.filter((p) => p.fidelity === run));
+      const runPool = ctx.pool!.filter((p) => p.fidelity === run);
+      const asReleased = options.asReleased === true;
+      if (asReleased && s < 1) {
+        throw new RangeError(
+          `Method "${id}": "+as-released" applies to runs at the target fidelity only (the ` +
+            `reference's misalignment is in its 7B script), not at "${run}"`,
+        );
+      }
+      if (asReleased && ctx.pool!.slice(0, runPool.length).some((p) => p.fidelity === run)) {
+        throw new RangeError(
+          `Method "${id}" (as released) needs the pool's first ${runPool.length} runs to be at ` +
+            `other fidelities than "${run}"`,
+        );
+      }
+      // As released: the GP's inputs are the first runs of the whole pool, misaligned.
+      const kind: GpKind = s >= 1 && !asReleased ? "single" : "fidelity";
+      const pool = new PoolTracker(ctx, asReleased ? ctx.pool!.slice(0, runPool.length) : runPool);
+      const runCost = ctx.costs[run]!;
+      const maxQueries = options.maxQueries ?? Infinity;
+      let asked = 0;
+      const propose = (i: number) => {
+        asked++;
+        const p = pool.propose(i);
+        return asReleased ? runPool[i]! : p;
+      };
       const model = new GpModel(ctx.rng, warmStart, options.refit ?? "scheduled");
       const targets = ctx.targetPool!;
       const nPool = pool.candidates.length;
@@ -140,7 +194,7 @@ export function boWith(options: BoOptions = {}): MethodFactory {
       const x = new Float64Array((nPool + targets.length) * pool.d);
       x.set(pool.x);
       x.set(flatten(targets, pool.d), pool.x.length);
-      const f = new Float64Array(nPool + targets.length).fill(s);
+      const f = new Float64Array(nPool + targets.length).fill(asReleased ? 1 : s);
       f.fill(1, nPool);
       const cands = new GpCandidates(x, f);
       const targetCols = Array.from(targets, (_, t) => nPool + t);
@@ -151,13 +205,14 @@ export function boWith(options: BoOptions = {}): MethodFactory {
       };
       return {
         ask({ remaining }) {
-          const open = pool.affordable(remaining);
+          if (asked >= maxQueries) return [];
+          const open = pool.affordable(remaining).filter((_) => runCost <= remaining + 1e-9);
           if (open.length === 0) return [];
-          if (pool.observed === 0) return [pool.propose(pool.pickRandom(open, ctx.rng))];
+          if (pool.observed === 0) return [propose(pool.pickRandom(open, ctx.rng))];
           const { mean, variance } = moments(open);
           const best = pool.bestY();
           const acq = mean.map((mu, r) => logEI(mu, Math.sqrt(variance[r]!), best));
-          return [pool.propose(open[argmax(acq)]!)];
+          return [propose(open[argmax(acq)]!)];
         },
         tell(observations) {
           pool.tell(observations);

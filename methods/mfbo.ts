@@ -42,6 +42,9 @@
  * - the recommendation uses every observation told so far (the reference's lags one step);
  * - fidelity values are costs ÷ the target's cost (equal to ADMIRE's on both of its tasks).
  *
+ * Extension (labelled, never the reproduction): `mfbo@exact+standardize` standardises the
+ * outcomes before every fit, as later botorch versions do by default (option `standardize`).
+ *
  * @module
  */
 
@@ -76,6 +79,15 @@ export interface MfboOptions {
   refit?: RefitOption;
   /** QMC normal samples per candidate. @default {128} */
   samples?: number;
+  /**
+   * EXTENSION, not the reference: standardise the observed outcomes before every fit (botorch's
+   * `Standardize` outcome transform: mean 0, unbiased standard deviation 1, a deviation below
+   * 1e-8 or undefined with one observation taken as 1), as botorch ≥ 0.12 does by default while
+   * the reference's botorch 0.10 does not. Every acquisition value is computed in the
+   * standardised space; predictions are mapped back. Exact mode only (every fit sees the whole
+   * re-standardised data): id `mfbo@exact+standardize`. @default {false}
+   */
+  standardize?: boolean;
   /** Method id. @default {"mfbo", or "mfbo-pm" for posterior-mean recommendations} */
   id?: string;
 }
@@ -110,12 +122,18 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
     ranked: true,
     fit: fitPredictor,
     variant: (argument) => {
-      if (argument !== "exact") {
+      if (argument !== "exact" && argument !== "exact+standardize") {
         throw new RangeError(
-          `Method "${id}" takes only "@exact" (hyper-parameters refitted at every step), not "@${argument}"`,
+          `Method "${id}" takes only "@exact" (hyper-parameters refitted at every step) or ` +
+            `"@exact+standardize" (an extension: standardised outcomes), not "@${argument}"`,
         );
       }
-      return mfboWith({ ...options, refit: "every-step", id: `${id}@exact` });
+      return mfboWith({
+        ...options,
+        refit: "every-step",
+        standardize: argument === "exact+standardize",
+        id: `${id}@${argument}`,
+      });
     },
     create(ctx) {
       requirePool(ctx, id);
@@ -132,10 +150,20 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
       );
       const targetCols = Array.from(targets, (_, t) => nPool + t);
       const sign = objectiveSign(ctx);
+      const standardize = options.standardize === true;
+      if (standardize && refit !== "every-step") {
+        throw new RangeError(
+          `Method "${id}": standardised outcomes need exact mode (@exact+standardize)`,
+        );
+      }
+      // Outcome scale of the current step: GP values are (y − shift) ÷ scale.
+      let shift = 0, scale = 1;
       let step: { n: number; post: GpPosterior; fStar: number; normals: Float64Array } | undefined;
       const state = () => {
         if (!step || step.n !== pool.observed) {
-          const post = model.update(pool.data("fidelity"));
+          const data = pool.data("fidelity");
+          if (standardize) [shift, scale] = standardizeInPlace(data.y);
+          const post = model.update(data);
           cands.update(post);
           const fStar = maxValueSample(post, cands, pool, uniform());
           step = { n: pool.observed, post, fStar, normals: sobolNormals(samples, ctx.rng) };
@@ -176,11 +204,26 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
             ? mean
             : informationGainOf(joint, post.noise, fStar, normals);
           const i = argmax(score);
-          return { mixture: targets[i]!, predicted: sign * mean[i]! };
+          return { mixture: targets[i]!, predicted: sign * (shift + scale * mean[i]!) };
         },
       };
     },
   };
+}
+
+/**
+ * Standardises outcomes in place as botorch's `Standardize` (mean, unbiased standard deviation;
+ * a deviation below 1e-8, or undefined with one value, counts as 1).
+ *
+ * @returns The mean and standard deviation used.
+ */
+function standardizeInPlace(y: Float64Array): [number, number] {
+  const n = y.length;
+  const mean = y.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(y.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : NaN;
+  const scale = sd >= 1e-8 ? sd : 1;
+  for (let i = 0; i < n; i++) y[i] = (y[i]! - mean) / scale;
+  return [mean, scale];
 }
 
 function concat(a: Float64Array, b: Float64Array): Float64Array {

@@ -24,6 +24,7 @@ import { climb } from "./climb.ts";
 import { dml } from "./dml.ts";
 import { mfbo, mfboWith } from "./mfbo.ts";
 import { natural } from "./natural.ts";
+import { nullRotating } from "./null_rotating.ts";
 import { olmix } from "./olmix.ts";
 import { randomSearch } from "./random_search.ts";
 import { regmix, regmixLinear } from "./regmix.ts";
@@ -49,6 +50,12 @@ export const METHODS: readonly MethodFactory[] = [
   mfboWith({ recommend: "posterior-mean" }),
   bestOfPool,
 ];
+
+/**
+ * Controls: registered (resolvable by id) but not part of a default bench and not methods to
+ * rank; `null-rotating` is the reproduction manifests' null control (issue 18).
+ */
+export const CONTROLS: readonly MethodFactory[] = [nullRotating];
 
 /**
  * Resolves a method spec: a registered id, or `path/to/module.ts#exportName` for a method that
@@ -83,7 +90,7 @@ export async function loadMethod(spec: string): Promise<MethodFactory> {
  * method that takes none.
  */
 export function getMethod(id: string): MethodFactory {
-  const exact = METHODS.find((f) => f.id === id);
+  const exact = METHODS.find((f) => f.id === id) ?? CONTROLS.find((f) => f.id === id);
   if (exact) return exact;
   const at = id.indexOf("@");
   const base = at < 0 ? id : id.slice(0, at);

@@ -8,11 +8,26 @@
  * spent when that recommendation was taken — so costs are resolved at the checkpoints (an upper
  * bound within one checkpoint interval), and a zero-shot method that starts at τ costs 0.
  *
+ * Two readings of "reaches τ at cost c" when recommendations are recorded often (after every
+ * query, `recordEvery: "query"`), where they differ for a recommender that changes its pick:
+ * - {@linkcode firstHit}, "best recommended so far": the first recommendation at least as good
+ *   as τ — the cost at which the running maximum of recommended values reaches τ (the curve
+ *   ADMIRE-BayesOpt's scripts print);
+ * - {@linkcode heldHit}, "recommendation at cost c": the first cost from which every later
+ *   recommendation of the run is at least as good as τ — a user who stops anywhere from there
+ *   on gets τ; a run whose last recommendation misses τ never reaches it.
+ *
  * @module
  */
 
 import type { CheckpointRecord } from "../core/results.ts";
 import type { Direction } from "../core/types.ts";
+
+/** A recorded recommendation: cost spent when it was taken and its objective value. */
+export interface Recorded {
+  readonly spent: number;
+  readonly value: number;
+}
 
 /** Outcome of one seed for one level. */
 export interface Hit {
@@ -49,13 +64,54 @@ export function reaches(value: number, level: number, direction: Direction): boo
  * @returns The hit.
  */
 export function firstHit(
-  checkpoints: readonly CheckpointRecord[],
+  checkpoints: readonly Recorded[],
   spent: number,
   level: number,
   direction: Direction,
 ): Hit {
   const cp = checkpoints.find((c) => reaches(c.value, level, direction));
   return { cost: cp ? cp.spent : null, spent };
+}
+
+/**
+ * First cost from which every later recorded recommendation reaches a level ("recommendation at
+ * cost c" reading; see the module doc); null when the last one misses it.
+ *
+ * @example
+ * ```ts
+ * import { firstHit, heldHit } from "./cost_to_target.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const recs = [{ spent: 1, value: 5 }, { spent: 2, value: 1 }, { spent: 3, value: 5 }, { spent: 4, value: 5 }];
+ * assertEquals(firstHit(recs, 4, 5, "maximize"), { cost: 1, spent: 4 });
+ * assertEquals(heldHit(recs, 4, 5, "maximize"), { cost: 3, spent: 4 });
+ * assertEquals(heldHit(recs.slice(0, 2), 2, 5, "maximize"), { cost: null, spent: 2 });
+ * ```
+ * @param records The seed's recorded recommendations, in order.
+ * @param spent Total cost the seed spent.
+ * @param level The quality level (objective value).
+ * @param direction Objective direction.
+ * @returns The hit.
+ */
+export function heldHit(
+  records: readonly Recorded[],
+  spent: number,
+  level: number,
+  direction: Direction,
+): Hit {
+  let from = records.length;
+  while (from > 0 && reaches(records[from - 1]!.value, level, direction)) from--;
+  return { cost: from < records.length ? records[from]!.spent : null, spent };
+}
+
+/**
+ * A line's recorded recommendations: those after every round when the task records them
+ * (`recordEvery: "query"`), else the checkpoints.
+ */
+export function recordsOf(line: {
+  readonly checkpoints: readonly CheckpointRecord[];
+  readonly recommendations?: readonly Recorded[];
+}): readonly Recorded[] {
+  return line.recommendations ?? line.checkpoints;
 }
 
 /**

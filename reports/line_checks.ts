@@ -1,7 +1,8 @@
 /**
  * Consistency checks of one results line against its own raw trajectory, its task in run.json and
  * (when available) the run table: every stored aggregate — cumulative costs, the cost spent, the
- * checkpoints' costs and evaluation counts, gap closed, and the objective values of table rows — is
+ * checkpoints' and per-query recommendations' costs and evaluation counts, gap closed, and the
+ * objective values of table rows — is
  * recomputed and compared, never trusted.
  *
  * @module
@@ -81,6 +82,16 @@ export function checkLine(line: ResultLine, task: TaskMeta, table?: TableCheck):
     const score = gapClosed(c.value, task.reference);
     if (!close(c.score, score)) out.push(`${at}: score ${c.score}, recomputed ${score}`);
   });
+  (line.recommendations ?? []).forEach((c, i) => {
+    const at = `recommendation ${i}`;
+    if (c.evaluations > line.trajectory.length || c.evaluations < 1) {
+      out.push(`${at}: ${c.evaluations} evaluations, inconsistent with the trajectory`);
+    }
+    const spent = line.trajectory[c.evaluations - 1]?.spent ?? NaN;
+    if (!close(c.spent, spent)) out.push(`${at}: spent ${c.spent}, recomputed ${spent}`);
+    const score = gapClosed(c.value, task.reference);
+    if (!close(c.score, score)) out.push(`${at}: score ${c.score}, recomputed ${score}`);
+  });
   if (table) out.push(...checkAgainstTable(line, task, table));
   return out;
 }
@@ -97,6 +108,15 @@ function checkAgainstTable(line: ResultLine, task: TaskMeta, t: TableCheck): str
     }
     const v = t.objective.evaluate(r.metrics);
     if (!close(v, s.value, 1e-12)) out.push(`step ${i}: value ${s.value}, table row gives ${v}`);
+  });
+  (line.recommendations ?? []).forEach((c, i) => {
+    const r = c.row < 0 ? undefined : runs[c.row];
+    if (c.row < 0) return;
+    if (!r) return void out.push(`recommendation ${i}: row ${c.row} is not in the table`);
+    const v = t.objective.evaluate(r.metrics);
+    if (r.fidelity !== task.targetFidelity || !close(v, c.value, 1e-12)) {
+      out.push(`recommendation ${i}: value ${c.value} at row ${c.row}, the target row gives ${v}`);
+    }
   });
   line.checkpoints.forEach((c, i) => {
     if (c.row < 0) return;
