@@ -10,6 +10,7 @@ import type { ResultLine } from "../core/results.ts";
 import { cellKey, formatLine, lineKey, readResults, repairResults } from "../core/results.ts";
 import { type ProcessRequest, runCellsInProcesses } from "../harness/processes.ts";
 import { expectedCellCost } from "../harness/scheduler.ts";
+import { getOnlineMethod, isOnlineMethod, ONLINE_METHODS } from "../methods/online/mod.ts";
 import type { RunTable } from "../core/table.ts";
 import type { PoolSpec, TaskCard } from "../core/task.ts";
 import type { Direction } from "../core/types.ts";
@@ -215,6 +216,8 @@ interface BenchMethod {
   readonly main?: URL;
   /** Programs its cell processes may start (the program of a bridged `cmd:` method). */
   readonly run?: readonly string[];
+  /** An online method (methods/online/): runs on train tasks only. */
+  readonly online?: boolean;
 }
 
 /** Runs a bench end to end: plan the cells, write run.json, run the cells, write the reports. */
@@ -246,7 +249,15 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     await writeAtomic(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
     const mine = o.shard ? shardKeys(plan, o.shard) : undefined;
     const requests = [
-      ...optimiseCells(plan.tasks, plan.methods, plan.seeds, done, o.timeLimitMs, execution.device),
+      ...optimiseCells(
+        plan.tasks,
+        plan.methods,
+        plan.seeds,
+        done,
+        o.timeLimitMs,
+        execution.device,
+        (card) => onlineFidelityOf(card, o.quick),
+      ),
       ...(plan.predictRun
         ? predictCells(plan.predictTasks, plan.methods, plan.seeds, predictDone, o.timeLimitMs)
         : []),
@@ -332,7 +343,7 @@ async function planBench(o: BenchOptions) {
     );
   }
   const seeds = benchSeeds(o);
-  const specs = o.methods ?? METHODS.map((m) => m.id);
+  const specs = o.methods ?? [...METHODS.map((m) => m.id), ...ONLINE_METHODS.map((m) => m.id)];
   if (specs.length === 0) throw new InputError("--methods names no method");
   let entryDir: string | undefined;
   const entries = async () => (entryDir ??= await Deno.makeTempDir({ prefix: "mixbench-" }));
@@ -521,6 +532,18 @@ async function loadBenchMethods(
   const infos = await describeInSandbox([...external, ...commands], mains);
   return specs.map((spec) => {
     if (isCommandSpec(spec)) return commandMethod(spec, infos.get(spec)!);
+    if (isOnlineMethod(spec)) {
+      const f = getOnlineMethod(spec);
+      return {
+        spec,
+        id: f.id,
+        description: f.description,
+        ranked: true,
+        fit: false,
+        external: false,
+        online: true,
+      };
+    }
     if (!isModuleSpec(spec)) {
       const f = getMethod(spec);
       return {
@@ -726,6 +749,16 @@ function trainCacheDir(): string {
   return Deno.env.get("MIXBENCH_TRAIN_CACHE") ?? `${ROOT}/out/cache/minimix`;
 }
 
+/**
+ * The fidelity of an online method's steered run: the cheapest query fidelity with `--quick`,
+ * else the dearest query fidelity (M on minimix; the target L would not leave room in the budget
+ * for a method's auxiliary runs).
+ */
+function onlineFidelityOf(card: TaskCard, quick: boolean): string {
+  const q = [...card.query].sort((a, b) => a.cost - b.cost);
+  return (quick ? q[0] : q[q.length - 1])!.fidelity;
+}
+
 /** The message that sends a table to a cell process (once per process). */
 function tablePreamble(key: string, table: RunTable) {
   const message: TableMessage = { kind: "table", key, table };
@@ -740,11 +773,14 @@ function optimiseCells(
   done: ReadonlySet<string>,
   timeLimitMs: number,
   device: "cpu" | "gpu" | undefined,
+  onlineFidelity?: (card: TaskCard) => string,
 ): ProcessRequest[] {
   const out: ProcessRequest[] = [];
   for (const t of tasks) {
     const preamble = [tablePreamble(t.tableKey, t.table)];
     for (const m of methods) {
+      // Online methods steer a training run: train tasks only.
+      if (m.online && t.card.runner !== "train") continue;
       for (const seed of seeds) {
         const key = cellKey(t.card.id, t.card.version, m.id, seed);
         if (done.has(key)) continue;
@@ -761,6 +797,7 @@ function optimiseCells(
           ...(t.card.runner === "train"
             ? { trainCache: { dir: trainCacheDir(), write: !m.external } }
             : {}),
+          ...(m.online && onlineFidelity ? { onlineFidelity: onlineFidelity(t.card) } : {}),
         };
         out.push({
           key,

@@ -5,6 +5,7 @@
  */
 
 import type { FitWarning } from "./method.ts";
+import type { OnlineRecord } from "./online.ts";
 
 /** Schema id of results lines. */
 export const RESULT_SCHEMA = "mixbench.result/1";
@@ -96,6 +97,11 @@ export interface ResultLine {
   readonly trajectory: readonly TrajectoryStep[];
   /** Recommendation at each checkpoint reached. */
   readonly checkpoints: readonly CheckpointRecord[];
+  /**
+   * Online cells (core/online.ts): the in-run judgement of the steered run's final model, the
+   * schedule, the cost per signal and the weights-transfer judgement (also in `checkpoints`).
+   */
+  readonly online?: OnlineRecord;
   /** Wall-clock timings (ms); the only field that may differ between identical runs. */
   readonly timings: { readonly totalMs: number; readonly methodMs: number };
 }
