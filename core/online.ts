@@ -45,7 +45,7 @@
  *   gradients: () => ({ gram: [[1, 0], [0, 1]] }),
  *   open: () => env,
  * };
- * const m = flat.start(env);
+ * const m = flat.start(env, 0);
  * while (env.step < env.steps) m.round(env);
  * assertEquals(m.finish().mixture, [0.5, 0.5]);
  * assertEquals(env.cost, 4);

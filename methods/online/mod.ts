@@ -15,11 +15,21 @@
  */
 
 import type { OnlineMethodFactory } from "../../core/online.ts";
+import { aioli } from "./aioli.ts";
+import { doremi, doremiIter2 } from "./doremi.ts";
+import { odm, odmSmoothed } from "./odm.ts";
+import { skillIt } from "./skill_it.ts";
 import { stratified } from "./stratified.ts";
 
 /** Every registered online method, in listing order. */
 export const ONLINE_METHODS: readonly OnlineMethodFactory[] = [
   stratified,
+  odm,
+  odmSmoothed,
+  doremi,
+  doremiIter2,
+  aioli,
+  skillIt,
 ];
 
 /** Whether an id names a registered online method. */
