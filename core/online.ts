@@ -37,7 +37,7 @@
  * // A toy environment: 2 domains, 4 steps, training costs 1 per step.
  * let step = 0, cost = 0;
  * const env: OnlineEnv = {
- *   domains: 2, steps: 4, get step() { return step; }, get cost() { return cost; },
+ *   domains: 2, steps: 4, learningRate: 0.1, hasTarget: false, get step() { return step; }, get cost() { return cost; },
  *   get costs() { return { train: cost }; },
  *   setWeights() {},
  *   train(n) { step += n; cost += n; return { counts: [], trainLoss: [] }; },
@@ -86,6 +86,13 @@ export interface OnlineEnv {
   readonly steps: number;
   /** Steps taken so far. */
   readonly step: number;
+  /**
+   * Whether the task has a target set for {@linkcode OnlineEnv.gradients} (a held-out domain of
+   * a `minimix/target-*` task).
+   */
+  readonly hasTarget: boolean;
+  /** The learning rate of the next step (the recipe's schedule; DoGE scales by it). */
+  readonly learningRate: number;
   /** Cost charged so far to this run (auxiliary runs opened from it keep their own). */
   readonly cost: number;
   /**

@@ -202,6 +202,10 @@ function recordEnv(root: OnlineEnv, initial: readonly number[]) {
       get step() {
         return env.step;
       },
+      get learningRate() {
+        return env.learningRate;
+      },
+      hasTarget: env.hasTarget,
       get cost() {
         return env.cost;
       },

@@ -16,10 +16,13 @@
 
 import type { OnlineMethodFactory } from "../../core/online.ts";
 import { aioli } from "./aioli.ts";
+import { dga } from "./dga.ts";
+import { doge } from "./doge.ts";
 import { doremi, doremiIter2 } from "./doremi.ts";
 import { odm, odmSmoothed } from "./odm.ts";
 import { skillIt } from "./skill_it.ts";
 import { stratified } from "./stratified.ts";
+import { tikmix } from "./tikmix.ts";
 
 /** Every registered online method, in listing order. */
 export const ONLINE_METHODS: readonly OnlineMethodFactory[] = [
@@ -30,6 +33,9 @@ export const ONLINE_METHODS: readonly OnlineMethodFactory[] = [
   doremiIter2,
   aioli,
   skillIt,
+  doge,
+  dga,
+  tikmix,
 ];
 
 /** Whether an id names a registered online method. */

@@ -31,7 +31,7 @@
  */
 
 import type { OnlineEnv } from "../../core/online.ts";
-import type { HashedLmState } from "../../numerics/lm/hashed_lm.ts";
+import { type HashedLmState, warmupCosine } from "../../numerics/lm/hashed_lm.ts";
 import { deriveSeed, Rng } from "../../numerics/rng.ts";
 import { type Corpus, VALID_PIECE } from "./corpus.ts";
 import { SEQ_LEN, Trainer } from "./env.ts";
@@ -142,6 +142,16 @@ export class OnlineSession {
   /** Steps taken and the run's total. */
   get progress(): { step: number; steps: number } {
     return { step: this.#trainer.step, steps: this.#trainer.steps };
+  }
+
+  /** The learning rate of the next step (linear warm-up over 5% of the steps, then cosine). */
+  get learningRate(): number {
+    const f = this.#trainer.fidelity, steps = this.#trainer.steps;
+    return warmupCosine(Math.min(this.#trainer.step, steps - 1), {
+      peak: f.peakLr,
+      warmup: Math.max(1, Math.round(steps * 0.05)),
+      total: steps,
+    });
   }
 
   /** Sets the sampling weights of the following batches. @throws {RangeError} Invalid weights. */
@@ -305,6 +315,10 @@ export function openOnlineEnv(corpus: Corpus, options: OnlineEnvOptions): Judged
     get step() {
       return session.progress.step;
     },
+    get learningRate() {
+      return session.learningRate;
+    },
+    hasTarget: options.target !== undefined,
     get cost() {
       return session.cost;
     },

@@ -91,3 +91,40 @@ Deno.test("Aioli's probes are steps of the run, and every validation pass is cha
   // Probe weights (0.75 on one group) appear in the schedule.
   assert(s.some((e) => Math.max(...e.weights) === 0.75));
 });
+
+Deno.test("DoGE, DGA and TiKMiX are charged one probe sequence per domain per update", async () => {
+  const probe = TRAIN_COST * K * 512;
+  assertEquals((await cell("doge")).online!.cost, { gradients: STEPS * probe, train: RUN });
+  assertEquals((await cell("dga")).online!.cost, { gradients: 16 * probe, train: RUN });
+  assertEquals((await cell("tikmix")).online!.cost, { gradients: 8 * probe, train: RUN });
+});
+
+Deno.test("DoGE out of domain: the held-out domain's target gradient is charged too", async () => {
+  const c = await loadTaskCard("minimix/target-nodedocs");
+  const t = resolveTask(c, minimixTable(c.train!.domains));
+  const line = await runOnlineCell({
+    task: t,
+    factory: getOnlineMethod("doge"),
+    seed: 0,
+    suite: "t",
+    timeLimitMs: 600_000,
+    fidelity: "S",
+    open: (weights) =>
+      openOnlineEnv(corpus, {
+        trainDomains: [0, 1, 2, 3, 5, 6, 7],
+        fidelity: "S",
+        seed: 0,
+        weights,
+        target: 4,
+      }),
+    unitCost: RUN,
+    runner: judge,
+  });
+  assertEquals(line.status, "ok", line.error?.message);
+  // per step: 7 probe sequences and 2 validation pieces of 4 KiB, forward + backward
+  assertEquals(line.online!.cost, {
+    gradients: STEPS * TRAIN_COST * (7 * 512 + 2 * VALID_PIECE),
+    train: RUN,
+  });
+  assert(line.online!.mixture!.length === 7);
+});

@@ -3,6 +3,9 @@ import { odmEpsilon, odmExp3Update, odmSmoothedUpdate } from "../../../methods/o
 import { doremiAverage, doremiState, doremiUpdate } from "../../../methods/online/doremi.ts";
 import { aioliWeights, estimateA, probeWeights } from "../../../methods/online/aioli.ts";
 import { skillItWeights, skillsGraph } from "../../../methods/online/skill_it.ts";
+import { dogeUpdate } from "../../../methods/online/doge.ts";
+import { dgaUpdate } from "../../../methods/online/dga.ts";
+import { tikmixWeights } from "../../../methods/online/tikmix.ts";
 
 const close = (a: readonly number[], b: readonly number[], tol = 1e-12) =>
   assert(a.length === b.length && a.every((x, i) => Math.abs(x - b[i]!) < tol), `${a} vs ${b}`);
@@ -85,4 +88,40 @@ Deno.test("Skill-It: graph from start/end losses and weights from the windowed l
   // Σ_i S[j][i] L_i with L = [1, 2, 2]: [1.2, 0.8]; η = 0.5: p ∝ [e^0.6, e^0.4]
   const p = skillItWeights(G, [1, 2, 2], 0.5);
   close(p, [Math.exp(0.6), Math.exp(0.4)].map((x, _, a) => x / (a[0]! + a[1]!)));
+});
+
+Deno.test("DoGE: universal and out-of-domain scores, normalised, clipped, mirror step, by hand", () => {
+  const gram = [[1, 0.5, 0], [0.5, 4, 1], [0, 1, 1]];
+  const o = { mu: 0.01, dwMin: 0, dwMax: 5, eps: 0 };
+  const third = [1 / 3, 1 / 3, 1 / 3];
+  // universal: η_t (Σ_j G_ij − G_ii) = 0.1·[0.5, 1.5, 1]; n̄ = (1 + 2 + 1) / 3
+  const n = 4 / 3 + 1e-6;
+  const u = dogeUpdate(third, gram, undefined, 0.1, o);
+  const e = [0.05, 0.15, 0.1].map((x) => Math.exp(x / n / 0.01));
+  close(u, e.map((x) => x / (e[0]! + e[1]! + e[2]!)), 1e-9);
+  // OOD: η_t ⟨g_i, g_o⟩ = 0.1·[−1, 2, 0] → clipped below at 0
+  const v = dogeUpdate(third, gram, [-1, 2, 0], 0.1, o);
+  const f = [0, 0.2, 0].map((x) => Math.exp(x / n / 0.01));
+  close(v, f.map((x) => x / (f[0]! + f[1]! + f[2]!)), 1e-9);
+  // clipped above at η_t · dw_max = 0.5, and smoothed by ε
+  const w = dogeUpdate([0.5, 0.5], [[1, 0], [0, 1]], [100, 0], 0.1, { ...o, mu: 1, eps: 0.2 });
+  const g = [Math.exp(0.5), 1];
+  close(w, g.map((x) => 0.8 * x / (g[0]! + g[1]!) + 0.1), 1e-9);
+});
+
+Deno.test("DGA: exponentiated step on alignment then EMA; TiKMiX-D: KL-regularised argmax", () => {
+  // n̄ = (1 + 2) / 2 = 1.5; alignment [0.75, −0.75], η = 2: a' ∝ a·exp([1, −1])
+  const a = dgaUpdate([0.25, 0.75], [[1, 0], [0, 4]], [0.75, -0.75], 2, 0.5);
+  const e = [0.25 * Math.E, 0.75 / Math.E];
+  const z = e[0]! + e[1]!;
+  close(a, [0.5 * 0.25 + 0.5 * e[0]! / z, 0.5 * 0.75 + 0.5 * e[1]! / z]);
+  // TiKMiX: the argmax of Σ w_i GI_i − λ KL(w‖u) is w ∝ exp(GI / (λ n̄)); not cumulative
+  const w = tikmixWeights([[1, 0], [0, 4]], [0.75, -0.75], 0.5);
+  close(w, [1 / (1 + Math.exp(-2)), Math.exp(-2) / (1 + Math.exp(-2))]);
+  // it maximises the objective: any other mixture scores lower
+  const score = (p: number[]) =>
+    p.reduce((s, x, i) => s + x * [0.5, -0.5][i]! - 0.5 * x * Math.log(x / 0.5), 0);
+  for (const p of [[0.5, 0.5], [0.9, 0.1], [w[0]! - 0.01, w[1]! + 0.01]]) {
+    assert(score(w) > score(p));
+  }
 });
