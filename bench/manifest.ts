@@ -20,6 +20,8 @@ export interface ManifestMethod {
   readonly tasks?: readonly string[];
 }
 
+import type { OnlineManifest } from "./reproduce_online.ts";
+
 /**
  * A column: one number per method. Predict manifests read a held-out set's score; optimise
  * manifests read `final` (gap closed at the final budget), `ert` or `speedup` (at pool quantile
@@ -65,6 +67,8 @@ export interface Manifest {
   readonly metric?: string;
   readonly columns: readonly ManifestColumn[];
   readonly expected: readonly Expectation[];
+  /** Online methods on `train` tasks: gap-to-baseline tables (bench/reproduce_online.ts). */
+  readonly online?: OnlineManifest;
 }
 
 /**
@@ -87,6 +91,16 @@ export function parseManifest(value: unknown, file: string): Manifest {
   if (!Number.isInteger(m.seeds) || m.seeds < 1) fail(`field "seeds" must be a positive integer`);
   for (const k of ["tasks", "methods", "columns", "expected"] as const) {
     if (!Array.isArray(m[k])) fail(`field "${k}" must be an array`);
+  }
+  if (m.online !== undefined) {
+    const o = m.online;
+    if (!Array.isArray(o.tasks) || !Array.isArray(o.methods) || typeof o.baseline !== "string") {
+      fail(`field "online" needs "tasks", "methods" and "baseline"`);
+    }
+    if (!Number.isInteger(o.seeds) || o.seeds < 1) fail(`field "online.seeds" must be positive`);
+    if (!o.methods.some((x) => x.id === o.baseline)) {
+      fail(`"online.baseline" "${o.baseline}" is not one of "online.methods"`);
+    }
   }
   for (const e of m.expected) {
     if (!m.methods.some((x) => x.id === e.method)) {
