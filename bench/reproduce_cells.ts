@@ -10,6 +10,7 @@ import { cellKey, formatLine, type ResultLine } from "../core/results.ts";
 import { runCellsInProcesses } from "../harness/processes.ts";
 import { loadTable, loadTaskCard } from "../datasets/registry.ts";
 import { getMethod } from "../methods/mod.ts";
+import { isOnlineMethod } from "../methods/online/mod.ts";
 import { deriveSeed, Rng } from "../numerics/rng.ts";
 import type { CellPayload, TableMessage } from "./cells.ts";
 
@@ -64,7 +65,7 @@ export async function reproduceCells(
     const key = cellKey(line.task.id, line.task.version, line.method, line.seed);
     let card;
     try {
-      getMethod(line.method);
+      if (!isOnlineMethod(line.method)) getMethod(line.method);
       card = await loadTaskCard(line.task.id);
     } catch (e) {
       out.push({ key, outcome: "skipped", detail: (e as Error).message.split("\n")[0]! });
@@ -88,6 +89,7 @@ export async function reproduceCells(
       seed: line.seed,
       suite: line.suite,
       timeLimitMs: 300_000,
+      ...(line.online ? { onlineFidelity: line.online.fidelity } : {}),
     };
     requests.push({
       key,
@@ -95,6 +97,8 @@ export async function reproduceCells(
       preamble: [{ key: `table:${card.table}`, message: table }],
       read: card.runner === "surrogate"
         ? [`${ROOT}/runners/surrogates`, `${ROOT}/node_modules`]
+        : card.runner === "train"
+        ? [`${ROOT}/node_modules`]
         : [],
       archived: lines[i]!,
     });

@@ -11,6 +11,7 @@ import { defaultConcurrency } from "../harness/scheduler.ts";
 import { TASKS } from "../datasets/registry.ts";
 import { CONVERT_DEFAULTS, convertAll } from "../datasets/convert/main.ts";
 import { METHODS } from "../methods/mod.ts";
+import { ONLINE_METHODS } from "../methods/online/mod.ts";
 import { writeReports } from "../reports/write.ts";
 import { commandLine, type CommandSpec, EXIT, list, positiveInt } from "./args.ts";
 import { mergeResults } from "../bench/merge.ts";
@@ -119,6 +120,8 @@ export function listCommand(): number {
   for (const m of METHODS) {
     console.log(`  ${m.id.padEnd(16)} ${m.description}${m.variant ? ` (also ${m.id}@<arg>)` : ""}`);
   }
+  console.log("Online methods (train tasks only):");
+  for (const m of ONLINE_METHODS) console.log(`  ${m.id.padEnd(16)} ${m.description}`);
   return EXIT.ok;
 }
 
