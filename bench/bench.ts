@@ -256,7 +256,6 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
         done,
         o.timeLimitMs,
         execution.device,
-        (card) => onlineFidelityOf(card, o.quick),
       ),
       ...(plan.predictRun
         ? predictCells(plan.predictTasks, plan.methods, plan.seeds, predictDone, o.timeLimitMs)
@@ -749,16 +748,6 @@ function trainCacheDir(): string {
   return Deno.env.get("MIXBENCH_TRAIN_CACHE") ?? `${ROOT}/out/cache/minimix`;
 }
 
-/**
- * The fidelity of an online method's steered run: the cheapest query fidelity with `--quick`,
- * else the dearest query fidelity (M on minimix; the target L would not leave room in the budget
- * for a method's auxiliary runs).
- */
-function onlineFidelityOf(card: TaskCard, quick: boolean): string {
-  const q = [...card.query].sort((a, b) => a.cost - b.cost);
-  return (quick ? q[0] : q[q.length - 1])!.fidelity;
-}
-
 /** The message that sends a table to a cell process (once per process). */
 function tablePreamble(key: string, table: RunTable) {
   const message: TableMessage = { kind: "table", key, table };
@@ -773,7 +762,6 @@ function optimiseCells(
   done: ReadonlySet<string>,
   timeLimitMs: number,
   device: "cpu" | "gpu" | undefined,
-  onlineFidelity?: (card: TaskCard) => string,
 ): ProcessRequest[] {
   const out: ProcessRequest[] = [];
   for (const t of tasks) {
@@ -797,7 +785,6 @@ function optimiseCells(
           ...(t.card.runner === "train"
             ? { trainCache: { dir: trainCacheDir(), write: !m.external } }
             : {}),
-          ...(m.online && onlineFidelity ? { onlineFidelity: onlineFidelity(t.card) } : {}),
         };
         out.push({
           key,

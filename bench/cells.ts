@@ -73,7 +73,8 @@ export interface CellPayload {
    */
   readonly trainCache?: { readonly dir: string; readonly write: boolean };
   /**
-   * Online methods (methods/online/): the fidelity of the steered run (train tasks only).
+   * Online methods (methods/online/): the fidelity of the steered run (train tasks only). The
+   * bench leaves it to its default, which keeps every online method within the task's budget.
    * @default {the task's cheapest query fidelity}
    */
   readonly onlineFidelity?: string;
@@ -227,6 +228,8 @@ async function handleOnline(p: CellPayload): Promise<ResultLine> {
       openOnlineEnv(corpus, {
         trainDomains,
         fidelity,
+        // The cell's seed sets the data order of the steered run (and of its auxiliary runs),
+        // so that seeds differ; stratified and a method share it at equal seeds (paired gaps).
         seed: t.seed * 1000 + p.seed,
         weights,
         ...(held >= 0 ? { target: held } : {}),

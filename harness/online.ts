@@ -14,12 +14,13 @@
  * Every signal is charged through the environment; the harness records the schedule (each weight
  * change with the step it took effect at) and the cost per signal (auxiliary runs, such as a
  * reference model or single-domain runs, under `aux:<signal>`), and converts the total to the
- * task's cost unit for the trajectory (one step: the steered run with everything it used).
+ * task's cost unit for the trajectory (one step: the steered run with everything it used). A cell
+ * whose total exceeds the task's budget fails (`BudgetExceededError`), as an offline method would.
  *
  * @module
  */
 
-import { TimeLimitError } from "../core/errors.ts";
+import { BudgetExceededError, TimeLimitError } from "../core/errors.ts";
 import type {
   OnlineBatches,
   OnlineEnv,
@@ -119,6 +120,8 @@ export async function runOnlineCell(input: OnlineCellInput): Promise<ResultLine>
     const costs = rec.costs();
     const bytePasses = Object.values(costs).reduce((s, x) => s + x, 0);
     spent = round(bytePasses / input.unitCost);
+    // Everything the method used counts against the task's budget, as for an offline method.
+    if (spent > c.budget + EPS) throw new BudgetExceededError(factory.id, spent, c.budget);
     trajectory.push({
       fidelity: input.fidelity,
       row: -1,

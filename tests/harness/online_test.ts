@@ -124,6 +124,12 @@ Deno.test("online cell: a round that trains nothing, or a bad mixture, fails the
   assert(/toy/.test(bad.error!.message), bad.error!.message);
 });
 
+Deno.test("online cell: spending more than the task's budget fails the cell", async () => {
+  const line = await runOnlineCell(input(method((env) => void env.train(10)), 1)); // 100 units
+  assertEquals(line.status, "failed");
+  assertEquals(line.error!.name, "BudgetExceededError");
+});
+
 Deno.test("timeAverage weighs each entry by the steps it was in force", () => {
   assertEquals(
     timeAverage([{ step: 0, weights: [0.5, 0.5] }, { step: 6, weights: [1, 0] }], 8),
