@@ -17,6 +17,7 @@ import {
 } from "../core/results.ts";
 import { type ProcessRequest, runCellsInProcesses } from "../harness/processes.ts";
 import { expectedCellCost } from "../harness/scheduler.ts";
+import { getOnlineMethod, isOnlineMethod, ONLINE_METHODS } from "../methods/online/mod.ts";
 import type { RunTable } from "../core/table.ts";
 import type { PoolSpec, TaskCard } from "../core/task.ts";
 import type { Direction } from "../core/types.ts";
@@ -224,6 +225,8 @@ interface BenchMethod {
   readonly main?: URL;
   /** Programs its cell processes may start (the program of a bridged `cmd:` method). */
   readonly run?: readonly string[];
+  /** An online method (methods/online/): runs on train tasks only. */
+  readonly online?: boolean;
 }
 
 /** Runs a bench end to end: plan the cells, write run.json, run the cells, write the reports. */
@@ -255,7 +258,14 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     await writeAtomic(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
     const mine = o.shard ? shardKeys(plan, o.shard) : undefined;
     const requests = [
-      ...optimiseCells(plan.tasks, plan.methods, plan.seeds, done, o.timeLimitMs, execution.device),
+      ...optimiseCells(
+        plan.tasks,
+        plan.methods,
+        plan.seeds,
+        done,
+        o.timeLimitMs,
+        execution.device,
+      ),
       ...(plan.predictRun
         ? predictCells(plan.predictTasks, plan.methods, plan.seeds, predictDone, o.timeLimitMs)
         : []),
@@ -342,7 +352,7 @@ async function planBench(o: BenchOptions) {
     );
   }
   const seeds = benchSeeds(o);
-  const specs = o.methods ?? METHODS.map((m) => m.id);
+  const specs = o.methods ?? [...METHODS.map((m) => m.id), ...ONLINE_METHODS.map((m) => m.id)];
   if (specs.length === 0) throw new InputError("--methods names no method");
   let entryDir: string | undefined;
   const entries = async () => (entryDir ??= await Deno.makeTempDir({ prefix: "mixbench-" }));
@@ -537,6 +547,19 @@ async function loadBenchMethods(
   return specs.map((spec) => {
     if (isCommandSpec(spec)) {
       return commandMethod(spec, infos.get(spec)!, versions.get(spec)!);
+    }
+    if (isOnlineMethod(spec)) {
+      const f = getOnlineMethod(spec);
+      return {
+        spec,
+        id: f.id,
+        description: f.description,
+        ranked: true,
+        fit: false,
+        version: f.version,
+        external: false,
+        online: true,
+      };
     }
     if (!isModuleSpec(spec)) {
       const f = getMethod(spec);
@@ -800,6 +823,8 @@ function optimiseCells(
   for (const t of tasks) {
     const preamble = [tablePreamble(t.tableKey, t.table)];
     for (const m of methods) {
+      // Online methods steer a training run: train tasks only.
+      if (m.online && t.card.runner !== "train") continue;
       for (const seed of seeds) {
         const key = cellKey(t.card.id, t.card.version, m.id, seed);
         if (done.has(key)) continue;

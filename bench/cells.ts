@@ -8,6 +8,9 @@
  */
 
 import { failedLine, runCell } from "../harness/cell.ts";
+import { runOnlineCell } from "../harness/online.ts";
+import { getOnlineMethod, isOnlineMethod } from "../methods/online/mod.ts";
+import type { ResultLine } from "../core/results.ts";
 import { PREDICT_SCHEMA, type PredictLine, type PredictTaskCard } from "../core/predict.ts";
 import { runPredict, runPredictAsync } from "../harness/predict.ts";
 import { resolveTask, type Task, type TaskCard } from "../core/task.ts";
@@ -69,6 +72,12 @@ export interface CellPayload {
    * written only by built-in methods (a method from outside the suite could poison it).
    */
   readonly trainCache?: { readonly dir: string; readonly write: boolean };
+  /**
+   * Online methods (methods/online/): the fidelity of the steered run (train tasks only). The
+   * bench leaves it to its default, which keeps every online method within the task's budget.
+   * @default {the task's cheapest query fidelity}
+   */
+  readonly onlineFidelity?: string;
 }
 
 /** A request for a method's metadata (loading an outside module in a sandbox first). */
@@ -185,8 +194,66 @@ async function method(spec: string, id: string): Promise<MethodFactory> {
   return f.id === id ? f : { ...f, id };
 }
 
+/**
+ * Runs one online cell (harness/online.ts) on a `train` task: the steered run at the payload's
+ * fidelity, judged in-run and by weights-transfer through the task's `train` runner.
+ */
+async function handleOnline(p: CellPayload): Promise<ResultLine> {
+  const task = taskFor(p.card, p.table);
+  const t = task.card.train;
+  if (task.card.runner !== "train" || !t) {
+    throw new RangeError(
+      `Online method "${p.methodId}" runs only on train tasks; "${task.card.id}" is a ${task.card.runner} task`,
+    );
+  }
+  const { DOMAINS, loadCorpus } = await import("../runners/train/corpus.ts");
+  const { openOnlineEnv, TRAIN_COST } = await import("../runners/train/online.ts");
+  const { trainFidelity } = await import("../runners/train/fidelities.ts");
+  const names = DOMAINS.map((d) => d.name);
+  const trainDomains = t.domains.map((n) => names.indexOf(n));
+  // A held-out domain named by the objective is the target set of gradient signals.
+  const held = names.findIndex((n, i) =>
+    task.card.objective === `loss_${n}` && !trainDomains.includes(i)
+  );
+  const [cheapest, unit] = [...task.costs.entries()].sort((a, b) => a[1] - b[1])[0]!;
+  const fidelity = p.onlineFidelity ?? cheapest;
+  trainFidelity(fidelity);
+  const corpus = loadCorpus();
+  return await runOnlineCell({
+    task,
+    factory: getOnlineMethod(p.method),
+    seed: p.seed,
+    suite: p.suite,
+    timeLimitMs: p.timeLimitMs,
+    fidelity,
+    open: (weights) =>
+      openOnlineEnv(corpus, {
+        trainDomains,
+        fidelity,
+        // The cell's seed sets the data order of the steered run (and of its auxiliary runs),
+        // so that seeds differ; stratified and a method share it at equal seeds (paired gaps).
+        seed: t.seed * 1000 + p.seed,
+        weights,
+        ...(held >= 0 ? { target: held } : {}),
+      }),
+    unitCost: TRAIN_COST * trainFidelity(cheapest).tokens / unit,
+    runner: await trainRunner(task, p.trainCache),
+  });
+}
+
 /** Runs one cell; never throws. A bridged method's program is ended with the cell. */
 export async function handle(p: CellPayload) {
+  if (isOnlineMethod(p.method)) {
+    try {
+      return await handleOnline(p);
+    } catch (e) {
+      return failedLine(
+        cellIdentity(p),
+        e instanceof Error ? e : new Error(String(e)),
+        p.card.budget,
+      );
+    }
+  }
   const bridge = isCommandSpec(p.method)
     ? bridgeFactory(parseCommandSpec(p.method), {
       id: p.methodId,

@@ -20,6 +20,8 @@ export interface ManifestMethod {
   readonly tasks?: readonly string[];
 }
 
+import type { OnlineManifest } from "./reproduce_online.ts";
+
 /**
  * A column: one number per method. Predict manifests read a held-out set's score; optimise
  * manifests read `final` (gap closed at the final budget), `ert`, `success` (share of seeds that
@@ -80,6 +82,8 @@ export interface Manifest {
    * (3 decimals, "∞", or "—" when it could not be made).
    */
   readonly notes?: readonly string[];
+  /** Online methods on `train` tasks: gap-to-baseline tables (bench/reproduce_online.ts). */
+  readonly online?: OnlineManifest;
 }
 
 /**
@@ -117,6 +121,16 @@ export function parseManifest(value: unknown, file: string): Manifest {
     for (const [, method, column] of note.matchAll(/\{([^|{}]+)\|([^{}]+)\}/g)) {
       if (!m.methods.some((x) => x.id === method)) fail(`note names unknown method "${method}"`);
       if (!m.columns.some((c) => c.label === column)) fail(`note names unknown column "${column}"`);
+    }
+  }
+  if (m.online !== undefined) {
+    const o = m.online;
+    if (!Array.isArray(o.tasks) || !Array.isArray(o.methods) || typeof o.baseline !== "string") {
+      fail(`field "online" needs "tasks", "methods" and "baseline"`);
+    }
+    if (!Number.isInteger(o.seeds) || o.seeds < 1) fail(`field "online.seeds" must be positive`);
+    if (!o.methods.some((x) => x.id === o.baseline)) {
+      fail(`"online.baseline" "${o.baseline}" is not one of "online.methods"`);
     }
   }
   for (const e of m.expected) {

@@ -46,6 +46,7 @@ import { scoreSet, type SetScores } from "../core/predict.ts";
 import { taskLevels } from "../reports/targets.ts";
 import { writeReports } from "../reports/write.ts";
 import { defaultConcurrency } from "../harness/scheduler.ts";
+import { reproduceOnline } from "./reproduce_online.ts";
 
 /** Options of {@linkcode reproduce}. */
 export interface ReproduceOptions {
@@ -64,6 +65,8 @@ export interface ReproduceOptions {
 /** What a reproduction produced. */
 export interface Reproduction {
   readonly table: FilledTable;
+  /** The online section's tables as text (markdown and LaTeX), when the manifest has one. */
+  readonly online?: string;
   readonly diff: readonly DiffLine[];
   readonly out: string;
   /** Seeds run. */
@@ -118,7 +121,23 @@ export async function reproduce(
     ? await runPredictManifest(m, factories, seeds, out, status)
     : await runOptimizeManifest(m, factories, seeds, out, status, options);
   const table: FilledTable = { manifest: m, status, values };
-  return { table, diff: diffTable(table), out, seeds: seeds.length };
+  const online = m.online
+    ? (await reproduceOnline(m.online, {
+      out: `${out}/online`,
+      name: m.name,
+      ...(options.seeds !== undefined ? { seeds: options.seeds } : {}),
+      ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      ...(options.timeLimitMs !== undefined ? { timeLimitMs: options.timeLimitMs } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    })).text
+    : undefined;
+  return {
+    table,
+    diff: diffTable(table),
+    out,
+    seeds: seeds.length,
+    ...(online ? { online } : {}),
+  };
 }
 
 type Values = Record<string, Record<string, number | null>>;
@@ -341,6 +360,7 @@ export function formatReproduction(
     ...(absent.length
       ? [`Not run: ${absent.map((x) => `${x.id} (${r.table.status[x.id]})`).join(", ")}`, ""]
       : []),
+    ...(r.online ? [r.online, ""] : []),
     `${r.diff.length - fails - missing} within tolerance, ${fails} outside, ${missing} missing` +
     (strict ? " (strict: missing counts as failure)" : "") + `; outputs in ${r.out}`,
     ...(m.notes?.length

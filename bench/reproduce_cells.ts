@@ -16,6 +16,7 @@ import {
 import { runCellsInProcesses } from "../harness/processes.ts";
 import { loadTable, loadTaskCard } from "../datasets/registry.ts";
 import { getMethod } from "../methods/mod.ts";
+import { getOnlineMethod, isOnlineMethod } from "../methods/online/mod.ts";
 import { deriveSeed, Rng } from "../numerics/rng.ts";
 import type { CellPayload, TableMessage } from "./cells.ts";
 
@@ -71,7 +72,9 @@ export async function reproduceCells(
     let card;
     let version: string;
     try {
-      version = getMethod(line.method).version;
+      version = isOnlineMethod(line.method)
+        ? getOnlineMethod(line.method).version
+        : getMethod(line.method).version;
       card = await loadTaskCard(line.task.id);
     } catch (e) {
       out.push({ key, outcome: "skipped", detail: (e as Error).message.split("\n")[0]! });
@@ -107,6 +110,7 @@ export async function reproduceCells(
       seed: line.seed,
       suite: line.suite,
       timeLimitMs: 300_000,
+      ...(line.online ? { onlineFidelity: line.online.fidelity } : {}),
     };
     requests.push({
       key,
@@ -114,6 +118,8 @@ export async function reproduceCells(
       preamble: [{ key: `table:${card.table}`, message: table }],
       read: card.runner === "surrogate"
         ? [`${ROOT}/runners/surrogates`, `${ROOT}/node_modules`]
+        : card.runner === "train"
+        ? [`${ROOT}/node_modules`]
         : [],
       archived: lines[i]!,
       versions: line.versions,

@@ -11,6 +11,7 @@ import { defaultConcurrency } from "../harness/scheduler.ts";
 import { REPRODUCTION_TASKS, TASKS } from "../datasets/registry.ts";
 import { CONVERT_DEFAULTS, convertAll } from "../datasets/convert/main.ts";
 import { CONTROLS, METHODS } from "../methods/mod.ts";
+import { ONLINE_METHODS } from "../methods/online/mod.ts";
 import { writeReports } from "../reports/write.ts";
 import { commandLine, type CommandSpec, EXIT, list, positiveInt } from "./args.ts";
 import { mergeResults } from "../bench/merge.ts";
@@ -124,6 +125,10 @@ export function listCommand(): number {
   }
   console.log("Controls (not in a default bench):");
   for (const m of CONTROLS) console.log(`  ${m.id.padEnd(16)} ${m.description}`);
+  console.log("Online methods (train tasks only):");
+  for (const m of ONLINE_METHODS) {
+    console.log(`  ${m.id.padEnd(16)} v${m.version.padEnd(3)} ${m.description}`);
+  }
   return EXIT.ok;
 }
 

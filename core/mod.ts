@@ -19,6 +19,7 @@ export * from "./errors.ts";
 export type * from "./method.ts";
 export * from "./mixture.ts";
 export * from "./objective.ts";
+export type * from "./online.ts";
 export * from "./predict.ts";
 export * from "./results.ts";
 export type * from "./runner.ts";

@@ -5,6 +5,7 @@
  */
 
 import type { FitWarning } from "./method.ts";
+import type { OnlineRecord } from "./online.ts";
 
 /** Schema id of results lines. */
 export const RESULT_SCHEMA = "mixbench.result/2";
@@ -144,6 +145,11 @@ export interface ResultLine {
   readonly checkpoints: readonly CheckpointRecord[];
   /** Recommendation after every round, on tasks whose card sets `recordEvery: "query"`. */
   readonly recommendations?: readonly RecommendationRecord[];
+  /**
+   * Online cells (core/online.ts): the in-run judgement of the steered run's final model, the
+   * schedule, the cost per signal and the weights-transfer judgement (also in `checkpoints`).
+   */
+  readonly online?: OnlineRecord;
   /** Wall-clock timings (ms); the only field that may differ between identical runs. */
   readonly timings: { readonly totalMs: number; readonly methodMs: number };
 }

@@ -14,6 +14,7 @@ import type { Analysis } from "./analysis.ts";
 import { esc, FigureSink, fmt, table } from "./_html.ts";
 import { integrityProblem, type RunMeta } from "./meta.ts";
 import { diagnosticsPanel, predictPanel, transferPanel } from "./panels.ts";
+import { onlinePanel } from "./online_panel.ts";
 import { taskSection } from "./task_section.ts";
 import { trackSection } from "./track_section.ts";
 import { rankedFigure } from "./across_figures.ts";
@@ -102,6 +103,8 @@ export function renderReport(a: Analysis, plotly: string, options: RenderOptions
     toc.push(["predict", "Predict track", 0]);
     body.push(`<h2 id="predict">Predict track</h2>`, predictPanel(a.predict, sink, meta));
   }
+  const online = onlinePanel(a.summaries, sink);
+  if (online) [toc.push(["online", "Online methods: in-run track", 0]), body.push(online)];
   const transfer = transferPanel(a.predict, a.summaries, sink);
   if (transfer) [toc.push(["scale-transfer", "Scale transfer", 0]), body.push(transfer)];
   if (a.diagnostics) {

@@ -160,8 +160,13 @@ export class Trainer {
 
   /**
    * Trains one batch and returns its per-domain sequence counts and losses (nats summed).
+   *
+   * @param visit Called with each sequence (local domain index, bytes, start) before it is
+   * trained on (the online mode evaluates a frozen reference model on it).
    */
-  trainBatch(): { counts: number[]; nats: number[] } {
+  trainBatch(
+    visit?: (local: number, bytes: Uint8Array, offset: number) => void,
+  ): { counts: number[]; nats: number[] } {
     const k = this.#domains.length;
     const counts = new Array(k).fill(0);
     const nats = new Array(k).fill(0);
@@ -169,6 +174,7 @@ export class Trainer {
       const i = this.#nextDomain();
       const off = this.#nextOffset(i);
       const bytes = this.#corpus.domains[this.#domains[i]!]!.train;
+      visit?.(i, bytes, off);
       const l = this.lm.accumulate(bytes, off, off + SEQ_LEN);
       counts[i]++;
       nats[i] += l;

@@ -9,6 +9,7 @@
  * | signal | charge |
  * | --- | --- |
  * | {@linkcode OnlineSession.step}: train n batches; per-batch domain counts (exact, see below) and per-domain training loss of each batch | 3 per training byte (the training itself); the losses are free |
+ * | {@linkcode OnlineSession.step} with a reference session: its model's loss on the same sequences | 1 per training byte (a forward pass of the reference) |
  * | {@linkcode OnlineSession.validLoss}: per-domain validation loss | 1 per validation byte read |
  * | {@linkcode OnlineSession.gradients}: per-domain gradient Gram matrix and inner products with a target set's gradient | 3 per probe byte (forward + backward, no update) |
  * | {@linkcode OnlineSession.checkpoint} / {@linkcode OnlineSession.restore} | weights copied ÷ 40 (a byte's forward reads 40 weights) |
@@ -29,7 +30,8 @@
  * @module
  */
 
-import type { HashedLmState } from "../../numerics/lm/hashed_lm.ts";
+import type { OnlineEnv } from "../../core/online.ts";
+import { type HashedLmState, warmupCosine } from "../../numerics/lm/hashed_lm.ts";
 import { deriveSeed, Rng } from "../../numerics/rng.ts";
 import { type Corpus, VALID_PIECE } from "./corpus.ts";
 import { SEQ_LEN, Trainer } from "./env.ts";
@@ -59,6 +61,8 @@ export interface StepReport {
   readonly counts: readonly (readonly number[])[];
   /** Training loss (bits/byte) per training domain per batch; NaN where a domain had none. */
   readonly trainLoss: readonly (readonly number[])[];
+  /** A reference session's loss on the same sequences (when one was passed to `step`). */
+  readonly referenceLoss?: readonly (readonly number[])[];
 }
 
 /** A sparse gradient: sorted weight indices and values (mean over the probe's bytes). */
@@ -93,6 +97,7 @@ export class OnlineSession {
   #domains: readonly number[];
   #seed: number;
   #cost = 0;
+  #costs: Record<string, number> = {};
   #probes = 0;
 
   /**
@@ -111,14 +116,42 @@ export class OnlineSession {
     });
   }
 
+  /** The training domains (corpus indices). */
+  get trainDomains(): readonly number[] {
+    return this.#domains;
+  }
+
   /** Byte-passes charged so far. */
   get cost(): number {
     return this.#cost;
   }
 
+  /**
+   * Byte-passes charged so far per signal: `train`, `reference` (a reference model's forward on
+   * the training sequences), `valid`, `gradients`, `checkpoint`.
+   */
+  get costs(): Readonly<Record<string, number>> {
+    return { ...this.#costs };
+  }
+
+  #charge(signal: string, x: number): void {
+    this.#cost += x;
+    this.#costs[signal] = (this.#costs[signal] ?? 0) + x;
+  }
+
   /** Steps taken and the run's total. */
   get progress(): { step: number; steps: number } {
     return { step: this.#trainer.step, steps: this.#trainer.steps };
+  }
+
+  /** The learning rate of the next step (linear warm-up over 5% of the steps, then cosine). */
+  get learningRate(): number {
+    const f = this.#trainer.fidelity, steps = this.#trainer.steps;
+    return warmupCosine(Math.min(this.#trainer.step, steps - 1), {
+      peak: f.peakLr,
+      warmup: Math.max(1, Math.round(steps * 0.05)),
+      total: steps,
+    });
   }
 
   /** Sets the sampling weights of the following batches. @throws {RangeError} Invalid weights. */
@@ -129,20 +162,35 @@ export class OnlineSession {
   /**
    * Trains up to n batches (never past the run's last step).
    *
+   * @param n Batches.
+   * @param reference Another session whose model (not updated) is evaluated on the same
+   * sequences: DoReMi's reference model, charged as a forward pass per byte to this session.
    * @returns Exact per-batch domain counts and per-domain training losses (free).
    */
-  step(n: number): StepReport {
+  step(n: number, reference?: OnlineSession): StepReport {
     const counts: number[][] = [];
     const trainLoss: number[][] = [];
-    for (let k = 0; k < n && this.#trainer.step < this.#trainer.steps; k++) {
-      const b = this.#trainer.trainBatch();
-      counts.push(b.counts);
-      trainLoss.push(
-        b.nats.map((x, i) => b.counts[i] ? x / (b.counts[i] * SEQ_LEN) / Math.LN2 : NaN),
+    const referenceLoss: number[][] = [];
+    const k = this.#domains.length;
+    const ref = reference ? reference.#trainer.lm : undefined;
+    for (let b = 0; b < n && this.#trainer.step < this.#trainer.steps; b++) {
+      const refNats = new Array(k).fill(0);
+      const batch = this.#trainer.trainBatch(
+        ref
+          ? (i, bytes, off) => {
+            refNats[i] += ref.loss(bytes, off, off + SEQ_LEN);
+            this.#charge("reference", FORWARD_COST * SEQ_LEN);
+          }
+          : undefined,
       );
-      this.#cost += TRAIN_COST * SEQ_LEN * b.counts.reduce((s, c) => s + c, 0);
+      const perByte = (nats: number[]) =>
+        nats.map((x, i) => batch.counts[i] ? x / (batch.counts[i] * SEQ_LEN) / Math.LN2 : NaN);
+      counts.push(batch.counts);
+      trainLoss.push(perByte(batch.nats));
+      if (ref) referenceLoss.push(perByte(refNats));
+      this.#charge("train", TRAIN_COST * SEQ_LEN * batch.counts.reduce((s, c) => s + c, 0));
     }
-    return { counts, trainLoss };
+    return ref ? { counts, trainLoss, referenceLoss } : { counts, trainLoss };
   }
 
   /**
@@ -154,16 +202,24 @@ export class OnlineSession {
     return domains.map((d) => {
       const v = this.#corpus.domains[d]!.valid;
       const pieces = Math.ceil(v.length / VALID_PIECE / this.#trainer.fidelity.evalStride);
-      this.#cost += FORWARD_COST * pieces * VALID_PIECE;
+      this.#charge("valid", FORWARD_COST * pieces * VALID_PIECE);
       return this.#trainer.validLoss(d);
     });
+  }
+
+  /**
+   * Validation loss (bits/byte) of every corpus domain, **not charged**: the judge's measurement
+   * of the final model (what a fresh run of the `train` runner reports), never a method's signal.
+   */
+  judgeLoss(): number[] {
+    return this.#corpus.domains.map((_, d) => this.#trainer.validLoss(d));
   }
 
   /** The mean gradient of the loss over some sequences of a text (no update), sparse. */
   #gradient(bytes: Uint8Array, starts: readonly number[], len: number): Sparse {
     const lm = this.#trainer.lm;
     for (const s of starts) lm.accumulate(bytes, s, s + len);
-    this.#cost += TRAIN_COST * len * starts.length;
+    this.#charge("gradients", TRAIN_COST * len * starts.length);
     const idx = lm.touched().sort();
     const val = new Float64Array(idx.length);
     const n = len * starts.length;
@@ -203,15 +259,108 @@ export class OnlineSession {
   /** Saves the model and the data order (charged). */
   checkpoint(): OnlineCheckpoint {
     const lm = this.#trainer.lm;
-    this.#cost += lm.size / WEIGHTS_PER_BYTE;
+    this.#charge("checkpoint", lm.size / WEIGHTS_PER_BYTE);
     return { model: lm.checkpoint(), trainer: this.#trainer.saveState() };
   }
 
   /** Goes back to a checkpoint of this session (charged). */
   restore(c: OnlineCheckpoint): void {
     const lm = this.#trainer.lm;
-    this.#cost += lm.size / WEIGHTS_PER_BYTE;
+    this.#charge("checkpoint", lm.size / WEIGHTS_PER_BYTE);
     lm.restore(c.model);
     this.#trainer.loadState(c.trainer);
   }
+}
+
+/** Options of {@linkcode openOnlineEnv}. */
+export interface OnlineEnvOptions extends OnlineOptions {
+  /**
+   * The corpus domain whose validation pieces are the target set of
+   * {@linkcode OnlineEnv.gradients} (a task's held-out domain); none when absent.
+   */
+  readonly target?: number;
+  /** Whole 4 KiB validation pieces of the target set a gradient reads. @default {2} */
+  readonly targetPieces?: number;
+}
+
+/** An {@linkcode OnlineEnv} over a session, with the judge's view of its final model. */
+export interface JudgedOnlineEnv extends OnlineEnv {
+  /** The session behind it. */
+  readonly session: OnlineSession;
+  /**
+   * Validation bits/byte of every corpus domain (`loss_<name>`), their mean (`avg`) and maximum
+   * (`worst`) — the `train` runner's metrics of a fresh run, at this fidelity. Not charged: this
+   * is the judge, not a signal.
+   */
+  metrics(): Record<string, number>;
+}
+
+/**
+ * The core {@linkcode OnlineEnv} over an {@linkcode OnlineSession}: what online methods see.
+ * Auxiliary runs ({@linkcode OnlineEnv.open}) are new sessions of the same recipe, fidelity and
+ * seed; each charges its own cost (the harness adds them up).
+ *
+ * @param corpus The loaded corpus.
+ * @param options Domains, fidelity, seed, initial weights and the target set.
+ * @returns The environment.
+ */
+export function openOnlineEnv(corpus: Corpus, options: OnlineEnvOptions): JudgedOnlineEnv {
+  const session = new OnlineSession(corpus, options);
+  const env: JudgedOnlineEnv = {
+    session,
+    domains: options.trainDomains.length,
+    get steps() {
+      return session.progress.steps;
+    },
+    get step() {
+      return session.progress.step;
+    },
+    get learningRate() {
+      return session.learningRate;
+    },
+    hasTarget: options.target !== undefined,
+    get cost() {
+      return session.cost;
+    },
+    get costs() {
+      return session.costs;
+    },
+    setWeights: (w) => session.setWeights(w),
+    train(n, o) {
+      const ref = o?.reference ? refOf(o.reference) : undefined;
+      return session.step(n, ref);
+    },
+    validLoss: () => session.validLoss(options.trainDomains),
+    gradients(o) {
+      if (o.target && options.target === undefined) {
+        throw new RangeError(
+          "The task has no target set (only the minimix/target-* tasks hold a domain out)",
+        );
+      }
+      const target = o.target
+        ? { domain: options.target!, pieces: options.targetPieces ?? 2 }
+        : undefined;
+      return session.gradients(
+        target ? { probeSeqs: o.probeSeqs, target } : { probeSeqs: o.probeSeqs },
+      );
+    },
+    open: (weights) => openOnlineEnv(corpus, { ...options, weights }),
+    metrics() {
+      const valid = session.judgeLoss();
+      const out: Record<string, number> = {};
+      corpus.domains.forEach((d, i) => (out[`loss_${d.name}`] = valid[i]!));
+      out.avg = valid.reduce((s, x) => s + x, 0) / valid.length;
+      out.worst = Math.max(...valid);
+      return out;
+    },
+  };
+  return env;
+}
+
+function refOf(env: OnlineEnv): OnlineSession {
+  const s = (env as Partial<JudgedOnlineEnv>).session;
+  if (!(s instanceof OnlineSession)) {
+    throw new TypeError("A reference run must be one opened by the environment (env.open)");
+  }
+  return s;
 }

@@ -1,0 +1,77 @@
+import { assert, assertEquals } from "../_assert.ts";
+import { gapLatex, gapMarkdown, onlineTables, pairedGap } from "../../bench/reproduce_online.ts";
+import type { ResultLine } from "../../core/results.ts";
+import { parseManifest } from "../../bench/manifest.ts";
+import { loadManifest } from "../../bench/reproduce.ts";
+
+const spec = {
+  tasks: ["t/a"],
+  baseline: "stratified",
+  seeds: 3,
+  methods: [{ id: "stratified", label: "Stratified" }, { id: "m", label: "M" }],
+};
+
+function line(method: string, seed: number, inRun: number, transfer: number): ResultLine {
+  return {
+    schema: "mixbench.result/1",
+    suite: "t",
+    task: { id: "t/a", version: 1 },
+    method,
+    seed,
+    runner: "train",
+    status: "ok",
+    budget: 32,
+    spent: 2,
+    trajectory: [],
+    checkpoints: [],
+    online: {
+      fidelity: "S",
+      steps: 64,
+      inRun: { value: inRun, metrics: {} },
+      schedule: [],
+      averaged: [1],
+      cost: { train: 100, valid: 100 },
+      bytePasses: 200,
+      transfer: { source: "averaged", fidelity: "L", value: transfer },
+    },
+    timings: { totalMs: 0, methodMs: 0 },
+  };
+}
+
+Deno.test("onlineTables pairs each method with the baseline seed by seed", () => {
+  const lines = [
+    line("stratified", 0, 4, 2.7),
+    line("stratified", 1, 4.1, 2.7),
+    line("stratified", 2, 4.2, 2.7),
+    line("m", 0, 3.9, 2.8),
+    line("m", 1, 3.95, 2.8),
+    line("m", 2, 4.1, 2.8),
+  ];
+  const t = onlineTables(spec, lines);
+  // in-run differences [−0.1, −0.15, −0.1]: mean −0.11667, sd 0.028868, half-width t(2)·sd/√3
+  const g = t.inRun.m!["t/a"]!;
+  assertEquals(+g.mean.toFixed(12), -0.116666666667);
+  const sd = Math.sqrt((2 * (1 / 60) ** 2 + (1 / 30) ** 2) / 2);
+  assertEquals(+((g.high - g.low) / 2).toFixed(9), +(4.303 * sd / Math.sqrt(3)).toFixed(9));
+  assert(g.high < 0);
+  assertEquals(+t.transfer.m!["t/a"]!.mean.toFixed(12), 0.1);
+  assertEquals(t.cost.m, { train: 1, valid: 1 });
+  // the whole interval is below 0: m beats stratified on 1 of 1 task in-run, not in transfer
+  assert(gapMarkdown(spec, t.inRun).includes("| 1/1 |"));
+  assert(gapMarkdown(spec, t.transfer).includes("| 0/1 |"));
+  assert(gapLatex(spec, t.inRun).includes("\\pm"));
+  assertEquals(pairedGap([1]).n, 1);
+});
+
+Deno.test("the aioli manifest's online section names its baseline among its methods", async () => {
+  const m = await loadManifest("aioli");
+  assertEquals(m.online!.baseline, "stratified");
+  assertEquals(m.online!.tasks.length, 4);
+  let threw = false;
+  try {
+    parseManifest({ ...m, online: { ...m.online!, baseline: "nobody" } }, "x");
+  } catch {
+    threw = true;
+  }
+  assert(threw);
+});
