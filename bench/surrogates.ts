@@ -55,6 +55,7 @@ import {
   type AdversarialGate,
   type AdversaryResult,
   checkRegion,
+  CEILING_SHARE,
   type Gate,
   type HeldOutScores,
   loadSurrogate,
@@ -69,6 +70,7 @@ import { runCell } from "../harness/cell.ts";
 import { median } from "../numerics/stats/summary.ts";
 import { adversaries } from "./_adversaries.ts";
 import { loadTable } from "../datasets/registry.ts";
+import { tableNoiseCeiling } from "../datasets/noise.ts";
 import { dirichlet } from "../numerics/stats/gamma.ts";
 import type { FitJob } from "./_fit_worker.ts";
 
@@ -542,6 +544,7 @@ async function finish(
       );
     }
     const pass = checks.every((g) => g.pass);
+    const noise = noiseOf(p, random, extrapolation);
     const card: SurrogateCard = {
       schema: SURROGATE_SCHEMA,
       id: `${spec.table}/${spec.fidelity}/${spec.metric}`,
@@ -562,13 +565,45 @@ async function finish(
       },
       training: { seed, runs: runs.length, options: { ...mlp, seed: p.seed } },
       onnxCheck: check,
-      validation: { random, extrapolation, seedNoise: null, ...(transfer ? { transfer } : {}) },
+      validation: {
+        random,
+        extrapolation,
+        seedNoise: null,
+        ...(transfer ? { transfer } : {}),
+        ...(noise ? { noise } : {}),
+      },
       gates: { checks, pass },
     };
     return { card, bytes };
   } finally {
     await session.close();
   }
+}
+
+/**
+ * The noise ceiling of the model's table and fidelity where the card records item counts, and the
+ * ceiling-relative gate at each shared item correlation.
+ */
+function noiseOf(
+  p: Plan,
+  random: HeldOutScores,
+  extrapolation: HeldOutScores,
+): NonNullable<SurrogateCard["validation"]["noise"]> | null {
+  const c = tableNoiseCeiling(p.table, {
+    fidelity: p.spec.fidelity,
+    metric: p.spec.metric,
+    seed: p.seed,
+  });
+  if (!c) return null;
+  const ceilingGates = c.ceiling.map((at) => {
+    const checks = [
+      gate("random ρ", random.spearman, round(CEILING_SHARE * at.spearman, 4)),
+      gate("extrapolation ρ", extrapolation.spearman, round(CEILING_SHARE * at.spearman, 4)),
+      gate("random top-10% recall", random.recall10, round(CEILING_SHARE * at.recall10, 4)),
+    ];
+    return { sharedCorrelation: at.sharedCorrelation, checks, pass: checks.every((g) => g.pass) };
+  });
+  return { ...c, ceilingGates };
 }
 
 async function onnxCheck(

@@ -9,9 +9,13 @@
 
 import type { Direction } from "../core/types.ts";
 import type { MlpOptions } from "../numerics/mlp.ts";
+import type { NoiseCeiling } from "../numerics/stats/noise.ts";
 
 /** Schema id of surrogate validation cards. */
 export const SURROGATE_SCHEMA = "mixbench.surrogate/1";
+
+/** Share of the reliability ceiling a model's held-out ρ and recall must reach. */
+export const CEILING_SHARE = 0.9;
 
 /** Scores of a model on one held-out set. */
 export interface HeldOutScores {
@@ -99,6 +103,20 @@ export interface SurrogateCard {
     readonly extrapolation: HeldOutScores & { readonly dominantWeightCut: number };
     /** Run-to-run noise of the metric where the table repeats runs; null when it does not. */
     readonly seedNoise: number | null;
+    /**
+     * Evaluation noise and the reliability ceiling, where the table's card records item counts
+     * (`numerics/stats/noise.ts`), with the ceiling-relative gate at each shared item
+     * correlation: random and extrapolation ρ ≥ {@linkcode CEILING_SHARE} × the ceiling's ρ and
+     * random top-10% recall ≥ {@linkcode CEILING_SHARE} × the ceiling's recall. Reported, not
+     * part of `gates` (the correlation is not identified; runners/surrogates/README.md).
+     */
+    readonly noise?: NoiseCeiling & {
+      readonly ceilingGates: readonly {
+        readonly sharedCorrelation: number;
+        readonly checks: readonly Gate[];
+        readonly pass: boolean;
+      }[];
+    };
     /** RegMix transfer check: trained on the 1M train runs, ranking the 60M runs. */
     readonly transfer?: {
       readonly train: number;

@@ -1,0 +1,52 @@
+/**
+ * The evaluation noise of a table's benchmark-averaged metric, from the item counts its card
+ * records (`evaluation` of each metric); the simulation is `numerics/stats/noise.ts`.
+ *
+ * @module
+ */
+
+import type { RunTable } from "../core/table.ts";
+import { type NoiseCeiling, noiseCeiling, type NoiseCeilingOptions } from "../numerics/stats/noise.ts";
+
+/**
+ * {@linkcode noiseCeiling} of a table's metric at one fidelity, its noise taken from the card's
+ * metrics that record an `evaluation` (item counts): all of them, or those named.
+ *
+ * @param table The run table.
+ * @param spec Fidelity, objective metric, component names (default: every metric with an
+ * `evaluation`) and the simulation options.
+ * @returns The ceiling, or null when the card records no item counts.
+ * @throws {RangeError} When a named component has no `evaluation` or the fidelity has no runs.
+ */
+export function tableNoiseCeiling(
+  table: RunTable,
+  spec: NoiseCeilingOptions & {
+    readonly fidelity: string;
+    readonly metric: string;
+    readonly components?: readonly string[];
+  },
+): NoiseCeiling | null {
+  const counted = table.card.metrics.filter((m) => m.evaluation !== undefined);
+  if (counted.length === 0) return null;
+  const names = spec.components ?? counted.map((m) => m.name);
+  const runs = table.runs.filter((r) => r.fidelity === spec.fidelity);
+  if (runs.length === 0) {
+    throw new RangeError(`Cannot compute noise: table "${table.card.id}" has no runs at "${
+      spec.fidelity}"`);
+  }
+  const components = names.map((name) => {
+    const m = counted.find((c) => c.name === name);
+    if (!m) {
+      throw new RangeError(
+        `Cannot compute noise: metric "${name}" of table "${table.card.id}" has no item count`,
+      );
+    }
+    return { name, items: m.evaluation!.items, values: runs.map((r) => r.metrics[name]!) };
+  });
+  const direction = table.card.metrics.find((m) => m.name === spec.metric)?.direction;
+  return noiseCeiling(runs.map((r) => r.metrics[spec.metric]!), components, {
+    ...spec,
+    ...(direction ? { direction } : {}),
+  });
+}
+
