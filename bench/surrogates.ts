@@ -403,7 +403,16 @@ async function review(
   return card;
 }
 
-function plan(spec: SurrogateSpec, table: RunTable, seed: number): Plan {
+/**
+ * The splits of one surrogate: the random 80/20 split and the extrapolation split, seeded from
+ * the spec and the build seed (the same ones every build and `tests/perf/admire_attempts.ts` use).
+ *
+ * @param spec The surrogate.
+ * @param table Its table.
+ * @param seed The build seed.
+ * @returns The plan.
+ */
+export function plan(spec: SurrogateSpec, table: RunTable, seed: number): Plan {
   const runs = table.runs.filter((r) => r.fidelity === spec.fidelity);
   const s = deriveSeed("surrogate", spec.table, spec.fidelity, spec.metric, seed);
   const order = new Rng(deriveSeed(s, "split")).shuffle(runs.map((_, i) => i));

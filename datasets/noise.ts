@@ -41,7 +41,10 @@ export function tableNoiseCeiling(
         `Cannot compute noise: metric "${name}" of table "${table.card.id}" has no item count`,
       );
     }
-    return { name, items: m.evaluation!.items, values: runs.map((r) => r.metrics[name]!) };
+    const e = m.evaluation!;
+    // Exact binomial: a verified count and a plain accuracy (no per-item partial scores).
+    const exact = e.verified && /^(accuracy|exact match|prompt-level)/.test(e.scoring);
+    return { name, items: e.items, exact, values: runs.map((r) => r.metrics[name]!) };
   });
   const direction = table.card.metrics.find((m) => m.name === spec.metric)?.direction;
   return noiseCeiling(runs.map((r) => r.metrics[spec.metric]!), components, {

@@ -36,6 +36,12 @@ export interface NoiseComponent {
   readonly items: number;
   /** The metric's value on each run, in the order of the objective's values. */
   readonly values: readonly number[];
+  /**
+   * True when the metric is an accuracy over 0/1 items (the binomial variance is exact, not an
+   * upper bound); only such metrics bound the shared correlation.
+   * @default {false}
+   */
+  readonly exact?: boolean;
 }
 
 /** Options of {@linkcode noiseCeiling}. */
@@ -68,8 +74,24 @@ export interface CeilingAt {
 export interface NoiseCeiling {
   /** Runs. */
   readonly runs: number;
-  /** Component metrics and their items. */
-  readonly components: readonly { readonly name: string; readonly items: number }[];
+  /**
+   * Component metrics, their items, and the variance of their values over the runs divided by
+   * their mean binomial variance v(1 − v) / items: the share of the independent-item variance
+   * that is observed at all. Below 1 the values vary less than item noise alone would make them.
+   */
+  readonly components: readonly {
+    readonly name: string;
+    readonly items: number;
+    readonly exact: boolean;
+    readonly varianceRatio: number;
+  }[];
+  /**
+   * The smallest shared item correlation the exact components allow: 1 − their smallest
+   * variance ratio (the run-specific share 1 − r of a metric's binomial variance cannot exceed
+   * all the variance its values show), clamped to [0, 0.99]; null without exact components.
+   * Simulated along with `sharedCorrelation`.
+   */
+  readonly sharedCorrelationBound: number | null;
   /** Population standard deviation of the objective over the runs. */
   readonly valueSd: number;
   /** Mean standard error of the objective (independent items, r = 0). */
@@ -159,7 +181,23 @@ export function noiseCeiling(
   const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / n;
   const meanVar = se.reduce((a, s) => a + s * s, 0) / n;
   const best = argBest(values, sign);
-  const ceiling = rs.map((r) => {
+  const parts = components.map((c) => {
+    const m = c.values.reduce((a, v) => a + v, 0) / n;
+    const observed = c.values.reduce((a, v) => a + (v - m) ** 2, 0) / n;
+    const binomial = c.values.reduce((a, v) => a + v * (1 - v) / c.items, 0) / n;
+    return {
+      name: c.name,
+      items: c.items,
+      exact: c.exact ?? false,
+      varianceRatio: round(binomial > 0 ? observed / binomial : Infinity),
+    };
+  });
+  const ratios = parts.filter((c) => c.exact).map((c) => c.varianceRatio);
+  const bound = ratios.length === 0
+    ? null
+    : Math.min(0.99, Math.max(0, Math.floor((1 - Math.min(...ratios)) * 100) / 100));
+  const all = [...new Set([...rs, ...(bound === null ? [] : [bound])])].sort((a, b) => a - b);
+  const ceiling = all.map((r) => {
     if (!(r >= 0 && r < 1)) {
       throw new RangeError(`Cannot compute noise: shared correlation "${r}", expected [0, 1)`);
     }
@@ -185,7 +223,8 @@ export function noiseCeiling(
   });
   return {
     runs: n,
-    components: components.map((c) => ({ name: c.name, items: c.items })),
+    components: parts,
+    sharedCorrelationBound: bound,
     valueSd: round(Math.sqrt(variance)),
     meanSe: round(se.reduce((a, s) => a + s, 0) / n),
     noiseShare: round(variance > 0 ? meanVar / variance : Infinity),
