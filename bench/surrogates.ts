@@ -54,8 +54,8 @@ import { type SurrogateModels, SurrogateRunner } from "../runners/surrogate.ts";
 import {
   type AdversarialGate,
   type AdversaryResult,
-  checkRegion,
   CEILING_SHARE,
+  checkRegion,
   type Gate,
   type HeldOutScores,
   loadSurrogate,

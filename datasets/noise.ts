@@ -6,7 +6,11 @@
  */
 
 import type { RunTable } from "../core/table.ts";
-import { type NoiseCeiling, noiseCeiling, type NoiseCeilingOptions } from "../numerics/stats/noise.ts";
+import {
+  type NoiseCeiling,
+  noiseCeiling,
+  type NoiseCeilingOptions,
+} from "../numerics/stats/noise.ts";
 
 /**
  * {@linkcode noiseCeiling} of a table's metric at one fidelity, its noise taken from the card's
@@ -31,8 +35,9 @@ export function tableNoiseCeiling(
   const names = spec.components ?? counted.map((m) => m.name);
   const runs = table.runs.filter((r) => r.fidelity === spec.fidelity);
   if (runs.length === 0) {
-    throw new RangeError(`Cannot compute noise: table "${table.card.id}" has no runs at "${
-      spec.fidelity}"`);
+    throw new RangeError(
+      `Cannot compute noise: table "${table.card.id}" has no runs at "${spec.fidelity}"`,
+    );
   }
   const components = names.map((name) => {
     const m = counted.find((c) => c.name === name);
@@ -52,4 +57,3 @@ export function tableNoiseCeiling(
     ...(direction ? { direction } : {}),
   });
 }
-

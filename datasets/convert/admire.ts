@@ -44,7 +44,7 @@ const FIDELITY: Record<string, string> = {
 /** Mean `train_time` per model size (seconds), as the reference code computes the costs. */
 const COSTS: Record<string, number> = { "0.5B": 95.35, "3B": 258.87, "7B": 537.47 };
 
-const OLMES = "OLMES task config (allenai/olmes, oe_eval task regimes \"Tulu\"), Tülu 3 report " +
+const OLMES = 'OLMES task config (allenai/olmes, oe_eval task regimes "Tulu"), Tülu 3 report ' +
   "(Lambert et al., 2024, arXiv:2411.15124, §7.1)";
 
 /**
@@ -52,7 +52,10 @@ const OLMES = "OLMES task config (allenai/olmes, oe_eval task regimes \"Tulu\"),
  * evaluates with; counts from the benchmark papers). `verified` is computed from the table: every
  * value is a multiple of 1 / items.
  */
-const EVALUATION: Record<string, { items: number; scoring: string; source: string; note?: string }> = {
+const EVALUATION: Record<
+  string,
+  { items: number; scoring: string; source: string; note?: string }
+> = {
   "minerva_math::tulu": {
     items: 5000,
     scoring: "flex exact match, 4-shot CoT (Minerva format), averaged over the 7 MATH subjects",
@@ -68,11 +71,12 @@ const EVALUATION: Record<string, { items: number; scoring: string; source: strin
   "bbh:cot-v1::tulu": {
     items: 6511,
     scoring: "exact match, 3-shot CoT, micro average over the 27 tasks",
-    source: `BIG-Bench Hard (Suzgun et al., 2022, arXiv:2210.09261): 27 tasks, 6511 items; ${OLMES}`,
+    source:
+      `BIG-Bench Hard (Suzgun et al., 2022, arXiv:2210.09261): 27 tasks, 6511 items; ${OLMES}`,
   },
   "mmlu:cot::summarize": {
     items: 14042,
-    scoring: "exact match, 0-shot CoT (\"summarize\" prompt), averaged over the 57 subjects",
+    scoring: 'exact match, 0-shot CoT ("summarize" prompt), averaged over the 57 subjects',
     source: `MMLU test set (Hendrycks et al., 2021, arXiv:2009.03300): 14042 questions; ${OLMES}`,
     note: "values are not multiples of 1/14042 (a macro average over subjects); whether the " +
       "full test set is used is not stated in the ADMIRE release; binomial approximation",

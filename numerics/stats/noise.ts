@@ -189,10 +189,10 @@ export function noiseCeiling(
       name: c.name,
       items: c.items,
       exact: c.exact ?? false,
-      varianceRatio: round(binomial > 0 ? observed / binomial : Infinity),
+      ratio: binomial > 0 ? observed / binomial : Infinity,
     };
   });
-  const ratios = parts.filter((c) => c.exact).map((c) => c.varianceRatio);
+  const ratios = parts.filter((c) => c.exact).map((c) => c.ratio);
   const bound = ratios.length === 0
     ? null
     : Math.min(0.99, Math.max(0, Math.floor((1 - Math.min(...ratios)) * 100) / 100));
@@ -223,7 +223,7 @@ export function noiseCeiling(
   });
   return {
     runs: n,
-    components: parts,
+    components: parts.map(({ ratio, ...c }) => ({ ...c, varianceRatio: round(ratio) })),
     sharedCorrelationBound: bound,
     valueSd: round(Math.sqrt(variance)),
     meanSe: round(se.reduce((a, s) => a + s, 0) / n),

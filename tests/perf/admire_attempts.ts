@@ -89,10 +89,18 @@ const MODELS: Record<string, Model> = {
     const order = y.map((_, i) => i).sort((a, b) => y[a]! - y[b]!);
     const z = new Array<number>(y.length);
     order.forEach((i, k) => z[i] = normQuantile((k + 0.5) / y.length));
-    return Array.from(predictEnsemble(mlpFit(rows(train), z.map((v) => [v]), seed), flat(test)).mean);
+    return Array.from(
+      predictEnsemble(mlpFit(rows(train), z.map((v) => [v]), seed), flat(test)).mean,
+    );
   },
   gp: (train, test, _f, seed) =>
-    gpPredict(flat(train), train[0]!.mixture.length, train.map((r) => r.metrics[METRIC]!), flat(test), seed),
+    gpPredict(
+      flat(train),
+      train[0]!.mixture.length,
+      train.map((r) => r.metrics[METRIC]!),
+      flat(test),
+      seed,
+    ),
   "gp+mlp": (train, test, f, seed) => {
     const a = standardise(MODELS.gp!(train, test, f, seed));
     const b = standardise(MODELS.mlp!(train, test, f, seed));
