@@ -56,6 +56,7 @@ import {
   type AdversaryResult,
   CEILING_SHARE,
   checkRegion,
+  evaluationNoise,
   type Gate,
   type HeldOutScores,
   loadSurrogate,
@@ -880,6 +881,21 @@ async function searchReference(
  * The continuous task of a card, as `writeTaskCard` writes it (models path relative to the suite
  * root when inside it).
  */
+/** A re-evaluation ceiling ρ below this makes a continuous task answer with noise by default. */
+export const NOISY_CEILING = 0.95;
+
+/**
+ * Whether a model's continuous task answers with evaluation noise by default: its card records
+ * evaluation noise and the re-evaluation ceiling's ρ at the shared-correlation bound is below
+ * {@linkcode NOISY_CEILING} (a rerun would reorder runs noticeably).
+ */
+function noisyByDefault(card: SurrogateCard): boolean {
+  const noise = card.validation.noise;
+  if (!noise || evaluationNoise(card) === null) return false;
+  const r = noise.sharedCorrelationBound ?? 0;
+  return noise.ceiling.find((c) => c.sharedCorrelation === r)!.spearman < NOISY_CEILING;
+}
+
 function continuousTaskCard(
   spec: SurrogateSpec,
   card: SurrogateCard,
@@ -905,6 +921,7 @@ function continuousTaskCard(
       models: { [spec.fidelity]: modelPath },
       matchDecimals: MATCH_DECIMALS,
       outOfRegion: "table-worst",
+      ...(noisyByDefault(card) ? { noise: "evaluation" as const } : {}),
     },
     query: [{ fidelity: spec.fidelity, cost: 1 }],
     target: { fidelity: spec.fidelity },
@@ -944,7 +961,7 @@ export async function adversarialGate(
     adapter: session.adapter,
     close: () => Promise.resolve(),
   };
-  const side = new SurrogateRunner(task, models);
+  const side = new SurrogateRunner(task, models, { seed: 0 });
   const access = async (ws: readonly (readonly number[])[]) => {
     const out: number[] = [];
     for (let i = 0; i < ws.length; i += 4096) {
@@ -965,7 +982,7 @@ export async function adversarialGate(
     for (const seed of GATE_SEEDS) {
       const line = await runCell({
         task,
-        runner: new SurrogateRunner(task, models),
+        runner: new SurrogateRunner(task, models, { seed }),
         factory,
         seed,
         suite: "gate",

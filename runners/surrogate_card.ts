@@ -14,6 +14,28 @@ import type { NoiseCeiling } from "../numerics/stats/noise.ts";
 /** Schema id of surrogate validation cards. */
 export const SURROGATE_SCHEMA = "mixbench.surrogate/1";
 
+/**
+ * The run-specific evaluation standard error of a model's metric: the mean standard error of its
+ * card's `validation.noise` at the shared-correlation bound (at r = 0 when there is no bound).
+ *
+ * @example
+ * ```ts
+ * import { evaluationNoise, type SurrogateCard } from "./surrogate_card.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const card = { validation: {} } as unknown as SurrogateCard;
+ * assertEquals(evaluationNoise(card), null);
+ * ```
+ * @param card A validation card.
+ * @returns The standard error, or null when the card records no evaluation noise.
+ */
+export function evaluationNoise(card: SurrogateCard): number | null {
+  const noise = card.validation?.noise;
+  if (!noise) return null;
+  const r = noise.sharedCorrelationBound ?? 0;
+  const at = noise.ceiling.find((c) => c.sharedCorrelation === r);
+  return at ? at.meanSe : null;
+}
+
 /** Share of the reliability ceiling a model's held-out ρ and recall must reach. */
 export const CEILING_SHARE = 0.9;
 
