@@ -113,3 +113,30 @@ Deno.test('parseTaskCard() accepts surrogate.noise "evaluation" only', async () 
   };
   assertThrows(() => parseTaskCard(card, "t.json"), Error, "surrogate.noise");
 });
+
+Deno.test("ADMIRE surrogate cards: ceiling gates are 90% of the ceiling and fail at the r bound", async () => {
+  const dir = new URL("../../runners/surrogates/", import.meta.url).pathname;
+  for (const f of ["0.5B", "3B", "7B"]) {
+    const card = JSON.parse(await Deno.readTextFile(`${dir}admire_ift-${f}-avg_id_ood.json`));
+    const noise = card.validation.noise;
+    assertEquals(noise.components.length, 17);
+    assert(noise.noiseShare > 1, `${f}: independent-item noise exceeds the values' variance`);
+    for (const [i, at] of noise.ceiling.entries()) {
+      const g = noise.ceilingGates[i];
+      assertEquals(g.sharedCorrelation, at.sharedCorrelation);
+      assertAlmost(g.checks[0].threshold, 0.9 * at.spearman, 1e-4);
+      assertAlmost(g.checks[2].threshold, 0.9 * at.recall10, 1e-4);
+      assertEquals(g.checks[0].value, card.validation.random.spearman);
+      assertEquals(g.checks[1].value, card.validation.extrapolation.spearman);
+      assertEquals(
+        g.pass,
+        g.checks.every((c: { value: number; threshold: number }) => c.value >= c.threshold),
+      );
+    }
+    const atBound = noise.ceilingGates.find((g: { sharedCorrelation: number }) =>
+      g.sharedCorrelation === noise.sharedCorrelationBound
+    );
+    assertEquals(atBound.pass, false);
+    assertEquals(card.gates.pass, false);
+  }
+});
