@@ -16,6 +16,15 @@ import {
  * {@linkcode noiseCeiling} of a table's metric at one fidelity, its noise taken from the card's
  * metrics that record an `evaluation` (item counts): all of them, or those named.
  *
+ * @example
+ * ```ts
+ * import { tableNoiseCeiling } from "./noise.ts";
+ * import { loadTable } from "./registry.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const table = await loadTable("admire_ift");
+ * const c = tableNoiseCeiling(table, { fidelity: "7B", metric: "avg_id+ood", draws: 20 })!;
+ * assertEquals([c.runs, c.components.length], [76, 17]);
+ * ```
  * @param table The run table.
  * @param spec Fidelity, objective metric, component names (default: every metric with an
  * `evaluation`) and the simulation options.
