@@ -27,7 +27,7 @@ import {
  * ```
  * @param table The run table.
  * @param spec Fidelity, objective metric, component names (default: every metric with an
- * `evaluation`) and the simulation options.
+ * `evaluation`), the runs to restrict to, and the simulation options.
  * @returns The ceiling, or null when the card records no item counts.
  * @throws {RangeError} When a named component has no `evaluation` or the fidelity has no runs.
  */
@@ -37,12 +37,15 @@ export function tableNoiseCeiling(
     readonly fidelity: string;
     readonly metric: string;
     readonly components?: readonly string[];
+    /** Indices into the fidelity's runs (in file order) to restrict to. @default {all} */
+    readonly indices?: readonly number[];
   },
 ): NoiseCeiling | null {
   const counted = table.card.metrics.filter((m) => m.evaluation !== undefined);
   if (counted.length === 0) return null;
   const names = spec.components ?? counted.map((m) => m.name);
-  const runs = table.runs.filter((r) => r.fidelity === spec.fidelity);
+  const all = table.runs.filter((r) => r.fidelity === spec.fidelity);
+  const runs = spec.indices ? spec.indices.map((i) => all[i]!) : all;
   if (runs.length === 0) {
     throw new RangeError(
       `Cannot compute noise: table "${table.card.id}" has no runs at "${spec.fidelity}"`,

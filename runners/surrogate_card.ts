@@ -126,15 +126,21 @@ export interface SurrogateCard {
     /** Run-to-run noise of the metric where the table repeats runs; null when it does not. */
     readonly seedNoise: number | null;
     /**
-     * Evaluation noise and the reliability ceiling, where the table's card records item counts
-     * (`numerics/stats/noise.ts`), with the ceiling-relative gate at each shared item
-     * correlation: random and extrapolation ρ ≥ {@linkcode CEILING_SHARE} × the ceiling's ρ and
-     * random top-10% recall ≥ {@linkcode CEILING_SHARE} × the ceiling's recall. Reported, not
-     * part of `gates` (the correlation is not identified; runners/surrogates/README.md).
+     * Evaluation noise and the reliability ceiling over the fidelity's runs, where the table's
+     * card records item counts (`numerics/stats/noise.ts`), with the ceiling-relative gate at
+     * each shared item correlation: the ceiling recomputed on each split's held-out runs (the
+     * whole table's shared-correlation bound), random and extrapolation ρ ≥
+     * {@linkcode CEILING_SHARE} × that split's ceiling ρ, random top-10% recall ≥
+     * {@linkcode CEILING_SHARE} × the random split's ceiling recall. Reported beside `gates`;
+     * runners/surrogates/README.md states the rule (at the bound).
      */
     readonly noise?: NoiseCeiling & {
       readonly ceilingGates: readonly {
         readonly sharedCorrelation: number;
+        /** The ceiling on the random split's held-out runs. */
+        readonly random: { readonly spearman: number; readonly recall10: number };
+        /** The ceiling on the extrapolation split's held-out runs. */
+        readonly extrapolation: { readonly spearman: number; readonly recall10: number };
         readonly checks: readonly Gate[];
         readonly pass: boolean;
       }[];

@@ -54,6 +54,11 @@ export interface NoiseCeilingOptions {
   sharedCorrelation?: readonly number[];
   /** Which way is better (for "best stays best"). @default {"maximize"} */
   direction?: "minimize" | "maximize";
+  /**
+   * The shared-correlation bound to use instead of the one these runs give (e.g. the whole
+   * table's bound for a held-out subset, whose few runs bound r poorly).
+   */
+  sharedCorrelationBound?: number;
 }
 
 /** The ceiling at one shared correlation. */
@@ -193,9 +198,9 @@ export function noiseCeiling(
     };
   });
   const ratios = parts.filter((c) => c.exact).map((c) => c.ratio);
-  const bound = ratios.length === 0
+  const bound = options.sharedCorrelationBound ?? (ratios.length === 0
     ? null
-    : Math.min(0.99, Math.max(0, Math.floor((1 - Math.min(...ratios)) * 100) / 100));
+    : Math.min(0.99, Math.max(0, Math.floor((1 - Math.min(...ratios)) * 100) / 100)));
   const all = [...new Set([...rs, ...(bound === null ? [] : [bound])])].sort((a, b) => a - b);
   const ceiling = all.map((r) => {
     if (!(r >= 0 && r < 1)) {
