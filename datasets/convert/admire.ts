@@ -58,25 +58,27 @@ const EVALUATION: Record<
 > = {
   "minerva_math::tulu": {
     items: 5000,
-    scoring: "flex exact match, 4-shot CoT (Minerva format), averaged over the 7 MATH subjects",
+    scoring:
+      "flex exact match, chain of thought (Minerva format), averaged over the 7 MATH subjects",
     source: `MATH test set (Hendrycks et al., 2021, arXiv:2103.03874): 5000 problems; ${OLMES}`,
     note: "values are not multiples of 1/5000 (a macro average over subjects); the standard " +
       "error is approximated as binomial over 5000 items",
   },
   "gsm8k::tulu": {
     items: 1319,
-    scoring: "exact match, 8-shot CoT",
+    scoring: "exact match, chain of thought",
     source: `GSM8K test set (Cobbe et al., 2021, arXiv:2110.14168): 1319 problems; ${OLMES}`,
   },
   "bbh:cot-v1::tulu": {
     items: 6511,
-    scoring: "exact match, 3-shot CoT, micro average over the 27 tasks",
+    scoring: "exact match, chain of thought, micro average over the 27 tasks",
     source:
       `BIG-Bench Hard (Suzgun et al., 2022, arXiv:2210.09261): 27 tasks, 6511 items; ${OLMES}`,
   },
   "mmlu:cot::summarize": {
     items: 14042,
-    scoring: 'exact match, 0-shot CoT ("summarize" prompt), averaged over the 57 subjects',
+    scoring:
+      'exact match, 0-shot chain of thought ("summarize" prompt), averaged over the 57 subjects',
     source: `MMLU test set (Hendrycks et al., 2021, arXiv:2009.03300): 14042 questions; ${OLMES}`,
     note: "values are not multiples of 1/14042 (a macro average over subjects); whether the " +
       "full test set is used is not stated in the ADMIRE release; binomial approximation",
@@ -99,7 +101,7 @@ const EVALUATION: Record<
   },
   "drop::llama3": {
     items: 9536,
-    scoring: "F1 over answer tokens, 3-shot (Llama 3 format)",
+    scoring: "F1 over answer tokens (Llama 3 format)",
     source: `DROP dev set (Dua et al., 2019, arXiv:1903.00161): 9536 questions; OLMES config ` +
       `drop::llama3`,
     note: "count uncertain (the full dev set is assumed); per-item F1 in [0, 1]: the binomial " +
@@ -112,12 +114,12 @@ const EVALUATION: Record<
   },
   "popqa::tulu": {
     items: 14267,
-    scoring: "exact match (answer in the output), 15-shot",
+    scoring: "exact match (answer in the output)",
     source: `PopQA (Mallen et al., 2023, arXiv:2212.10511): 14267 questions; ${OLMES}`,
   },
   "truthfulqa::tulu": {
     items: 817,
-    scoring: "MC2 (normalised probability of the true answers), 6-shot",
+    scoring: "MC2 (normalised probability of the true answers)",
     source: `TruthfulQA (Lin et al., 2022, arXiv:2109.07958): 817 questions; ${OLMES}`,
     note: "per-question MC2 in [0, 1]: the binomial standard error is an upper bound",
   },
@@ -135,7 +137,7 @@ const EVALUATION: Record<
   },
   "gpqa:0shot_cot::tulu3": {
     items: 448,
-    scoring: "accuracy, 0-shot CoT",
+    scoring: "accuracy, 0-shot chain of thought",
     source: `GPQA main set (Rein et al., 2023, arXiv:2311.12022): 448 questions; OLMES config ` +
       `gpqa:0shot_cot::tulu3 (Tülu 3 unseen suite)`,
   },
