@@ -45,7 +45,7 @@ const FIDELITY: Record<string, string> = {
 const COSTS: Record<string, number> = { "0.5B": 95.35, "3B": 258.87, "7B": 537.47 };
 
 const OLMES = 'OLMES task config (allenai/olmes, oe_eval task regimes "Tulu"), Tülu 3 report ' +
-  "(Lambert et al., 2024, arXiv:2411.15124, §7.1)";
+  "(Lambert et al., 2024, arXiv:2411.15124)";
 
 /**
  * Item count and scoring of each benchmark metric (the OLMES configurations the Tülu 3 report

@@ -198,9 +198,10 @@ export function noiseCeiling(
     };
   });
   const ratios = parts.filter((c) => c.exact).map((c) => c.ratio);
-  const bound = options.sharedCorrelationBound ?? (ratios.length === 0
-    ? null
-    : Math.min(0.99, Math.max(0, Math.floor((1 - Math.min(...ratios)) * 100) / 100)));
+  const bound = options.sharedCorrelationBound ??
+    (ratios.length === 0
+      ? null
+      : Math.min(0.99, Math.max(0, Math.floor((1 - Math.min(...ratios)) * 100) / 100)));
   const all = [...new Set([...rs, ...(bound === null ? [] : [bound])])].sort((a, b) => a - b);
   const ceiling = all.map((r) => {
     if (!(r >= 0 && r < 1)) {
