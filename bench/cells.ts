@@ -126,7 +126,7 @@ function taskFor(card: TaskCard, tableKey: string): Task {
 }
 
 /** A surrogate runner for one cell over the task's models, opened once per process. */
-async function surrogateRunner(task: Task, device: DeviceOption): Promise<Runner> {
+async function surrogateRunner(task: Task, device: DeviceOption, seed: number): Promise<Runner> {
   // Imported on first use, so that replay-only processes never load onnxruntime.
   const { openSurrogateModels, SurrogateRunner } = await import("../runners/surrogate.ts");
   let models = surrogates.get(task);
@@ -135,7 +135,7 @@ async function surrogateRunner(task: Task, device: DeviceOption): Promise<Runner
     surrogates.set(task, models);
     models.catch(() => surrogates.delete(task));
   }
-  return new SurrogateRunner(task, await models);
+  return new SurrogateRunner(task, await models, { seed });
 }
 
 const modules = new Map<string, Record<string, unknown>>();
@@ -266,7 +266,7 @@ export async function handle(p: CellPayload) {
     return await runCell({
       task,
       runner: task.card.runner === "surrogate"
-        ? await surrogateRunner(task, p.device ?? "cpu")
+        ? await surrogateRunner(task, p.device ?? "cpu", p.seed)
         : task.card.runner === "train"
         ? await trainRunner(task, p.trainCache)
         : new ReplayRunner(task),

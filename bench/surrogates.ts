@@ -54,7 +54,9 @@ import { type SurrogateModels, SurrogateRunner } from "../runners/surrogate.ts";
 import {
   type AdversarialGate,
   type AdversaryResult,
+  CEILING_SHARE,
   checkRegion,
+  evaluationNoise,
   type Gate,
   type HeldOutScores,
   loadSurrogate,
@@ -69,6 +71,7 @@ import { runCell } from "../harness/cell.ts";
 import { median } from "../numerics/stats/summary.ts";
 import { adversaries } from "./_adversaries.ts";
 import { loadTable } from "../datasets/registry.ts";
+import { tableNoiseCeiling } from "../datasets/noise.ts";
 import { dirichlet } from "../numerics/stats/gamma.ts";
 import type { FitJob } from "./_fit_worker.ts";
 
@@ -401,7 +404,16 @@ async function review(
   return card;
 }
 
-function plan(spec: SurrogateSpec, table: RunTable, seed: number): Plan {
+/**
+ * The splits of one surrogate: the random 80/20 split and the extrapolation split, seeded from
+ * the spec and the build seed (the same ones every build and `tests/perf/admire_attempts.ts` use).
+ *
+ * @param spec The surrogate.
+ * @param table Its table.
+ * @param seed The build seed.
+ * @returns The plan.
+ */
+export function plan(spec: SurrogateSpec, table: RunTable, seed: number): Plan {
   const runs = table.runs.filter((r) => r.fidelity === spec.fidelity);
   const s = deriveSeed("surrogate", spec.table, spec.fidelity, spec.metric, seed);
   const order = new Rng(deriveSeed(s, "split")).shuffle(runs.map((_, i) => i));
@@ -542,6 +554,7 @@ async function finish(
       );
     }
     const pass = checks.every((g) => g.pass);
+    const noise = noiseOf(p, random, extrapolation);
     const card: SurrogateCard = {
       schema: SURROGATE_SCHEMA,
       id: `${spec.table}/${spec.fidelity}/${spec.metric}`,
@@ -562,13 +575,60 @@ async function finish(
       },
       training: { seed, runs: runs.length, options: { ...mlp, seed: p.seed } },
       onnxCheck: check,
-      validation: { random, extrapolation, seedNoise: null, ...(transfer ? { transfer } : {}) },
+      validation: {
+        random,
+        extrapolation,
+        seedNoise: null,
+        ...(transfer ? { transfer } : {}),
+        ...(noise ? { noise } : {}),
+      },
       gates: { checks, pass },
     };
     return { card, bytes };
   } finally {
     await session.close();
   }
+}
+
+/**
+ * The noise ceiling of the model's table and fidelity where the card records item counts, and the
+ * ceiling-relative gate at each shared item correlation.
+ */
+function noiseOf(
+  p: Plan,
+  random: HeldOutScores,
+  extrapolation: HeldOutScores,
+): NonNullable<SurrogateCard["validation"]["noise"]> | null {
+  const base = { fidelity: p.spec.fidelity, metric: p.spec.metric, seed: p.seed };
+  const c = tableNoiseCeiling(p.table, base);
+  if (!c) return null;
+  const rs = c.ceiling.map((at) => at.sharedCorrelation);
+  const on = (indices: number[]) =>
+    tableNoiseCeiling(p.table, {
+      ...base,
+      indices,
+      sharedCorrelation: rs,
+      ...(c.sharedCorrelationBound === null ? {} : {
+        sharedCorrelationBound: c.sharedCorrelationBound,
+      }),
+    })!.ceiling;
+  const [onRandom, onExtrap] = [on(p.random.test), on(p.extrap.test)];
+  const ceilingGates = rs.map((r, i) => {
+    const cr = onRandom[i]!, ce = onExtrap[i]!;
+    const checks = [
+      gate("random ρ", random.spearman, round(CEILING_SHARE * cr.spearman, 4)),
+      gate("extrapolation ρ", extrapolation.spearman, round(CEILING_SHARE * ce.spearman, 4)),
+      gate("random top-10% recall", random.recall10, round(CEILING_SHARE * cr.recall10, 4)),
+    ];
+    return {
+      sharedCorrelation: r,
+      random: { spearman: cr.spearman, recall10: cr.recall10 },
+      extrapolation: { spearman: ce.spearman, recall10: ce.recall10 },
+      checks,
+      pass: checks.every((g) => g.pass),
+    };
+  });
+  return { ...c, ceilingGates };
 }
 
 async function onnxCheck(
@@ -836,6 +896,21 @@ async function searchReference(
  * The continuous task of a card, as `writeTaskCard` writes it (models path relative to the suite
  * root when inside it).
  */
+/** A re-evaluation ceiling ρ below this makes a continuous task answer with noise by default. */
+export const NOISY_CEILING = 0.95;
+
+/**
+ * Whether a model's continuous task answers with evaluation noise by default: its card records
+ * evaluation noise and the re-evaluation ceiling's ρ at the shared-correlation bound is below
+ * {@linkcode NOISY_CEILING} (a rerun would reorder runs noticeably).
+ */
+function noisyByDefault(card: SurrogateCard): boolean {
+  const noise = card.validation.noise;
+  if (!noise || evaluationNoise(card) === null) return false;
+  const r = noise.sharedCorrelationBound ?? 0;
+  return noise.ceiling.find((c) => c.sharedCorrelation === r)!.spearman < NOISY_CEILING;
+}
+
 function continuousTaskCard(
   spec: SurrogateSpec,
   card: SurrogateCard,
@@ -861,6 +936,7 @@ function continuousTaskCard(
       models: { [spec.fidelity]: modelPath },
       matchDecimals: MATCH_DECIMALS,
       outOfRegion: "table-worst",
+      ...(noisyByDefault(card) ? { noise: "evaluation" as const } : {}),
     },
     query: [{ fidelity: spec.fidelity, cost: 1 }],
     target: { fidelity: spec.fidelity },
@@ -900,7 +976,7 @@ export async function adversarialGate(
     adapter: session.adapter,
     close: () => Promise.resolve(),
   };
-  const side = new SurrogateRunner(task, models);
+  const side = new SurrogateRunner(task, models, { seed: 0 });
   const access = async (ws: readonly (readonly number[])[]) => {
     const out: number[] = [];
     for (let i = 0; i < ws.length; i += 4096) {
@@ -921,7 +997,7 @@ export async function adversarialGate(
     for (const seed of GATE_SEEDS) {
       const line = await runCell({
         task,
-        runner: new SurrogateRunner(task, models),
+        runner: new SurrogateRunner(task, models, { seed }),
         factory,
         seed,
         suite: "gate",

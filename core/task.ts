@@ -54,6 +54,14 @@ export interface SurrogateSpec {
    * region in its source) and for a recommendation alike.
    */
   readonly outOfRegion?: "table-worst";
+  /**
+   * Noisy answers. `evaluation`: every surrogate answer to a query (inside the trust region) gets
+   * a normal draw with the model's run-specific evaluation standard error (its card's
+   * `validation.noise`, at the shared-correlation bound), seeded by (task, cell seed, fidelity,
+   * mixture) so that every method sees the same draw for the same query; recommendations are
+   * judged without it. Absent: noise-free answers (the same value for the same mixture).
+   */
+  readonly noise?: "evaluation";
 }
 
 /** What a `train` task's fresh runs train on. */

@@ -42,6 +42,28 @@ export interface MetricInfo {
    * Laws) use it to decompose an objective into its components.
    */
   readonly definition?: string;
+  /** How the metric was evaluated (item count, scoring, source), where the card records it. */
+  readonly evaluation?: MetricEvaluation;
+}
+
+/**
+ * How a benchmark metric was measured: the number of evaluated items and the scoring, with the
+ * source of the numbers. From it, the evaluation noise of a run's value: the standard error
+ * sqrt(v(1 − v) / items) — exact for an accuracy over 0/1 items, an upper bound for a mean of
+ * per-item scores in [0, 1] such as F1 or pass@k (a [0, 1] variable with mean v has variance
+ * at most v(1 − v)).
+ */
+export interface MetricEvaluation {
+  /** Evaluated items (questions, problems, prompts). */
+  readonly items: number;
+  /** How an item is scored and how items are averaged (accuracy, pass@10, F1, macro average …). */
+  readonly scoring: string;
+  /** Where the item count and scoring come from. */
+  readonly source: string;
+  /** True when every value in the table is a multiple of 1 / items (the count is confirmed). */
+  readonly verified: boolean;
+  /** What is uncertain about the count or the scoring, if anything. */
+  readonly note?: string;
 }
 
 /** A model scale (fidelity) of a run table. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Direction, Domain, MetricInfo } from "../core/types.ts";
+import type { Direction, Domain, MetricEvaluation, MetricInfo } from "../core/types.ts";
 import { CARD_SCHEMA, type DataCard } from "../core/table.ts";
 
 export { CARD_SCHEMA };
@@ -94,10 +94,28 @@ export function parseCard(value: unknown, file: string): DataCard {
     if (direction !== "minimize" && direction !== "maximize") {
       throw new TypeError(`${where(`metrics[${i}].direction`)} must be "minimize" or "maximize"`);
     }
-    const out: MetricInfo = { name, direction: direction as Direction, ...bounds };
-    return o.definition === undefined
-      ? out
-      : { ...out, definition: str(o, "definition", `metrics[${i}].`) };
+    let out: MetricInfo = { name, direction: direction as Direction, ...bounds };
+    if (o.definition !== undefined) {
+      out = { ...out, definition: str(o, "definition", `metrics[${i}].`) };
+    }
+    if (o.evaluation === undefined) return out;
+    const e = obj(o.evaluation, `metrics[${i}].evaluation`);
+    const at = `metrics[${i}].evaluation.`;
+    const items = num(e, "items", at);
+    if (!Number.isInteger(items) || items < 1) {
+      throw new RangeError(`${where(at + "items")} is "${items}", expected a positive integer`);
+    }
+    if (typeof e.verified !== "boolean") {
+      throw new TypeError(`${where(at + "verified")} must be a boolean`);
+    }
+    const evaluation: MetricEvaluation = {
+      items,
+      scoring: str(e, "scoring", at),
+      source: str(e, "source", at),
+      verified: e.verified,
+      ...(e.note === undefined ? {} : { note: str(e, "note", at) }),
+    };
+    return { ...out, evaluation };
   });
   const fidelities = arr(c, "fidelities").map((d, i) => {
     const o = obj(d, `fidelities[${i}]`);

@@ -65,6 +65,9 @@ export function parseTaskCard(value: unknown, file: string): TaskCard {
     if (s!.outOfRegion !== undefined && s!.outOfRegion !== "table-worst") {
       fail("surrogate.outOfRegion", `must be "table-worst" when present`);
     }
+    if (s!.noise !== undefined && s!.noise !== "evaluation") {
+      fail("surrogate.noise", `must be "evaluation" when present`);
+    }
   }
   const pool = (v: unknown, field: string) => {
     const o = v as Record<string, unknown> | null;

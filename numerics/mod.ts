@@ -21,6 +21,7 @@ export * from "./optim/brent.ts";
 export * from "./optim/lbfgs.ts";
 export * from "./optim/simplex.ts";
 export * from "./stats/correlation.ts";
+export * from "./stats/noise.ts";
 export * from "./stats/gamma.ts";
 export * from "./stats/huber.ts";
 export * from "./stats/normal.ts";

@@ -13,6 +13,12 @@
  * method never sees a prediction where the model was not trusted. Models without a region (cards
  * from before it) are answered by the mean, as before.
  *
+ * Noisy mode (the task card's `surrogate.noise: "evaluation"`): each in-region surrogate answer to
+ * a query gets a normal draw with the model's measured evaluation standard error
+ * ({@linkcode evaluationNoise}), seeded by (task, cell seed, fidelity, mixture), so a repeated query
+ * gets the same value and every method the same draw for the same query; table hits, out-of-region
+ * answers and judged recommendations stay noise-free.
+ *
  * Models are ONNX files run with onnxruntime-web (`ort_session.ts`): WASM on CPU, WebGPU on a
  * GPU. Opening them ({@linkcode openSurrogateModels}) is the slow part; a runner per cell over
  * the opened models is cheap.
@@ -34,8 +40,10 @@ import type { Mixture, Observation, Proposal, Run, Source } from "../core/types.
 import { openSession } from "./ort_session.ts";
 import type { Device, DeviceOption, Provider, SurrogateSession } from "./session.ts";
 import { queryCost, tableObservation } from "./replay.ts";
+import { deriveSeed, Rng } from "../numerics/rng.ts";
 import {
   checkRegion,
+  evaluationNoise,
   loadSurrogate,
   nearestDistance,
   type SurrogateCard,
@@ -172,15 +180,37 @@ export class SurrogateRunner implements Runner {
   #predictions = 0;
   #clips = 0;
   #outside = 0;
+  /** Evaluation standard error by fidelity, in noisy mode. */
+  #noise = new Map<string, number>();
+  #seed = 0;
 
   /**
    * @param task The resolved surrogate task.
    * @param models Its opened models ({@linkcode openSurrogateModels}).
+   * @param options The cell's seed (required in noisy mode: it seeds the noise draws).
+   * @throws {RangeError} In noisy mode without a seed, or with a model whose card records no
+   * evaluation noise.
    */
-  constructor(task: Task, models: SurrogateModels) {
+  constructor(task: Task, models: SurrogateModels, options: { seed?: number } = {}) {
     this.#task = task;
     this.#models = models;
     this.#decimals = task.card.surrogate?.matchDecimals ?? 6;
+    if (task.card.surrogate?.noise === "evaluation") {
+      if (options.seed === undefined) {
+        throw new RangeError(`Task "${task.card.id}" answers with noise: the runner needs a seed`);
+      }
+      this.#seed = options.seed;
+      for (const [f, model] of models.byFidelity) {
+        const sd = evaluationNoise(model.card);
+        if (sd === null) {
+          throw new RangeError(
+            `Task "${task.card.id}" asks for evaluation noise, but model card "${model.card.id}" ` +
+              "records none (validation.noise)",
+          );
+        }
+        this.#noise.set(f, sd);
+      }
+    }
     for (const [f, runs] of task.queryPools) {
       const index = new Map<string, Run>();
       for (const r of runs) {
@@ -220,7 +250,7 @@ export class SurrogateRunner implements Runner {
     for (const [f, idx] of misses) {
       const answers = await this.#predict(f, idx.map((i) => proposals[i]!.mixture));
       idx.forEach((i, j) => {
-        const a = answers[j]!;
+        const a = this.#noisy(f, proposals[i]!.mixture, answers[j]!);
         out[i] = {
           mixture: proposals[i]!.mixture,
           fidelity: f,
@@ -249,6 +279,23 @@ export class SurrogateRunner implements Runner {
     }
     const [a] = await this.#predict(this.#task.card.target.fidelity, [mixture]);
     return { value: this.#task.objective.evaluate(a!.metrics), row: -1, source: a!.source };
+  }
+
+  /** The answer with its seeded evaluation noise (noisy mode, in-region answers only). */
+  #noisy(
+    fidelity: string,
+    mixture: Mixture,
+    a: { metrics: Record<string, number>; source: SurrogateSource },
+  ): { metrics: Record<string, number>; source: SurrogateSource } {
+    const sd = this.#noise.get(fidelity);
+    if (sd === undefined || a.source.inRegion === false) return a;
+    const { card } = this.#models.byFidelity.get(fidelity)!;
+    const key = mixtureKey(mixture, this.#decimals);
+    const z = new Rng(deriveSeed("runner-noise", this.#task.card.id, this.#seed, fidelity, key))
+      .normal();
+    const raw = a.metrics[card.metric]! + sd * z;
+    const value = Math.min(card.bounds.upper, Math.max(card.bounds.lower, raw));
+    return { ...a, metrics: { ...a.metrics, [card.metric]: value } };
   }
 
   async #predict(

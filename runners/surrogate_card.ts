@@ -9,9 +9,35 @@
 
 import type { Direction } from "../core/types.ts";
 import type { MlpOptions } from "../numerics/mlp.ts";
+import type { NoiseCeiling } from "../numerics/stats/noise.ts";
 
 /** Schema id of surrogate validation cards. */
 export const SURROGATE_SCHEMA = "mixbench.surrogate/1";
+
+/**
+ * The run-specific evaluation standard error of a model's metric: the mean standard error of its
+ * card's `validation.noise` at the shared-correlation bound (at r = 0 when there is no bound).
+ *
+ * @example
+ * ```ts
+ * import { evaluationNoise, type SurrogateCard } from "./surrogate_card.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const card = { validation: {} } as unknown as SurrogateCard;
+ * assertEquals(evaluationNoise(card), null);
+ * ```
+ * @param card A validation card.
+ * @returns The standard error, or null when the card records no evaluation noise.
+ */
+export function evaluationNoise(card: SurrogateCard): number | null {
+  const noise = card.validation?.noise;
+  if (!noise) return null;
+  const r = noise.sharedCorrelationBound ?? 0;
+  const at = noise.ceiling.find((c) => c.sharedCorrelation === r);
+  return at ? at.meanSe : null;
+}
+
+/** Share of the reliability ceiling a model's held-out ρ and recall must reach. */
+export const CEILING_SHARE = 0.9;
 
 /** Scores of a model on one held-out set. */
 export interface HeldOutScores {
@@ -99,6 +125,26 @@ export interface SurrogateCard {
     readonly extrapolation: HeldOutScores & { readonly dominantWeightCut: number };
     /** Run-to-run noise of the metric where the table repeats runs; null when it does not. */
     readonly seedNoise: number | null;
+    /**
+     * Evaluation noise and the reliability ceiling over the fidelity's runs, where the table's
+     * card records item counts (`numerics/stats/noise.ts`), with the ceiling-relative gate at
+     * each shared item correlation: the ceiling recomputed on each split's held-out runs (the
+     * whole table's shared-correlation bound), random and extrapolation ρ ≥
+     * {@linkcode CEILING_SHARE} × that split's ceiling ρ, random top-10% recall ≥
+     * {@linkcode CEILING_SHARE} × the random split's ceiling recall. Reported beside `gates`;
+     * runners/surrogates/README.md states the rule (at the bound).
+     */
+    readonly noise?: NoiseCeiling & {
+      readonly ceilingGates: readonly {
+        readonly sharedCorrelation: number;
+        /** The ceiling on the random split's held-out runs. */
+        readonly random: { readonly spearman: number; readonly recall10: number };
+        /** The ceiling on the extrapolation split's held-out runs. */
+        readonly extrapolation: { readonly spearman: number; readonly recall10: number };
+        readonly checks: readonly Gate[];
+        readonly pass: boolean;
+      }[];
+    };
     /** RegMix transfer check: trained on the 1M train runs, ranking the 60M runs. */
     readonly transfer?: {
       readonly train: number;

@@ -94,6 +94,7 @@ function readme(card: DataCard, rows: readonly OutRow[]): string {
     "`fidelity`, `split`, `source_row` (upstream file and row), `ratio_<domain>` (mixture weights " +
     "as published), `metric_<name>`, `cost` (cost of the run in the card's unit).",
     "",
+    ...evaluationSection(card),
     "## Known quirks",
     "",
     ...card.quirks.map((q) => `- ${q}`),
@@ -104,4 +105,24 @@ function readme(card: DataCard, rows: readonly OutRow[]): string {
     "",
   ];
   return lines.join("\n");
+}
+
+function evaluationSection(card: DataCard): string[] {
+  const rows = card.metrics.flatMap((m) => m.evaluation ? [{ name: m.name, e: m.evaluation }] : []);
+  if (rows.length === 0) return [];
+  return [
+    "## Evaluation",
+    "",
+    "Items and scoring of each benchmark metric (`evaluation` in card.json). Verified: every " +
+    "value in runs.csv is a multiple of 1 / items.",
+    "",
+    "| metric | items | verified | scoring | source | uncertain |",
+    "|---|---|---|---|---|---|",
+    ...rows.map(({ name, e }) =>
+      `| ${name} | ${e.items} | ${e.verified ? "yes" : "no"} | ${e.scoring} | ${e.source} | ${
+        e.note ?? "—"
+      } |`
+    ),
+    "",
+  ];
 }

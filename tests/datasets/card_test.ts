@@ -78,3 +78,16 @@ Deno.test("parseCard() marks a metric without direction as guessed", () => {
     upper: 1,
   });
 });
+
+Deno.test("parseCard() reads a metric's evaluation and rejects a non-integer item count", () => {
+  const c = base();
+  const evaluation = { items: 1319, scoring: "accuracy", source: "GSM8K test set", verified: true };
+  c.metrics[1].evaluation = evaluation;
+  assertEquals(parseCard(c, "c.json").metrics[1]!.evaluation, evaluation);
+  c.metrics[1].evaluation = { ...evaluation, items: 13.5 };
+  assertThrows(
+    () => parseCard(c, "c.json"),
+    RangeError,
+    exactly(`${where} "metrics[1].evaluation.items" is "13.5", expected a positive integer`),
+  );
+});
