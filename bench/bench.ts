@@ -352,7 +352,11 @@ async function planBench(o: BenchOptions) {
     );
   }
   const seeds = benchSeeds(o);
-  const specs = o.methods ?? [...METHODS.map((m) => m.id), ...ONLINE_METHODS.map((m) => m.id)];
+  const tasks = await loadBenchTasks(o);
+  const predictTasks = await loadPredictTasks(o, tasks);
+  // By default the online methods join only a bench that has a train task (they run nowhere else).
+  const online = tasks.some((t) => t.card.runner === "train") ? ONLINE_METHODS : [];
+  const specs = o.methods ?? [...METHODS, ...online].map((m) => m.id);
   if (specs.length === 0) throw new InputError("--methods names no method");
   let entryDir: string | undefined;
   const entries = async () => (entryDir ??= await Deno.makeTempDir({ prefix: "mixbench-" }));
@@ -360,8 +364,6 @@ async function planBench(o: BenchOptions) {
   const ids = methods.map((m) => m.id);
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
   if (twice) throw new InputError(`--methods names method "${twice}" twice`);
-  const tasks = await loadBenchTasks(o);
-  const predictTasks = await loadPredictTasks(o, tasks);
   if (tasks.length === 0 && predictTasks.length === 0) {
     throw new InputError("--tasks names no task");
   }

@@ -1,12 +1,16 @@
 /** The CI leaderboard (`deno task submit`) and `validate --reproduce`. */
 
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
-import { archiveDir, signTest, submitMethods } from "../../bench/submit.ts";
+import { signTest, submitMethods } from "../../bench/submit.ts";
 import { reproduceCells } from "../../bench/reproduce_cells.ts";
 import { InputError } from "../../core/errors.ts";
 import { readResults } from "../../core/results.ts";
 
-const ROOT = new URL("../..", import.meta.url).pathname.replace(/\/$/, "");
+/**
+ * A golden-sized archive (tests/testdata/archive/README.md): the suite's own archive
+ * (reports/archive/<suite>/) is the full --quick bench, too large to rerun in a test.
+ */
+const ARCHIVE = new URL("../testdata/archive", import.meta.url).pathname;
 
 Deno.test("signTest() is the exact two-sided binomial tail", () => {
   assertEquals(signTest(10, 0), 2 / 1024);
@@ -22,7 +26,7 @@ Deno.test({
     try {
       const r = await submitMethods({
         methods: ["temperature"],
-        archive: archiveDir(ROOT),
+        archive: ARCHIVE,
         out,
         workers: 2,
         timeLimitMs: 60_000,
@@ -32,13 +36,13 @@ Deno.test({
       const ran = await readResults(`${out}/new/results.jsonl`);
       assertEquals([...new Set(ran.map((l) => l.method))], ["temperature"]);
       const all = await readResults(`${out}/leaderboard/results.jsonl`);
-      const archived = await readResults(`${archiveDir(ROOT)}/results.jsonl`);
+      const archived = await readResults(`${ARCHIVE}/results.jsonl`);
       assertEquals(all.length, archived.length + ran.length);
       assert(/\| temperature \| \d of 7 \|/.test(r.summary), r.summary);
       // A resubmitted (changed) archived method replaces its archived lines.
       const again = await submitMethods({
         methods: ["uniform"],
-        archive: archiveDir(ROOT),
+        archive: ARCHIVE,
         out: `${out}/again`,
         workers: 2,
         timeLimitMs: 60_000,
@@ -48,7 +52,7 @@ Deno.test({
       const merged = await readResults(`${out}/again/leaderboard/results.jsonl`);
       assertEquals(merged.length, archived.length);
       // An archive of another suite version is refused.
-      const meta = JSON.parse(await Deno.readTextFile(`${archiveDir(ROOT)}/run.json`));
+      const meta = JSON.parse(await Deno.readTextFile(`${ARCHIVE}/run.json`));
       await Deno.mkdir(`${out}/old`);
       await Deno.writeTextFile(`${out}/old/run.json`, JSON.stringify({ ...meta, suite: "0.0.1" }));
       await assertRejects(
@@ -75,11 +79,11 @@ Deno.test({
     "validate --reproduce reruns archived cells and finds them identical; a changed line differs",
   sanitizeResources: false,
   async fn() {
-    const same = await reproduceCells(archiveDir(ROOT), 2, 1, 2);
+    const same = await reproduceCells(ARCHIVE, 2, 1, 2);
     assertEquals(same.map((c) => c.outcome), ["same", "same"]);
     const dir = await Deno.makeTempDir();
     try {
-      const text = await Deno.readTextFile(`${archiveDir(ROOT)}/results.jsonl`);
+      const text = await Deno.readTextFile(`${ARCHIVE}/results.jsonl`);
       const lines = text.split("\n").filter((l) => l !== "");
       // Change one value in every line: the rerun must notice.
       await Deno.writeTextFile(
