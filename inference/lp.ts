@@ -163,7 +163,9 @@ export async function solveMixtureLp(stats: PairStats, opts: LpOptions = {}): Pr
       }
       walkMs += performance.now() - w0;
       if (rows.length === 0) break;
-      if (++rounds > maxRounds) throw new Error(`mixture LP: no convergence in ${maxRounds} rounds`);
+      if (++rounds > maxRounds) {
+        throw new Error(`mixture LP: no convergence in ${maxRounds} rounds`);
+      }
       for (const r of rows) {
         if (vpCol[r.p] === -1) {
           vpCol[r.p] = cols++;

@@ -1,0 +1,29 @@
+import { loadCorpus, TRAIN_PIECE } from "../../runners/train/corpus.ts";
+import { alternate, mixtureTexts } from "../../inference/mixture.ts";
+import { compilePattern, countWords } from "../../inference/pretokenize.ts";
+import { type MergeList, trainBpe } from "../../inference/bpe.ts";
+import type { CategorySample } from "../../inference/infer.ts";
+
+/** Trains a tokenizer on a known byte mixture of corpus domains; samples from the other half. */
+export function knownSetup(
+  names: readonly string[],
+  alpha: readonly number[],
+  merges: number,
+  budget = 480 * 1024,
+): { list: MergeList; samples: CategorySample[] } {
+  const corpus = loadCorpus();
+  const dom = names.map((n) => corpus.domains.find((d) => d.name === n)!);
+  const re = compilePattern("gpt2");
+  const words = new Map<string, number>();
+  for (const t of mixtureTexts(dom.map((d) => alternate(d.train, TRAIN_PIECE, 0)), alpha, budget)) {
+    countWords(t, re, words);
+  }
+  const dec = new TextDecoder();
+  return {
+    list: trainBpe(words, merges, "gpt2"),
+    samples: dom.map((d) => ({
+      name: d.name,
+      text: dec.decode(alternate(d.train, TRAIN_PIECE, 1)),
+    })),
+  };
+}

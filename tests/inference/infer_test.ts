@@ -1,0 +1,111 @@
+import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
+import { knownSetup } from "./_setup.ts";
+import { inferMixture, SampleError } from "../../inference/infer.ts";
+import { MergeFormatError, parseMerges } from "../../inference/merges.ts";
+import { mergeIds, MergeListError, trainBpe } from "../../inference/bpe.ts";
+import { compilePattern, countWords, PatternError } from "../../inference/pretokenize.ts";
+
+const maxErr = (a: readonly number[], b: readonly number[]) =>
+  Math.max(...a.map((x, i) => Math.abs(x - b[i]!)));
+
+Deno.test("a 2-category known mixture is recovered within 1e-2 (disjoint samples)", async () => {
+  const alpha = [0.3, 0.7];
+  const { list, samples } = knownSetup(["moby", "ts_code"], alpha, 1000);
+  const r = await inferMixture(list, samples, { maxAdd: 1000 });
+  assert(maxErr(r.alphaBytes, alpha) < 1e-2, `LP ${r.alphaBytes}`);
+  // the simple baselines are far off on the same input
+  assert(maxErr(r.baselines.efficiency, alpha) > 5e-2, `efficiency ${r.baselines.efficiency}`);
+  assert(r.lp.rounds > 1 && r.lp.constraints > 0);
+});
+
+Deno.test("on its own training text the LP is exact with zero slack", async () => {
+  const { samples } = knownSetup(["moby", "udhr"], [0.5, 0.5], 0);
+  const re = compilePattern("gpt2");
+  const words = new Map<string, number>();
+  const texts = samples.map((s) => s.text.slice(0, 40000));
+  texts.forEach((t) => countWords(t, re, words));
+  const list = trainBpe(words, 300, "gpt2");
+  const r = await inferMixture(list, samples.map((s, i) => ({ name: s.name, text: texts[i]! })));
+  assert(r.lp.objective < 1e-9, `objective ${r.lp.objective}`);
+  // pair shares: category i holds d_i of the pairs
+  const pairs = texts.map((t) => {
+    let n = 0;
+    for (const [k, c] of countWords(t, re)) n += (k.length - 1) * c;
+    return n;
+  });
+  const truth = pairs.map((p) => p / (pairs[0]! + pairs[1]!));
+  assert(maxErr(r.alpha, truth) < 1e-6, `${r.alpha} vs ${truth}`);
+});
+
+Deno.test("bad inputs give clear errors", async () => {
+  const list = parseMerges("#version: 0.2\nĠ t\nh e\n", "m.txt");
+  await assertRejects(
+    () => inferMixture(list, [{ name: "a", text: "the" }, { name: "b", text: "" }]),
+    SampleError,
+    'category "b" is empty',
+  );
+  await assertRejects(
+    () => inferMixture(list, [{ name: "a", text: "the" }]),
+    SampleError,
+    "at least two",
+  );
+  await assertRejects(
+    () => inferMixture(list, [{ name: "a", text: "the" }, { name: "a", text: "he" }]),
+    SampleError,
+    "twice",
+  );
+  assertThrows(() => parseMerges("#version: 0.2\nĠ t\nhe\n", "m.txt"), MergeFormatError, "m.txt:3");
+  assertThrows(
+    () => parseMerges(`{"model":{"type":"Unigram"}}`, "t.json"),
+    MergeFormatError,
+    "Unigram",
+  );
+  assertThrows(() => parseMerges("{not json", "t.json"), MergeFormatError, "not valid JSON");
+  assertThrows(
+    () => parseMerges("aGk= 0\nz! 1\n", "r.tiktoken", "tiktoken", "gpt2"),
+    MergeFormatError,
+    "r.tiktoken:2",
+  );
+  assertThrows(
+    () => parseMerges("aGk= 0\n", "r.tiktoken", "tiktoken"),
+    MergeFormatError,
+    "--pattern",
+  );
+  assertThrows(
+    () => compilePattern("(?<bad"),
+    PatternError,
+    "unsupported pre-tokenisation pattern",
+  );
+  assertThrows(() => mergeIds(parseMerges("ab c\n", "m.txt")), MergeListError, "merge 1");
+});
+
+Deno.test("tokenizer.json, merges.txt and rank files give the same merges", () => {
+  const words = countWords("the cat sat on the mat; the hat", compilePattern("gpt2"));
+  const list = trainBpe(words, 8, "gpt2");
+  const map = new Map<number, string>();
+  const u = [...Array(256).keys()];
+  // GPT-2 byte mapping
+  let k = 0;
+  for (const b of u) {
+    const printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
+    map.set(b, String.fromCodePoint(printable ? b : 256 + k++));
+  }
+  const s = (b: Uint8Array) => Array.from(b, (x) => map.get(x)!).join("");
+  const txt = "#version: 0.2\n" + list.merges.map(([l, r]) => `${s(l)} ${s(r)}`).join("\n") + "\n";
+  const json = JSON.stringify({
+    model: { type: "BPE", merges: list.merges.map(([l, r]) => [s(l), s(r)]) },
+    pre_tokenizer: { type: "ByteLevel", use_regex: true },
+  });
+  const b64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
+  const toks = [
+    ...u.map((b) => new Uint8Array([b])),
+    ...list.merges.map(([l, r]) => new Uint8Array([...l, ...r])),
+  ];
+  const ranks = toks.map((t, r) => `${b64(t)} ${r}`).join("\n");
+  const ref = Array.from(mergeIds(list));
+  for (const text of [txt, json, ranks]) {
+    const parsed = parseMerges(text, "x_gpt2", undefined);
+    assertEquals(Array.from(mergeIds(parsed)), ref);
+    assertEquals(parsed.pattern, "gpt2");
+  }
+});
