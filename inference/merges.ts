@@ -14,7 +14,7 @@
  */
 
 import type { MergeList } from "./bpe.ts";
-import { byteLevelDecoder, compilePattern, isPatternName, latin1 } from "./pretokenize.ts";
+import { byteLevelDecoder, bytesToUnicode, compilePattern, latin1 } from "./pretokenize.ts";
 
 /** Thrown for a malformed or unsupported merge file. */
 export class MergeFormatError extends Error {
@@ -281,4 +281,23 @@ export function mergesFromRanks(
     merges.push([enc(parts[0]!), enc(parts[1]!)]);
   });
   return merges;
+}
+
+/**
+ * Writes a merge list as a GPT-2 style `merges.txt` (byte-level mapped, `#version: 0.2` first).
+ *
+ * @example
+ * ```ts
+ * import { formatMergesTxt, parseMergesTxt } from "./merges.ts";
+ * import { strictEqual as assertEquals } from "node:assert/strict";
+ * const text = "#version: 0.2\nĠ t\nĠt he\n";
+ * assertEquals(formatMergesTxt(parseMergesTxt(text, "m.txt")), text);
+ * ```
+ * @param list The merge list.
+ * @returns The file's text.
+ */
+export function formatMergesTxt(list: MergeList): string {
+  const map = bytesToUnicode();
+  const s = (b: Uint8Array) => Array.from(b, (x) => map[x]!).join("");
+  return "#version: 0.2\n" + list.merges.map(([l, r]) => `${s(l)} ${s(r)}\n`).join("");
 }

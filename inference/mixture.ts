@@ -8,16 +8,16 @@
 import { Rng } from "../numerics/rng.ts";
 
 /**
- * Takes `total` bytes from `bytes` as `blocks`-byte pieces spread evenly over it (the first piece
- * at the start), cutting each piece back to its last newline so that no UTF-8 sequence or line is
- * split.
+ * Takes `total` bytes from `bytes` as `block`-byte pieces spread evenly over it (the first piece
+ * at the start), each piece moved forward to the next UTF-8 character start and cut back to the
+ * last character start, so that no UTF-8 sequence is split (pieces may be a few bytes short).
  *
  * @example
  * ```ts
  * import { spreadBytes } from "./mixture.ts";
  * import { strictEqual as assertEquals } from "node:assert/strict";
  * const b = new TextEncoder().encode("ab\ncd\nef\ngh\n");
- * assertEquals(new TextDecoder().decode(spreadBytes(b, 6, 3)), "ab\nef\n");
+ * assertEquals(new TextDecoder().decode(spreadBytes(b, 6, 3)), "ab\ngh\n");
  * ```
  * @param bytes Source bytes.
  * @param total Bytes wanted (at most bytes.length).
@@ -30,11 +30,10 @@ export function spreadBytes(bytes: Uint8Array, total: number, block = 1024): Uin
   const stride = count > 1 ? (bytes.length - block) / (count - 1) : 0;
   const out: number[] = [];
   for (let k = 0; k < count; k++) {
-    const s = Math.floor(k * stride);
-    let piece = bytes.subarray(s, Math.min(bytes.length, s + block));
-    const nl = piece.lastIndexOf(10);
-    if (nl >= 0) piece = piece.subarray(0, nl + 1);
-    for (const x of piece) out.push(x);
+    let s = Math.floor(k * stride), e = Math.min(bytes.length, s + block);
+    while (s < e && (bytes[s]! & 0xc0) === 0x80) s++;
+    while (e < bytes.length && e > s && (bytes[e]! & 0xc0) === 0x80) e--;
+    for (let j = s; j < e; j++) out.push(bytes[j]!);
   }
   return Uint8Array.from(out);
 }
