@@ -17,7 +17,7 @@
  */
 
 import { BENCH, benchCommand } from "./cli/bench.ts";
-import { INFER, inferCommand } from "./cli/infer.ts";
+import { INFER, INFER_BENCH, inferBenchCommand, inferCommand } from "./cli/infer.ts";
 import {
   CONVERT,
   convertCommand,
@@ -47,6 +47,7 @@ const COMMANDS: readonly CommandSpec[] = [
   LIST,
   CONVERT,
   INFER,
+  INFER_BENCH,
 ];
 
 const HELP = `mixbench — data-mixture optimisation benchmark
@@ -105,6 +106,8 @@ export async function main(args: readonly string[]): Promise<number> {
       return await convertCommand(values);
     case "infer-mixture":
       return await inferCommand(values);
+    case "infer-bench":
+      return await inferBenchCommand(values, rest);
     default:
       return listCommand();
   }

@@ -12,7 +12,9 @@ import { inferMixture, SampleError } from "../inference/infer.ts";
 import { type MergeFormat, MergeFormatError, parseMerges } from "../inference/merges.ts";
 import { PatternError } from "../inference/pretokenize.ts";
 import { DOMAINS, loadDomain } from "../runners/train/corpus.ts";
-import { type CommandSpec, EXIT, list, positiveInt } from "./args.ts";
+import { commandLine, type CommandSpec, EXIT, list, positiveInt } from "./args.ts";
+import { formatInferLine, INFERENCE_DEFAULTS, runInferenceTrack } from "../bench/inference.ts";
+import { writeReports } from "../reports/write.ts";
 
 /** Default bytes read per category sample. */
 export const SAMPLE_BYTES = 1024 * 1024;
@@ -194,4 +196,72 @@ export async function inferCommand(
     ) throw new InputError(e.message);
     throw e;
   }
+}
+
+/** `deno task infer-bench`. */
+export const INFER_BENCH: CommandSpec = {
+  name: "infer-bench",
+  usage: "infer-bench [--out DIR] [--mixtures N] [--merges T] [--seed S]",
+  summary:
+    "The Inference track: trains byte-level BPE tokenizers on seeded random known mixtures " +
+    "of 3-8 corpus domains, infers each mixture back from its merge list (LP and two baselines), " +
+    "writes infer.jsonl and rebuilds the folder's reports (their Inference section).",
+  options: {
+    out: { type: "string", value: "DIR", help: "results folder (default out/inference)" },
+    mixtures: {
+      type: "string",
+      value: "N",
+      help: `known mixtures (default ${INFERENCE_DEFAULTS.mixtures})`,
+    },
+    merges: {
+      type: "string",
+      value: "T",
+      help: `merges per tokenizer (default ${INFERENCE_DEFAULTS.merges})`,
+    },
+    seed: { type: "string", value: "S", help: "seed of the mixture draw (default 0)" },
+    "sample-bytes": {
+      type: "string",
+      value: "N",
+      help: `bytes per category sample (default ${INFERENCE_DEFAULTS.sampleBytes}, at most ` +
+        "491520)",
+    },
+    "max-add": {
+      type: "string",
+      value: "N",
+      help: `new LP constraints per round (default ${INFERENCE_DEFAULTS.maxAdd})`,
+    },
+  },
+};
+
+/** Runs `infer-bench`. */
+export async function inferBenchCommand(
+  values: Readonly<Record<string, string | boolean | undefined>>,
+  args: readonly string[],
+): Promise<number> {
+  const out = (values.out as string | undefined) ?? "out/inference";
+  const mixtures = positiveInt("mixtures", values.mixtures, 1000);
+  const merges = positiveInt("merges", values.merges, 100000);
+  const sampleBytes = positiveInt("sample-bytes", values["sample-bytes"], 480 * 1024);
+  const maxAdd = positiveInt("max-add", values["max-add"]);
+  const seed = values.seed === undefined ? 0 : Number(values.seed);
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new InputError(`--seed is "${values.seed}", expected a non-negative integer`);
+  }
+  const t0 = performance.now();
+  await runInferenceTrack({
+    out,
+    seed,
+    command: commandLine("infer-bench", args),
+    ...(mixtures !== undefined ? { mixtures } : {}),
+    ...(merges !== undefined ? { merges } : {}),
+    ...(sampleBytes !== undefined ? { sampleBytes } : {}),
+    ...(maxAdd !== undefined ? { maxAdd } : {}),
+    onLine: (line, i, n) => console.log(formatInferLine(line, i, n)),
+  });
+  const files = await writeReports(out);
+  console.log(
+    `inference track done in ${((performance.now() - t0) / 1000).toFixed(0)} s: ` +
+      `${out}/infer.jsonl, ${files.html}, ${files.markdown}`,
+  );
+  return EXIT.ok;
 }
