@@ -11,6 +11,7 @@ import { MergeListError } from "../inference/bpe.ts";
 import { inferMixture, SampleError } from "../inference/infer.ts";
 import { type MergeFormat, MergeFormatError, parseMerges } from "../inference/merges.ts";
 import { PatternError } from "../inference/pretokenize.ts";
+import { loadRealTokenizer, RealTokenizerError } from "../inference/real.ts";
 import { DOMAINS, loadDomain } from "../runners/train/corpus.ts";
 import { commandLine, type CommandSpec, EXIT, list, positiveInt } from "./args.ts";
 import { formatInferLine, INFERENCE_DEFAULTS, runInferenceTrack } from "../bench/inference.ts";
@@ -30,7 +31,8 @@ export const INFER: CommandSpec = {
     merges: {
       type: "string",
       value: "FILE",
-      help: "tokenizer.json (Hugging Face), merges.txt, or a tiktoken rank file",
+      help: "tokenizer.json (Hugging Face), merges.txt, a tiktoken rank file, or " +
+        "js-tiktoken:r50k_base|cl100k_base|o200k_base (the npm package's rank data)",
     },
     samples: {
       type: "string",
@@ -105,6 +107,14 @@ export async function readSamples(
   });
 }
 
+async function readMergeFile(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    throw new InputError(`--merges "${path}" cannot be read (${(e as Error).message})`);
+  }
+}
+
 /** Runs `infer-mixture`. */
 export async function inferCommand(
   values: Readonly<Record<string, string | boolean | undefined>>,
@@ -120,19 +130,15 @@ export async function inferCommand(
   const T = positiveInt("merges-used", values["merges-used"]);
   const bytes = positiveInt("sample-bytes", values["sample-bytes"]) ?? SAMPLE_BYTES;
   const maxAdd = positiveInt("max-add", values["max-add"]);
-  let text: string;
   try {
-    text = await Deno.readTextFile(mergesPath);
-  } catch (e) {
-    throw new InputError(`--merges "${mergesPath}" cannot be read (${(e as Error).message})`);
-  }
-  try {
-    const mergeList = parseMerges(
-      text,
-      mergesPath,
-      format === "auto" ? undefined : format as MergeFormat,
-      values.pattern as string | undefined,
-    );
+    const mergeList = mergesPath.startsWith("js-tiktoken:")
+      ? await loadRealTokenizer(mergesPath.slice("js-tiktoken:".length), T ?? 30000)
+      : parseMerges(
+        await readMergeFile(mergesPath),
+        mergesPath,
+        format === "auto" ? undefined : format as MergeFormat,
+        values.pattern as string | undefined,
+      );
     const samples = await readSamples(samplesSpec, bytes);
     const r = await inferMixture(mergeList, samples, {
       ...(T !== undefined ? { mergesUsed: T } : {}),
@@ -165,7 +171,7 @@ export async function inferCommand(
         `HiGHS ${(lp.solveMs / 1000).toFixed(1)} s`,
     );
     const out = (values.out as string | undefined) ??
-      `out/infer/${basename(mergesPath, extname(mergesPath))}.json`;
+      `out/infer/${basename(mergesPath.replace(":", "-"), extname(mergesPath))}.json`;
     await Deno.mkdir(join(out, ".."), { recursive: true });
     await Deno.writeTextFile(
       out,
@@ -192,7 +198,7 @@ export async function inferCommand(
   } catch (e) {
     if (
       e instanceof MergeFormatError || e instanceof PatternError || e instanceof SampleError ||
-      e instanceof MergeListError
+      e instanceof MergeListError || e instanceof RealTokenizerError
     ) throw new InputError(e.message);
     throw e;
   }
