@@ -20,6 +20,7 @@ import { trainBpe } from "../inference/bpe.ts";
 import { inferMixture } from "../inference/infer.ts";
 import { alternate, mixtureTexts, randomMixtures } from "../inference/mixture.ts";
 import { compilePattern, countWords } from "../inference/pretokenize.ts";
+import { loadRealTokenizer, PUBLISHED_GROUPS, REAL_TOKENIZERS } from "../inference/real.ts";
 import { deriveSeed } from "../numerics/rng.ts";
 import type { RunMeta } from "../reports/meta.ts";
 import { DOMAINS, loadCorpus, UDHR_BLOCK } from "../runners/train/corpus.ts";
@@ -141,6 +142,69 @@ export async function runInferenceTrack(o: InferenceTrackOptions): Promise<Infer
   return lines;
 }
 
+/**
+ * Runs the inference on the real tokenizers of {@linkcode REAL_TOKENIZERS} with the eight domains'
+ * training splits (960 KiB each) as categories, appending `real` lines to `${out}/infer.jsonl`.
+ *
+ * @param out Results folder (its infer.jsonl is appended to).
+ * @param T Merges used. @default {30000}
+ * @param maxAdd New LP constraints per round. @default {5000}
+ * @param onLine Progress callback.
+ * @returns The lines written.
+ */
+export async function runRealTokenizers(
+  out: string,
+  T = 30000,
+  maxAdd = 5000,
+  onLine?: (line: InferLine, index: number, count: number) => void,
+): Promise<InferLine[]> {
+  const corpus = loadCorpus();
+  const dec = new TextDecoder();
+  const samples = corpus.domains.map((d) => ({ name: d.name, text: dec.decode(d.train) }));
+  const lines: InferLine[] = [];
+  for (const [j, tok] of REAL_TOKENIZERS.entries()) {
+    const list = await loadRealTokenizer(tok.id, T);
+    const r = await inferMixture(list, samples, { mergesUsed: T, maxAdd });
+    const grouped: Record<string, number> = {};
+    for (const [g, members] of Object.entries(PUBLISHED_GROUPS)) {
+      grouped[g] = members.reduce((a, m) => a + (r.alphaBytes[r.names.indexOf(m)] ?? 0), 0);
+    }
+    const line: InferLine = {
+      schema: INFER_SCHEMA,
+      id: `real-${tok.id}`,
+      kind: "real",
+      tokenizer: `${list.source} (${tok.models})`,
+      pattern: tok.id,
+      categories: r.names,
+      merges: list.merges.length,
+      mergesUsed: r.T,
+      sampleBytes: corpus.domains.map((d) => d.train.length),
+      estimates: {
+        lp: r.alphaBytes,
+        "lp-pairs": r.alpha,
+        efficiency: r.baselines.efficiency,
+        "merge-votes": r.baselines.mergeVotes,
+      },
+      grouped,
+      lp: {
+        objective: r.lp.objective,
+        stepSlack: r.lp.stepSlack,
+        pairSlack: r.lp.pairSlack,
+        rounds: r.lp.rounds,
+        constraints: r.lp.constraints,
+        solveMs: r.lp.solveMs,
+        walkMs: r.lp.walkMs,
+      },
+      replayMs: r.replayMs,
+      ...(tok.published ? { published: tok.published } : {}),
+    };
+    await Deno.writeTextFile(`${out}/infer.jsonl`, JSON.stringify(line) + "\n", { append: true });
+    lines.push(line);
+    onLine?.(line, j, REAL_TOKENIZERS.length);
+  }
+  return lines;
+}
+
 /** The first `n` bytes of a sample source, cut back to a UTF-8 character start. */
 function spreadSample(b: Uint8Array, n: number): Uint8Array {
   let e = Math.min(n, b.length);
@@ -181,6 +245,13 @@ async function trackMeta(command: string): Promise<RunMeta> {
 export function formatInferLine(line: InferLine, index: number, count: number): string {
   const err = (k: string) =>
     line.truth ? estimateErrors(line.truth, line.estimates[k]!).mae.toExponential(2) : "-";
+  if (!line.truth) {
+    return `[${index + 1}/${count}] ${line.id}: ${
+      line.categories.map((c, i) => `${c} ${(100 * line.estimates.lp![i]!).toFixed(1)}%`).join(", ")
+    }; ${line.lp.rounds} LP rounds, ${line.lp.constraints} constraints, HiGHS ${
+      (line.lp.solveMs / 1000).toFixed(1)
+    } s, replay ${(line.replayMs / 1000).toFixed(1)} s`;
+  }
   return `[${index + 1}/${count}] ${line.id} ${line.categories.length} domains: MAE lp ${
     err("lp")
   }, efficiency ${err("efficiency")}, merge-votes ${err("merge-votes")}; ${line.lp.rounds} LP ` +

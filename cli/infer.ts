@@ -14,7 +14,12 @@ import { PatternError } from "../inference/pretokenize.ts";
 import { loadRealTokenizer, RealTokenizerError } from "../inference/real.ts";
 import { DOMAINS, loadDomain } from "../runners/train/corpus.ts";
 import { commandLine, type CommandSpec, EXIT, list, positiveInt } from "./args.ts";
-import { formatInferLine, INFERENCE_DEFAULTS, runInferenceTrack } from "../bench/inference.ts";
+import {
+  formatInferLine,
+  INFERENCE_DEFAULTS,
+  runInferenceTrack,
+  runRealTokenizers,
+} from "../bench/inference.ts";
 import { writeReports } from "../reports/write.ts";
 
 /** Default bytes read per category sample. */
@@ -236,6 +241,12 @@ export const INFER_BENCH: CommandSpec = {
       value: "N",
       help: `new LP constraints per round (default ${INFERENCE_DEFAULTS.maxAdd})`,
     },
+    real: {
+      type: "boolean",
+      help: "also infer the real tokenizers of js-tiktoken (r50k, cl100k, o200k; 30000 merges, " +
+        "the 8 domains as categories) next to the paper's estimates",
+    },
+    "real-only": { type: "boolean", help: "only the real tokenizers (appends to infer.jsonl)" },
   },
 };
 
@@ -254,16 +265,26 @@ export async function inferBenchCommand(
     throw new InputError(`--seed is "${values.seed}", expected a non-negative integer`);
   }
   const t0 = performance.now();
-  await runInferenceTrack({
-    out,
-    seed,
-    command: commandLine("infer-bench", args),
-    ...(mixtures !== undefined ? { mixtures } : {}),
-    ...(merges !== undefined ? { merges } : {}),
-    ...(sampleBytes !== undefined ? { sampleBytes } : {}),
-    ...(maxAdd !== undefined ? { maxAdd } : {}),
-    onLine: (line, i, n) => console.log(formatInferLine(line, i, n)),
-  });
+  if (values["real-only"] !== true) {
+    await runInferenceTrack({
+      out,
+      seed,
+      command: commandLine("infer-bench", args),
+      ...(mixtures !== undefined ? { mixtures } : {}),
+      ...(merges !== undefined ? { merges } : {}),
+      ...(sampleBytes !== undefined ? { sampleBytes } : {}),
+      ...(maxAdd !== undefined ? { maxAdd } : {}),
+      onLine: (line, i, n) => console.log(formatInferLine(line, i, n)),
+    });
+  } else await Deno.mkdir(out, { recursive: true });
+  if (values.real === true || values["real-only"] === true) {
+    await runRealTokenizers(
+      out,
+      30000,
+      maxAdd ?? INFERENCE_DEFAULTS.maxAdd,
+      (line, i, n) => console.log(formatInferLine(line, i, n)),
+    );
+  }
   const files = await writeReports(out);
   console.log(
     `inference track done in ${((performance.now() - t0) / 1000).toFixed(0)} s: ` +

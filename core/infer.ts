@@ -51,6 +51,8 @@ export interface InferLine {
   /** Milliseconds: tokenizer training (known lines), sample replay. */
   readonly trainMs?: number;
   readonly replayMs: number;
+  /** The LP's byte shares summed over the category groups the paper reports (real lines). */
+  readonly grouped?: Readonly<Record<string, number>>;
   /** Published estimates for the same tokenizer (real lines), with their source. */
   readonly published?: {
     readonly source: string;

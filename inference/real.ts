@@ -44,6 +44,16 @@ export const REAL_TOKENIZERS: readonly RealTokenizer[] = [
   },
 ];
 
+/**
+ * Corpus domains standing in for the paper's reported groups: `code` is the TypeScript
+ * declarations only (the Node.js API docs are prose with code examples and are left out);
+ * `non-English` is the multilingual UDHR domain (its English translation is 1 of 178).
+ */
+export const PUBLISHED_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  code: ["ts_code"],
+  "non-English": ["udhr"],
+};
+
 /** Thrown when the package is missing or an encoding is unknown. */
 export class RealTokenizerError extends Error {
   override name = "RealTokenizerError";

@@ -160,13 +160,24 @@ export function inferenceHtml(lines: readonly InferLine[]): string {
         real[0]!.categories.length
       } domains are categories here, far fewer than the paper's (112 languages, code, web ` +
         `domains), so the proportions are not comparable one to one; the paper's estimates ` +
-        `are shown beside them.</p>`,
+        `are shown beside them. Groups here: code = ts_code (TypeScript declarations), ` +
+        `non-English = udhr (178 UDHR translations).</p>`,
       table(
-        ["tokenizer", "merges used", "estimate (bytes)", "paper's estimate", "LP objective"],
+        [
+          "tokenizer",
+          "merges used",
+          "estimate (bytes)",
+          "groups here",
+          "paper's estimate",
+          "LP objective",
+        ],
         real.map((l) => [
           esc(l.tokenizer),
           String(l.mergesUsed),
           esc(l.categories.map((c, i) => `${c} ${pct(l.estimates.lp![i]!)}`).join(", ")),
+          esc(
+            Object.entries(l.grouped ?? {}).map(([k, v]) => `${k} ${pct(v)}`).join(", ") || "—",
+          ),
           esc(
             l.published
               ? Object.entries(l.published.values).map(([k, v]) => `${k} ${pct(v)}`).join(", ") +
