@@ -148,6 +148,12 @@ export async function inferCommand(
     const r = await inferMixture(mergeList, samples, {
       ...(T !== undefined ? { mergesUsed: T } : {}),
       ...(maxAdd !== undefined ? { maxAdd } : {}),
+      onRound: (p) =>
+        console.error(
+          `LP round ${p.round}: ${p.constraints} constraints, walk stopped at merge ${
+            p.step + 1
+          }, HiGHS ${(p.solveMs / 1000).toFixed(1)} s`,
+        ),
     });
     const order = r.names.map((_, i) => i).sort((a, b) => r.alpha[b]! - r.alpha[a]!);
     console.log(

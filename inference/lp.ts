@@ -40,6 +40,21 @@ export interface LpOptions {
   readonly scale?: number;
   /** Round limit (an error beyond it). @default {100000} */
   readonly maxRounds?: number;
+  /** Called after each re-solve (progress for long runs). */
+  readonly onRound?: (r: LpProgress) => void;
+}
+
+/** Progress after one round. */
+export interface LpProgress {
+  /** Rounds so far. */
+  readonly round: number;
+  /** Constraints in the LP. */
+  readonly constraints: number;
+  /** The merge step the walk stopped at. */
+  readonly step: number;
+  /** Milliseconds of this round's walk and solve. */
+  readonly walkMs: number;
+  readonly solveMs: number;
 }
 
 /** The LP's answer. */
@@ -125,7 +140,9 @@ export async function solveMixtureLp(stats: PairStats, opts: LpOptions = {}): Pr
       for (let p = 0; p < P; p++) if (W[p]! > 0) heap.push(W[p]! - vp[p]!, p);
       const rows: { t: number; p: number; coef: number[] }[] = [];
       const held: number[] = [];
+      let reached = 0;
       for (let t = 0; t < T && rows.length < maxAdd; t++) {
+        reached = t;
         const m = stats.merged[t]!;
         const cutoff = W[m]! + vt[t]! + tol;
         let added = 0;
@@ -161,7 +178,8 @@ export async function solveMixtureLp(stats: PairStats, opts: LpOptions = {}): Pr
           }
         }
       }
-      walkMs += performance.now() - w0;
+      const walked = performance.now() - w0;
+      walkMs += walked;
       if (rows.length === 0) break;
       if (++rounds > maxRounds) {
         throw new Error(`mixture LP: no convergence in ${maxRounds} rounds`);
@@ -185,7 +203,15 @@ export async function solveMixtureLp(stats: PairStats, opts: LpOptions = {}): Pr
       constraints += rows.length;
       const s0 = performance.now();
       const res = model.run();
-      solveMs += performance.now() - s0;
+      const solved = performance.now() - s0;
+      solveMs += solved;
+      opts.onRound?.({
+        round: rounds,
+        constraints,
+        step: reached,
+        walkMs: walked,
+        solveMs: solved,
+      });
       if (res.modelStatus !== 7) {
         throw new Error(`mixture LP: HiGHS model status ${res.modelStatus} (not optimal)`);
       }
