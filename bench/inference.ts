@@ -144,23 +144,28 @@ export async function runInferenceTrack(o: InferenceTrackOptions): Promise<Infer
 
 /**
  * Runs the inference on the real tokenizers of {@linkcode REAL_TOKENIZERS} with the eight domains'
- * training splits (960 KiB each) as categories, appending `real` lines to `${out}/infer.jsonl`.
+ * training splits as categories, appending `real` lines to `${out}/infer.jsonl`.
  *
  * @param out Results folder (its infer.jsonl is appended to).
- * @param T Merges used. @default {30000}
+ * @param T Merges used. @default {1000}
  * @param maxAdd New LP constraints per round. @default {5000}
+ * @param sampleBytes Bytes per category (at most the 960 KiB split). @default {240 KiB}
  * @param onLine Progress callback.
  * @returns The lines written.
  */
 export async function runRealTokenizers(
   out: string,
-  T = 30000,
+  T = 1000,
   maxAdd = 5000,
+  sampleBytes = 240 * 1024,
   onLine?: (line: InferLine, index: number, count: number) => void,
 ): Promise<InferLine[]> {
   const corpus = loadCorpus();
   const dec = new TextDecoder();
-  const samples = corpus.domains.map((d) => ({ name: d.name, text: dec.decode(d.train) }));
+  const samples = corpus.domains.map((d) => ({
+    name: d.name,
+    text: dec.decode(spreadSample(d.train, sampleBytes)),
+  }));
   const lines: InferLine[] = [];
   for (const [j, tok] of REAL_TOKENIZERS.entries()) {
     const list = await loadRealTokenizer(tok.id, T);
@@ -178,7 +183,7 @@ export async function runRealTokenizers(
       categories: r.names,
       merges: list.merges.length,
       mergesUsed: r.T,
-      sampleBytes: corpus.domains.map((d) => d.train.length),
+      sampleBytes: samples.map((x) => new TextEncoder().encode(x.text).length),
       estimates: {
         lp: r.alphaBytes,
         "lp-pairs": r.alpha,

@@ -249,8 +249,13 @@ export const INFER_BENCH: CommandSpec = {
     },
     real: {
       type: "boolean",
-      help: "also infer the real tokenizers of js-tiktoken (r50k, cl100k, o200k; 30000 merges, " +
-        "the 8 domains as categories) next to the paper's estimates",
+      help: "also infer the real tokenizers of js-tiktoken (r50k, cl100k, o200k; the 8 domains " +
+        "as categories) next to the paper's estimates",
+    },
+    "real-merges": {
+      type: "string",
+      value: "T",
+      help: "merges used for the real tokenizers (default 1000; the paper uses 30000)",
     },
     "real-only": { type: "boolean", help: "only the real tokenizers (appends to infer.jsonl)" },
   },
@@ -286,8 +291,9 @@ export async function inferBenchCommand(
   if (values.real === true || values["real-only"] === true) {
     await runRealTokenizers(
       out,
-      30000,
+      positiveInt("real-merges", values["real-merges"], 100000) ?? 1000,
       maxAdd ?? INFERENCE_DEFAULTS.maxAdd,
+      sampleBytes ?? INFERENCE_DEFAULTS.sampleBytes,
       (line, i, n) => console.log(formatInferLine(line, i, n)),
     );
   }
