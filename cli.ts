@@ -17,6 +17,7 @@
  */
 
 import { BENCH, benchCommand } from "./cli/bench.ts";
+import { INFER, INFER_BENCH, inferBenchCommand, inferCommand } from "./cli/infer.ts";
 import {
   CONVERT,
   convertCommand,
@@ -45,6 +46,8 @@ const COMMANDS: readonly CommandSpec[] = [
   REPRODUCE,
   LIST,
   CONVERT,
+  INFER,
+  INFER_BENCH,
 ];
 
 const HELP = `mixbench — data-mixture optimisation benchmark
@@ -53,7 +56,7 @@ Usage: deno task <command> [options]      (deno task <command> --help for its op
 
 Commands:
 ${
-  COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary.split(". ")[0]!.replace(/\.$/, "")}`)
+  COMMANDS.map((c) => `  ${c.name.padEnd(13)} ${c.summary.split(". ")[0]!.replace(/\.$/, "")}`)
     .join("\n")
 }
 
@@ -101,6 +104,10 @@ export async function main(args: readonly string[]): Promise<number> {
       return await reproduceCommand(values, positionals);
     case "convert":
       return await convertCommand(values);
+    case "infer-mixture":
+      return await inferCommand(values);
+    case "infer-bench":
+      return await inferBenchCommand(values, rest);
     default:
       return listCommand();
   }

@@ -41,6 +41,8 @@ export async function plotlySource(): Promise<string> {
 export interface RenderOptions {
   /** Command that rebuilds this report from the results folder. @default {"deno task report DIR"} */
   reportCommand?: string;
+  /** Whole sections appended after the tracks (each an `<h2 id>` and its body), e.g. Inference. */
+  extraSections?: readonly { readonly id: string; readonly title: string; readonly html: string }[];
 }
 
 /**
@@ -105,6 +107,10 @@ export function renderReport(a: Analysis, plotly: string, options: RenderOptions
   }
   const online = onlinePanel(a.summaries, sink);
   if (online) [toc.push(["online", "Online methods: in-run track", 0]), body.push(online)];
+  for (const x of options.extraSections ?? []) {
+    toc.push([x.id, x.title, 0]);
+    body.push(x.html);
+  }
   const transfer = transferPanel(a.predict, a.summaries, sink);
   if (transfer) [toc.push(["scale-transfer", "Scale transfer", 0]), body.push(transfer)];
   if (a.diagnostics) {

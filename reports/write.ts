@@ -1,7 +1,7 @@
 /**
  * Writes report.html, leaderboard.md, leaderboard.json and a copy of the results-line JSON Schema
  * (result.schema.json) into a results folder, from its run.json, results.jsonl and (when the
- * Predict track ran) predict.jsonl only.
+ * Predict track ran) predict.jsonl and (when the Inference track ran) infer.jsonl only.
  *
  * @module
  */
@@ -14,6 +14,8 @@ import { leaderboardMarkdown, leaderboards } from "./leaderboard.ts";
 import { readMeta } from "./meta.ts";
 import { readPredictLines } from "../core/predict.ts";
 import { refuseMixedVersions } from "./versions.ts";
+import { readInferLines } from "../core/infer.ts";
+import { inferenceHtml, inferenceMarkdown } from "./infer_section.ts";
 
 /** Schema id of leaderboard.json. */
 export const LEADERBOARD_SCHEMA = "mixbench.leaderboard/3";
@@ -79,11 +81,18 @@ export async function writeReports(dir: string): Promise<ReportFiles> {
     json: `${dir}/leaderboard.json`,
     schema: `${dir}/result.schema.json`,
   };
+  const infer = await readInferLines(`${dir}/infer.jsonl`);
   const html = renderReport(a, await plotlySource(), {
     reportCommand: commandLine("report", [dir]),
+    extraSections: infer.length > 0
+      ? [{ id: "inference", title: "Inference track", html: inferenceHtml(infer) }]
+      : [],
   });
   await replaceFile(files.html, html);
-  await replaceFile(files.markdown, leaderboardMarkdown(a.meta, leaderboards(a)));
+  await replaceFile(
+    files.markdown,
+    leaderboardMarkdown(a.meta, leaderboards(a)) + inferenceMarkdown(infer),
+  );
   await replaceFile(files.json, leaderboardJson(a));
   await replaceFile(
     files.schema,

@@ -12,6 +12,7 @@
  * | `datasets` | datasets, core, numerics                                                    |
  * | `methods`  | core, numerics; in methods/ only `_` helpers (the registry `mod.ts` aside) |
  * | `runners`  | runners, core, numerics                                                     |
+ * | `inference`| inference, core, numerics (BPE merge lists → mixture proportions; texts are handed in) |
  * | `harness`  | harness, core, numerics (methods and runners are handed in)                 |
  * | `reports`  | reports, core, numerics (they read results files, never live objects)       |
  * | `bench`    | everything above (bench, reproduce, validate, merge, the surrogate build)   |
@@ -32,6 +33,7 @@ export type Layer =
   | "datasets"
   | "methods"
   | "runners"
+  | "inference"
   | "harness"
   | "reports"
   | "bench"
@@ -44,10 +46,32 @@ export const ALLOWED: Readonly<Record<Layer, readonly Layer[]>> = {
   datasets: ["datasets", "core", "numerics"],
   methods: ["methods", "core", "numerics"],
   runners: ["runners", "core", "numerics"],
+  inference: ["inference", "core", "numerics"],
   harness: ["harness", "core", "numerics"],
   reports: ["reports", "core", "numerics"],
-  bench: ["bench", "reports", "harness", "runners", "methods", "datasets", "core", "numerics"],
-  top: ["top", "bench", "reports", "harness", "runners", "methods", "datasets", "core", "numerics"],
+  bench: [
+    "bench",
+    "reports",
+    "harness",
+    "inference",
+    "runners",
+    "methods",
+    "datasets",
+    "core",
+    "numerics",
+  ],
+  top: [
+    "top",
+    "bench",
+    "reports",
+    "harness",
+    "inference",
+    "runners",
+    "methods",
+    "datasets",
+    "core",
+    "numerics",
+  ],
 };
 
 const UNCHECKED = ["tests/", "tools/", "examples/", "node_modules/", "out/", "."];

@@ -41,7 +41,7 @@ Deno.test("cli: every command has --help and -h (exit 0)", async () => {
 const BAD: readonly [string[], string][] = [
   [
     ["nope"],
-    'unknown command "nope" (commands: bench, report, validate, merge, submit, reproduce, list, convert)',
+    'unknown command "nope" (commands: bench, report, validate, merge, submit, reproduce, list, convert, infer-mixture, infer-bench)',
   ],
   [["bench", "--bogus"], "bench: Unknown option '--bogus' (see deno task bench --help)"],
   [["bench", "--methods", ","], '--methods is ",", expected at least one name'],

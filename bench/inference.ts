@@ -1,0 +1,264 @@
+/**
+ * The Inference track (methods.md §18; Hayase, Liu, Choi, Oh, Smith 2024, arXiv 2407.16607 §4):
+ * byte-level BPE tokenizers are trained here on seeded random *known* mixtures of the corpus
+ * domains, their mixtures are inferred back from the merge lists with the LP and two baselines,
+ * and one infer.jsonl line per tokenizer is written beside the suite's other results (its own
+ * report section; never mixed with the optimise track).
+ *
+ * Data: each domain's 960 KiB training split is cut into 2 KiB blocks; the even blocks feed the
+ * tokenizer's training text (α_i · budget bytes, spread over the whole split), the odd blocks are
+ * the category samples, so samples and training text are disjoint but drawn from the same
+ * distribution (the paper samples them from the same sources). The truth is the byte share of
+ * each domain in the text the tokenizer was actually trained on.
+ *
+ * @module
+ */
+
+import { estimateErrors, INFER_SCHEMA, type InferLine } from "../core/infer.ts";
+import { SUITE_VERSION } from "../core/version.ts";
+import { trainBpe } from "../inference/bpe.ts";
+import { inferMixture } from "../inference/infer.ts";
+import { alternate, mixtureTexts, randomMixtures } from "../inference/mixture.ts";
+import { compilePattern, countWords } from "../inference/pretokenize.ts";
+import { loadRealTokenizer, PUBLISHED_GROUPS, REAL_TOKENIZERS } from "../inference/real.ts";
+import { deriveSeed } from "../numerics/rng.ts";
+import type { RunMeta } from "../reports/meta.ts";
+import { DOMAINS, loadCorpus, UDHR_BLOCK } from "../runners/train/corpus.ts";
+import { cpuModel, gitCommit } from "./bench.ts";
+
+/** Options of {@linkcode runInferenceTrack}. */
+export interface InferenceTrackOptions {
+  /** Results folder. */
+  readonly out: string;
+  /** Number of known mixtures. @default {24} */
+  readonly mixtures?: number;
+  /** Merges per tokenizer (T). @default {1000} */
+  readonly merges?: number;
+  /** Seed of the mixture draw. @default {0} */
+  readonly seed?: number;
+  /** Tokenizer training bytes. @default {480 KiB} */
+  readonly budget?: number;
+  /** Bytes per category sample (at most the 480 KiB of odd blocks). @default {240 KiB} */
+  readonly sampleBytes?: number;
+  /** New LP constraints per round (the reference adds 100; more per round means fewer warm re-solves and the same optimum). @default {5000} */
+  readonly maxAdd?: number;
+  /** The command line, for run.json. */
+  readonly command: string;
+  /** Progress callback. */
+  readonly onLine?: (line: InferLine, index: number, count: number) => void;
+}
+
+/** Defaults of the track. */
+export const INFERENCE_DEFAULTS = {
+  mixtures: 24,
+  merges: 1000,
+  seed: 0,
+  budget: 480 * 1024,
+  sampleBytes: 240 * 1024,
+  maxAdd: 5000,
+} as const;
+
+/**
+ * Runs the known-mixture inference track and appends its lines to `${out}/infer.jsonl` (replacing
+ * an old file); writes a minimal run.json when the folder has none.
+ *
+ * @param o Options.
+ * @returns The lines written.
+ */
+export async function runInferenceTrack(o: InferenceTrackOptions): Promise<InferLine[]> {
+  const count = o.mixtures ?? INFERENCE_DEFAULTS.mixtures;
+  const T = o.merges ?? INFERENCE_DEFAULTS.merges;
+  const seed = o.seed ?? INFERENCE_DEFAULTS.seed;
+  const budget = o.budget ?? INFERENCE_DEFAULTS.budget;
+  const sampleBytes = o.sampleBytes ?? INFERENCE_DEFAULTS.sampleBytes;
+  const maxAdd = o.maxAdd ?? INFERENCE_DEFAULTS.maxAdd;
+  await Deno.mkdir(o.out, { recursive: true });
+  const corpus = loadCorpus();
+  const even = new Map(corpus.domains.map((d) => [d.name, alternate(d.train, UDHR_BLOCK, 0)]));
+  const odd = new Map(corpus.domains.map((d) => [d.name, alternate(d.train, UDHR_BLOCK, 1)]));
+  const mixes = randomMixtures(DOMAINS.map((d) => d.name), count, deriveSeed("infer", seed));
+  const re = compilePattern("gpt2");
+  const enc = new TextEncoder(), dec = new TextDecoder();
+  const path = `${o.out}/infer.jsonl`;
+  await Deno.writeTextFile(path, "");
+  const lines: InferLine[] = [];
+  for (const [j, mix] of mixes.entries()) {
+    const t0 = performance.now();
+    const texts = mixtureTexts(mix.domains.map((d) => even.get(d)!), mix.alpha, budget);
+    const bytes = texts.map((t) => enc.encode(t).length);
+    const total = bytes.reduce((a, b) => a + b, 0);
+    const words = new Map<string, number>();
+    for (const t of texts) countWords(t, re, words);
+    const list = trainBpe(words, T, "gpt2");
+    const trainMs = performance.now() - t0;
+    const samples = mix.domains.map((d) => ({
+      name: d,
+      text: dec.decode(spreadSample(odd.get(d)!, sampleBytes)),
+    }));
+    const r = await inferMixture(list, samples, { mergesUsed: T, maxAdd });
+    const line: InferLine = {
+      schema: INFER_SCHEMA,
+      id: `known-${String(j).padStart(2, "0")}`,
+      kind: "known",
+      tokenizer: "trained",
+      pattern: "gpt2",
+      seed,
+      categories: mix.domains,
+      truth: bytes.map((b) => b / total),
+      merges: list.merges.length,
+      mergesUsed: r.T,
+      trainBytes: total,
+      sampleBytes: samples.map((s) => enc.encode(s.text).length),
+      estimates: {
+        lp: r.alphaBytes,
+        "lp-pairs": r.alpha,
+        efficiency: r.baselines.efficiency,
+        "merge-votes": r.baselines.mergeVotes,
+      },
+      lp: {
+        objective: r.lp.objective,
+        stepSlack: r.lp.stepSlack,
+        pairSlack: r.lp.pairSlack,
+        rounds: r.lp.rounds,
+        constraints: r.lp.constraints,
+        solveMs: r.lp.solveMs,
+        walkMs: r.lp.walkMs,
+      },
+      trainMs,
+      replayMs: r.replayMs,
+    };
+    await Deno.writeTextFile(path, JSON.stringify(line) + "\n", { append: true });
+    lines.push(line);
+    o.onLine?.(line, j, count);
+  }
+  try {
+    await Deno.stat(`${o.out}/run.json`);
+  } catch {
+    await Deno.writeTextFile(
+      `${o.out}/run.json`,
+      JSON.stringify(await trackMeta(o.command), null, 2) + "\n",
+    );
+  }
+  return lines;
+}
+
+/**
+ * Runs the inference on the real tokenizers of {@linkcode REAL_TOKENIZERS} with the eight domains'
+ * training splits as categories, appending `real` lines to `${out}/infer.jsonl`.
+ *
+ * @param out Results folder (its infer.jsonl is appended to).
+ * @param T Merges used. @default {1000}
+ * @param maxAdd New LP constraints per round. @default {5000}
+ * @param sampleBytes Bytes per category (at most the 960 KiB split). @default {240 KiB}
+ * @param onLine Progress callback.
+ * @returns The lines written.
+ */
+export async function runRealTokenizers(
+  out: string,
+  T = 1000,
+  maxAdd = 5000,
+  sampleBytes = 240 * 1024,
+  onLine?: (line: InferLine, index: number, count: number) => void,
+): Promise<InferLine[]> {
+  const corpus = loadCorpus();
+  const dec = new TextDecoder();
+  const samples = corpus.domains.map((d) => ({
+    name: d.name,
+    text: dec.decode(spreadSample(d.train, sampleBytes)),
+  }));
+  const lines: InferLine[] = [];
+  for (const [j, tok] of REAL_TOKENIZERS.entries()) {
+    const list = await loadRealTokenizer(tok.id, T);
+    const r = await inferMixture(list, samples, { mergesUsed: T, maxAdd });
+    const grouped: Record<string, number> = {};
+    for (const [g, members] of Object.entries(PUBLISHED_GROUPS)) {
+      grouped[g] = members.reduce((a, m) => a + (r.alphaBytes[r.names.indexOf(m)] ?? 0), 0);
+    }
+    const line: InferLine = {
+      schema: INFER_SCHEMA,
+      id: `real-${tok.id}`,
+      kind: "real",
+      tokenizer: `${list.source} (${tok.models})`,
+      pattern: tok.id,
+      categories: r.names,
+      merges: list.merges.length,
+      mergesUsed: r.T,
+      sampleBytes: samples.map((x) => new TextEncoder().encode(x.text).length),
+      estimates: {
+        lp: r.alphaBytes,
+        "lp-pairs": r.alpha,
+        efficiency: r.baselines.efficiency,
+        "merge-votes": r.baselines.mergeVotes,
+      },
+      grouped,
+      lp: {
+        objective: r.lp.objective,
+        stepSlack: r.lp.stepSlack,
+        pairSlack: r.lp.pairSlack,
+        rounds: r.lp.rounds,
+        constraints: r.lp.constraints,
+        solveMs: r.lp.solveMs,
+        walkMs: r.lp.walkMs,
+      },
+      replayMs: r.replayMs,
+      ...(tok.published ? { published: tok.published } : {}),
+    };
+    await Deno.writeTextFile(`${out}/infer.jsonl`, JSON.stringify(line) + "\n", { append: true });
+    lines.push(line);
+    onLine?.(line, j, REAL_TOKENIZERS.length);
+  }
+  return lines;
+}
+
+/** The first `n` bytes of a sample source, cut back to a UTF-8 character start. */
+function spreadSample(b: Uint8Array, n: number): Uint8Array {
+  let e = Math.min(n, b.length);
+  while (e < b.length && e > 0 && (b[e]! & 0xc0) === 0x80) e--;
+  return b.subarray(0, e);
+}
+
+async function trackMeta(command: string): Promise<RunMeta> {
+  return {
+    schema: "mixbench.run/1",
+    suite: SUITE_VERSION,
+    commit: await gitCommit(),
+    runtime: {
+      deno: Deno.version.deno,
+      v8: Deno.version.v8,
+      os: `${Deno.build.os} ${Deno.build.arch}`,
+    },
+    machine: {
+      cpu: await cpuModel(),
+      cores: navigator.hardwareConcurrency,
+      device: "cpu (inference track)",
+    },
+    command,
+    seeds: [],
+    tasks: [],
+    methods: [],
+  };
+}
+
+/**
+ * One progress line for the console.
+ *
+ * @param line A finished line.
+ * @param index Its index.
+ * @param count Lines in the run.
+ * @returns The text.
+ */
+export function formatInferLine(line: InferLine, index: number, count: number): string {
+  const err = (k: string) =>
+    line.truth ? estimateErrors(line.truth, line.estimates[k]!).mae.toExponential(2) : "-";
+  if (!line.truth) {
+    return `[${index + 1}/${count}] ${line.id}: ${
+      line.categories.map((c, i) => `${c} ${(100 * line.estimates.lp![i]!).toFixed(1)}%`).join(", ")
+    }; ${line.lp.rounds} LP rounds, ${line.lp.constraints} constraints, HiGHS ${
+      (line.lp.solveMs / 1000).toFixed(1)
+    } s, replay ${(line.replayMs / 1000).toFixed(1)} s`;
+  }
+  return `[${index + 1}/${count}] ${line.id} ${line.categories.length} domains: MAE lp ${
+    err("lp")
+  }, efficiency ${err("efficiency")}, merge-votes ${err("merge-votes")}; ${line.lp.rounds} LP ` +
+    `rounds, HiGHS ${(line.lp.solveMs / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,158 @@
+/**
+ * Data mixture inference end to end (Hayase et al. 2024, arXiv 2407.16607; methods.md §18):
+ * pre-tokenise each category sample like the tokenizer, replay its first T merges, solve the LP,
+ * and compute two simple baselines.
+ *
+ * The LP's α weighs categories by their pair counts normalised by d_i (the reference's default
+ * "pairs" denominator), i.e. α estimates each category's share of the tokenizer's training pairs.
+ * {@linkcode Inference.alphaBytes} converts it to byte shares with each sample's bytes per pair
+ * (α_i · b_i/d_i, renormalised), which is what a mixture defined by bytes should be compared to.
+ *
+ * Baselines (not from the paper's code; simple stand-ins of the kinds its §5 compares against):
+ * - `efficiency`: α_i ∝ 1 − tokens_i(T)/bytes_i, the fraction of tokens the T merges save on
+ *   category i (a tokenizer encodes its training data more efficiently);
+ * - `mergeVotes`: α_i ∝ the number of merges whose pair has its largest normalised count
+ *   c_i^(t)(m^(t))/d_i in category i (vocabulary analysis by merge-token frequency).
+ *
+ * @module
+ */
+
+import { mergeIds, type MergeList, type PairStats, replayMerges } from "./bpe.ts";
+import { type LpOptions, type LpResult, solveMixtureLp } from "./lp.ts";
+import { compilePattern, countWords } from "./pretokenize.ts";
+
+/** Thrown for unusable category samples. */
+export class SampleError extends Error {
+  override name = "SampleError";
+}
+
+/** A category's sample text. */
+export interface CategorySample {
+  /** Category name. */
+  readonly name: string;
+  /** The text. */
+  readonly text: string;
+}
+
+/** Options of {@linkcode inferMixture}. */
+export interface InferOptions extends LpOptions {
+  /** Merges used (T). @default {min(30000, all)} */
+  readonly mergesUsed?: number;
+}
+
+/** The result of {@linkcode inferMixture}. */
+export interface Inference {
+  /** Category names. */
+  readonly names: readonly string[];
+  /** Merges used. */
+  readonly T: number;
+  /** LP estimate (pair shares). */
+  readonly alpha: readonly number[];
+  /** LP estimate converted to byte shares. */
+  readonly alphaBytes: readonly number[];
+  /** Baseline estimates (byte-share scale is not defined for them; they are plain shares). */
+  readonly baselines: {
+    readonly efficiency: readonly number[];
+    readonly mergeVotes: readonly number[];
+  };
+  /** The LP's bookkeeping. */
+  readonly lp: LpResult;
+  /** Milliseconds spent pre-tokenising and replaying merges. */
+  readonly replayMs: number;
+}
+
+/**
+ * Infers the mixture proportions of a merge list's training data over the given categories.
+ *
+ * @param list The merge list (and its pre-tokenisation).
+ * @param samples One sample per category (at least two, distinct names, non-empty).
+ * @param opts Options.
+ * @returns The estimate, the LP's bookkeeping and the baselines.
+ * @throws {SampleError} On fewer than two categories, a duplicate name or an empty sample.
+ */
+export async function inferMixture(
+  list: MergeList,
+  samples: readonly CategorySample[],
+  opts: InferOptions = {},
+): Promise<Inference> {
+  if (samples.length < 2) {
+    throw new SampleError(`need samples of at least two categories, got ${samples.length}`);
+  }
+  const seen = new Set<string>();
+  for (const s of samples) {
+    if (seen.has(s.name)) throw new SampleError(`category "${s.name}" is given twice`);
+    seen.add(s.name);
+  }
+  const re = compilePattern(list.pattern);
+  const t0 = performance.now();
+  const words = samples.map((s) => {
+    const w = countWords(s.text, re);
+    let pairs = 0;
+    for (const [k, c] of w) pairs += (k.length - 1) * c;
+    if (pairs === 0) throw new SampleError(`the sample of category "${s.name}" is empty`);
+    return { name: s.name, words: w };
+  });
+  const T = Math.min(opts.mergesUsed ?? 30000, list.merges.length);
+  const stats = replayMerges(words, mergeIds(list, T));
+  const replayMs = performance.now() - t0;
+  const lp = await solveMixtureLp(stats, opts);
+  return {
+    names: stats.names,
+    T,
+    alpha: lp.alpha,
+    alphaBytes: toByteShares(stats, lp.alpha),
+    baselines: { efficiency: efficiencyBaseline(stats), mergeVotes: mergeVoteBaseline(stats) },
+    lp,
+    replayMs,
+  };
+}
+
+const normalise = (x: readonly number[]): number[] => {
+  const s = x.reduce((a, b) => a + b, 0);
+  return s > 0 ? x.map((v) => v / s) : x.map(() => 1 / x.length);
+};
+
+/**
+ * Converts pair shares to byte shares with each sample's bytes per initial pair.
+ *
+ * @param stats Pair statistics.
+ * @param alpha Pair shares.
+ * @returns Byte shares.
+ */
+export function toByteShares(stats: PairStats, alpha: readonly number[]): number[] {
+  return normalise(alpha.map((a, i) => a * stats.tokens0[i]! / stats.pairs0[i]!));
+}
+
+/**
+ * Encoding-efficiency baseline: α_i ∝ 1 − tokens after T merges / bytes.
+ *
+ * @param stats Pair statistics.
+ * @returns Shares.
+ */
+export function efficiencyBaseline(stats: PairStats): number[] {
+  return normalise(
+    stats.names.map((_, i) => Math.max(0, 1 - stats.tokensT[i]! / stats.tokens0[i]!)),
+  );
+}
+
+/**
+ * Merge-frequency baseline: α_i ∝ merges whose normalised count is largest in category i.
+ *
+ * @param stats Pair statistics.
+ * @returns Shares.
+ */
+export function mergeVoteBaseline(stats: PairStats): number[] {
+  const n = stats.names.length, votes = new Array<number>(n).fill(0);
+  for (let t = 0; t < stats.T; t++) {
+    let best = -1, bv = 0;
+    for (let i = 0; i < n; i++) {
+      const v = stats.mergedCount[t * n + i]! / stats.pairs0[i]!;
+      if (v > bv) {
+        bv = v;
+        best = i;
+      }
+    }
+    if (best >= 0) votes[best]!++;
+  }
+  return normalise(votes);
+}

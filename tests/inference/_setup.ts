@@ -1,0 +1,31 @@
+import { loadCorpus, UDHR_BLOCK } from "../../runners/train/corpus.ts";
+import { alternate, mixtureTexts } from "../../inference/mixture.ts";
+import { compilePattern, countWords } from "../../inference/pretokenize.ts";
+import { type MergeList, trainBpe } from "../../inference/bpe.ts";
+import type { CategorySample } from "../../inference/infer.ts";
+
+/** Trains a tokenizer on a known byte mixture of corpus domains; samples from the other half. */
+export function knownSetup(
+  names: readonly string[],
+  alpha: readonly number[],
+  merges: number,
+  budget = 480 * 1024,
+): { list: MergeList; samples: CategorySample[]; truth: number[] } {
+  const corpus = loadCorpus();
+  const dom = names.map((n) => corpus.domains.find((d) => d.name === n)!);
+  const re = compilePattern("gpt2");
+  const words = new Map<string, number>();
+  const texts = mixtureTexts(dom.map((d) => alternate(d.train, UDHR_BLOCK, 0)), alpha, budget);
+  for (const t of texts) countWords(t, re, words);
+  const bytes = texts.map((t) => new TextEncoder().encode(t).length);
+  const total = bytes.reduce((a, b) => a + b);
+  const dec = new TextDecoder();
+  return {
+    list: trainBpe(words, merges, "gpt2"),
+    truth: bytes.map((b) => b / total),
+    samples: dom.map((d) => ({
+      name: d.name,
+      text: dec.decode(alternate(d.train, UDHR_BLOCK, 1)),
+    })),
+  };
+}
