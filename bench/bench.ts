@@ -476,6 +476,12 @@ async function refuseMismatchedResume(out: string, now: RunMeta): Promise<void> 
     if (b.tableSha256 !== t.tableSha256) diffs.push(`${t.id} table sha256 differs`);
     if (b.surrogate?.sha256 !== t.surrogate?.sha256) diffs.push(`${t.id} surrogate differs`);
   }
+  for (const m of now.methods) {
+    const b = before.methods.find((x) => x.id === m.id);
+    if (b && b.version !== m.version) {
+      diffs.push(`method ${m.id} version ${b.version ?? "(none)"} → ${m.version}`);
+    }
+  }
   if (diffs.length > 0) {
     throw new InputError(
       `--resume: "${out}" was written by another configuration (${diffs.join("; ")}); ` +

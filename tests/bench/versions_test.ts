@@ -25,6 +25,7 @@ Deno.test("every results line carries its versions; the leaderboard refuses to m
   const spec = `${file}#mine`;
   const opts = (out: string, task: string) =>
     testBenchOptions(out, { tasks: [task], methods: ["uniform", spec], seeds: 1 });
+  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   await Deno.writeTextFile(file, MODULE("first"));
   await runBench(opts(`${tmp}/a`, "regmix-pile/pile-cc"));
   const meta = JSON.parse(await Deno.readTextFile(`${tmp}/a/run.json`));
@@ -45,11 +46,18 @@ Deno.test("every results line carries its versions; the leaderboard refuses to m
     [getMethod("uniform").version, hashed],
   );
 
+  // Resuming into the first folder with the edited module is refused, naming the method.
+  await Deno.writeTextFile(file, MODULE("edited"));
+  await assertRejects(
+    () => runBench({ ...opts(`${tmp}/a`, "regmix-pile/pile-cc"), resume: true, force: false }),
+    InputError,
+    new RegExp(`--resume: .* \\(method mine\\.ts#mine version ${esc(hashed)} → sha256:`),
+  );
+
   // The edited module is another version: merging the two folders (other cells, another task)
   // is refused, and a leaderboard over lines of both versions too.
   await Deno.writeTextFile(file, MODULE("second"));
   await runBench(opts(`${tmp}/b`, "admire-ift/avg-7b"));
-  const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   await assertRejects(
     () => mergeResults(`${tmp}/m`, [`${tmp}/a`, `${tmp}/b`], { command: "test" }),
     InputError,
