@@ -759,22 +759,11 @@ async function runMeta(
   predict: readonly BenchPredictTask[],
 ): Promise<RunMeta> {
   const predictTasks = predict.map(({ card, table }) => predictTaskMeta(card, table));
+  const head = await runMetaHead("cpu (replay runner)");
   return {
-    schema: "mixbench.run/1",
-    suite: SUITE_VERSION,
-    commit: await gitCommit(),
-    runtime: {
-      deno: Deno.version.deno,
-      v8: Deno.version.v8,
-      os: `${Deno.build.os} ${Deno.build.arch}`,
-      ...execution.runtime,
-    },
-    machine: {
-      cpu: await cpuModel(),
-      cores: navigator.hardwareConcurrency,
-      device: "cpu (replay runner)",
-      ...execution.machine,
-    },
+    ...head,
+    runtime: { ...head.runtime, ...execution.runtime },
+    machine: { ...head.machine, ...execution.machine },
     command: o.command,
     seeds: [...seeds],
     tasks: tasks.map(({ card, table }) => {
@@ -788,6 +777,28 @@ async function runMeta(
       version: m.version,
     })),
     ...(predictTasks.length > 0 ? { predictTasks } : {}),
+  };
+}
+
+/**
+ * The fields every run.json starts with: schema, suite, commit, runtime and machine.
+ *
+ * @param device What the machine's `device` field says ran the cells.
+ * @returns The fields.
+ */
+export async function runMetaHead(
+  device: string,
+): Promise<Pick<RunMeta, "schema" | "suite" | "commit" | "runtime" | "machine">> {
+  return {
+    schema: "mixbench.run/1",
+    suite: SUITE_VERSION,
+    commit: await gitCommit(),
+    runtime: {
+      deno: Deno.version.deno,
+      v8: Deno.version.v8,
+      os: `${Deno.build.os} ${Deno.build.arch}`,
+    },
+    machine: { cpu: await cpuModel(), cores: navigator.hardwareConcurrency, device },
   };
 }
 

@@ -15,7 +15,6 @@
  */
 
 import { estimateErrors, INFER_SCHEMA, type InferLine } from "../core/infer.ts";
-import { SUITE_VERSION } from "../core/version.ts";
 import { trainBpe } from "../inference/bpe.ts";
 import { inferMixture } from "../inference/infer.ts";
 import { alternate, mixtureTexts, randomMixtures } from "../inference/mixture.ts";
@@ -24,7 +23,7 @@ import { loadRealTokenizer, PUBLISHED_GROUPS, REAL_TOKENIZERS } from "../inferen
 import { deriveSeed } from "../numerics/rng.ts";
 import type { RunMeta } from "../reports/meta.ts";
 import { DOMAINS, loadCorpus, UDHR_BLOCK } from "../runners/train/corpus.ts";
-import { cpuModel, gitCommit } from "./bench.ts";
+import { runMetaHead } from "./bench.ts";
 
 /** Options of {@linkcode runInferenceTrack}. */
 export interface InferenceTrackOptions {
@@ -115,15 +114,7 @@ export async function runInferenceTrack(o: InferenceTrackOptions): Promise<Infer
         efficiency: r.baselines.efficiency,
         "merge-votes": r.baselines.mergeVotes,
       },
-      lp: {
-        objective: r.lp.objective,
-        stepSlack: r.lp.stepSlack,
-        pairSlack: r.lp.pairSlack,
-        rounds: r.lp.rounds,
-        constraints: r.lp.constraints,
-        solveMs: r.lp.solveMs,
-        walkMs: r.lp.walkMs,
-      },
+      lp: lpRecord(r.lp),
       trainMs,
       replayMs: r.replayMs,
     };
@@ -191,15 +182,7 @@ export async function runRealTokenizers(
         "merge-votes": r.baselines.mergeVotes,
       },
       grouped,
-      lp: {
-        objective: r.lp.objective,
-        stepSlack: r.lp.stepSlack,
-        pairSlack: r.lp.pairSlack,
-        rounds: r.lp.rounds,
-        constraints: r.lp.constraints,
-        solveMs: r.lp.solveMs,
-        walkMs: r.lp.walkMs,
-      },
+      lp: lpRecord(r.lp),
       replayMs: r.replayMs,
       ...(tok.published ? { published: tok.published } : {}),
     };
@@ -217,21 +200,15 @@ function spreadSample(b: Uint8Array, n: number): Uint8Array {
   return b.subarray(0, e);
 }
 
+/** The LP's record in an infer line: objective, slacks, rounds, constraints and times. */
+function lpRecord(lp: InferLine["lp"]): InferLine["lp"] {
+  const { objective, stepSlack, pairSlack, rounds, constraints, solveMs, walkMs } = lp;
+  return { objective, stepSlack, pairSlack, rounds, constraints, solveMs, walkMs };
+}
+
 async function trackMeta(command: string): Promise<RunMeta> {
   return {
-    schema: "mixbench.run/1",
-    suite: SUITE_VERSION,
-    commit: await gitCommit(),
-    runtime: {
-      deno: Deno.version.deno,
-      v8: Deno.version.v8,
-      os: `${Deno.build.os} ${Deno.build.arch}`,
-    },
-    machine: {
-      cpu: await cpuModel(),
-      cores: navigator.hardwareConcurrency,
-      device: "cpu (inference track)",
-    },
+    ...await runMetaHead("cpu (inference track)"),
     command,
     seeds: [],
     tasks: [],
