@@ -4,21 +4,7 @@ import { InputError } from "../../core/errors.ts";
 import { commandLine, shellQuote } from "../../cli/args.ts";
 import { runBench } from "../../bench/bench.ts";
 import { testBenchOptions } from "../_bench.ts";
-
-const root = new URL("../../", import.meta.url).pathname;
-
-/** Runs the CLI in a subprocess: exit code, stdout, stderr. */
-async function cli(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "cli.ts", ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { cli } from "../_cli.ts";
 
 Deno.test("cli: every command has --help and -h (exit 0)", async () => {
   for (const command of ["bench", "report", "validate", "reproduce", "list"]) {

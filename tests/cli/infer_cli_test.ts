@@ -4,20 +4,7 @@ import { InputError } from "../../core/errors.ts";
 import { trainBpe } from "../../inference/bpe.ts";
 import { formatMergesTxt } from "../../inference/merges.ts";
 import { compilePattern, countWords } from "../../inference/pretokenize.ts";
-
-const root = new URL("../../", import.meta.url).pathname;
-
-async function cli(...args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "cli.ts", ...args],
-    cwd: root,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+import { cli } from "../_cli.ts";
 
 Deno.test("infer-mixture: bad inputs are InputErrors naming the file, line or flag", async () => {
   const dir = await Deno.makeTempDir();
