@@ -181,6 +181,11 @@ export interface BenchOptions {
   report?: ((event: BenchEvent) => void) | undefined;
   /** Run only this shard's cells (bench/shard.ts; `deno task merge` joins the shards). */
   shard?: Shard | undefined;
+  /**
+   * Write report.html, leaderboard.md and leaderboard.json at the end (`deno task report DIR`
+   * writes them later). @default {true}
+   */
+  reports?: boolean | undefined;
 }
 
 /** What a bench did. */
@@ -189,7 +194,8 @@ export interface BenchSummary {
   skipped: number;
   failed: number;
   wallMs: number;
-  files: ReportFiles;
+  /** The reports written (absent with `reports: false`). */
+  files?: ReportFiles | undefined;
 }
 
 /** A loaded optimise-track task of a bench. */
@@ -310,7 +316,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
       (l) => cellKey(l.task.id, l.task.version, l.method, l.seed),
       readPredictLines,
     );
-    const files = await writeReports(o.out);
+    const files = o.reports === false ? undefined : await writeReports(o.out);
     return {
       ran: finished,
       skipped: done.size + predictDone.size,

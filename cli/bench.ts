@@ -42,6 +42,10 @@ export const BENCH: CommandSpec = {
     out: { type: "string", value: "DIR", help: "results folder (default: out/bench, out/quick)" },
     resume: { type: "boolean", help: "keep the finished cells of DIR and run only the others" },
     force: { type: "boolean", help: "replace the results already in DIR" },
+    "no-report": {
+      type: "boolean",
+      help: "write only the results lines and run.json (deno task report DIR writes the reports)",
+    },
     workers: {
       type: "string",
       value: "N",
@@ -176,14 +180,17 @@ export async function benchCommand(
     command: commandLine("bench", args),
     shard: values.shard === undefined ? undefined : parseShard(values.shard as string),
     report: progressPrinter(Deno.stdout.isTerminal()),
+    reports: values["no-report"] !== true,
   });
   console.log(
     `${summary.ran} cells run, ${summary.skipped} skipped (resume), ${summary.failed} failed in ` +
       `${(summary.wallMs / 1000).toFixed(1)} s`,
   );
-  console.log(
-    `wrote ${summary.files.html}\n      ${summary.files.markdown}\n      ${summary.files.json}`,
-  );
+  if (summary.files) {
+    console.log(
+      `wrote ${summary.files.html}\n      ${summary.files.markdown}\n      ${summary.files.json}`,
+    );
+  }
   return EXIT.ok;
 }
 

@@ -4,7 +4,7 @@ import type { BenchOptions } from "../bench/bench.ts";
 
 /**
  * Bench options for tests: quick mode on `regmix-pile/pile-cc` and `admire-ift/avg-7b` with
- * uniform, random-search and best-of-pool, 2 workers, no progress or log output.
+ * uniform, random-search and best-of-pool, 2 workers, no progress or log output, no reports.
  *
  * @param out Results folder.
  * @param over Options to change.
@@ -21,6 +21,8 @@ export function testBenchOptions(out: string, over: Partial<BenchOptions> = {}):
     timeLimitMs: 60_000,
     command: "test",
     force: true,
+    // Tests that read report.html or the leaderboards ask for them.
+    reports: false,
     ...over,
   };
 }

@@ -7,7 +7,7 @@ import { writeFixture } from "../reports/_fixture.ts";
 
 async function bench(): Promise<string> {
   const out = await Deno.makeTempDir();
-  await runBench(testBenchOptions(out, { seeds: 2 }));
+  await runBench(testBenchOptions(out, { seeds: 2, reports: true }));
   return out;
 }
 

@@ -93,6 +93,7 @@ Deno.test({
       seeds: 2,
       tasks: ["regmix-pile/pile-cc", "admire-ift/avg-7b", "regmix-pile/pile-cc-1b"],
       methods: ["uniform", "natural", "random-search", "best-of-pool"],
+      reports: true,
     }));
     const [fx, real] = await open([
       [`${fixture}/report.html`, "report-fixture.png"],
