@@ -16,8 +16,11 @@
  * largest weight of each domain at the fidelity + {@linkcode REGION_MARGIN}) and an L1 radius
  * (the 95th percentile of the table mixtures' leave-one-out nearest-neighbour distances); inside
  * it the runner answers the mean worsened by {@linkcode KAPPA} ensemble spreads where the spread
- * is informative (it grows with the distance from the data: Spearman ρ ≥
- * {@linkcode SPREAD_INFORMATIVE}), else the mean; outside it, the table's worst run
+ * is informative (it ranks the held-out errors: Spearman ρ ≥ {@linkcode SPREAD_INFORMATIVE}) and,
+ * always, by the model's distance-calibrated error margin k·c·d^p ({@linkcode errorModelOf}:
+ * {@linkcode CV_FOLDS}-fold cross-validated errors against the L1 distance d to the nearest
+ * training run, σ(d) = c·d^p by maximum likelihood, k the {@linkcode PESSIMISM_LEVEL} quantile of
+ * the errors over σ(d)); outside it, the table's worst run
  * (`outOfRegion: "table-worst"`). Reference values: f₀ = the mean of the table's runs at the
  * fidelity; f* = the better of the table's best run and the best runner answer of a Dirichlet
  * search (1e6 samples) refined locally, inside the region only. Then the adversarial gate
