@@ -773,7 +773,8 @@ export async function trustRegionOf(
           `mean worsened by ${KAPPA} spread.`
         : `The spread does not rank the held-out errors (ρ ${rho} < ${SPREAD_INFORMATIVE}; median ` +
           `${atTable} at the training mixtures, where the members interpolate, ${heldOut} at ` +
-          `held-out runs): answers are the mean and only the region guards against extrapolation.`,
+          `held-out runs): no spread penalty; the region and its distance-calibrated error ` +
+          `margin (region.error) guard against extrapolation.`,
     },
     outside: { policy: "table-worst", value: worst.metrics[spec.metric]!, row: worst.row },
   };
