@@ -16,8 +16,11 @@
  * largest weight of each domain at the fidelity + {@linkcode REGION_MARGIN}) and an L1 radius
  * (the 95th percentile of the table mixtures' leave-one-out nearest-neighbour distances); inside
  * it the runner answers the mean worsened by {@linkcode KAPPA} ensemble spreads where the spread
- * is informative (it grows with the distance from the data: Spearman ρ ≥
- * {@linkcode SPREAD_INFORMATIVE}), else the mean; outside it, the table's worst run
+ * is informative (it ranks the held-out errors: Spearman ρ ≥ {@linkcode SPREAD_INFORMATIVE}) and,
+ * always, by the model's distance-calibrated error margin k·c·d^p ({@linkcode errorModelOf}:
+ * {@linkcode CV_FOLDS}-fold cross-validated errors against the L1 distance d to the nearest
+ * training run, σ(d) = c·d^p by maximum likelihood, k the {@linkcode PESSIMISM_LEVEL} quantile of
+ * the errors over σ(d)); outside it, the table's worst run
  * (`outOfRegion: "table-worst"`). Reference values: f₀ = the mean of the table's runs at the
  * fidelity; f* = the better of the table's best run and the best runner answer of a Dirichlet
  * search (1e6 samples) refined locally, inside the region only. Then the adversarial gate
@@ -56,11 +59,13 @@ import {
   type AdversaryResult,
   CEILING_SHARE,
   checkRegion,
+  type ErrorModel,
   evaluationNoise,
   type Gate,
   type HeldOutScores,
   loadSurrogate,
   nearestDistance,
+  regionPenalty,
   sha256,
   SURROGATE_SCHEMA,
   type SurrogateCard,
@@ -68,7 +73,7 @@ import {
   type TrustRegion,
 } from "../runners/surrogate_card.ts";
 import { runCell } from "../harness/cell.ts";
-import { median } from "../numerics/stats/summary.ts";
+import { median, quantile } from "../numerics/stats/summary.ts";
 import { adversaries } from "./_adversaries.ts";
 import { loadTable } from "../datasets/registry.ts";
 import { tableNoiseCeiling } from "../datasets/noise.ts";
@@ -185,6 +190,16 @@ export const REGION_MARGIN = 0;
  */
 export const SPREAD_INFORMATIVE = 0.3;
 
+/** Folds of the cross-validation that measures held-out error against distance. */
+export const CV_FOLDS = 5;
+
+/**
+ * One-sided level of the distance-calibrated pessimism: inside the region an answer is the mean
+ * worsened by `k·σ(d)`, with k the quantile at this level of the held-out errors (in the worse
+ * direction) over σ(d) — so the answer is no better than the truth for this share of held-out runs.
+ */
+export const PESSIMISM_LEVEL = 0.9;
+
 /** Seeds of each adversary in the gate. */
 export const GATE_SEEDS: readonly number[] = [1, 2, 3];
 
@@ -242,6 +257,8 @@ export interface Plan {
   extrap: { train: number[]; test: number[]; cut: number };
   /** RegMix transfer check. */
   transfer?: { train: Run[]; test: Run[] };
+  /** Cross-validation folds ({@linkcode CV_FOLDS}): the held-out indices of each fold. */
+  cv: number[][];
 }
 
 /**
@@ -300,6 +317,15 @@ export async function buildSurrogates(options: BuildOptions = {}): Promise<Surro
       runs: pick(p.extrap.train),
       metric: p.spec.metric,
       seed: p.seed,
+    });
+    p.cv.forEach((test, i) => {
+      const out = new Set(test);
+      jobs.push({
+        key: `${key}|cv${i}`,
+        runs: p.runs.filter((_, r) => !out.has(r)),
+        metric: p.spec.metric,
+        seed: p.seed,
+      });
     });
     if (kept.has(p.spec.task)) continue;
     if (p.transfer) {
@@ -434,6 +460,11 @@ export function plan(spec: SurrogateSpec, table: RunTable, seed: number): Plan {
     cut: Math.min(...exTest.map((i) => dominant[i]!)),
   };
   const t = spec.transfer;
+  const folds = new Rng(deriveSeed(s, "cv")).shuffle(runs.map((_, i) => i));
+  const cv = Array.from(
+    { length: CV_FOLDS },
+    (_, f) => folds.filter((_, r) => r % CV_FOLDS === f).sort((a, b) => a - b),
+  );
   return {
     spec,
     table,
@@ -441,6 +472,7 @@ export function plan(spec: SurrogateSpec, table: RunTable, seed: number): Plan {
     seed: s,
     random,
     extrap,
+    cv,
     ...(t
       ? {
         transfer: {
@@ -722,11 +754,13 @@ export async function trustRegionOf(
   for (const r of runs) {
     if (sign * r.metrics[spec.metric]! > sign * worst.metrics[spec.metric]!) worst = r;
   }
+  const error = errorModelOf(p, card.direction, fits);
   return {
     upper,
     margin: REGION_MARGIN,
     radius,
     spreadPenalty: informative ? KAPPA : 0,
+    error,
     spread: {
       errorSpearman: rho,
       heldOut: errors.length,
@@ -739,9 +773,87 @@ export async function trustRegionOf(
           `mean worsened by ${KAPPA} spread.`
         : `The spread does not rank the held-out errors (ρ ${rho} < ${SPREAD_INFORMATIVE}; median ` +
           `${atTable} at the training mixtures, where the members interpolate, ${heldOut} at ` +
-          `held-out runs): answers are the mean and only the region guards against extrapolation.`,
+          `held-out runs): no spread penalty; the region and its distance-calibrated error ` +
+          `margin (region.error) guard against extrapolation.`,
     },
     outside: { policy: "table-worst", value: worst.metrics[spec.metric]!, row: worst.row },
+  };
+}
+
+/**
+ * The distance-calibrated error model of a model ({@linkcode ErrorModel}): every run predicted by
+ * the ensemble of the {@linkcode CV_FOLDS}-fold cross-validation fitted without it, its L1
+ * distance to the nearest run of that ensemble's training set, σ(d) = c·d^p fitted by maximum
+ * likelihood to the signed errors, and k the {@linkcode PESSIMISM_LEVEL} quantile of the errors
+ * in the worse direction over σ(d) (at least 0).
+ *
+ * @param p The plan (runs, folds).
+ * @param direction The metric's direction.
+ * @param fits The fold fits (`task|cv0` …).
+ * @returns The error model.
+ */
+export function errorModelOf(
+  p: Plan,
+  direction: SurrogateCard["direction"],
+  fits: ReadonlyMap<string, MlpEnsemble>,
+): ErrorModel {
+  const { runs, spec } = p;
+  const sign = direction === "minimize" ? 1 : -1;
+  const d: number[] = [], e: number[] = [], sp: number[] = [];
+  p.cv.forEach((test, f) => {
+    const ens = fits.get(`${spec.task}|cv${f}`);
+    if (!ens) throw new RangeError(`${spec.task}: no fit of fold ${f} for the error model`);
+    const out = new Set(test);
+    const train = new Float64Array(runs.flatMap((r, i) => out.has(i) ? [] : [...r.mixture]));
+    const rows = new Float64Array(test.flatMap((i) => [...runs[i]!.mixture]));
+    const pred = predictEnsemble(ens, rows);
+    test.forEach((i, t) => {
+      d.push(nearestDistance(train, runs[i]!.mixture));
+      // In the worse direction: positive when the truth is worse than the prediction.
+      e.push(sign * (runs[i]!.metrics[spec.metric]! - pred.mean[t]!));
+      sp.push(pred.spread[t]!);
+    });
+  });
+  const n = d.length;
+  const logD = d.map((x) => Math.log(Math.max(x, 1e-9)));
+  let bestP = 0, bestC = 0, bestNll = Infinity;
+  for (let g = 0; g <= 200; g++) {
+    const pw = g / 100;
+    let c2 = 0;
+    for (let i = 0; i < n; i++) c2 += e[i]! ** 2 * Math.exp(-2 * pw * logD[i]!);
+    c2 /= n;
+    let nll = 0.5 * n * Math.log(c2);
+    for (let i = 0; i < n; i++) nll += pw * logD[i]!;
+    if (nll < bestNll) [bestNll, bestP, bestC] = [nll, pw, Math.sqrt(c2)];
+  }
+  const sigma = (x: number) => bestC * Math.max(x, 1e-9) ** bestP;
+  const z = e.map((v, i) => v / sigma(d[i]!));
+  const k = Math.max(0, quantile(z, PESSIMISM_LEVEL));
+  const abs = e.map(Math.abs);
+  const order = d.map((_, i) => i).sort((a, b) => d[a]! - d[b]! || a - b);
+  const nb = 5;
+  const bins = Array.from({ length: nb }, (_, b) => {
+    const idx = order.slice(Math.floor((b * n) / nb), Math.floor(((b + 1) * n) / nb));
+    const dm = median(idx.map((i) => d[i]!));
+    return {
+      n: idx.length,
+      d: round(dm, 4),
+      mae: round(idx.reduce((s, i) => s + abs[i]!, 0) / idx.length),
+      rmse: round(Math.sqrt(idx.reduce((s, i) => s + e[i]! ** 2, 0) / idx.length)),
+      sigma: round(sigma(dm)),
+    };
+  });
+  return {
+    form: "c*d^p",
+    c: round(bestC, 8),
+    p: bestP,
+    k: round(k, 4),
+    level: PESSIMISM_LEVEL,
+    folds: CV_FOLDS,
+    heldOut: n,
+    distanceErrorSpearman: round(spearman(d, abs), 4),
+    spreadErrorSpearman: round(spearman(sp, abs), 4),
+    bins,
   };
 }
 
@@ -786,9 +898,12 @@ async function searchReference(
   const trainRows = new Float64Array(runs.flatMap((r) => [...r.mixture]));
   const inside = (w: ArrayLike<number>) => checkRegion(region, trainRows, w).inRegion;
   const kappa = sign * region.spreadPenalty;
+  // The runner's answer: mean worsened by the region's penalty (spread and distance), clipped.
+  const penalised = (mean: number, spread: number, w: ArrayLike<number>) =>
+    clip(mean + sign * regionPenalty(region, nearestDistance(trainRows, w), spread));
   const answer = async (rows: Float64Array, n: number) => {
     const { mean, spread } = await session.run(Float32Array.from(rows.subarray(0, n * m)), n);
-    return Array.from(mean, (v, i) => clip(v + kappa * spread[i]!));
+    return Array.from(mean, (v, i) => penalised(v, spread[i]!, rows.subarray(i * m, i * m + m)));
   };
   const rng = new Rng(deriveSeed(p.seed, "reference-search"));
   const draw = regmixDraws(p, rng);
@@ -800,9 +915,11 @@ async function searchReference(
       rows.set(x, r * m);
     }
   };
-  // Candidates outside the region score the worst possible value; the region is only checked
-  // for candidates that would enter the running top 16.
+  // Candidates outside the region score the worst possible value; the region (and the distance
+  // part of the penalty, which only worsens a value) is only checked for candidates whose
+  // spread-penalised value would enter the running top 16.
   const base = sessionScorer(session, { spread: kappa });
+  const distancePenalty = (ood: number) => regionPenalty({ ...region, spreadPenalty: 0 }, ood, 0);
   const kept: number[] = [];
   const worst = sign * Infinity;
   const scorer = {
@@ -812,11 +929,14 @@ async function searchReference(
       for (let r = 0; r < count; r++) {
         const v = out[r]!;
         if (kept.length === 16 && !(sign * v < sign * kept[15]!)) continue;
-        if (!inside(rows.subarray(r * m, r * m + m))) {
+        const at = checkRegion(region, trainRows, rows.subarray(r * m, r * m + m));
+        if (!at.inRegion) {
           out[r] = worst;
           continue;
         }
-        kept.push(v);
+        out[r] = v + sign * distancePenalty(at.ood);
+        if (kept.length === 16 && !(sign * out[r]! < sign * kept[15]!)) continue;
+        kept.push(out[r]!);
         kept.sort((a, b) => sign * (a - b));
         if (kept.length > 16) kept.pop();
       }
@@ -872,7 +992,7 @@ async function searchReference(
   }
   if (!mixture) throw new RangeError(`${spec.task}: the reference search found nothing in region`);
   const at = await session.run(Float32Array.from(mixture), 1);
-  const searchValue = clip(at.mean[0]! + kappa * at.spread[0]!);
+  const searchValue = penalised(at.mean[0]!, at.spread[0]!, mixture);
   const tableValue = tableBest.metrics[spec.metric]!;
   const searchWins = sign * searchValue < sign * tableValue;
   return {

@@ -28,11 +28,11 @@ export const TASKS: readonly string[] = [
   "admire-ift/avg-7b",
   "admire-ift/avg-7b-transfer",
   "olmix/superswarm-bpb",
-  // Continuous tasks: only those whose surrogate passes its validation and adversarial gates
-  // (runners/surrogates/README.md). regmix-pile/pile-cc@60M and olmix/superswarm-bpb@30M stay off
-  // until they pass: their in-region model optimum beats the table's best run by more than the
-  // model's extrapolation MAE.
+  // Continuous tasks (run when named): only those whose surrogate passes its validation and
+  // adversarial gates (runners/surrogates/README.md).
   "regmix-pile/pile-cc@1M",
+  "regmix-pile/pile-cc@60M",
+  "olmix/superswarm-bpb@30M",
   "minimix/avg",
   "minimix/worst",
   "minimix/target-nodedocs",

@@ -6,7 +6,9 @@
  * (0 … 2). Clips are counted per runner.
  *
  * Trust region (the model card's `region`, see {@linkcode TrustRegion}): inside it, the answer is
- * the model's mean worsened by `spreadPenalty` ensemble spreads, clipped to the metric's bounds;
+ * the model's mean worsened by `spreadPenalty` ensemble spreads and by the region's
+ * distance-calibrated error margin `k·c·ood^p` ({@linkcode regionPenalty}), clipped to the
+ * metric's bounds;
  * outside it (a weight above its box bound, or farther than the radius from every table mixture)
  * the task card's `outOfRegion` policy applies — `table-worst`: the table's worst run at the
  * fidelity, for a query (its source says `inRegion: false`) and for a recommendation alike. A
@@ -46,6 +48,7 @@ import {
   evaluationNoise,
   loadSurrogate,
   nearestDistance,
+  regionPenalty,
   type SurrogateCard,
   type TrustRegion,
 } from "./surrogate_card.ts";
@@ -324,7 +327,7 @@ export class SurrogateRunner implements Runner {
             source: { kind: "surrogate", ood: at.ood, spread: s, clipped: false, inRegion: false },
           };
         }
-        const raw = mean[i * k]! + sign * region.spreadPenalty * s;
+        const raw = mean[i * k]! + sign * regionPenalty(region, at.ood, s);
         const value = Math.min(card.bounds.upper, Math.max(card.bounds.lower, raw));
         if (value !== raw) this.#clips++;
         return {

@@ -186,6 +186,12 @@ export interface TrustRegion {
   readonly radius: number;
   /** Ensemble spreads added to the mean in the worse direction inside the region. */
   readonly spreadPenalty: number;
+  /**
+   * Distance-calibrated pessimism inside the region (absent in cards from before it): the answer
+   * is also worsened by `k · c · ood^p`, the model's held-out error scale at that L1 distance from
+   * the nearest table run, at a one-sided level.
+   */
+  readonly error?: ErrorModel;
   /** Whether the ensemble spread tells the model's error apart, and how that was decided. */
   readonly spread: {
     /**
@@ -214,6 +220,71 @@ export interface TrustRegion {
     readonly value: number;
     readonly row: number;
   };
+}
+
+/**
+ * How a model's held-out error grows with the L1 distance to the nearest training run, measured
+ * by K-fold cross-validation on the table (each run predicted by the ensemble fitted without its
+ * fold; its distance taken to the nearest run of that ensemble's training set). The error scale
+ * is `σ(d) = c · d^p`, fitted by maximum likelihood to the signed held-out errors (normal with
+ * scale σ(d)); `k` is the `level` quantile of the held-out errors in the worse direction divided
+ * by σ(d) (at least 0), so that `mean + k·σ(d)` (minimised metrics) is no better than the truth
+ * for that share of held-out runs.
+ */
+export interface ErrorModel {
+  /** The functional form of the error scale. */
+  readonly form: "c*d^p";
+  /** Scale c. */
+  readonly c: number;
+  /** Exponent p (searched on a 0.01 grid in [0, 2]). */
+  readonly p: number;
+  /** Multiple of σ(d) added in the worse direction. */
+  readonly k: number;
+  /** One-sided level of `k`. */
+  readonly level: number;
+  /** Folds of the cross-validation. */
+  readonly folds: number;
+  /** Held-out runs measured (every run once). */
+  readonly heldOut: number;
+  /** Spearman ρ between the held-out distance and the absolute error. */
+  readonly distanceErrorSpearman: number;
+  /** Spearman ρ between the held-out spread and the absolute error. */
+  readonly spreadErrorSpearman: number;
+  /** The held-out runs in equal-count distance bins: median distance, MAE, RMSE, σ(median). */
+  readonly bins: readonly {
+    readonly n: number;
+    readonly d: number;
+    readonly mae: number;
+    readonly rmse: number;
+    readonly sigma: number;
+  }[];
+}
+
+/**
+ * How much an in-region answer is worsened (added in the metric's worse direction): the region's
+ * spread penalty times the ensemble spread plus, where the region has an error model,
+ * `k · c · ood^p`.
+ *
+ * @example
+ * ```ts
+ * import { regionPenalty, type TrustRegion } from "./surrogate_card.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const region = { spreadPenalty: 0, error: { c: 0.1, p: 1, k: 2 } } as unknown as TrustRegion;
+ * assertEquals(regionPenalty(region, 0.5, 0.3), 0.1);
+ * assertEquals(regionPenalty(region, 0, 0.3), 0);
+ * ```
+ * @param region The trust region.
+ * @param ood L1 distance to the nearest table mixture.
+ * @param spread Ensemble spread.
+ * @returns The penalty (≥ 0).
+ */
+export function regionPenalty(
+  region: Pick<TrustRegion, "spreadPenalty" | "error">,
+  ood: number,
+  spread: number,
+): number {
+  const e = region.error;
+  return region.spreadPenalty * spread + (e ? e.k * e.c * Math.max(0, ood) ** e.p : 0);
 }
 
 /** One adversary's result on the gate. */

@@ -247,6 +247,18 @@ const REGION = {
     informative: true,
     note: "test",
   },
+  error: {
+    form: "c*d^p",
+    c: 0.1,
+    p: 1,
+    k: 1.5,
+    level: 0.9,
+    folds: 5,
+    heldOut: 0,
+    distanceErrorSpearman: 0,
+    spreadErrorSpearman: 0,
+    bins: [],
+  },
   outside: { policy: "table-worst", value: 3, row: 0 },
 } as const satisfies TrustRegion;
 
@@ -261,7 +273,9 @@ Deno.test("SurrogateRunner answers outside the trust region by the table-worst p
     const ts = predictEnsemble(ens, Float64Array.from(Float32Array.from(inside)));
     const sa = a!.source as SurrogateSource;
     assertEquals(sa.inRegion, true);
-    assertAlmost(a!.value, ts.mean[0]! + 2 * ts.spread[0]!, 1e-4);
+    // Mean + 2 spreads + k·c·d^p at L1 0.34 from the nearest run.
+    assertAlmost(sa.ood, 0.34, 1e-6);
+    assertAlmost(a!.value, ts.mean[0]! + 2 * ts.spread[0]! + 1.5 * 0.1 * 0.34, 1e-4);
     for (const o of [b!, c!]) {
       assertEquals(o.value, 3);
       assertEquals((o.source as SurrogateSource).inRegion, false);

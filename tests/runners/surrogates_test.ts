@@ -4,8 +4,12 @@ import { gapClosed, type TaskCard } from "../../core/task.ts";
 import { loadTable, loadTask, TASKS } from "../../datasets/registry.ts";
 import {
   buildSurrogates,
+  CV_FOLDS,
+  errorModelOf,
   GATES,
   KAPPA,
+  PESSIMISM_LEVEL,
+  plan,
   REGION_MARGIN,
   SPREAD_INFORMATIVE,
   SURROGATE_MLP,
@@ -17,7 +21,13 @@ import {
 import { decodeOnnx } from "../../runners/onnx_writer.ts";
 import { openSession } from "../../runners/ort_session.ts";
 import { nearestDistance, openSurrogateModels, SurrogateRunner } from "../../runners/surrogate.ts";
-import { checkRegion, loadSurrogate, type SurrogateCard } from "../../runners/surrogate_card.ts";
+import {
+  checkRegion,
+  loadSurrogate,
+  regionPenalty,
+  type SurrogateCard,
+} from "../../runners/surrogate_card.ts";
+import { fitEnsemble, type MlpEnsemble, predictEnsemble } from "../../numerics/mlp.ts";
 
 const dir = new URL("../../runners/surrogates/", import.meta.url).pathname;
 const cards: SurrogateCard[] = [];
@@ -138,7 +148,9 @@ Deno.test("continuous task references: f₀ = the table's mean, f* = the better 
       const at = await session.run(Float32Array.from(ref.searchBest.mixture), 1);
       assertAlmost(ref.searchBest.mean, at.mean[0]!, 1e-9);
       const sign = card.direction === "minimize" ? 1 : -1;
-      const answer = at.mean[0]! + sign * card.region!.spreadPenalty * at.spread[0]!;
+      const rows0 = new Float64Array(runs.flatMap((r) => [...r.mixture]));
+      const d = nearestDistance(rows0, ref.searchBest.mixture);
+      const answer = at.mean[0]! + sign * regionPenalty(card.region!, d, at.spread[0]!);
       assertAlmost(ref.searchBest.value, answer, 1e-9);
       const tableBest = sign > 0 ? Math.min(...values) : Math.max(...values);
       assertEquals(ref.tableBest.value, tableBest);
@@ -229,4 +241,70 @@ Deno.test("buildSurrogates({ refresh }) rewrites the region, references, gate an
   assertEquals(files(), [...before.keys()]);
   for (const [f, bytes] of before) assertEquals(Deno.readFileSync(f), bytes, f);
   await Deno.remove(out, { recursive: true });
+});
+
+Deno.test("errorModelOf(): σ(d) = c·d^p is the likelihood optimum of the CV errors, k their level quantile", async () => {
+  const spec = SURROGATE_SPECS.find((s) => s.task === "regmix-pile/pile-cc@60M")!;
+  const p = plan(spec, await loadTable(spec.table), 1);
+  assertEquals(p.cv.length, CV_FOLDS);
+  assertEquals(
+    p.cv.flat().sort((a, b) => a - b),
+    p.runs.map((_, i) => i),
+    "each run held out once",
+  );
+  const fits = new Map<string, MlpEnsemble>();
+  p.cv.forEach((test, f) => {
+    const out = new Set(test);
+    const train = p.runs.filter((_, i) => !out.has(i));
+    fits.set(
+      `${spec.task}|cv${f}`,
+      fitEnsemble(train.map((r) => r.mixture), train.map((r) => [r.metrics[spec.metric]!]), {
+        members: 2,
+        hidden: [8],
+        epochs: 20,
+        seed: f,
+      }),
+    );
+  });
+  const em = errorModelOf(p, "minimize", fits);
+  assertEquals([em.folds, em.heldOut, em.level], [CV_FOLDS, p.runs.length, PESSIMISM_LEVEL]);
+  // The same held-out errors and distances, recomputed here.
+  const d: number[] = [], e: number[] = [];
+  p.cv.forEach((test, f) => {
+    const out = new Set(test);
+    const train = new Float64Array(p.runs.flatMap((r, i) => out.has(i) ? [] : [...r.mixture]));
+    const pred = predictEnsemble(
+      fits.get(`${spec.task}|cv${f}`)!,
+      new Float64Array(test.flatMap((i) => [...p.runs[i]!.mixture])),
+    );
+    test.forEach((i, t) => {
+      d.push(nearestDistance(train, p.runs[i]!.mixture));
+      e.push(p.runs[i]!.metrics[spec.metric]! - pred.mean[t]!);
+    });
+  });
+  const nll = (c: number, pw: number) =>
+    d.reduce((s, x, i) => s + Math.log(c * x ** pw) + e[i]! ** 2 / (2 * (c * x ** pw) ** 2), 0);
+  const at = nll(em.c, em.p);
+  for (const [c, pw] of [[em.c * 1.05, em.p], [em.c / 1.05, em.p], [em.c, em.p + 0.05]]) {
+    assert(at <= nll(c!, Math.max(0, pw!)) + 1e-6, `likelihood optimum (c ${c}, p ${pw})`);
+  }
+  // k·σ(d) covers the level's share of held-out errors in the worse direction (to one run: the
+  // quantile interpolates between order statistics, k is rounded to 4 decimals).
+  const covered = e.filter((v, i) => v <= em.k * em.c * d[i]! ** em.p + 1e-9).length / e.length;
+  assert(
+    Math.abs(covered - PESSIMISM_LEVEL) <= 2 / e.length,
+    `k covers ${covered} of the held-out errors`,
+  );
+  assertEquals(em.bins.reduce((s, b) => s + b.n, 0), p.runs.length);
+  for (const b of em.bins) assertAlmost(b.sigma, em.c * b.d ** em.p, 1e-3 * b.sigma + 1e-6);
+});
+
+Deno.test("committed trust regions carry the distance-calibrated error model and the runner applies it", () => {
+  for (const card of cards) {
+    if (!card.gates.pass) continue;
+    const em = card.region!.error!;
+    assertEquals([em.folds, em.heldOut, em.level], [CV_FOLDS, card.training.runs, PESSIMISM_LEVEL]);
+    assert(em.c > 0 && em.p >= 0 && em.p <= 2 && em.k >= 0, card.id);
+    assertAlmost(regionPenalty(card.region!, 0.5, 0), em.k * em.c * 0.5 ** em.p, 1e-12);
+  }
 });
