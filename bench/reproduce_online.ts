@@ -266,7 +266,25 @@ export async function reproduceOnline(
     },
   });
   const tables = onlineTables(spec, await readResults(`${o.out}/results.jsonl`));
-  const text = [
+  return { tables, text: onlineText(spec, tables, seeds, o.out) };
+}
+
+/**
+ * The online section's text: the three gap tables (markdown and LaTeX) and the cost table.
+ *
+ * @param spec The manifest's `online` section.
+ * @param tables The filled tables.
+ * @param seeds Seeds per cell.
+ * @param out The results folder named at the end.
+ * @returns Markdown.
+ */
+export function onlineText(
+  spec: OnlineManifest,
+  tables: OnlineTables,
+  seeds: number,
+  out: string,
+): string {
+  return [
     `## Online methods on the training environment: gap to \`${spec.baseline}\``,
     "",
     `Validation bits/byte of each task's objective, method minus \`${spec.baseline}\`, paired by ` +
@@ -306,7 +324,6 @@ export async function reproduceOnline(
     "",
     costMarkdown(spec, tables),
     "",
-    `Runs in ${o.out}.`,
+    `Runs in ${out}.`,
   ].join("\n");
-  return { tables, text };
 }

@@ -1,5 +1,11 @@
 import { assert, assertEquals } from "../_assert.ts";
-import { gapLatex, gapMarkdown, onlineTables, pairedGap } from "../../bench/reproduce_online.ts";
+import {
+  gapLatex,
+  gapMarkdown,
+  onlineTables,
+  onlineText,
+  pairedGap,
+} from "../../bench/reproduce_online.ts";
 import type { ResultLine } from "../../core/results.ts";
 import { parseManifest } from "../../bench/manifest.ts";
 import { loadManifest } from "../../bench/reproduce.ts";
@@ -108,4 +114,8 @@ Deno.test("onlineTables: the gap at equal cost is each line's in-run value minus
     ),
   );
   assert(gapLatex(spec, t.equalCost, "at equal cost").startsWith("% at equal cost\n"));
+  const text = onlineText(spec, t, 3, "out/x");
+  assert(text.includes("### In-run at equal total cost"));
+  assert(text.includes("| equal-cost stratified steps |"));
+  assert(text.includes("% In-run gap to stratified at equal total cost"));
 });
