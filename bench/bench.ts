@@ -262,6 +262,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     };
     if (o.resume) await refuseMismatchedResume(o.out, meta);
     await writeAtomic(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
+    if (plan.tasks.some((t) => t.card.runner === "train")) await clearRunLocks(trainCacheDir());
     const mine = o.shard ? shardKeys(plan, o.shard) : undefined;
     const requests = [
       ...optimiseCells(
@@ -827,6 +828,22 @@ function readsFor(card: TaskCard): string[] {
  */
 function trainCacheDir(): string {
   return Deno.env.get("MIXBENCH_TRAIN_CACHE") ?? `${ROOT}/out/cache/minimix`;
+}
+
+/**
+ * Removes the claim locks (`*.lock`, runners/train.ts `DirRunCache.claim`) that cells of an
+ * earlier, interrupted bench left in the run cache, so that no cell waits for a run nobody trains.
+ */
+async function clearRunLocks(dir: string): Promise<void> {
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && e.name.endsWith(".lock")) {
+        await Deno.remove(`${dir}/${e.name}`).catch(() => {});
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
 }
 
 /** The message that sends a table to a cell process (once per process). */

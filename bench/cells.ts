@@ -172,7 +172,15 @@ async function trainRunner(
   task: Task,
   cache: { readonly dir: string; readonly write: boolean } | undefined,
 ): Promise<Runner> {
-  const { DirRunCache, MemoryRunCache, TrainRunner } = await import("../runners/train.ts");
+  const { TrainRunner } = await import("../runners/train.ts");
+  return new TrainRunner(task, { cache: await trainCache(cache) });
+}
+
+/** The bench's cache of finished fresh runs, as {@linkcode trainRunner} reads and writes it. */
+async function trainCache(
+  cache: { readonly dir: string; readonly write: boolean } | undefined,
+): Promise<RunCache> {
+  const { DirRunCache, MemoryRunCache } = await import("../runners/train.ts");
   const key = cache ? `${cache.dir}|${cache.write}` : "";
   let c = trainCaches.get(key);
   if (!c) {
@@ -185,7 +193,7 @@ async function trainRunner(
     }
     trainCaches.set(key, c);
   }
-  return new TrainRunner(task, { cache: c });
+  return c;
 }
 
 /** Loads a method and gives it the id the bench planned (namespaced for outside modules). */
@@ -207,8 +215,11 @@ async function handleOnline(p: CellPayload): Promise<ResultLine> {
     );
   }
   const { DOMAINS, loadCorpus } = await import("../runners/train/corpus.ts");
-  const { openOnlineEnv, TRAIN_COST } = await import("../runners/train/online.ts");
-  const { trainFidelity } = await import("../runners/train/fidelities.ts");
+  const { equalCostFidelity, openOnlineEnv, TRAIN_COST } = await import(
+    "../runners/train/online.ts"
+  );
+  const { cachedRun } = await import("../runners/train.ts");
+  const { STEP_BYTES, trainFidelity } = await import("../runners/train/fidelities.ts");
   const names = DOMAINS.map((d) => d.name);
   const trainDomains = t.domains.map((n) => names.indexOf(n));
   // A held-out domain named by the objective is the target set of gradient signals.
@@ -219,6 +230,10 @@ async function handleOnline(p: CellPayload): Promise<ResultLine> {
   const fidelity = p.onlineFidelity ?? cheapest;
   trainFidelity(fidelity);
   const corpus = loadCorpus();
+  // The cell's seed sets the data order of the steered run (and of its auxiliary runs), so that
+  // seeds differ; stratified and a method share it at equal seeds (paired gaps).
+  const seed = t.seed * 1000 + p.seed;
+  const runs = await trainCache(p.trainCache);
   return await runOnlineCell({
     task,
     factory: getOnlineMethod(p.method),
@@ -230,14 +245,31 @@ async function handleOnline(p: CellPayload): Promise<ResultLine> {
       openOnlineEnv(corpus, {
         trainDomains,
         fidelity,
-        // The cell's seed sets the data order of the steered run (and of its auxiliary runs),
-        // so that seeds differ; stratified and a method share it at equal seeds (paired gaps).
-        seed: t.seed * 1000 + p.seed,
+        seed,
         weights,
         ...(held >= 0 ? { target: held } : {}),
       }),
     unitCost: TRAIN_COST * trainFidelity(cheapest).tokens / unit,
     runner: await trainRunner(task, p.trainCache),
+    // Stratified given the method's whole cost as training: a fresh uniform run of the steered
+    // run's model and seed, lengthened to the steps the cost pays for (cached like any run).
+    equalCost: async (bytePasses) => {
+      const id = equalCostFidelity(fidelity, bytePasses);
+      const f = trainFidelity(id);
+      const { run } = await cachedRun(runs, () => corpus, {
+        fidelity: id,
+        domains: t.domains,
+        trainDomains,
+        mixture: trainDomains.map(() => 1 / trainDomains.length),
+        seed,
+      });
+      return {
+        fidelity: id,
+        steps: f.tokens / STEP_BYTES,
+        bytePasses: TRAIN_COST * f.tokens,
+        metrics: run.metrics,
+      };
+    },
   });
 }
 

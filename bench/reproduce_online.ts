@@ -10,6 +10,14 @@
  * - **weights-transfer**: a fresh run at the task's target fidelity on the extracted static
  *   mixture (the method's own or its time-averaged schedule) minus stratified's (uniform).
  *
+ * - **in-run at equal total cost** (methods.md §20.3, "report results at equal total FLOPs, not
+ *   only equal final-run steps"): the same final model minus a `stratified` run given the
+ *   method's **whole** cost (probes, reference and auxiliary runs, validation and gradient passes)
+ *   as more training of the same run — the steered run's model, seed and validation subset,
+ *   trained for as many whole steps as the method's byte-passes pay for, with the recipe's
+ *   schedule over them (`online.equalCost` of the method's own line). Aioli (§4) charges its
+ *   probes as steps of the run for the same reason; this extends the charge to every signal.
+ *
  * Each cell is the mean paired difference over seeds with a 95% Student-t interval; negative
  * beats stratified. The last column counts the tasks whose whole interval is below 0.
  *
@@ -17,6 +25,7 @@
  */
 
 import { readResults, type ResultLine } from "../core/results.ts";
+import { tInterval95 } from "../numerics/stats/summary.ts";
 import { defaultConcurrency } from "../harness/scheduler.ts";
 import { commandLine } from "../core/shell.ts";
 import { formatBenchEvent, runBench } from "./bench.ts";
@@ -46,48 +55,21 @@ export interface OnlineTables {
   /** Per method id, per task: the gap (null when no pair of lines). */
   readonly inRun: Readonly<Record<string, Readonly<Record<string, Gap | null>>>>;
   readonly transfer: Readonly<Record<string, Readonly<Record<string, Gap | null>>>>;
+  /**
+   * Per method id, per task: in-run value minus the equal-cost `stratified` run's (the line's
+   * `online.equalCost`), paired within each line (null when no line has one).
+   */
+  readonly equalCost: Readonly<Record<string, Readonly<Record<string, Gap | null>>>>;
+  /** Per method id: mean steps of its equal-cost baselines (over its lines that have one). */
+  readonly equalSteps: Readonly<Record<string, number>>;
   /** Per method id: failed cells. */
   readonly failed: Readonly<Record<string, number>>;
   /** Mean byte-passes per method (in S-run units) over its cells. */
   readonly cost: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
-/** Two-sided 95% Student-t quantiles for 1…30 degrees of freedom. */
-const T95 = [
-  12.706,
-  4.303,
-  3.182,
-  2.776,
-  2.571,
-  2.447,
-  2.365,
-  2.306,
-  2.262,
-  2.228,
-  2.201,
-  2.179,
-  2.16,
-  2.145,
-  2.131,
-  2.12,
-  2.11,
-  2.101,
-  2.093,
-  2.086,
-  2.08,
-  2.074,
-  2.069,
-  2.064,
-  2.06,
-  2.056,
-  2.052,
-  2.048,
-  2.045,
-  2.042,
-];
-
 /**
- * Mean and 95% Student-t interval of paired differences.
+ * Mean and 95% Student-t interval of paired differences ({@linkcode tInterval95}).
  *
  * @example
  * ```ts
@@ -99,15 +81,10 @@ const T95 = [
  * ```
  */
 export function pairedGap(d: readonly number[]): Gap {
-  const n = d.length;
-  const mean = d.reduce((s, x) => s + x, 0) / n;
-  if (n < 2) return { mean, low: NaN, high: NaN, n };
-  const sd = Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1));
-  const h = (T95[n - 2] ?? 1.96) * sd / Math.sqrt(n);
-  return { mean, low: mean - h, high: mean + h, n };
+  return tInterval95(d);
 }
 
-/** Fills both tables from results lines. */
+/** Fills the tables from results lines. */
 export function onlineTables(spec: OnlineManifest, lines: readonly ResultLine[]): OnlineTables {
   const ok = lines.filter((l) => l.status === "ok" && l.online);
   const at = (task: string, method: string) =>
@@ -141,8 +118,24 @@ export function onlineTables(spec: OnlineManifest, lines: readonly ResultLine[])
     }
     return [m.id, sum];
   }));
+  const equalCost = Object.fromEntries(spec.methods.map((m) => [
+    m.id,
+    Object.fromEntries(spec.tasks.map((t) => {
+      const d = [...at(t, m.id).values()].flatMap((l) =>
+        l.online!.equalCost ? [l.online!.inRun.value - l.online!.equalCost.value] : []
+      );
+      return [t, d.length ? pairedGap(d) : null];
+    })),
+  ]));
+  const equalSteps = Object.fromEntries(spec.methods.flatMap((m) => {
+    const steps = ok.filter((l) => l.method === m.id && l.online!.equalCost)
+      .map((l) => l.online!.equalCost!.steps);
+    return steps.length ? [[m.id, steps.reduce((a, b) => a + b, 0) / steps.length]] : [];
+  }));
   return {
     inRun: table((l) => l.online!.inRun.value),
+    equalCost,
+    equalSteps,
     transfer: table((l) => l.online!.transfer?.value),
     failed,
     cost,
@@ -159,13 +152,22 @@ const fmt = (g: Gap | null | undefined) =>
 const beats = (row: Readonly<Record<string, Gap | null>>) =>
   Object.values(row).filter((g) => g && g.high < 0).length;
 
-/** One table as markdown. */
+/**
+ * One table as markdown.
+ *
+ * @param spec The manifest section.
+ * @param t The gaps.
+ * @param suffix Appended to each task's column heading (e.g. ": gap to stratified at equal cost").
+ */
 export function gapMarkdown(
   spec: OnlineManifest,
   t: Readonly<Record<string, Readonly<Record<string, Gap | null>>>>,
+  suffix = "",
 ): string {
   return [
-    `| method | ${spec.tasks.join(" | ")} | tasks beating ${spec.baseline} |`,
+    `| method | ${
+      spec.tasks.map((k) => k + suffix).join(" | ")
+    } | tasks beating ${spec.baseline} |`,
     `|---|${spec.tasks.map(() => "---:").join("|")}|---:|`,
     ...spec.methods.map((m) =>
       `| ${m.label} (\`${m.id}\`) | ${spec.tasks.map((k) => fmt(t[m.id]?.[k])).join(" | ")} | ${
@@ -177,10 +179,17 @@ export function gapMarkdown(
 
 const tex = (s: string) => s.replace(/([_%&#$])/g, "\\$1");
 
-/** One table as LaTeX (booktabs): mean with the interval's half-width. */
+/**
+ * One table as LaTeX (booktabs): mean with the interval's half-width.
+ *
+ * @param spec The manifest section.
+ * @param t The gaps.
+ * @param caption A caption above the table (none when absent).
+ */
 export function gapLatex(
   spec: OnlineManifest,
   t: Readonly<Record<string, Readonly<Record<string, Gap | null>>>>,
+  caption?: string,
 ): string {
   const cell = (g: Gap | null | undefined) =>
     !g
@@ -189,6 +198,7 @@ export function gapLatex(
       ? g.mean.toFixed(4)
       : `${g.mean.toFixed(4)} $\\pm$ ${((g.high - g.low) / 2).toFixed(4)}`;
   return [
+    ...(caption ? [`% ${caption}`] : []),
     `\\begin{tabular}{l${"r".repeat(spec.tasks.length)}r}`,
     "\\toprule",
     `Method & ${spec.tasks.map(tex).join(" & ")} & beats \\\\`,
@@ -207,14 +217,15 @@ export function gapLatex(
 export function costMarkdown(spec: OnlineManifest, tables: OnlineTables): string {
   const keys = [...new Set(Object.values(tables.cost).flatMap((c) => Object.keys(c)))].sort();
   return [
-    `| method | ${keys.join(" | ")} | total | failed cells |`,
-    `|---|${keys.map(() => "---:").join("|")}|---:|---:|`,
+    `| method | ${keys.join(" | ")} | total | equal-cost ${spec.baseline} steps | failed cells |`,
+    `|---|${keys.map(() => "---:").join("|")}|---:|---:|---:|`,
     ...spec.methods.map((m) => {
       const c = tables.cost[m.id] ?? {};
       const total = Object.values(c).reduce((s, x) => s + x, 0);
+      const steps = tables.equalSteps[m.id];
       return `| \`${m.id}\` | ${keys.map((k) => (c[k] ?? 0).toFixed(2)).join(" | ")} | ${
         total.toFixed(2)
-      } | ${tables.failed[m.id] ?? 0} |`;
+      } | ${steps === undefined ? "—" : steps.toFixed(0)} | ${tables.failed[m.id] ?? 0} |`;
     }),
   ].join("\n");
 }
@@ -255,7 +266,25 @@ export async function reproduceOnline(
     },
   });
   const tables = onlineTables(spec, await readResults(`${o.out}/results.jsonl`));
-  const text = [
+  return { tables, text: onlineText(spec, tables, seeds, o.out) };
+}
+
+/**
+ * The online section's text: the three gap tables (markdown and LaTeX) and the cost table.
+ *
+ * @param spec The manifest's `online` section.
+ * @param tables The filled tables.
+ * @param seeds Seeds per cell.
+ * @param out The results folder named at the end.
+ * @returns Markdown.
+ */
+export function onlineText(
+  spec: OnlineManifest,
+  tables: OnlineTables,
+  seeds: number,
+  out: string,
+): string {
+  return [
     `## Online methods on the training environment: gap to \`${spec.baseline}\``,
     "",
     `Validation bits/byte of each task's objective, method minus \`${spec.baseline}\`, paired by ` +
@@ -270,6 +299,19 @@ export async function reproduceOnline(
     gapLatex(spec, tables.inRun),
     "```",
     "",
+    `### In-run at equal total cost: gap to \`${spec.baseline}\` given the method's whole cost`,
+    "",
+    `The same final models minus a \`${spec.baseline}\` run of the same model and seed trained ` +
+    "for as many whole steps as the method's total byte-passes pay for (its probes, reference " +
+    "and auxiliary runs, validation and gradient passes spent as more training, the recipe's " +
+    "schedule over the longer run); steps in the cost table below.",
+    "",
+    gapMarkdown(spec, tables.equalCost, `: gap to ${spec.baseline} at equal cost`),
+    "",
+    "```latex",
+    gapLatex(spec, tables.equalCost, `In-run gap to ${spec.baseline} at equal total cost`),
+    "```",
+    "",
     "### Weights-transfer (fresh run at the target fidelity on the extracted mixture)",
     "",
     gapMarkdown(spec, tables.transfer),
@@ -282,7 +324,6 @@ export async function reproduceOnline(
     "",
     costMarkdown(spec, tables),
     "",
-    `Runs in ${o.out}.`,
+    `Runs in ${out}.`,
   ].join("\n");
-  return { tables, text };
 }

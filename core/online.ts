@@ -195,6 +195,24 @@ export interface OnlineRecord {
   /** Total cost in byte-passes. */
   readonly bytePasses: number;
   /**
+   * The **equal-cost baseline** of the in-run track: `stratified` (uniform weights throughout)
+   * given the method's whole cost as more training of the same run — the steered run's model,
+   * data order (seed) and validation subset, trained for as many whole steps as the method's
+   * total byte-passes pay for (methods.md §20.3: results at equal total cost, not only at equal
+   * final-run steps), with the recipe's schedule spread over them. `value` is its final model's
+   * objective, to set beside `inRun.value`.
+   */
+  readonly equalCost?: {
+    /** Its fidelity id (`S@864`: S trained for 864 steps; the steered fidelity at equal steps). */
+    readonly fidelity: string;
+    /** Steps it trained. */
+    readonly steps: number;
+    /** Its training cost in byte-passes (at most the method's `bytePasses`, short of one step). */
+    readonly bytePasses: number;
+    /** The objective of its final model. */
+    readonly value: number;
+  };
+  /**
    * Weights-transfer track: a fresh run at the target fidelity with the common recipe on the
    * static mixture (or the time-averaged schedule, `source` says which).
    */

@@ -5,6 +5,8 @@
  *
  * - **in-run**: the final model of the steered run itself (validation losses at the run's
  *   fidelity, the `train` runner's metrics), written under `online.inRun`;
+ * - **in-run at equal cost**: the same, beside a `stratified` run given the method's whole cost as
+ *   more training of the same run (`online.equalCost`, methods.md §20.3);
  * - **weights-transfer**: the static mixture the method extracts (its own, or the time average of
  *   its schedule, and `online.transfer.source` says which) judged by a fresh run at the task's
  *   target fidelity with the common recipe, written as the line's checkpoints — the same judgement
@@ -64,6 +66,24 @@ export interface OnlineCellInput {
   readonly unitCost: number;
   /** Judges a static mixture by a fresh run at the target fidelity (weights-transfer). */
   readonly runner: Runner;
+  /**
+   * The in-run track's equal-cost baseline: a `stratified` run of the steered run's model and
+   * seed given the method's total byte-passes as training (the judge's, not charged to the
+   * method). Its result is written as `online.equalCost`; none when absent.
+   */
+  readonly equalCost?: (bytePasses: number) => Promise<EqualCostRun>;
+}
+
+/** What {@linkcode OnlineCellInput.equalCost} returns. */
+export interface EqualCostRun {
+  /** Fidelity id of the baseline run (`S@864`). */
+  readonly fidelity: string;
+  /** Steps it trained. */
+  readonly steps: number;
+  /** Byte-passes its training cost. */
+  readonly bytePasses: number;
+  /** Metrics of its final model (the `train` runner's: `loss_<domain>`, `avg`, `worst`). */
+  readonly metrics: Readonly<Record<string, number>>;
 }
 
 const EPS = 1e-9;
@@ -145,6 +165,7 @@ export async function runOnlineCell(input: OnlineCellInput): Promise<ResultLine>
       });
     }
     const last = checkpoints[checkpoints.length - 1];
+    const equal = input.equalCost ? await input.equalCost(bytePasses) : undefined;
     online = {
       fidelity: input.fidelity,
       steps: root.steps,
@@ -154,6 +175,16 @@ export async function runOnlineCell(input: OnlineCellInput): Promise<ResultLine>
       ...(own ? { mixture: own.map((x) => Math.round(x * 1e6) / 1e6) } : {}),
       cost: costs,
       bytePasses,
+      ...(equal
+        ? {
+          equalCost: {
+            fidelity: equal.fidelity,
+            steps: equal.steps,
+            bytePasses: equal.bytePasses,
+            value: task.objective.evaluate(equal.metrics),
+          },
+        }
+        : {}),
       ...(last && last.evaluations === 1
         ? {
           transfer: {

@@ -2,7 +2,9 @@
  * The report's panel for online cells (core/online.ts): per task, the **in-run** judgement of
  * each online method (the steered run's final model; never mixed with the weights-transfer
  * judgement, which is in the task's leaderboard as the checkpoints), its gap to `stratified`
- * paired by seed, the cost per signal, and each method's weight schedule (seed of the lowest
+ * paired by seed, its gap to `stratified` at equal total cost (a stratified run given the method's
+ * whole cost as more training, `online.equalCost`), the cost per signal, and each method's weight
+ * schedule (seed of the lowest
  * number) drawn as stacked areas over the run's steps.
  *
  * @module
@@ -12,6 +14,7 @@ import type { ResultLine } from "../core/results.ts";
 import type { TaskSummary } from "./aggregate.ts";
 import { esc, type FigureSink, fmt, table } from "./_html.ts";
 import { color, type Figure, figure } from "./figures.ts";
+import { tInterval95 } from "../numerics/stats/summary.ts";
 
 /** Lines of one task that carry an online record. */
 function onlineLines(s: TaskSummary): ResultLine[] {
@@ -82,6 +85,11 @@ export function onlinePanel(
       const gaps = mine.flatMap((l) =>
         base.has(l.seed) ? [l.online!.inRun.value - base.get(l.seed)!] : []
       );
+      const equal = mine.flatMap((l) =>
+        l.online!.equalCost ? [l.online!.inRun.value - l.online!.equalCost.value] : []
+      );
+      const eq = equal.length ? tInterval95(equal) : undefined;
+      const steps = mine.flatMap((l) => l.online!.equalCost ? [l.online!.equalCost.steps] : []);
       const units = mine.map((l) => l.spent);
       const costs: Record<string, number> = {};
       for (const l of mine) {
@@ -97,6 +105,12 @@ export function onlinePanel(
         mine[0]!.online!.fidelity,
         fmt(mean(v), 4),
         fmt(mean(gaps), 4),
+        !eq
+          ? "—"
+          : Number.isNaN(eq.low)
+          ? fmt(eq.mean, 4)
+          : `${fmt(eq.mean, 4)} [${fmt(eq.low, 4)}, ${fmt(eq.high, 4)}]`,
+        steps.length ? fmt(mean(steps), 0) : "—",
         fmt(mean(units), 2),
         esc(Object.entries(costs).map(([k, x]) => `${k} ${x.toFixed(2)}`).join(", ")),
       ];
@@ -110,6 +124,8 @@ export function onlinePanel(
           "fidelity",
           "in-run objective (mean)",
           "gap to stratified (paired mean)",
+          "gap to stratified at equal cost (mean [95% t])",
+          "equal-cost stratified steps",
           "cost (task units)",
           "cost per signal",
         ],
@@ -135,7 +151,10 @@ export function onlinePanel(
     `<p>The final model of each steered run, judged at its own fidelity (validation bits/byte ` +
     `of the task's objective; lower is better); gaps are to <code>stratified</code> with the ` +
     `same seed. The weights-transfer judgement of the same cells (a fresh run at the target ` +
-    `fidelity on the extracted mixture) is in the task's leaderboard above. Costs in the task's ` +
+    `fidelity on the extracted mixture) is in the task's leaderboard above. At equal cost, the ` +
+    `same final model is set beside a <code>stratified</code> run of the same model and seed ` +
+    `trained for as many steps as the method's whole cost pays for (its signals, probes and ` +
+    `auxiliary runs spent as more training). Costs in the task's ` +
     `unit (one S run = 1), per signal (<code>aux:*</code>: auxiliary runs).</p>`,
     ...parts,
   ].join("\n");

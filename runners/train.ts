@@ -44,6 +44,13 @@ export interface RunCache {
   get(key: string): CachedRun | undefined;
   /** Stores a run. */
   set(key: string, run: CachedRun): void;
+  /**
+   * Claims a missing run for training, across the processes that share the cache, so that two
+   * cells asking for the same run at once train it once: resolves when this caller may train it
+   * (with the release to call after storing it), or when another process has stored it meanwhile
+   * (the caller then finds it with `get`). Absent: every caller trains.
+   */
+  claim?(key: string): Promise<() => void>;
 }
 
 /** A per-process cache in memory. */
@@ -88,7 +95,38 @@ export class DirRunCache implements RunCache {
     Deno.writeTextFileSync(tmp, JSON.stringify(run));
     Deno.renameSync(tmp, join(this.#dir, `${key}.json`));
   }
+  /**
+   * Claims a missing run with a lock file `<key>.lock` (created exclusively): the holder trains,
+   * the others wait for its `<key>.json`. A waiter gives up after {@linkcode CLAIM_WAIT_MS} and
+   * trains the run itself (the same run: results never depend on who trains it), so a lock left
+   * by a killed process costs a wait, never a wrong answer; the bench removes leftover locks
+   * when it starts.
+   */
+  async claim(key: string): Promise<() => void> {
+    const lock = join(this.#dir, `${key}.lock`);
+    const release = () => {
+      try {
+        Deno.removeSync(lock);
+      } catch { /* already gone */ }
+    };
+    Deno.mkdirSync(this.#dir, { recursive: true });
+    const t0 = Date.now();
+    while (Date.now() - t0 < CLAIM_WAIT_MS) {
+      try {
+        Deno.openSync(lock, { write: true, createNew: true }).close();
+        return release;
+      } catch (e) {
+        if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+      }
+      if (this.get(key)) return () => {};
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return () => {};
+  }
 }
+
+/** How long {@linkcode DirRunCache.claim} waits for another process's run (ms). */
+export const CLAIM_WAIT_MS = 180_000;
 
 /** The metrics of a finished run. */
 export function runMetrics(result: RunResult): Record<string, number> {
@@ -155,15 +193,24 @@ export async function cachedRun(
   });
   const hit = cache.get(key);
   if (hit) return { key, run: hit, cached: true };
-  const result = freshRun(corpus(), {
-    trainDomains: spec.trainDomains,
-    mixture: spec.mixture,
-    fidelity: spec.fidelity,
-    seed: spec.seed,
-  });
-  const run: CachedRun = { metrics: runMetrics(result), epochs: result.epochs, ms: result.ms };
-  cache.set(key, run);
-  return { key, run, cached: false };
+  // Another process may be training the same run right now: wait for it rather than train it
+  // twice (a bench's cells ask for the same uniform L run at once).
+  const release = await cache.claim?.(key);
+  try {
+    const late = cache.get(key);
+    if (late) return { key, run: late, cached: true };
+    const result = freshRun(corpus(), {
+      trainDomains: spec.trainDomains,
+      mixture: spec.mixture,
+      fidelity: spec.fidelity,
+      seed: spec.seed,
+    });
+    const run: CachedRun = { metrics: runMetrics(result), epochs: result.epochs, ms: result.ms };
+    cache.set(key, run);
+    return { key, run, cached: false };
+  } finally {
+    release?.();
+  }
 }
 
 /** Options of {@linkcode TrainRunner}. */

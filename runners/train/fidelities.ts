@@ -55,22 +55,70 @@ export const FIDELITIES: readonly TrainFidelity[] = [
 ];
 
 /**
- * The fidelity with this id.
+ * Bytes per optimiser step of every fidelity (8 sequences of 512 bytes; `BATCH_BYTES` in env.ts).
+ */
+export const STEP_BYTES = 4096;
+
+/**
+ * The id of a fidelity **lengthened** to a number of optimiser steps: `S@864` is S's model and
+ * validation subset trained for 864 steps (864 × 4 KiB bytes), the recipe's learning-rate schedule
+ * (warm-up over 5% of the steps, then cosine) spread over the longer run. The online track's
+ * equal-cost baseline uses it (stratified sampling given a method's whole cost as more training).
+ *
+ * @example
+ * ```ts
+ * import { lengthenedFidelity, trainFidelity } from "./fidelities.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const id = lengthenedFidelity("S", 128);
+ * assertEquals([id, trainFidelity(id).cost, trainFidelity(id).tableBits], ["S@128", 2, 14]);
+ * ```
+ * @param base A fidelity id (`S`, `M`, `L`).
+ * @param steps Optimiser steps (a positive integer).
+ * @returns The id.
+ * @throws {RangeError} When the base is unknown or the steps are not a positive integer.
+ */
+export function lengthenedFidelity(base: string, steps: number): string {
+  trainFidelity(base);
+  if (!Number.isInteger(steps) || steps < 1) {
+    throw new RangeError(
+      `A lengthened fidelity needs a positive whole number of steps, not ${steps}`,
+    );
+  }
+  return `${base}@${steps}`;
+}
+
+/**
+ * The fidelity with this id: `S`, `M`, `L`, or a lengthened one (`S@864`,
+ * {@linkcode lengthenedFidelity}).
  *
  * @example
  * ```ts
  * import { trainFidelity } from "./fidelities.ts";
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * assertEquals(trainFidelity("M").cost, 4);
+ * assertEquals(trainFidelity("S@64").tokens, trainFidelity("S").tokens);
  * ```
  * @throws {RangeError} When there is none.
  */
 export function trainFidelity(id: string): TrainFidelity {
-  const f = FIDELITIES.find((x) => x.id === id);
+  const long = /^([A-Za-z]+)@([1-9][0-9]*)$/.exec(id);
+  const f = FIDELITIES.find((x) => x.id === (long ? long[1] : id));
   if (!f) {
     throw new RangeError(
-      `Unknown minimix fidelity "${id}" (known: ${FIDELITIES.map((x) => x.id).join(", ")})`,
+      `Unknown minimix fidelity "${id}" (known: ${
+        FIDELITIES.map((x) => x.id).join(", ")
+      }, or one of them lengthened to N steps as "S@N")`,
     );
   }
-  return f;
+  if (!long) return f;
+  const tokens = Number(long[2]) * STEP_BYTES;
+  return {
+    ...f,
+    id,
+    label: `${f.label.replace(/, [^,]*training bytes$/, "")}, ${long[2]} steps (${
+      tokens / 1024
+    } KiB of training bytes)`,
+    tokens,
+    cost: tokens / FIDELITIES[0]!.tokens,
+  };
 }

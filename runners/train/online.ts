@@ -35,6 +35,7 @@ import { type HashedLmState, warmupCosine } from "../../numerics/lm/hashed_lm.ts
 import { deriveSeed, Rng } from "../../numerics/rng.ts";
 import { type Corpus, VALID_PIECE } from "./corpus.ts";
 import { SEQ_LEN, Trainer } from "./env.ts";
+import { lengthenedFidelity, STEP_BYTES, trainFidelity } from "./fidelities.ts";
 
 /** Byte-passes per forward byte. */
 export const FORWARD_COST = 1;
@@ -363,4 +364,46 @@ function refOf(env: OnlineEnv): OnlineSession {
     throw new TypeError("A reference run must be one opened by the environment (env.open)");
   }
   return s;
+}
+
+/**
+ * Steps of the in-run track's **equal-cost baseline**: the most whole optimiser steps whose
+ * training (3 byte-passes per byte, {@linkcode TRAIN_COST}) costs no more than a method's total
+ * byte-passes — so the baseline gets the method's cost, short of less than one step.
+ *
+ * @example
+ * ```ts
+ * import { equalCostSteps, TRAIN_COST } from "./online.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const step = TRAIN_COST * 4096; // one 4 KiB batch trained
+ * assertEquals([equalCostSteps(64 * step), equalCostSteps(64 * step + step - 1)], [64, 64]);
+ * ```
+ * @param bytePasses A method's total cost.
+ * @returns The steps (at least 1).
+ */
+export function equalCostSteps(bytePasses: number): number {
+  // A hair of slack for totals summed in floating point (k × a step's cost exactly).
+  return Math.max(1, Math.floor(bytePasses / (TRAIN_COST * STEP_BYTES) * (1 + 1e-12)));
+}
+
+/**
+ * The fidelity of the equal-cost baseline of a run at `fidelity` costing `bytePasses`: the same
+ * fidelity at its own length, else lengthened to {@linkcode equalCostSteps} steps (`S@864`).
+ *
+ * @example
+ * ```ts
+ * import { equalCostFidelity, TRAIN_COST } from "./online.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const sRun = TRAIN_COST * (1 << 18); // an S run trained once
+ * assertEquals([equalCostFidelity("S", sRun), equalCostFidelity("S", 13.5 * sRun)], ["S", "S@864"]);
+ * ```
+ * @param fidelity The steered run's fidelity id.
+ * @param bytePasses The method's total cost.
+ * @returns The fidelity id.
+ */
+export function equalCostFidelity(fidelity: string, bytePasses: number): string {
+  const steps = equalCostSteps(bytePasses);
+  return steps * STEP_BYTES === trainFidelity(fidelity).tokens
+    ? fidelity
+    : lengthenedFidelity(fidelity, steps);
 }

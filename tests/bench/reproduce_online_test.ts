@@ -1,5 +1,11 @@
 import { assert, assertEquals } from "../_assert.ts";
-import { gapLatex, gapMarkdown, onlineTables, pairedGap } from "../../bench/reproduce_online.ts";
+import {
+  gapLatex,
+  gapMarkdown,
+  onlineTables,
+  onlineText,
+  pairedGap,
+} from "../../bench/reproduce_online.ts";
 import type { ResultLine } from "../../core/results.ts";
 import { parseManifest } from "../../bench/manifest.ts";
 import { loadManifest } from "../../bench/reproduce.ts";
@@ -11,7 +17,13 @@ const spec = {
   methods: [{ id: "stratified", label: "Stratified" }, { id: "m", label: "M" }],
 };
 
-function line(method: string, seed: number, inRun: number, transfer: number): ResultLine {
+function line(
+  method: string,
+  seed: number,
+  inRun: number,
+  transfer: number,
+  equal?: number,
+): ResultLine {
   return {
     schema: "mixbench.result/1",
     suite: "t",
@@ -32,6 +44,9 @@ function line(method: string, seed: number, inRun: number, transfer: number): Re
       averaged: [1],
       cost: { train: 100, valid: 100 },
       bytePasses: 200,
+      ...(equal === undefined
+        ? {}
+        : { equalCost: { fidelity: "S@96", steps: 96, bytePasses: 199, value: equal } }),
       transfer: { source: "averaged", fidelity: "L", value: transfer },
     },
     timings: { totalMs: 0, methodMs: 0 },
@@ -74,4 +89,33 @@ Deno.test("the aioli manifest's online section names its baseline among its meth
     threw = true;
   }
   assert(threw);
+});
+
+Deno.test("onlineTables: the gap at equal cost is each line's in-run value minus its own equal-cost run", () => {
+  const lines = [
+    line("stratified", 0, 4, 2.7, 4),
+    line("stratified", 1, 4.1, 2.7, 4.1),
+    line("m", 0, 3.9, 2.8, 3.7),
+    line("m", 1, 3.95, 2.8, 3.85),
+    line("m", 2, 4.1, 2.8), // no equal-cost run: left out of that table only
+  ];
+  const t = onlineTables(spec, lines);
+  // stratified at its own cost is its own baseline
+  assertEquals(t.equalCost.stratified!["t/a"]!.mean, 0);
+  // m: [3.9 − 3.7, 3.95 − 3.85] = [0.2, 0.1]: it loses to stratified given the same cost,
+  // while beating the one-run stratified on the same seeds
+  const g = t.equalCost.m!["t/a"]!;
+  assertEquals([+g.mean.toFixed(12), g.n], [0.15, 2]);
+  assert(t.inRun.m!["t/a"]!.mean < 0);
+  assertEquals(t.equalSteps, { stratified: 96, m: 96 });
+  assert(
+    gapMarkdown(spec, t.equalCost, ": gap to stratified at equal cost").includes(
+      "| t/a: gap to stratified at equal cost |",
+    ),
+  );
+  assert(gapLatex(spec, t.equalCost, "at equal cost").startsWith("% at equal cost\n"));
+  const text = onlineText(spec, t, 3, "out/x");
+  assert(text.includes("### In-run at equal total cost"));
+  assert(text.includes("| equal-cost stratified steps |"));
+  assert(text.includes("% In-run gap to stratified at equal total cost"));
 });

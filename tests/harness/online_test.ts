@@ -137,3 +137,30 @@ Deno.test("timeAverage weighs each entry by the steps it was in force", () => {
     [0.625, 0.375],
   );
 });
+
+Deno.test("online cell: the equal-cost baseline is asked for the method's total byte-passes and judged by the objective", async () => {
+  const asked: number[] = [];
+  const f = method((env) => {
+    env.validLoss();
+    env.train(5);
+  });
+  const line = await runOnlineCell({
+    ...input(f),
+    equalCost: (bytePasses) => {
+      asked.push(bytePasses);
+      return Promise.resolve({
+        fidelity: "S@2",
+        steps: 2,
+        bytePasses: 100,
+        metrics: { avg: 2.5, worst: 9 },
+      });
+    },
+  });
+  assertEquals(line.status, "ok", line.error?.message);
+  // 10 steps (100) and two validation passes (2): the baseline is asked for all of it
+  assertEquals(asked, [102]);
+  // minimix/avg's objective reads `avg`
+  assertEquals(line.online!.equalCost, { fidelity: "S@2", steps: 2, bytePasses: 100, value: 2.5 });
+  // without one, the line has none
+  assertEquals((await runOnlineCell(input(f))).online!.equalCost, undefined);
+});

@@ -2,7 +2,7 @@ import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts
 import { loadCorpus } from "../../runners/train/corpus.ts";
 import { minimixTable } from "../../datasets/minimix/table.ts";
 import { BATCH_BYTES, freshRun, SEQS_PER_BATCH, Trainer } from "../../runners/train/env.ts";
-import { MemoryRunCache, TrainRunner } from "../../runners/train.ts";
+import { cachedRun, DirRunCache, MemoryRunCache, TrainRunner } from "../../runners/train.ts";
 import { resolveTask, TASK_SCHEMA, type TaskCard } from "../../core/task.ts";
 import { runCell } from "../../harness/cell.ts";
 import { loadMethod } from "../../methods/mod.ts";
@@ -145,4 +145,30 @@ Deno.test("runCell() runs a method in continuous mode on a train task", async ()
     await Deno.readTextFile(new URL("../../reports/result.schema.json", import.meta.url)),
   );
   assertEquals(validate(schema, JSON.parse(JSON.stringify(stamped))), []);
+});
+
+Deno.test("cachedRun(): two processes asking a shared folder for the same run at once train it once", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    // Two caches over one folder, as two cell processes hold them (separate memories).
+    const a = new DirRunCache(dir), b = new DirRunCache(dir);
+    let trained = 0;
+    const spec = {
+      fidelity: "S",
+      domains: ["moby", "udhr"],
+      trainDomains: [0, 7],
+      mixture: [0.5, 0.5],
+      seed: 9,
+    };
+    const counted = () => (trained++, corpus);
+    const [x, y] = await Promise.all([cachedRun(a, counted, spec), cachedRun(b, counted, spec)]);
+    assertEquals(trained, 1);
+    assertEquals(x.run, y.run);
+    assertEquals([x.cached, y.cached], [false, true]);
+    // the lock is gone once the run is stored
+    const left = [...Deno.readDirSync(dir)].map((e) => e.name);
+    assertEquals(left, [`${x.key}.json`]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
