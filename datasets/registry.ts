@@ -9,7 +9,7 @@ import type { RunTable } from "../core/table.ts";
 import { loadRunTable } from "./loader.ts";
 import { parsePredictTaskCard, parseTaskCard } from "./task_card.ts";
 import type { PredictTaskCard } from "../core/predict.ts";
-import { minimixTable } from "./minimix/table.ts";
+import { minimixTableWithDigest } from "./minimix/table.ts";
 
 /** Ids of the built-in tables (folders beside this file). */
 export const TABLES: readonly string[] = [
@@ -113,7 +113,7 @@ export function taskTable(card: TaskCard): Promise<RunTable> {
         new TypeError(`Task "${card.id}": unknown training environment "${card.train?.env}"`),
       );
     }
-    return Promise.resolve(minimixTable(card.train.domains));
+    return minimixTableWithDigest(card.train.domains);
   }
   return loadTable(card.table);
 }

@@ -7,7 +7,9 @@
  */
 
 import type { DataCard, RunTable } from "../../core/table.ts";
+import { sha256Hex } from "../loader.ts";
 import card from "./card.json" with { type: "json" };
+import manifest from "./manifest.json" with { type: "json" };
 
 /** The environment's card over all eight domains (metric upper bounds are +∞). */
 export const MINIMIX_CARD: DataCard = {
@@ -53,4 +55,18 @@ export function minimixTable(domains: readonly string[]): RunTable {
     file: "",
     sha256: "",
   };
+}
+
+/**
+ * {@linkcode minimixTable} with its identity: the sha256 of the environment's card, the corpus
+ * manifest (the sha256 of every domain's clean, training and validation bytes) and the domains,
+ * which results lines record as `versions.table` (the code that trains is the commit's).
+ *
+ * @param domains Domain names, in the card's order.
+ * @returns The run table, with no runs and its sha256.
+ */
+export async function minimixTableWithDigest(domains: readonly string[]): Promise<RunTable> {
+  const table = minimixTable(domains);
+  const identity = JSON.stringify({ card, manifest, domains });
+  return { ...table, sha256: await sha256Hex(new TextEncoder().encode(identity)) };
 }

@@ -12,7 +12,12 @@ import {
   VALID_PIECE,
   VALID_PIECES,
 } from "../../runners/train/corpus.ts";
-import { MINIMIX_CARD, minimixTable } from "../../datasets/minimix/table.ts";
+import {
+  MINIMIX_CARD,
+  minimixTable,
+  minimixTableWithDigest,
+} from "../../datasets/minimix/table.ts";
+import { loadTask } from "../../datasets/registry.ts";
 import { FIDELITIES } from "../../runners/train/fidelities.ts";
 
 const manifest = JSON.parse(
@@ -65,6 +70,17 @@ Deno.test("minimixTable() keeps a subset of domains in corpus order and rejects 
   assertEquals(minimixTable(["moby", "legal"]).card.domains.length, 2);
   assertThrows(() => minimixTable(["legal", "moby"]), RangeError, /in that order/);
   assertThrows(() => minimixTable(["moby", "poetry"]), RangeError, /poetry/);
+});
+
+Deno.test("a train task's table has a sha256 for results lines, which changes with its domains", async () => {
+  const task = await loadTask("minimix/avg");
+  assert(/^[0-9a-f]{64}$/.test(task.table.sha256), task.table.sha256);
+  const seven = await minimixTableWithDigest(MINIMIX_CARD.domains.slice(1).map((d) => d.name));
+  assert(seven.sha256 !== task.table.sha256);
+  assertEquals(
+    (await minimixTableWithDigest(["moby", "udhr"])).sha256,
+    (await minimixTableWithDigest(["moby", "udhr"])).sha256,
+  );
 });
 
 Deno.test("datasets/minimix/card.json agrees with the environment's domains, metrics and fidelities", () => {
