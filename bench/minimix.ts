@@ -3,7 +3,7 @@
  *
  * - `tasks`: the task cards `datasets/tasks/minimix/*.json`, with their frozen references (zero =
  *   mean objective at L over the uniform mixture and 7 seeded Dirichlet(1) mixtures, best = the
- *   best of them);
+ *   best of them), including `minimix/avg-merge` (queries through the merge proxy);
  * - `quality`: the learner at L on the uniform mixture against the count-based uniform-mixture
  *   bigram and trigram of corpus.md §3, per domain (`datasets/minimix/quality.json`);
  * - `transfer`: the 8 × 8 transfer table at M (train on one domain, validation loss on each;
@@ -30,7 +30,13 @@ import { deriveSeed, Rng } from "../numerics/rng.ts";
 import { resolveTask, TASK_SCHEMA, type TaskCard } from "../core/task.ts";
 import { DOMAINS, loadCorpus, manifestEntry, sha256Hex } from "../runners/train/corpus.ts";
 import { minimixTable } from "../datasets/minimix/table.ts";
-import { cachedRun, DirRunCache, runMetrics, TrainRunner } from "../runners/train.ts";
+import {
+  cachedRun,
+  DirRunCache,
+  mergeBuildCost,
+  runMetrics,
+  TrainRunner,
+} from "../runners/train.ts";
 import { ENV_VERSION, freshRun } from "../runners/train/env.ts";
 import { buildMergeProxy } from "../runners/train/merge.ts";
 import { spearman } from "../numerics/stats/correlation.ts";
@@ -43,6 +49,9 @@ const NAMES = DOMAINS.map((d) => d.name);
 export const TARGETS: readonly string[] = ["nodedocs", "wordnet"];
 /** Seed of every task's fresh runs. */
 const SEED = 0;
+
+/** Training charged once for `minimix/avg-merge`'s proxy at S over the eight domains. */
+const MERGE_BUILD_S = mergeBuildCost("S", NAMES.length);
 
 /** The cards before their references are frozen. */
 function cards(): Omit<TaskCard, "reference">[] {
@@ -78,6 +87,18 @@ function cards(): Omit<TaskCard, "reference">[] {
         "Find the mixture whose fresh L run has the lowest worst per-domain validation loss (DoReMi's motivation). Fresh runs at S (cost 1) and M (cost 4); judged by a fresh L run.",
       objective: "worst",
       train: all,
+    },
+    {
+      ...common,
+      id: "minimix/avg-merge",
+      title: "Mean validation bits/byte over eight text domains, queried through the merge proxy",
+      description:
+        "minimix/avg with every query answered by the merge proxy (Na et al., 2024) instead of a fresh run: a base model trains half an S run on the uniform mixture and one copy per domain continues for the other half on that domain alone; a mixture's answer is the validation losses of the mixture-weighted average of the copies' parameters. That training (0.5 + 8 × 0.5 = 4.5 S runs) is charged once, before the first query, so the budget is what is left of minimix/avg's 32 S runs (27.5; checkpoints at 8 and 32 in total cost). A query costs 0.25 S runs (its validation forward passes, 192 KiB, against an S run's 256 KiB trained at 3 passes per byte). Judged by a fresh L run, as minimix/avg.",
+      objective: "avg",
+      query: [{ fidelity: "S", cost: 0.25 }],
+      budget: 32 - MERGE_BUILD_S,
+      checkpoints: [8 - MERGE_BUILD_S, 32 - MERGE_BUILD_S],
+      train: { ...all, proxy: { kind: "merge" as const, build: MERGE_BUILD_S } },
     },
     ...TARGETS.map((t) => ({
       ...common,

@@ -34,6 +34,7 @@ export const TASKS: readonly string[] = [
   // model's extrapolation MAE.
   "regmix-pile/pile-cc@1M",
   "minimix/avg",
+  "minimix/avg-merge",
   "minimix/worst",
   "minimix/target-nodedocs",
   "minimix/target-wordnet",

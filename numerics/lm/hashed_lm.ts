@@ -260,11 +260,13 @@ export class HashedLm {
     const touched = this.#touched;
     for (let k = 0; k < this.#nTouched; k++) {
       const sp = touched[k]!;
-      const mask = wg[sp + 16]!;
+      let mask = wg[sp + 16]! | 0;
       wg[sp + 16] = 0;
-      for (let node = 1; node < 16; node++) {
-        if ((mask & (1 << node)) === 0) continue;
-        const p = sp + node;
+      // Visit the set bits of the mask, lowest first (the same order as a scan of nodes 1 … 15).
+      while (mask !== 0) {
+        const low = mask & -mask;
+        mask ^= low;
+        const p = sp + 31 - Math.clz32(low);
         const gj = wg[p + 16]! * scale;
         wg[p + 16] = 0;
         const mj = b1 * mv[p]! + (1 - b1) * gj;
@@ -275,6 +277,39 @@ export class HashedLm {
       }
     }
     this.#nTouched = 0;
+  }
+
+  /**
+   * Sets the weights to Σ_d c_d · (weights of `states[d]`), in the order of `states`, skipping
+   * zero coefficients; gradients are cleared and moments left as they are. This is the parameter
+   * average of model merging.
+   *
+   * @param states Checkpoints of models of this shape.
+   * @param coefficients One factor per checkpoint.
+   * @throws {RangeError} When the shapes or counts differ.
+   */
+  setWeightedSum(states: readonly HashedLmState[], coefficients: readonly number[]): void {
+    if (states.length !== coefficients.length) {
+      throw new RangeError(
+        `HashedLm: ${states.length} checkpoints but ${coefficients.length} coefficients`,
+      );
+    }
+    for (const s of states) {
+      if (s.wg.length !== this.wg.length) {
+        throw new RangeError(
+          `HashedLm: checkpoint has ${s.wg.length / 2} weights, the model ${this.#size}`,
+        );
+      }
+    }
+    this.clearGradient();
+    const wg = this.wg;
+    wg.fill(0);
+    states.forEach((s, d) => {
+      const c = coefficients[d]!;
+      if (c === 0) return;
+      const e = s.wg;
+      for (let j = 0; j < wg.length; j++) wg[j] = wg[j]! + c * e[j]!;
+    });
   }
 
   /** A copy of the weights, moments and step count (for checkpoint/restore; clears the gradient). */
