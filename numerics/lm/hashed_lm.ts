@@ -173,6 +173,8 @@ export class HashedLm {
       }
       let node = 1;
       let prob = 1;
+      // Bit masks of the tree nodes visited in each nibble's slots (the same in every order).
+      let visited = 0;
       for (let i = 7; i >= 0; i--) {
         const slot = i >= 4 ? a : b;
         if (i === 3) node = 1;
@@ -183,13 +185,20 @@ export class HashedLm {
         prob *= bit ? p1 : 1 - p1;
         if (train) {
           const d = p1 - bit;
-          const bitMask = 1 << node;
           for (let o = 0; o < n; o++) {
-            const sp = slot[o]!;
-            wg[sp + 16 + node] = wg[sp + 16 + node]! + d;
-            const mask = wg[sp + 16]!;
-            if (mask === 0) touched[nt++] = sp;
-            wg[sp + 16] = mask | bitMask;
+            const q = slot[o]! + 16 + node;
+            wg[q] = wg[q]! + d;
+          }
+          visited |= 1 << node;
+          if (i === 4 || i === 0) {
+            // Mark the nibble's nodes in each slot once; list a slot the first time it is marked.
+            for (let o = 0; o < n; o++) {
+              const sp = slot[o]!;
+              const mask = wg[sp + 16]!;
+              if (mask === 0) touched[nt++] = sp;
+              wg[sp + 16] = mask | visited;
+            }
+            visited = 0;
           }
         }
         node = (node << 1) | bit;
