@@ -9,8 +9,10 @@
  * - `transfer`: the 8 × 8 transfer table at M (train on one domain, validation loss on each;
  *   `datasets/minimix/transfer.json`).
  *
- * - `merge`: Spearman ρ between the merge proxy (runners/train/merge.ts) and fresh runs on 30
- *   seeded Dirichlet(1) mixtures at M and L, per objective (`datasets/minimix/merge.json`);
+ * - `merge [S M L]`: Spearman ρ between the merge proxy (runners/train/merge.ts) and fresh runs on
+ *   30 seeded Dirichlet(1) mixtures at each fidelity asked for (M and L by default), per objective,
+ *   and below L also the proxy's and the fresh runs' ρ to fresh L runs
+ *   (`datasets/minimix/merge.json`; fidelities not asked for keep their entries);
  * - `table [S M L]`: the regenerable run table `datasets/minimix_swarm/` (runs.csv, card.json):
  *   fresh runs on a RegMix swarm (methods/_regmix_sampling.ts, uniform prior), 512 at S, the first
  *   128 of them at M and the first 32 at L by default;
@@ -220,8 +222,32 @@ async function writeMerge(log: (s: string) => void, fidelities: string[]): Promi
   const all = NAMES.map((_, i) => i);
   const mixtures = dirichletMixtures(NAMES.length, 30, "minimix-merge");
   const objectives = ["avg", "worst", ...NAMES.map((n) => `loss_${n}`)];
+  // Fidelities not asked for keep their committed entries.
+  const path = join(ROOT, "datasets/minimix/merge.json");
+  const before = JSON.parse(await Deno.readTextFile(path).catch(() => "{}")) as Record<
+    string,
+    unknown
+  >;
   const out: Record<string, unknown> = {};
-  for (const f of fidelities.length ? fidelities : ["M", "L"]) {
+  for (const f of ["S", "M", "L"]) if (before[f] !== undefined) out[f] = before[f];
+  const asked = fidelities.length ? fidelities : ["M", "L"];
+  // Below L, also how the proxy and fresh runs at f rank the mixtures' fresh L runs (what a
+  // task that queries the proxy at f and is judged at L rewards).
+  const realL: Record<string, number>[] = [];
+  if (asked.some((f) => f !== "L")) {
+    for (const m of mixtures) {
+      const { run } = await cachedRun(cache, () => corpus, {
+        fidelity: "L",
+        domains: NAMES,
+        trainDomains: all,
+        mixture: m,
+        seed: SEED,
+      });
+      realL.push(run.metrics as Record<string, number>);
+      log(`L (for the ρ to L): ${realL.length}/30`);
+    }
+  }
+  for (const f of asked) {
     const t0 = performance.now();
     const proxy = buildMergeProxy(corpus, { trainDomains: all, fidelity: f, seed: SEED });
     log(`${f}: merge proxy built in ${Math.round(performance.now() - t0)} ms`);
@@ -243,13 +269,21 @@ async function writeMerge(log: (s: string) => void, fidelities: string[]): Promi
     const rho = Object.fromEntries(
       objectives.map((o) => [o, spearman(merged.map((x) => x[o]!), real.map((x) => x[o]!))]),
     );
-    out[f] = { mixtures: mixtures.length, chargedRuns: proxy.chargedRuns, spearman: rho };
+    const toL = f === "L" ? {} : {
+      proxyToL: Object.fromEntries(
+        objectives.map((o) => [o, spearman(merged.map((x) => x[o]!), realL.map((x) => x[o]!))]),
+      ),
+      freshToL: Object.fromEntries(
+        objectives.map((o) => [o, spearman(real.map((x) => x[o]!), realL.map((x) => x[o]!))]),
+      ),
+    };
+    out[f] = { mixtures: mixtures.length, chargedRuns: proxy.chargedRuns, spearman: rho, ...toL };
     log(`${f}: ρ ${objectives.map((o) => `${o} ${rho[o]!.toFixed(3)}`).join(", ")}`);
   }
-  await Deno.writeTextFile(
-    join(ROOT, "datasets/minimix/merge.json"),
-    JSON.stringify({ seed: SEED, ...out }, null, 2) + "\n",
+  const ordered = Object.fromEntries(
+    ["S", "M", "L"].filter((f) => f in out).map((f) => [f, out[f]]),
   );
+  await Deno.writeTextFile(path, JSON.stringify({ seed: SEED, ...ordered }, null, 2) + "\n");
 }
 
 /** Upper bound written for every loss metric of the swarm table (bits/byte; untrained = 8). */
