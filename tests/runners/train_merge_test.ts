@@ -4,6 +4,7 @@ import { buildMergeProxy } from "../../runners/train/merge.ts";
 import { freshRun, Trainer } from "../../runners/train/env.ts";
 import { MemoryRunCache, TrainRunner } from "../../runners/train.ts";
 import { minimixTable } from "../../datasets/minimix/table.ts";
+import { loadTask, TASKS } from "../../datasets/registry.ts";
 import { resolveTask, TASK_SCHEMA, type TaskCard } from "../../core/task.ts";
 import { parseTaskCard } from "../../datasets/task_card.ts";
 import { runCell } from "../../harness/cell.ts";
@@ -141,4 +142,17 @@ Deno.test("runCell() runs random-search on a merge-proxy task within its budget"
   assertEquals(line.spent, 1);
   assertEquals(line.trajectory.map((s) => s.cost), [0.25, 0.25, 0.25, 0.25]);
   assertEquals(line.checkpoints.map((x) => x.budget), [0.5, 1]);
+});
+
+Deno.test("minimix/avg-merge: a registered merge-proxy card whose judge and references are minimix/avg's", async () => {
+  assert(TASKS.includes("minimix/avg-merge"));
+  const merge = await loadTask("minimix/avg-merge");
+  const avg = await loadTask("minimix/avg");
+  const runner = new TrainRunner(merge, { corpus });
+  assertEquals(runner.kind, "train");
+  assertEquals(merge.card.train!.proxy, { kind: "merge", build: 4.5 });
+  // Equal total cost: the build plus the query budget is minimix/avg's budget.
+  assertEquals(merge.card.train!.proxy!.build + merge.card.budget, avg.card.budget);
+  assertEquals(merge.card.reference, avg.card.reference);
+  assertEquals([merge.card.objective, merge.card.target], [avg.card.objective, avg.card.target]);
 });
