@@ -103,7 +103,12 @@ Deno.test("TrainRunner merge mode: answers by the merge proxy, charges the query
 
 Deno.test("TrainRunner merge mode refuses a card whose build charge or query fidelities are wrong", () => {
   const wrong = mergeCard({
-    train: { env: "minimix", domains: ["moby", "udhr"], seed: 0, proxy: { kind: "merge", build: 2 } },
+    train: {
+      env: "minimix",
+      domains: ["moby", "udhr"],
+      seed: 0,
+      proxy: { kind: "merge", build: 2 },
+    },
   });
   assertThrows(
     () => new TrainRunner(resolveTask(wrong, minimixTable(["moby", "udhr"])), { corpus }),
