@@ -865,8 +865,9 @@ function optimiseCells(
   for (const t of tasks) {
     const preamble = [tablePreamble(t.tableKey, t.table)];
     for (const m of methods) {
-      // Online methods steer a training run: train tasks only.
-      if (m.online && t.card.runner !== "train") continue;
+      // Online methods steer a training run: train tasks only, and not those whose queries a
+      // proxy answers (a proxy answers static mixtures, nothing to steer).
+      if (m.online && (t.card.runner !== "train" || t.card.train?.proxy)) continue;
       for (const seed of seeds) {
         const key = cellKey(t.card.id, t.card.version, m.id, seed);
         if (done.has(key)) continue;

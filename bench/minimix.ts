@@ -3,14 +3,16 @@
  *
  * - `tasks`: the task cards `datasets/tasks/minimix/*.json`, with their frozen references (zero =
  *   mean objective at L over the uniform mixture and 7 seeded Dirichlet(1) mixtures, best = the
- *   best of them);
+ *   best of them), including `minimix/avg-merge` (queries through the merge proxy);
  * - `quality`: the learner at L on the uniform mixture against the count-based uniform-mixture
  *   bigram and trigram of corpus.md §3, per domain (`datasets/minimix/quality.json`);
  * - `transfer`: the 8 × 8 transfer table at M (train on one domain, validation loss on each;
  *   `datasets/minimix/transfer.json`).
  *
- * - `merge`: Spearman ρ between the merge proxy (runners/train/merge.ts) and fresh runs on 30
- *   seeded Dirichlet(1) mixtures at M and L, per objective (`datasets/minimix/merge.json`);
+ * - `merge [S M L]`: Spearman ρ between the merge proxy (runners/train/merge.ts) and fresh runs on
+ *   30 seeded Dirichlet(1) mixtures at each fidelity asked for (M and L by default), per objective,
+ *   and below L also the proxy's and the fresh runs' ρ to fresh L runs
+ *   (`datasets/minimix/merge.json`; fidelities not asked for keep their entries);
  * - `table [S M L]`: the regenerable run table `datasets/minimix_swarm/` (runs.csv, card.json):
  *   fresh runs on a RegMix swarm (methods/_regmix_sampling.ts, uniform prior), 512 at S, the first
  *   128 of them at M and the first 32 at L by default;
@@ -30,7 +32,13 @@ import { deriveSeed, Rng } from "../numerics/rng.ts";
 import { resolveTask, TASK_SCHEMA, type TaskCard } from "../core/task.ts";
 import { DOMAINS, loadCorpus, manifestEntry, sha256Hex } from "../runners/train/corpus.ts";
 import { minimixTable } from "../datasets/minimix/table.ts";
-import { cachedRun, DirRunCache, runMetrics, TrainRunner } from "../runners/train.ts";
+import {
+  cachedRun,
+  DirRunCache,
+  mergeBuildCost,
+  runMetrics,
+  TrainRunner,
+} from "../runners/train.ts";
 import { ENV_VERSION, freshRun } from "../runners/train/env.ts";
 import { buildMergeProxy } from "../runners/train/merge.ts";
 import { spearman } from "../numerics/stats/correlation.ts";
@@ -43,6 +51,9 @@ const NAMES = DOMAINS.map((d) => d.name);
 export const TARGETS: readonly string[] = ["nodedocs", "wordnet"];
 /** Seed of every task's fresh runs. */
 const SEED = 0;
+
+/** Training charged once for `minimix/avg-merge`'s proxy at S over the eight domains. */
+const MERGE_BUILD_S = mergeBuildCost("S", NAMES.length);
 
 /** The cards before their references are frozen. */
 function cards(): Omit<TaskCard, "reference">[] {
@@ -78,6 +89,18 @@ function cards(): Omit<TaskCard, "reference">[] {
         "Find the mixture whose fresh L run has the lowest worst per-domain validation loss (DoReMi's motivation). Fresh runs at S (cost 1) and M (cost 4); judged by a fresh L run.",
       objective: "worst",
       train: all,
+    },
+    {
+      ...common,
+      id: "minimix/avg-merge",
+      title: "Mean validation bits/byte over eight text domains, queried through the merge proxy",
+      description:
+        "minimix/avg with every query answered by the merge proxy (Na et al., 2024) instead of a fresh run: a base model trains half an S run on the uniform mixture and one copy per domain continues for the other half on that domain alone; a mixture's answer is the validation losses of the mixture-weighted average of the copies' parameters. That training (0.5 + 8 × 0.5 = 4.5 S runs) is charged once, before the first query, so the budget is what is left of minimix/avg's 32 S runs (27.5; checkpoints at 8 and 32 in total cost). A query costs 0.25 S runs (its validation forward passes, 192 KiB, against an S run's 256 KiB trained at 3 passes per byte). Judged by a fresh L run, as minimix/avg.",
+      objective: "avg",
+      query: [{ fidelity: "S", cost: 0.25 }],
+      budget: 32 - MERGE_BUILD_S,
+      checkpoints: [8 - MERGE_BUILD_S, 32 - MERGE_BUILD_S],
+      train: { ...all, proxy: { kind: "merge" as const, build: MERGE_BUILD_S } },
     },
     ...TARGETS.map((t) => ({
       ...common,
@@ -199,8 +222,32 @@ async function writeMerge(log: (s: string) => void, fidelities: string[]): Promi
   const all = NAMES.map((_, i) => i);
   const mixtures = dirichletMixtures(NAMES.length, 30, "minimix-merge");
   const objectives = ["avg", "worst", ...NAMES.map((n) => `loss_${n}`)];
+  // Fidelities not asked for keep their committed entries.
+  const path = join(ROOT, "datasets/minimix/merge.json");
+  const before = JSON.parse(await Deno.readTextFile(path).catch(() => "{}")) as Record<
+    string,
+    unknown
+  >;
   const out: Record<string, unknown> = {};
-  for (const f of fidelities.length ? fidelities : ["M", "L"]) {
+  for (const f of ["S", "M", "L"]) if (before[f] !== undefined) out[f] = before[f];
+  const asked = fidelities.length ? fidelities : ["M", "L"];
+  // Below L, also how the proxy and fresh runs at f rank the mixtures' fresh L runs (what a
+  // task that queries the proxy at f and is judged at L rewards).
+  const realL: Record<string, number>[] = [];
+  if (asked.some((f) => f !== "L")) {
+    for (const m of mixtures) {
+      const { run } = await cachedRun(cache, () => corpus, {
+        fidelity: "L",
+        domains: NAMES,
+        trainDomains: all,
+        mixture: m,
+        seed: SEED,
+      });
+      realL.push(run.metrics as Record<string, number>);
+      log(`L (for the ρ to L): ${realL.length}/30`);
+    }
+  }
+  for (const f of asked) {
     const t0 = performance.now();
     const proxy = buildMergeProxy(corpus, { trainDomains: all, fidelity: f, seed: SEED });
     log(`${f}: merge proxy built in ${Math.round(performance.now() - t0)} ms`);
@@ -222,13 +269,21 @@ async function writeMerge(log: (s: string) => void, fidelities: string[]): Promi
     const rho = Object.fromEntries(
       objectives.map((o) => [o, spearman(merged.map((x) => x[o]!), real.map((x) => x[o]!))]),
     );
-    out[f] = { mixtures: mixtures.length, chargedRuns: proxy.chargedRuns, spearman: rho };
+    const toL = f === "L" ? {} : {
+      proxyToL: Object.fromEntries(
+        objectives.map((o) => [o, spearman(merged.map((x) => x[o]!), realL.map((x) => x[o]!))]),
+      ),
+      freshToL: Object.fromEntries(
+        objectives.map((o) => [o, spearman(real.map((x) => x[o]!), realL.map((x) => x[o]!))]),
+      ),
+    };
+    out[f] = { mixtures: mixtures.length, chargedRuns: proxy.chargedRuns, spearman: rho, ...toL };
     log(`${f}: ρ ${objectives.map((o) => `${o} ${rho[o]!.toFixed(3)}`).join(", ")}`);
   }
-  await Deno.writeTextFile(
-    join(ROOT, "datasets/minimix/merge.json"),
-    JSON.stringify({ seed: SEED, ...out }, null, 2) + "\n",
+  const ordered = Object.fromEntries(
+    ["S", "M", "L"].filter((f) => f in out).map((f) => [f, out[f]]),
   );
+  await Deno.writeTextFile(path, JSON.stringify({ seed: SEED, ...ordered }, null, 2) + "\n");
 }
 
 /** Upper bound written for every loss metric of the swarm table (bits/byte; untrained = 8). */

@@ -72,6 +72,28 @@ export interface TrainSpec {
   readonly domains: readonly string[];
   /** Seed of every fresh run's data order. */
   readonly seed: number;
+  /**
+   * Answer queries by a proxy instead of fresh runs (recommendations are still judged by a fresh
+   * run at the target fidelity). Absent: every query is a fresh run.
+   */
+  readonly proxy?: TrainProxySpec;
+}
+
+/**
+ * The merge proxy of a `train` task (Na et al., 2024; runners/train/merge.ts): a base model on the
+ * uniform mixture and one continued copy per domain are trained once per cell at the task's single
+ * query fidelity, and every query is answered by the validation losses of the mixture-weighted
+ * parameter average of the copies.
+ */
+export interface TrainProxySpec {
+  /** Always `merge`. */
+  readonly kind: "merge";
+  /**
+   * Training charged once for building the proxy, in the task's cost unit: ½ + ½ per domain runs
+   * of the query fidelity. It is paid before the first query, so the card's `budget` is what is
+   * left for queries (total cost of a cell = `build` + `budget`).
+   */
+  readonly build: number;
 }
 
 /** Contents of a task card file. */

@@ -34,6 +34,7 @@ export const TASKS: readonly string[] = [
   "regmix-pile/pile-cc@60M",
   "olmix/superswarm-bpb@30M",
   "minimix/avg",
+  "minimix/avg-merge",
   "minimix/worst",
   "minimix/target-nodedocs",
   "minimix/target-wordnet",

@@ -47,6 +47,18 @@ export function parseTaskCard(value: unknown, file: string): TaskCard {
     if (typeof t!.seed !== "number" || !Number.isInteger(t!.seed)) {
       fail("train.seed", "must be an integer");
     }
+    if (t!.proxy !== undefined) {
+      const x = t!.proxy as Record<string, unknown> | null;
+      if (typeof x !== "object" || x === null || x.kind !== "merge") {
+        fail("train.proxy", `must be an object with kind "merge"`);
+      }
+      if (typeof x!.build !== "number" || !(x!.build > 0)) {
+        fail("train.proxy.build", "must be a positive number (the training charged once)");
+      }
+      if (!Array.isArray(c.query) || c.query.length !== 1) {
+        fail("query", "must name exactly one fidelity when train.proxy is set");
+      }
+    }
   }
   if (c.runner === "surrogate") {
     const s = c.surrogate as Record<string, unknown> | null;

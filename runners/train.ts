@@ -6,6 +6,17 @@
  * repeated query costs no compute and returns the identical answer; the method is still charged
  * the fidelity's cost.
  *
+ * Merge-proxy mode (a card's `train.proxy` is `{kind: "merge", build}`): queries are answered not
+ * by fresh runs but by the merge proxy of runners/train/merge.ts (Na et al., EMNLP 2024,
+ * arXiv 2410.15661): at the task's one query fidelity, a base model trains half the steps on the
+ * uniform mixture and one copy per domain continues on that domain alone; a query's answer is the
+ * validation losses of the mixture-weighted average of the copies' parameters. The proxy is built
+ * once per runner (on the first query whose answer is not cached) and its training, ½ + ½ per
+ * domain runs of the query fidelity, is the card's `build`, charged once: the card's `budget` is
+ * what is left after it. A query costs the card's query cost (its validation forward passes).
+ * Answers are cached like fresh runs, under a key that also names the proxy. Recommendations are
+ * judged by a fresh run at the target fidelity, as in the plain mode.
+ *
  * Metrics of a run: `loss_<domain>` (validation bits/byte of each of the eight corpus domains,
  * whether or not the task trains on it), `avg` (their mean, Aioli's metric) and `worst` (their
  * maximum, DoReMi's motivation).
@@ -26,6 +37,8 @@ import type { Task } from "../core/task.ts";
 import type { Mixture, Observation, Proposal } from "../core/types.ts";
 import { type Corpus, DOMAINS, loadCorpus, sha256Hex } from "./train/corpus.ts";
 import { ENV_VERSION, freshRun, type RunResult } from "./train/env.ts";
+import { buildMergeProxy, type MergeProxy } from "./train/merge.ts";
+import { trainFidelity } from "./train/fidelities.ts";
 import { queryCost } from "./replay.ts";
 
 /** A finished run as cached: its metrics and bookkeeping. */
@@ -153,6 +166,8 @@ export function runKey(spec: {
   domains: readonly string[];
   mixture: Mixture;
   seed: number;
+  /** A proxy that answers instead of a fresh run (`merge`); absent for fresh runs. */
+  proxy?: string;
 }): Promise<string> {
   const text = JSON.stringify({
     env: "minimix",
@@ -161,6 +176,7 @@ export function runKey(spec: {
     domains: spec.domains,
     mixture: spec.mixture,
     seed: spec.seed,
+    ...(spec.proxy === undefined ? {} : { proxy: spec.proxy }),
   });
   return sha256Hex(new TextEncoder().encode(text));
 }
@@ -213,6 +229,42 @@ export async function cachedRun(
   }
 }
 
+/**
+ * The merge proxies built in this process, by (environment version, fidelity, domains, seed): a
+ * proxy is deterministic, so every runner of the same task shares one.
+ */
+const proxies = new Map<string, MergeProxy>();
+
+/** The merge proxy of (fidelity, domains, seed), built now if this process has none. */
+function mergeProxy(
+  corpus: () => Corpus,
+  spec: { fidelity: string; trainDomains: readonly number[]; seed: number },
+): { proxy: MergeProxy; built: boolean } {
+  const id = JSON.stringify([ENV_VERSION, spec.fidelity, spec.trainDomains, spec.seed]);
+  const hit = proxies.get(id);
+  if (hit) return { proxy: hit, built: false };
+  const proxy = buildMergeProxy(corpus(), spec);
+  proxies.set(id, proxy);
+  return { proxy, built: true };
+}
+
+/**
+ * The training charged once for a task's merge proxy: ½ + ½ per domain runs of its query
+ * fidelity, in the task's cost unit (the fidelity's query cost in a fresh-run task is its
+ * `cost` in S runs).
+ *
+ * @example
+ * ```ts
+ * import { mergeBuildCost } from "./train.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(mergeBuildCost("S", 8), 4.5);
+ * assertEquals(mergeBuildCost("M", 8), 18);
+ * ```
+ */
+export function mergeBuildCost(fidelity: string, domains: number): number {
+  return (0.5 + 0.5 * domains) * trainFidelity(fidelity).cost;
+}
+
 /** Options of {@linkcode TrainRunner}. */
 export interface TrainRunnerOptions {
   /** Where finished runs are kept. @default {a new in-memory cache} */
@@ -230,8 +282,10 @@ export class TrainRunner implements Runner {
   #domains: readonly string[];
   #indices: readonly number[];
   #seed: number;
+  #proxy: boolean;
   #trained = 0;
   #hits = 0;
+  #built = 0;
 
   /**
    * @param task A resolved task whose card has runner `train`.
@@ -250,11 +304,70 @@ export class TrainRunner implements Runner {
     const names = DOMAINS.map((d) => d.name);
     this.#indices = t.domains.map((n) => names.indexOf(n));
     this.#seed = t.seed;
+    this.#proxy = t.proxy !== undefined;
+    if (t.proxy) {
+      if (t.proxy.kind !== "merge") {
+        throw new TypeError(`Task "${task.card.id}": unknown train.proxy "${t.proxy.kind}"`);
+      }
+      const fids = [...task.costs.keys()];
+      if (fids.length !== 1) {
+        throw new TypeError(
+          `Task "${task.card.id}": a merge proxy needs exactly one query fidelity, got ${fids.length}`,
+        );
+      }
+      const expected = mergeBuildCost(fids[0]!, t.domains.length);
+      if (Math.abs(t.proxy.build - expected) > 1e-9) {
+        throw new TypeError(
+          `Task "${task.card.id}": train.proxy.build is ${t.proxy.build}, but ½ + ½ per domain ` +
+            `runs of fidelity "${fids[0]}" cost ${expected} S runs`,
+        );
+      }
+    }
   }
 
-  /** Runs trained and runs answered from the cache so far. */
+  /**
+   * Runs trained and runs answered from the cache so far (in merge-proxy mode, `trained` also
+   * counts the proxy answers computed).
+   */
   get stats(): { trained: number; cached: number } {
     return { trained: this.#trained, cached: this.#hits };
+  }
+
+  /** Merge proxies this runner built (0 or 1; another runner's proxy in this process is reused). */
+  get proxiesBuilt(): number {
+    return this.#built;
+  }
+
+  /** A merge-proxy answer, from the cache or computed now (building the proxy if needed). */
+  async #merged(
+    mixture: Mixture,
+    fidelity: string,
+  ): Promise<{ key: string; run: CachedRun; cached: boolean }> {
+    const key = await runKey({
+      fidelity,
+      domains: this.#domains,
+      mixture,
+      seed: this.#seed,
+      proxy: "merge",
+    });
+    const hit = this.#cache.get(key);
+    if (hit) {
+      this.#hits++;
+      return { key, run: hit, cached: true };
+    }
+    const t0 = performance.now();
+    const { proxy, built } = mergeProxy(() => (this.#corpus ??= loadCorpus()), {
+      fidelity,
+      trainDomains: this.#indices,
+      seed: this.#seed,
+    });
+    if (built) this.#built++;
+    const valid = proxy.evaluate(mixture);
+    const metrics = runMetrics({ valid, train: [], epochs: [], steps: 0, ms: 0 });
+    const run: CachedRun = { metrics, epochs: proxy.epochs, ms: performance.now() - t0 };
+    this.#cache.set(key, run);
+    this.#trained++;
+    return { key, run, cached: false };
   }
 
   /** A run's metrics, from the cache or trained now. */
@@ -279,7 +392,9 @@ export class TrainRunner implements Runner {
     const out: Observation[] = [];
     for (const p of proposals) {
       const cost = queryCost(this.#task, p.fidelity);
-      const { key, run, cached } = await this.#run(p.mixture, p.fidelity);
+      const { key, run, cached } = this.#proxy
+        ? await this.#merged(p.mixture, p.fidelity)
+        : await this.#run(p.mixture, p.fidelity);
       out.push({
         mixture: p.mixture,
         fidelity: p.fidelity,

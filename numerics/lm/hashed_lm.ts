@@ -12,8 +12,9 @@
  *
  * Table layout: each order owns 2^bits weights in 16-weight slots. The first nibble's 15 tree
  * nodes live in the slot of h(ctx_k); the second nibble's in the slot of h(ctx_k, high nibble).
- * In memory a slot's 16 weights are followed by their 16 accumulated gradients (and, in a second
- * array, 16 first then 16 second Adam moments), so a byte touches two cache-line pairs per order.
+ * In memory a slot is one 256-byte record: its 16 weights, their 16 accumulated gradients, then
+ * their 16 first and 16 second Adam moments, so everything a byte reads and writes in one slot
+ * (forward, backward and the lazy Adam step) lies in four consecutive cache lines.
  * Node 0 of a slot is never a tree node: its gradient cell holds the bit mask of the slot's nodes
  * with a gradient in the current batch, and a list of touched slots drives the lazy Adam step.
  * Weight j (slot j >> 4, node j & 15) is addressed as {@linkcode HashedLm.weight}.
@@ -62,10 +63,11 @@ const fmix = fmix32;
 
 /** The hashed byte model with its Adam state. */
 export class HashedLm {
-  /** Per slot: 16 weights then their 16 accumulated gradients (sums over predicted bytes). */
-  readonly wg: Float32Array;
-  /** Per slot: 16 Adam first moments then 16 second moments. */
-  readonly mv: Float32Array;
+  /**
+   * Per slot, 64 floats: 16 weights, their 16 accumulated gradients (sums over predicted bytes),
+   * 16 Adam first moments, 16 second moments.
+   */
+  readonly data: Float32Array;
   /** Context orders. */
   readonly orders: readonly number[];
   /** log2 of each order's table size. */
@@ -98,8 +100,7 @@ export class HashedLm {
     this.tableBits = bits;
     const size = orders.length << bits;
     this.#size = size;
-    this.wg = new Float32Array(2 * size);
-    this.mv = new Float32Array(2 * size);
+    this.data = new Float32Array(4 * size);
     this.#touched = new Int32Array(1024);
     this.#b1 = options.beta1 ?? 0.9;
     this.#b2 = options.beta2 ?? 0.99;
@@ -111,7 +112,7 @@ export class HashedLm {
     orders.forEach((k, o) => {
       this.#ctxMask[o] = k === 4 ? 0xffffffff : (1 << (8 * k)) - 1;
       this.#salt[o] = fmix(0x9e3779b9 + k) | 1;
-      this.#base[o] = o << (bits + 1);
+      this.#base[o] = o << (bits + 2);
     });
     this.#slotMask = (1 << (bits - 4)) - 1;
     this.#a = new Int32Array(n);
@@ -125,17 +126,17 @@ export class HashedLm {
 
   /** Weight j. */
   weight(j: number): number {
-    return this.wg[2 * (j & ~15) + (j & 15)]!;
+    return this.data[4 * (j & ~15) + (j & 15)]!;
   }
 
   /** Sets weight j. */
   setWeight(j: number, x: number): void {
-    this.wg[2 * (j & ~15) + (j & 15)] = x;
+    this.data[4 * (j & ~15) + (j & 15)] = x;
   }
 
   /** Accumulated gradient of weight j (node j & 15 ≠ 0; node 0 of a slot is bookkeeping). */
   gradient(j: number): number {
-    return this.wg[2 * (j & ~15) + 16 + (j & 15)]!;
+    return this.data[4 * (j & ~15) + 16 + (j & 15)]!;
   }
 
   /** Adam steps taken. */
@@ -148,7 +149,7 @@ export class HashedLm {
    * `start` is zero bytes. Returns the summed loss in nats.
    */
   #run(bytes: Uint8Array, start: number, end: number, train: boolean): number {
-    const wg = this.wg;
+    const wg = this.data;
     const n = this.orders.length;
     const ctxMask = this.#ctxMask, salt = this.#salt, base = this.#base;
     const slotMask = this.#slotMask;
@@ -167,12 +168,14 @@ export class HashedLm {
       const hi = Math.imul((y >>> 4) + 1, 0x6b43a9b5);
       for (let o = 0; o < n; o++) {
         const h = fmix(Math.imul((ctx & ctxMask[o]!) >>> 0, salt[o]!) ^ salt[o]!);
-        a[o] = base[o]! + ((h & slotMask) << 5);
+        a[o] = base[o]! + ((h & slotMask) << 6);
         // Multiply-shift hash of (h, high nibble) for the second slot.
-        b[o] = base[o]! + (((Math.imul(h ^ hi, 0x9e3779b1) >>> 12) & slotMask) << 5);
+        b[o] = base[o]! + (((Math.imul(h ^ hi, 0x9e3779b1) >>> 12) & slotMask) << 6);
       }
       let node = 1;
       let prob = 1;
+      // Bit masks of the tree nodes visited in each nibble's slots (the same in every order).
+      let visited = 0;
       for (let i = 7; i >= 0; i--) {
         const slot = i >= 4 ? a : b;
         if (i === 3) node = 1;
@@ -183,13 +186,20 @@ export class HashedLm {
         prob *= bit ? p1 : 1 - p1;
         if (train) {
           const d = p1 - bit;
-          const bitMask = 1 << node;
           for (let o = 0; o < n; o++) {
-            const sp = slot[o]!;
-            wg[sp + 16 + node] = wg[sp + 16 + node]! + d;
-            const mask = wg[sp + 16]!;
-            if (mask === 0) touched[nt++] = sp;
-            wg[sp + 16] = mask | bitMask;
+            const q = slot[o]! + 16 + node;
+            wg[q] = wg[q]! + d;
+          }
+          visited |= 1 << node;
+          if (i === 4 || i === 0) {
+            // Mark the nibble's nodes in each slot once; list a slot the first time it is marked.
+            for (let o = 0; o < n; o++) {
+              const sp = slot[o]!;
+              const mask = wg[sp + 16]!;
+              if (mask === 0) touched[nt++] = sp;
+              wg[sp + 16] = mask | visited;
+            }
+            visited = 0;
           }
         }
         node = (node << 1) | bit;
@@ -228,15 +238,15 @@ export class HashedLm {
     const out: number[] = [];
     for (let k = 0; k < this.#nTouched; k++) {
       const sp = this.#touched[k]!;
-      const mask = this.wg[sp + 16]!;
-      for (let node = 1; node < 16; node++) if (mask & (1 << node)) out.push((sp >>> 1) | node);
+      const mask = this.data[sp + 16]!;
+      for (let node = 1; node < 16; node++) if (mask & (1 << node)) out.push((sp >>> 2) | node);
     }
     return Int32Array.from(out);
   }
 
   /** Clears the accumulated gradient without stepping. */
   clearGradient(): void {
-    const wg = this.wg, touched = this.#touched;
+    const wg = this.data, touched = this.#touched;
     for (let k = 0; k < this.#nTouched; k++) {
       const sp = touched[k]!;
       for (let q = 16; q < 32; q++) wg[sp + q] = 0;
@@ -256,31 +266,68 @@ export class HashedLm {
     const b1 = this.#b1, b2 = this.#b2, eps = this.#eps;
     const step = lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
     const epsHat = eps * Math.sqrt(1 - Math.pow(b2, t));
-    const wg = this.wg, mv = this.mv;
+    const d = this.data;
     const touched = this.#touched;
     for (let k = 0; k < this.#nTouched; k++) {
       const sp = touched[k]!;
-      const mask = wg[sp + 16]!;
-      wg[sp + 16] = 0;
-      for (let node = 1; node < 16; node++) {
-        if ((mask & (1 << node)) === 0) continue;
-        const p = sp + node;
-        const gj = wg[p + 16]! * scale;
-        wg[p + 16] = 0;
-        const mj = b1 * mv[p]! + (1 - b1) * gj;
-        const vj = b2 * mv[p + 16]! + (1 - b2) * gj * gj;
-        mv[p] = mj;
-        mv[p + 16] = vj;
-        wg[p] = wg[p]! - step * mj / (Math.sqrt(vj) + epsHat);
+      let mask = d[sp + 16]! | 0;
+      d[sp + 16] = 0;
+      // Visit the set bits of the mask, lowest first (the same order as a scan of nodes 1 … 15).
+      while (mask !== 0) {
+        const low = mask & -mask;
+        mask ^= low;
+        const p = sp + 31 - Math.clz32(low);
+        const gj = d[p + 16]! * scale;
+        d[p + 16] = 0;
+        const mj = b1 * d[p + 32]! + (1 - b1) * gj;
+        const vj = b2 * d[p + 48]! + (1 - b2) * gj * gj;
+        d[p + 32] = mj;
+        d[p + 48] = vj;
+        d[p] = d[p]! - step * mj / (Math.sqrt(vj) + epsHat);
       }
     }
     this.#nTouched = 0;
   }
 
+  /**
+   * Sets the weights to Σ_d c_d · (weights of `states[d]`), in the order of `states`, skipping
+   * zero coefficients; gradients are cleared and moments left as they are. This is the parameter
+   * average of model merging.
+   *
+   * @param states Checkpoints of models of this shape.
+   * @param coefficients One factor per checkpoint.
+   * @throws {RangeError} When the shapes or counts differ.
+   */
+  setWeightedSum(states: readonly HashedLmState[], coefficients: readonly number[]): void {
+    if (states.length !== coefficients.length) {
+      throw new RangeError(
+        `HashedLm: ${states.length} checkpoints but ${coefficients.length} coefficients`,
+      );
+    }
+    for (const s of states) {
+      if (s.data.length !== this.data.length) {
+        throw new RangeError(
+          `HashedLm: checkpoint has ${s.data.length / 4} weights, the model ${this.#size}`,
+        );
+      }
+    }
+    this.clearGradient();
+    const data = this.data;
+    for (let sp = 0; sp < data.length; sp += 64) data.fill(0, sp, sp + 16);
+    states.forEach((s, d) => {
+      const c = coefficients[d]!;
+      if (c === 0) return;
+      const e = s.data;
+      for (let sp = 0; sp < data.length; sp += 64) {
+        for (let q = sp; q < sp + 16; q++) data[q] = data[q]! + c * e[q]!;
+      }
+    });
+  }
+
   /** A copy of the weights, moments and step count (for checkpoint/restore; clears the gradient). */
   checkpoint(): HashedLmState {
     this.clearGradient();
-    return { wg: this.wg.slice(), mv: this.mv.slice(), t: this.#t };
+    return { data: this.data.slice(), t: this.#t };
   }
 
   /**
@@ -289,24 +336,21 @@ export class HashedLm {
    * @throws {RangeError} When the shapes differ.
    */
   restore(state: HashedLmState): void {
-    if (state.wg.length !== this.wg.length) {
+    if (state.data.length !== this.data.length) {
       throw new RangeError(
-        `HashedLm: checkpoint has ${state.wg.length / 2} weights, the model ${this.#size}`,
+        `HashedLm: checkpoint has ${state.data.length / 4} weights, the model ${this.#size}`,
       );
     }
     this.clearGradient();
-    this.wg.set(state.wg);
-    this.mv.set(state.mv);
+    this.data.set(state.data);
     this.#t = state.t;
   }
 }
 
 /** A saved model state. */
 export interface HashedLmState {
-  /** Weights and (zero) gradients, slot-interleaved. */
-  readonly wg: Float32Array;
-  /** Adam moments, slot-interleaved. */
-  readonly mv: Float32Array;
+  /** Per slot: weights, (zero) gradients, Adam first and second moments (as HashedLm.data). */
+  readonly data: Float32Array;
   /** Adam steps taken. */
   readonly t: number;
 }

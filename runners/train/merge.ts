@@ -25,7 +25,7 @@
  * @module
  */
 
-import type { HashedLm } from "../../numerics/lm/hashed_lm.ts";
+import type { HashedLm, HashedLmState } from "../../numerics/lm/hashed_lm.ts";
 import type { Corpus } from "./corpus.ts";
 import { Trainer } from "./env.ts";
 
@@ -43,6 +43,11 @@ export interface MergeOptions {
 export interface MergeProxy {
   /** Training charged to build the proxy, in runs of its fidelity (½ + ½ per domain). */
   readonly chargedRuns: number;
+  /**
+   * Passes over each training domain's data behind its copy: the base model's share (uniform
+   * mixture, first half) plus the copy's own continuation (second half).
+   */
+  readonly epochs: readonly number[];
   /**
    * Validation loss (bits/byte) of every corpus domain under the mixture-weighted average of the
    * domain copies.
@@ -67,30 +72,26 @@ export function buildMergeProxy(corpus: Corpus, options: MergeOptions): MergePro
   while (tr.step < half) tr.trainBatch();
   const base = tr.lm.checkpoint();
   const order = tr.saveState();
-  const experts: Float32Array[] = [];
+  const experts: HashedLmState[] = [];
+  const epochs: number[] = [];
   for (let d = 0; d < k; d++) {
     tr.lm.restore(base);
     tr.loadState(order);
     tr.setWeights(uniform.map((_, i) => (i === d ? 1 : 0)));
     while (tr.step < tr.steps) tr.trainBatch();
-    experts.push(tr.lm.checkpoint().wg);
+    experts.push(tr.lm.checkpoint());
+    epochs.push(tr.trainStats().epochs[d]!);
   }
   const merged = new Trainer(corpus, { ...options, mixture: uniform });
   const lm: HashedLm = merged.lm;
   return {
     chargedRuns: 0.5 + 0.5 * k,
+    epochs,
     evaluate(mixture) {
       if (mixture.length !== k) {
         throw new RangeError(`MergeProxy: mixture has ${mixture.length} weights, expected ${k}`);
       }
-      const wg = lm.wg;
-      wg.fill(0);
-      for (let d = 0; d < k; d++) {
-        const w = mixture[d]!;
-        if (w === 0) continue;
-        const e = experts[d]!;
-        for (let j = 0; j < wg.length; j++) wg[j] = wg[j]! + w * e[j]!;
-      }
+      lm.setWeightedSum(experts, mixture);
       return corpus.domains.map((_, i) => merged.validLoss(i));
     },
   };
