@@ -148,3 +148,14 @@ Deno.test("js-tiktoken's GPT-2 ranks give GPT-2's first merges and a compilable 
   }
   await assertRejects(() => loadRealTokenizer("p99k"), RealTokenizerError, "unknown encoding");
 });
+
+Deno.test("deleting non-binding constraints between rounds keeps the reference's optimum", async () => {
+  const { list, samples } = knownSetup(["moby", "legal", "udhr"], [0.2, 0.5, 0.3], 400);
+  const short = samples.map((s) => ({ name: s.name, text: s.text.slice(0, 96 * 1024) }));
+  const keep = await inferMixture(list, short, { maxAdd: 500, dropAfter: 0 });
+  const drop = await inferMixture(list, short, { maxAdd: 500, dropAfter: 1 });
+  assert(Math.abs(keep.lp.objective - drop.lp.objective) < 1e-9 * (1 + keep.lp.objective));
+  assert(maxErr(keep.alpha, drop.alpha) < 1e-6, `${keep.alpha} vs ${drop.alpha}`);
+  assertEquals(keep.lp.finalRows, keep.lp.constraints);
+  assert(drop.lp.finalRows < drop.lp.constraints, `${drop.lp.finalRows} rows kept`);
+});
