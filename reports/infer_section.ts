@@ -173,7 +173,9 @@ export function inferenceHtml(lines: readonly InferLine[]): string {
         ],
         real.map((l) => [
           esc(l.tokenizer),
-          String(l.mergesUsed),
+          l.mergesSkipped
+            ? `${l.mergesSkipped + 1}–${l.mergesSkipped + l.mergesUsed}`
+            : String(l.mergesUsed),
           esc(l.categories.map((c, i) => `${c} ${pct(l.estimates.lp![i]!)}`).join(", ")),
           esc(
             Object.entries(l.grouped ?? {}).map(([k, v]) => `${k} ${pct(v)}`).join(", ") || "—",
