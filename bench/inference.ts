@@ -122,15 +122,25 @@ export async function runInferenceTrack(o: InferenceTrackOptions): Promise<Infer
     lines.push(line);
     o.onLine?.(line, j, count);
   }
+  await ensureRunJson(o.out, o.command);
+  return lines;
+}
+
+/**
+ * Writes a minimal run.json (the report's header) into a results folder that has none.
+ *
+ * @param out Results folder.
+ * @param command The command line.
+ */
+export async function ensureRunJson(out: string, command: string): Promise<void> {
   try {
-    await Deno.stat(`${o.out}/run.json`);
+    await Deno.stat(`${out}/run.json`);
   } catch {
     await Deno.writeTextFile(
-      `${o.out}/run.json`,
-      JSON.stringify(await trackMeta(o.command), null, 2) + "\n",
+      `${out}/run.json`,
+      JSON.stringify(await trackMeta(command), null, 2) + "\n",
     );
   }
-  return lines;
 }
 
 /**
@@ -159,8 +169,9 @@ export async function runRealTokenizers(
   }));
   const lines: InferLine[] = [];
   for (const [j, tok] of REAL_TOKENIZERS.entries()) {
-    const list = await loadRealTokenizer(tok.id, T);
-    const r = await inferMixture(list, samples, { mergesUsed: T, maxAdd });
+    const skip = tok.skip ?? 0;
+    const list = await loadRealTokenizer(tok.id, skip + T);
+    const r = await inferMixture(list, samples, { mergesUsed: T, mergesSkipped: skip, maxAdd });
     const grouped: Record<string, number> = {};
     for (const [g, members] of Object.entries(PUBLISHED_GROUPS)) {
       grouped[g] = members.reduce((a, m) => a + (r.alphaBytes[r.names.indexOf(m)] ?? 0), 0);
@@ -174,6 +185,7 @@ export async function runRealTokenizers(
       categories: r.names,
       merges: list.merges.length,
       mergesUsed: r.T,
+      ...(skip > 0 ? { mergesSkipped: skip } : {}),
       sampleBytes: samples.map((x) => new TextEncoder().encode(x.text).length),
       estimates: {
         lp: r.alphaBytes,

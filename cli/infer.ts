@@ -15,6 +15,7 @@ import { loadRealTokenizer, RealTokenizerError } from "../inference/real.ts";
 import { DOMAINS, loadDomain } from "../runners/train/corpus.ts";
 import { commandLine, type CommandSpec, EXIT, list, positiveInt } from "./args.ts";
 import {
+  ensureRunJson,
   formatInferLine,
   INFERENCE_DEFAULTS,
   runInferenceTrack,
@@ -37,7 +38,8 @@ export const INFER: CommandSpec = {
       type: "string",
       value: "FILE",
       help: "tokenizer.json (Hugging Face), merges.txt, a tiktoken rank file, or " +
-        "js-tiktoken:r50k_base|cl100k_base|o200k_base (the npm package's rank data)",
+        "npm:r50k_base|cl100k_base|o200k_base|llama3|claude (rank data of the pinned npm " +
+        "packages js-tiktoken, llama3-tokenizer-js, @anthropic-ai/tokenizer; js-tiktoken:ID also works)",
     },
     samples: {
       type: "string",
@@ -50,6 +52,13 @@ export const INFER: CommandSpec = {
       type: "string",
       value: "T",
       help: "use the first T merges (default 30000, or all when fewer)",
+    },
+    "merges-skipped": {
+      type: "string",
+      value: "S",
+      help:
+        "apply the first S merges before the T used ones (e.g. 100000 for Llama 3's extension " +
+        "of cl100k's list; default 0)",
     },
     format: { type: "string", value: "F", help: "auto (default) | hf | merges | tiktoken" },
     pattern: {
@@ -135,9 +144,11 @@ export async function inferCommand(
   const T = positiveInt("merges-used", values["merges-used"]);
   const bytes = positiveInt("sample-bytes", values["sample-bytes"]) ?? SAMPLE_BYTES;
   const maxAdd = positiveInt("max-add", values["max-add"]);
+  const skip = positiveInt("merges-skipped", values["merges-skipped"]) ?? 0;
+  const real = /^(js-tiktoken|npm):/.exec(mergesPath);
   try {
-    const mergeList = mergesPath.startsWith("js-tiktoken:")
-      ? await loadRealTokenizer(mergesPath.slice("js-tiktoken:".length), T ?? 30000)
+    const mergeList = real
+      ? await loadRealTokenizer(mergesPath.slice(real[0].length), skip + (T ?? 30000))
       : parseMerges(
         await readMergeFile(mergesPath),
         mergesPath,
@@ -147,6 +158,7 @@ export async function inferCommand(
     const samples = await readSamples(samplesSpec, bytes);
     const r = await inferMixture(mergeList, samples, {
       ...(T !== undefined ? { mergesUsed: T } : {}),
+      ...(skip > 0 ? { mergesSkipped: skip } : {}),
       ...(maxAdd !== undefined ? { maxAdd } : {}),
       onRound: (p) =>
         console.error(
@@ -287,7 +299,10 @@ export async function inferBenchCommand(
       ...(maxAdd !== undefined ? { maxAdd } : {}),
       onLine: (line, i, n) => console.log(formatInferLine(line, i, n)),
     });
-  } else await Deno.mkdir(out, { recursive: true });
+  } else {
+    await Deno.mkdir(out, { recursive: true });
+    await ensureRunJson(out, commandLine("infer-bench", args));
+  }
   if (values.real === true || values["real-only"] === true) {
     await runRealTokenizers(
       out,

@@ -32,6 +32,8 @@ export interface InferLine {
   readonly merges: number;
   /** Merges used by the inference (T). */
   readonly mergesUsed: number;
+  /** Merges applied before the used ones (a tokenizer analysed on its extension of another list). */
+  readonly mergesSkipped?: number;
   /** Bytes of tokenizer training text (known lines). */
   readonly trainBytes?: number;
   /** Bytes of each category sample. */

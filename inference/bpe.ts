@@ -30,6 +30,8 @@ export interface MergeList {
   readonly pattern: string;
   /** Where it came from (file, package or "trained"). */
   readonly source: string;
+  /** Unicode normal form applied to text before pre-tokenisation (e.g. Claude's NFKC). */
+  readonly normalize?: "NFC" | "NFKC";
 }
 
 /** The distinct pre-tokens of a text with their counts, as token-id arrays. */
@@ -265,13 +267,16 @@ export interface PairStats {
  *
  * @param samples Per category: its name and pre-token counts.
  * @param merges Id pairs from {@linkcode mergeIds}.
- * @returns The pair statistics.
+ * @param skip Merges applied first without being recorded: the statistics start after them (the
+ *   paper's analysis of a tokenizer that extends another one's merge list). @default {0}
+ * @returns The pair statistics of merges skip..end (ids keep their place in the full list).
  */
 export function replayMerges(
   samples: readonly { readonly name: string; readonly words: ReadonlyMap<string, number> }[],
   merges: Int32Array,
+  skip = 0,
 ): PairStats {
-  const T = merges.length / 2, n = samples.length;
+  const T = merges.length / 2 - skip, n = samples.length;
   const dense = new Map<number, number>();
   const keys: number[] = [];
   const at = (k: number) => {
@@ -284,7 +289,8 @@ export function replayMerges(
     return i;
   };
   const merged = new Int32Array(T);
-  for (let t = 0; t < T; t++) merged[t] = at(merges[2 * t]! * KEY + merges[2 * t + 1]!);
+  const u = 2 * skip;
+  for (let t = 0; t < T; t++) merged[t] = at(merges[u + 2 * t]! * KEY + merges[u + 2 * t + 1]!);
   const mergedCount = new Float64Array(T * n);
   const pairs0 = new Float64Array(n), tokens0 = new Float64Array(n), tokensT = new Float64Array(n);
   const initial: PairStats["initial"][number][] = [];
@@ -292,6 +298,7 @@ export function replayMerges(
   const d = new Map<number, number>();
   samples.forEach((s, i) => {
     const table = new WordTable(s.words);
+    for (let t = 0; t < skip; t++) table.merge(merges[2 * t]!, merges[2 * t + 1]!, 256 + t, d);
     tokens0[i] = table.tokens();
     const idx = new Int32Array(table.counts.size), count = new Float64Array(table.counts.size);
     let j = 0, total = 0;
@@ -305,9 +312,9 @@ export function replayMerges(
     const start = new Int32Array(T + 1);
     const di: number[] = [], dv: number[] = [];
     for (let t = 0; t < T; t++) {
-      const a = merges[2 * t]!, b = merges[2 * t + 1]!;
+      const a = merges[u + 2 * t]!, b = merges[u + 2 * t + 1]!;
       mergedCount[t * n + i] = table.counts.get(a * KEY + b) ?? 0;
-      table.merge(a, b, 256 + t, d);
+      table.merge(a, b, 256 + skip + t, d);
       for (const [k, v] of d) {
         di.push(at(k));
         dv.push(v);

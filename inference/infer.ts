@@ -38,6 +38,12 @@ export interface CategorySample {
 export interface InferOptions extends LpOptions {
   /** Merges used (T). @default {min(30000, all)} */
   readonly mergesUsed?: number;
+  /**
+   * Merges applied to the samples before the T used ones (the LP sees merges skip+1..skip+T):
+   * for a tokenizer that extends another's merge list, as the paper analyses Llama 3's extension
+   * of GPT-3.5's list (Hayase et al. 2024, §5). @default {0}
+   */
+  readonly mergesSkipped?: number;
 }
 
 /** The result of {@linkcode inferMixture}. */
@@ -86,14 +92,15 @@ export async function inferMixture(
   const re = compilePattern(list.pattern);
   const t0 = performance.now();
   const words = samples.map((s) => {
-    const w = countWords(s.text, re);
+    const w = countWords(list.normalize ? s.text.normalize(list.normalize) : s.text, re);
     let pairs = 0;
     for (const [k, c] of w) pairs += (k.length - 1) * c;
     if (pairs === 0) throw new SampleError(`the sample of category "${s.name}" is empty`);
     return { name: s.name, words: w };
   });
-  const T = Math.min(opts.mergesUsed ?? 30000, list.merges.length);
-  const stats = replayMerges(words, mergeIds(list, T));
+  const skip = Math.min(opts.mergesSkipped ?? 0, list.merges.length);
+  const T = Math.min(opts.mergesUsed ?? 30000, list.merges.length - skip);
+  const stats = replayMerges(words, mergeIds(list, skip + T), skip);
   const replayMs = performance.now() - t0;
   const lp = await solveMixtureLp(stats, opts);
   return {

@@ -239,13 +239,16 @@ export function parseTiktoken(text: string, source: string, pattern: string): Me
  * ```
  * @param tokens Token bytes by rank (holes allowed: unused ranks).
  * @param source File name (for messages).
+ * @param unreachable When given, a token that BPE cannot reach from two lower-ranked tokens is
+ *   left out (its rank pushed here) instead of being an error; later tokens then cannot use it.
  * @returns The merges in rank order.
- * @throws {MergeFormatError} When a single byte is missing or a token cannot be split into two
- *   lower-ranked parts.
+ * @throws {MergeFormatError} When a single byte is missing or (without `unreachable`) a token
+ *   cannot be split into two lower-ranked parts.
  */
 export function mergesFromRanks(
   tokens: readonly (Uint8Array | undefined)[],
   source: string,
+  unreachable?: number[],
 ): (readonly [Uint8Array, Uint8Array])[] {
   const rank = new Map<string, number>();
   tokens.forEach((t, r) => {
@@ -271,6 +274,11 @@ export function mergesFromRanks(
       }
       if (best < 0) break;
       parts = [...parts.slice(0, best), parts[best]! + parts[best + 1]!, ...parts.slice(best + 2)];
+    }
+    if (parts.length !== 2 && unreachable) {
+      unreachable.push(r);
+      rank.delete(latin1(t));
+      return;
     }
     if (parts.length !== 2) {
       throw new MergeFormatError(

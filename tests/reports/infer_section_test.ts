@@ -74,6 +74,7 @@ Deno.test("inference section: report.html and leaderboard.md of a folder with in
     const md = await Deno.readTextFile(files.markdown);
     assert(md.includes("## Inference track"));
     assert(md.includes("| LP (Hayase et al. 2024) | 1 | 5.00e-2 | 2.50e-3 |"), md);
+    assert(md.includes("| js-tiktoken@1.0.21 cl100k_base | 10 | — | code 60.0% | 0.00e+0 |"), md);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
