@@ -233,6 +233,21 @@ interface BenchMethod {
   readonly run?: readonly string[];
   /** An online method (methods/online/): runs on train tasks only. */
   readonly online?: boolean;
+  /** The task modes a registered method runs (`MethodFactory.modes`); absent: every mode. */
+  readonly modes?: readonly ("pool" | "continuous")[];
+}
+
+/** The mode a task gives its methods: a pool on replay tasks, any mixture on the others. */
+function taskMode(card: TaskCard): "pool" | "continuous" {
+  return card.runner === "replay" ? "pool" : "continuous";
+}
+
+/** Whether the bench schedules a method on a task (see {@linkcode optimiseCells}). */
+function runsOn(m: BenchMethod, card: TaskCard): boolean {
+  // Online methods steer a training run: train tasks only, and not those whose queries a proxy
+  // answers (a proxy answers static mixtures, nothing to steer).
+  if (m.online) return card.runner === "train" && !card.train?.proxy;
+  return !m.modes || m.modes.includes(taskMode(card));
 }
 
 /** Runs a bench end to end: plan the cells, write run.json, run the cells, write the reports. */
@@ -263,6 +278,17 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
     if (o.resume) await refuseMismatchedResume(o.out, meta);
     await writeAtomic(`${o.out}/run.json`, JSON.stringify(meta, null, 2) + "\n");
     if (plan.tasks.some((t) => t.card.runner === "train")) await clearRunLocks(trainCacheDir());
+    for (const t of plan.tasks) {
+      const off = plan.methods.filter((m) => !m.online && !runsOn(m, t.card)).map((m) => m.id);
+      if (off.length > 0) {
+        o.report?.({
+          kind: "note",
+          text: `${t.card.id}: not run by ${off.join(", ")} (${
+            taskMode(t.card) === "pool" ? "continuous" : "pool"
+          } tasks only)`,
+        });
+      }
+    }
     const mine = o.shard ? shardKeys(plan, o.shard) : undefined;
     const requests = [
       ...optimiseCells(
@@ -586,6 +612,7 @@ async function loadBenchMethods(
         fit: f.fit !== undefined,
         version: f.version,
         external: false,
+        ...(f.modes ? { modes: f.modes } : {}),
       };
     }
     const info = infos.get(spec)!;
@@ -865,9 +892,7 @@ function optimiseCells(
   for (const t of tasks) {
     const preamble = [tablePreamble(t.tableKey, t.table)];
     for (const m of methods) {
-      // Online methods steer a training run: train tasks only, and not those whose queries a
-      // proxy answers (a proxy answers static mixtures, nothing to steer).
-      if (m.online && (t.card.runner !== "train" || t.card.train?.proxy)) continue;
+      if (!runsOn(m, t.card)) continue;
       for (const seed of seeds) {
         const key = cellKey(t.card.id, t.card.version, m.id, seed);
         if (done.has(key)) continue;

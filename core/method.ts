@@ -153,6 +153,11 @@ export interface MethodFactory {
   /** True when the method needs {@linkcode MethodContext.oracle}. */
   readonly oracle?: boolean;
   /**
+   * The task modes it runs (`pool`: replay tasks; `continuous`: surrogate and training tasks).
+   * The bench does not schedule it on other tasks, and says so. @default {["pool", "continuous"]}
+   */
+  readonly modes?: readonly ("pool" | "continuous")[];
+  /**
    * Parameterised ids: `<id>@<argument>` (for example `bo@1B`, BO run at the 1B fidelity)
    * resolves to `variant(argument)`. Absent on methods that take no argument.
    */

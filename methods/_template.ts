@@ -48,6 +48,9 @@ export function templateLocalSearchWith(options: TemplateOptions = {}): MethodFa
     description: "Template: random draws, then the nearest unqueried neighbour of the best",
     // Ranked on leaderboards (false only for oracle references).
     ranked: true,
+    // The task modes it runs (pool: replay tables; continuous: surrogate and training tasks,
+    // where any mixture may be proposed). The bench schedules it on those tasks only.
+    modes: ["pool"],
     create(ctx) {
       // A method that cannot run a task says so by throwing: its cell fails with this message.
       if (ctx.mode !== "pool" || !ctx.pool || !ctx.targetPool) {

@@ -14,6 +14,7 @@ export const bestOfPool: MethodFactory = {
   description: "Oracle: the best target-pool member by its true value (shown, never ranked)",
   ranked: false,
   oracle: true,
+  modes: ["pool"],
   create(ctx) {
     const values = ctx.oracle;
     const pool = ctx.targetPool;

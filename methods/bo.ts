@@ -127,6 +127,7 @@ export function boWith(options: BoOptions = {}): MethodFactory {
     version: "1",
     description: "ADMIRE-BayesOpt single-fidelity BO: GP (Matérn-5/2, botorch priors) + log-EI",
     ranked: true,
+    modes: ["pool"],
     fit: fitPredictor,
     variant: (argument) => {
       // "<fidelity>" and/or flags joined by "+": "exact" (refit at every step), "n<N>" (stop

@@ -91,11 +91,10 @@ export function climb(options: ClimbOptions = {}): MethodFactory {
     description:
       "CLIMB search: 3 rounds (64:32:16), GBDT refit each round, batches from the predicted top",
     ranked: true,
+    modes: ["pool"],
     create(ctx) {
       if (ctx.mode !== "pool" || !ctx.pool || !ctx.targetPool) {
-        throw new TypeError(
-          `Method "climb" supports pool mode only (the surrogate runner is not built yet)`,
-        );
+        throw new TypeError(`Method "climb" supports pool mode only`);
       }
       const fidelity = options.fidelity ?? ctx.fidelities[0]!;
       const cost = ctx.costs[fidelity]!;

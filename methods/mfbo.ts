@@ -120,6 +120,7 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
       ? "MF-BO as mfbo, recommending the largest posterior mean at the target fidelity"
       : "ADMIRE-BayesOpt multi-fidelity BO: fidelity GP + cost-weighted MF-MES",
     ranked: true,
+    modes: ["pool"],
     fit: fitPredictor,
     variant: (argument) => {
       if (argument !== "exact" && argument !== "exact+standardize") {

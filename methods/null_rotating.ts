@@ -32,6 +32,7 @@ export const nullRotating: MethodFactory = {
   version: "1",
   description: "Control: buys cheapest-fidelity runs and recommends a fresh random pool member",
   ranked: false,
+  modes: ["pool"],
   create(ctx) {
     if (ctx.mode !== "pool" || !ctx.pool || !ctx.targetPool || ctx.targetPool.length === 0) {
       throw new TypeError(`Method "null-rotating" supports pool mode only`);

@@ -105,3 +105,32 @@ Deno.test("runBench() runs a bring-your-own table with an inferred card", async 
   assertEquals(oracle.checkpoints.at(-1)!.mixture, [0.3, 0.5, 0.2]);
   await Deno.remove(out, { recursive: true });
 });
+
+Deno.test("runBench() does not schedule pool-only methods on a continuous task, and says so", async () => {
+  const out = await Deno.makeTempDir();
+  const notes: string[] = [];
+  try {
+    const s = await runBench(testBenchOptions(out, {
+      tasks: ["regmix-pile/pile-cc@1M", "regmix-pile/pile-cc"],
+      methods: ["uniform", "bo", "climb"],
+      seeds: 1,
+      report: (e) => {
+        if (e.kind === "note") notes.push(e.text);
+      },
+    }));
+    assertEquals([s.ran, s.failed], [4, 0]);
+    const lines = await readResults(`${out}/results.jsonl`);
+    assertEquals(
+      lines.map((l) => `${l.task.id} ${l.method}`).sort(),
+      [
+        "regmix-pile/pile-cc bo",
+        "regmix-pile/pile-cc climb",
+        "regmix-pile/pile-cc uniform",
+        "regmix-pile/pile-cc@1M uniform",
+      ],
+    );
+    assertEquals(notes, ["regmix-pile/pile-cc@1M: not run by bo, climb (pool tasks only)"]);
+  } finally {
+    await Deno.remove(out, { recursive: true });
+  }
+});
