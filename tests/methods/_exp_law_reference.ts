@@ -8,7 +8,7 @@
  */
 
 import { huber } from "../../numerics/stats/huber.ts";
-import { lbfgsSession } from "../../numerics/optim/lbfgs.ts";
+import { referenceLbfgsSession as lbfgsSession } from "../numerics/_lbfgs_reference.ts";
 import type { Rng } from "../../numerics/rng.ts";
 import type { Mixture } from "../../core/types.ts";
 import { type ExpLaw, type ExpLawOptions, linspace } from "../../methods/_exp_law.ts";
