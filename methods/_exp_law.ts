@@ -121,7 +121,7 @@ export function fitExpLaw(
 
   // The grid, in the reference's order (a slowest, then b, then the random t draws).
   const count = aGrid.length * bGrid.length * Math.max(0, tStarts);
-  const starts = new Float64Array(count * p);
+  const starts = scratchStarts(count * p);
   let at = 0;
   for (const a of aGrid) {
     for (const b of bGrid) {
@@ -331,11 +331,14 @@ function screen(d: LawData, starts: Float64Array, count: number, refine: number)
   }
   if (refine === 0) return [];
   const head = Math.min(2, blocksAll);
-  const partial = new Float64Array(count);
-  for (let k = 0; k < count; k++) partial[k] = blockLoss(d, starts, k * p, 0, head, 0, Infinity);
-  const key = (k: number) => (Number.isNaN(partial[k]!) ? Infinity : partial[k]!);
-  const order = Array.from({ length: count }, (_, k) => k)
-    .sort((u, v) => key(u) - key(v) || u - v);
+  const partial = scratchPartial(count);
+  const order = scratchOrder(count);
+  for (let k = 0; k < count; k++) {
+    const v = blockLoss(d, starts, k * p, 0, head, 0, Infinity);
+    partial[k] = Number.isNaN(v) ? Infinity : v; // only orders the visits; NaN sums end non-finite
+    order[k] = k;
+  }
+  order.sort((u, v) => partial[u]! - partial[v]! || u - v);
   // The best `refine` so far, sorted by (loss, index).
   const topLoss: number[] = [], topIndex: number[] = [];
   for (const k of order) {
@@ -360,6 +363,27 @@ function screen(d: LawData, starts: Float64Array, count: number, refine: number)
     }
   }
   return topIndex;
+}
+
+// Buffers reused across fits (a DML fit draws 6000 starts; one allocation per fit of several
+// megabytes kept the garbage collector busy). Fits never nest, so one set suffices.
+let startsBuffer = new Float64Array(0);
+let partialBuffer = new Float64Array(0);
+let orderBuffer = new Uint32Array(0);
+
+function scratchStarts(size: number): Float64Array {
+  if (startsBuffer.length < size) startsBuffer = new Float64Array(size);
+  return startsBuffer.subarray(0, size);
+}
+
+function scratchPartial(size: number): Float64Array {
+  if (partialBuffer.length < size) partialBuffer = new Float64Array(size);
+  return partialBuffer.subarray(0, size);
+}
+
+function scratchOrder(size: number): Uint32Array {
+  if (orderBuffer.length < size) orderBuffer = new Uint32Array(size);
+  return orderBuffer.subarray(0, size);
 }
 
 function huberValue(r: number, delta: number): number {
