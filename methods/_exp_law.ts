@@ -30,6 +30,7 @@
 
 import { huber } from "../numerics/stats/huber.ts";
 import { lbfgsSession } from "../numerics/optim/lbfgs.ts";
+import { type OrderedMatVec, orderedMatVec } from "../numerics/linalg/ordered_matvec.ts";
 import type { Rng } from "../numerics/rng.ts";
 import type { Mixture } from "../core/types.ts";
 
@@ -168,8 +169,9 @@ export function fitExpLaw(
 }
 
 /**
- * The runs of one fit laid out for the kernels: full blocks of four runs interleaved
- * (`blocks[4·(q·m + j) + k]` = x of run 4q + k, domain j), the remaining runs row-major.
+ * The runs of one fit laid out for the kernels: for the screening, full blocks of four runs
+ * interleaved (`blocks[4·(q·m + j) + k]` = x of run 4q + k, domain j) and the remaining runs
+ * row-major; for the optimisation, the matrix–vector products.
  */
 interface LawData {
   readonly n: number;
@@ -182,6 +184,11 @@ interface LawData {
   readonly nb: number;
   /** x of runs nb…n−1, row-major. */
   readonly tail: Float64Array;
+  /** X·t and Xᵀ·w in the reference's summation order. */
+  readonly mv: OrderedMatVec;
+  /** Scratch: exponents and gradient weights per run. */
+  readonly z: Float64Array;
+  readonly w: Float64Array;
 }
 
 function lawData(
@@ -199,64 +206,35 @@ function lawData(
   }
   const tail = new Float64Array((n - nb) * m);
   for (let i = nb; i < n; i++) tail.set(xs[i]!, (i - nb) * m);
-  return { n, m, withB, delta, y: Float64Array.from(ys), blocks, nb, tail };
+  const mv = orderedMatVec(xs);
+  const z = new Float64Array(n), w = new Float64Array(n);
+  return { n, m, withB, delta, y: Float64Array.from(ys), blocks, nb, tail, mv, z, w };
 }
 
 /**
  * The Huber loss summed over runs and its gradient. The arithmetic is the reference's, operation
  * for operation (tests/methods/_exp_law_reference.ts): each run's exponent is summed over the
- * domains in order, the loss and each gradient entry are summed over the runs in order. Four runs
- * are processed together so that their four dependency chains overlap.
+ * domains in order, the loss and each gradient entry are summed over the runs in order. The two
+ * matrix–vector products run in numerics/linalg/ordered_matvec.ts (WebAssembly SIMD, the same
+ * sums in the same order).
  */
 function lossAndGradient(d: LawData, theta: Float64Array, grad: Float64Array): number {
-  const { m, delta, y, blocks, nb, tail } = d;
+  const { n, delta, y, z, w } = d;
   const a = theta[0]!, b = d.withB ? theta[1]! : 0;
   const ea = Math.exp(a);
+  d.mv.times(theta, 2, b, z);
   let loss = 0, g0 = 0, g1 = 0;
-  for (let j = 0; j < m; j++) grad[2 + j] = 0;
-  for (let i = 0, o = 0; i < nb; i += 4, o += 4 * m) {
-    let z0 = b, z1 = b, z2 = b, z3 = b;
-    for (let j = 0, q = o; j < m; j++, q += 4) {
-      const t = theta[2 + j]!;
-      z0 += t * blocks[q]!;
-      z1 += t * blocks[q + 1]!;
-      z2 += t * blocks[q + 2]!;
-      z3 += t * blocks[q + 3]!;
-    }
-    const e0 = Math.exp(z0), e1 = Math.exp(z1), e2 = Math.exp(z2), e3 = Math.exp(z3);
-    const r0 = ea + e0 - y[i]!, r1 = ea + e1 - y[i + 1]!;
-    const r2 = ea + e2 - y[i + 2]!, r3 = ea + e3 - y[i + 3]!;
-    loss += huberValue(r0, delta);
-    loss += huberValue(r1, delta);
-    loss += huberValue(r2, delta);
-    loss += huberValue(r3, delta);
-    const h0 = clip(r0, delta), h1 = clip(r1, delta), h2 = clip(r2, delta), h3 = clip(r3, delta);
-    g0 += h0 * ea;
-    g1 += h0 * e0;
-    g0 += h1 * ea;
-    g1 += h1 * e1;
-    g0 += h2 * ea;
-    g1 += h2 * e2;
-    g0 += h3 * ea;
-    g1 += h3 * e3;
-    const w0 = h0 * e0, w1 = h1 * e1, w2 = h2 * e2, w3 = h3 * e3;
-    for (let j = 0, q = o; j < m; j++, q += 4) {
-      grad[2 + j] = grad[2 + j]! + w0 * blocks[q]! + w1 * blocks[q + 1]! + w2 * blocks[q + 2]! +
-        w3 * blocks[q + 3]!;
-    }
-  }
-  for (let i = nb, row = 0; i < d.n; i++, row += m) {
-    let z = b;
-    for (let j = 0; j < m; j++) z += theta[2 + j]! * tail[row + j]!;
-    const ez = Math.exp(z);
+  for (let i = 0; i < n; i++) {
+    const ez = Math.exp(z[i]!);
     const res = ea + ez - y[i]!;
-    loss += huberValue(res, delta);
-    const h = clip(res, delta);
+    const abs = Math.abs(res);
+    loss += abs <= delta ? 0.5 * res * res : delta * (abs - 0.5 * delta);
+    const h = res > delta ? delta : res < -delta ? -delta : res;
     g0 += h * ea;
     g1 += h * ez;
-    const w = h * ez;
-    for (let j = 0; j < m; j++) grad[2 + j]! += w * tail[row + j]!;
+    w[i] = h * ez;
   }
+  d.mv.transposeTimes(w, grad, 2);
   grad[0] = g0;
   grad[1] = d.withB ? g1 : 0;
   return loss;
