@@ -369,10 +369,6 @@ function huberValue(r: number, delta: number): number {
   return abs <= delta ? 0.5 * r * r : delta * (abs - 0.5 * delta);
 }
 
-function clip(r: number, delta: number): number {
-  return r > delta ? delta : r < -delta ? -delta : r;
-}
-
 /** n evenly spaced values from lo to hi inclusive (numpy.linspace). */
 export function linspace(lo: number, hi: number, n: number): number[] {
   return Array.from({ length: n }, (_, i) => (n === 1 ? lo : lo + (hi - lo) * i / (n - 1)));

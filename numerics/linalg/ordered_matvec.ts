@@ -209,7 +209,7 @@ function sleb(v: number): number[] {
 const get = (l: number) => [0x20, ...uleb(l)];
 const set = (l: number) => [0x21, ...uleb(l)];
 const i32c = (v: number) => [0x41, ...sleb(v)];
-const i32Add = [0x6a], i32Mul = [0x6c], i32GeU = [0x4f];
+const i32Add = [0x6a], i32GeU = [0x4f];
 const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 const v128Load = (offset: number) => simd(0x00, 4, ...uleb(offset));
 const v128Store = (offset: number) => simd(0x0b, 4, ...uleb(offset));
