@@ -25,6 +25,14 @@
  * and the arithmetic is float64 (the reference: float32). `restartEachStep: true` gives the
  * earlier mixbench path (memory cleared every round).
  *
+ * Speed, with the same arithmetic (tests/methods/exp_law_test.ts checks bit-identical laws
+ * against tests/methods/_exp_law_reference.ts, the transcription used before): the screening
+ * visits the starts in the order of their loss on the first eight runs and stops a start's sum as
+ * soon as it exceeds the `refine`-th best full loss so far (a sum of non-negative terms never
+ * decreases), which selects the same starts in the same order; the objective's two
+ * matrix–vector products run in WebAssembly SIMD with the reference's summation order
+ * (numerics/linalg/ordered_matvec.ts); the start grid's buffers are reused across fits.
+ *
  * @module
  */
 
