@@ -99,14 +99,45 @@ class JsMatVec implements OrderedMatVec {
 
 type Kernel = (a: number, b: number, c: number, d: number, e: number, f: number) => void;
 
+/** The one WebAssembly instance, shared by every product object; its memory holds one X. */
+interface Shared {
+  readonly memory: WebAssembly.Memory;
+  f64: Float64Array;
+  readonly times: Kernel;
+  readonly transpose: Kernel;
+  /** The object whose X is in memory. */
+  owner: WasmMatVec | undefined;
+}
+
+let shared: Shared | undefined;
+
+function sharedInstance(module: WebAssembly.Module): Shared {
+  if (!shared) {
+    const instance = new WebAssembly.Instance(module);
+    const memory = instance.exports.memory as WebAssembly.Memory;
+    shared = {
+      memory,
+      f64: new Float64Array(memory.buffer),
+      times: instance.exports.times as Kernel,
+      transpose: instance.exports.transposeTimes as Kernel,
+      owner: undefined,
+    };
+  }
+  return shared;
+}
+
+/**
+ * Products in the shared instance. An object writes its X into the instance's memory when it
+ * is built and again whenever another object has used the instance since (so interleaved use
+ * stays correct; the usual build-then-use sequence writes X once and creates no instance).
+ */
 class WasmMatVec implements OrderedMatVec {
-  readonly #f64: Float64Array;
-  readonly #times: Kernel;
-  readonly #transpose: Kernel;
+  readonly #s: Shared;
+  readonly #x: Float64Array;
   readonly #at: { xb: number; xr: number; t: number; z: number; w: number; g: number };
+  readonly #end: number;
   readonly #groups: number;
-  readonly #quads: number;
-  readonly #stride: number;
+  readonly #mp: number;
 
   constructor(
     rows: readonly (ArrayLike<number>)[],
@@ -123,7 +154,7 @@ class WasmMatVec implements OrderedMatVec {
       end += Math.ceil(doubles / 2) * 16;
       return p;
     };
-    const at = {
+    this.#at = {
       xb: take(groups * 8 * m),
       xr: take(n * mp),
       t: take(m),
@@ -131,38 +162,52 @@ class WasmMatVec implements OrderedMatVec {
       w: take(n),
       g: take(mp),
     };
-    const instance = new WebAssembly.Instance(module);
-    const memory = instance.exports.memory as WebAssembly.Memory;
-    memory.grow(Math.ceil(end / 65536));
-    const f64 = new Float64Array(memory.buffer);
-    rows.forEach((r, i) => {
+    this.#end = end;
+    this.#groups = groups;
+    this.#mp = mp;
+    this.#x = new Float64Array(n * m);
+    rows.forEach((r, i) => this.#x.set(r, i * m));
+    this.#s = sharedInstance(module);
+    this.#claim();
+  }
+
+  /** Writes X (and zero padding) into the shared memory, growing it when needed. */
+  #claim(): void {
+    const s = this.#s, at = this.#at, x = this.#x, n = this.n, m = this.m, mp = this.#mp;
+    const have = s.memory.buffer.byteLength;
+    if (have < this.#end) {
+      s.memory.grow(Math.ceil((this.#end - have) / 65536));
+      s.f64 = new Float64Array(s.memory.buffer);
+    }
+    const f64 = s.f64;
+    f64.fill(0, at.xb / 8, at.t / 8);
+    for (let i = 0; i < n; i++) {
       const g = i >> 3, k = i & 7;
       for (let j = 0; j < m; j++) {
-        f64[at.xb / 8 + (g * m + j) * 8 + k] = r[j]!;
-        f64[at.xr / 8 + i * mp + j] = r[j]!;
+        const v = x[i * m + j]!;
+        f64[at.xb / 8 + (g * m + j) * 8 + k] = v;
+        f64[at.xr / 8 + i * mp + j] = v;
       }
-    });
-    this.#f64 = f64;
-    this.#times = instance.exports.times as Kernel;
-    this.#transpose = instance.exports.transposeTimes as Kernel;
-    this.#at = at;
-    this.#groups = groups;
-    this.#quads = mp / 8;
-    this.#stride = mp * 8;
+    }
+    s.owner = this;
   }
 
   times(t: Float64Array, offset: number, b: number, z: Float64Array): void {
-    const f64 = this.#f64, at = this.#at;
+    const s = this.#s, at = this.#at;
+    if (s.owner !== this) this.#claim();
+    const f64 = s.f64;
     // Element loops, not set(subarray()): no view objects per call.
     for (let j = 0, q = at.t / 8; j < this.m; j++) f64[q + j] = t[offset + j]!;
-    this.#times(at.xb, at.t, at.z, this.#groups, this.m, b);
+    s.times(at.xb, at.t, at.z, this.#groups, this.m, b);
     for (let i = 0, q = at.z / 8; i < this.n; i++) z[i] = f64[q + i]!;
   }
 
   transposeTimes(w: Float64Array, g: Float64Array, offset: number): void {
-    const f64 = this.#f64, at = this.#at;
+    const s = this.#s, at = this.#at;
+    if (s.owner !== this) this.#claim();
+    const f64 = s.f64;
     for (let i = 0, q = at.w / 8; i < this.n; i++) f64[q + i] = w[i]!;
-    this.#transpose(at.xr, at.w, at.g, this.n, this.#quads, this.#stride);
+    s.transpose(at.xr, at.w, at.g, this.n, this.#mp / 8, this.#mp * 8);
     for (let j = 0, q = at.g / 8; j < this.m; j++) g[offset + j] = f64[q + j]!;
   }
 }

@@ -56,3 +56,22 @@ Deno.test("orderedMatVec() uses WebAssembly SIMD here and rejects ragged or empt
   assertThrows(() => orderedMatVec([[1, 2], [3]]), RangeError, "row 1 has 1 entries, expected 2");
   assertThrows(() => orderedMatVec([]), RangeError, "without columns");
 });
+
+Deno.test("orderedMatVec() objects used in turn stay correct (they share one WebAssembly memory)", () => {
+  const rng = new Rng(5);
+  const make = (n: number, m: number) => {
+    const rows = Array.from({ length: n }, () => Array.from({ length: m }, () => rng.normal()));
+    const t = Float64Array.from({ length: m }, () => rng.normal());
+    const w = Float64Array.from({ length: n }, () => rng.normal());
+    return { rows, t, w, want: plain(rows, t, 0, 0.25, w), mv: orderedMatVec(rows) };
+  };
+  // A small matrix, a larger one (the memory grows, its data covers the small one's padding),
+  // then the small one again, interleaved.
+  const small = make(9, 3), large = make(300, 21);
+  for (const p of [small, large, small, large, small]) {
+    const z = new Float64Array(p.rows.length), g = new Float64Array(p.t.length);
+    p.mv.times(p.t, 0, 0.25, z);
+    p.mv.transposeTimes(p.w, g, 0);
+    assert(same(z, p.want.z) && same(g, p.want.g), `n=${p.rows.length}`);
+  }
+});
