@@ -137,7 +137,11 @@ export function fitExpLaw(
       for (let s = 0; s < tStarts; s++, at += p) {
         starts[at] = a;
         starts[at + 1] = b;
-        for (let j = 0; j < m; j++) starts[at + 2 + j] = j === own ? -rng.next() : 0.1 * rng.next();
+        rng.fill(starts, at + 2, at + 2 + m); // the draws of m calls of rng.next()
+        for (let j = 0; j < m; j++) {
+          const u = starts[at + 2 + j]!;
+          starts[at + 2 + j] = j === own ? -u : 0.1 * u;
+        }
       }
     }
   }
