@@ -129,7 +129,8 @@ export function fitExpLaw(
     lossAndGradient(data, theta, grad);
 
   // The grid, in the reference's order (a slowest, then b, then the random t draws).
-  const count = aGrid.length * bGrid.length * Math.max(0, tStarts);
+  const perAB = tStarts > 0 ? Math.ceil(tStarts) : 0; // the loop below's iterations
+  const count = aGrid.length * bGrid.length * perAB;
   const starts = scratchStarts(count * p);
   let at = 0;
   for (const a of aGrid) {

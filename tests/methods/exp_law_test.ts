@@ -57,6 +57,7 @@ Deno.test("fitExpLaw() gives bit-identical laws to the reference transcription (
     [16, 6, { ...small, withB: false, own: 0, refine: 1 }],
     [21, 3, { ...small, refine: Infinity, steps: 2 }],
     [10, 3, { ...small, refine: 2.5 }],
+    [7, 3, { ...small, tStarts: 2.5 }],
     [11, 4, { ...small, refine: 500 }],
     [24, 7, {}],
   ];
