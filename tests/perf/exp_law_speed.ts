@@ -4,7 +4,7 @@
  * (17 domains, losses). Each fit is also run with the pre-issue-11 transcription
  * (tests/methods/_exp_law_reference.ts) and the two laws must be bit-identical.
  *
- * `deno run -A tests/perf/exp_law_speed.ts [--no-reference] [--n 32,128] [--metrics 2]`
+ * `deno run -A tests/perf/exp_law_speed.ts [--no-reference] [--n 32,128] [--metrics 3]`
  *
  * @module
  */
