@@ -25,11 +25,20 @@
  * and the arithmetic is float64 (the reference: float32). `restartEachStep: true` gives the
  * earlier mixbench path (memory cleared every round).
  *
+ * Speed, with the same arithmetic (tests/methods/exp_law_test.ts checks bit-identical laws
+ * against tests/methods/_exp_law_reference.ts, the transcription used before): the screening
+ * visits the starts in the order of their loss on the first eight runs and stops a start's sum as
+ * soon as it exceeds the `refine`-th best full loss so far (a sum of non-negative terms never
+ * decreases), which selects the same starts in the same order; the objective's two
+ * matrix–vector products run in WebAssembly SIMD with the reference's summation order
+ * (numerics/linalg/ordered_matvec.ts); the start grid's buffers are reused across fits.
+ *
  * @module
  */
 
 import { huber } from "../numerics/stats/huber.ts";
 import { lbfgsSession } from "../numerics/optim/lbfgs.ts";
+import { type OrderedMatVec, orderedMatVec } from "../numerics/linalg/ordered_matvec.ts";
 import type { Rng } from "../numerics/rng.ts";
 import type { Mixture } from "../core/types.ts";
 
@@ -112,58 +121,38 @@ export function fitExpLaw(
   const steps = options.steps ?? 50;
   const perStep = options.iterationsPerStep ?? 20;
   const refine = options.refine ?? 8;
-  const n = xs.length;
   const m = xs[0]!.length;
   const p = m + 2;
-  const x = new Float64Array(n * m);
-  xs.forEach((r, i) => x.set(r, i * m));
-  const y = Float64Array.from(ys);
   if (!(delta > 0 && delta < Infinity)) huber(0, delta); // the same error as huber() gives
-  // huber() and huberGrad() inlined (same arithmetic, so the same results, without the
-  // per-call δ check); g·e^z hoisted out of the gradient loop ((g·e^z)·x as before).
-  const fg = (theta: Float64Array, grad: Float64Array): number => {
-    grad.fill(0);
-    const a = theta[0]!, b = withB ? theta[1]! : 0;
-    const ea = Math.exp(a);
-    let loss = 0, g0 = 0, g1 = 0;
-    for (let i = 0, row = 0; i < n; i++, row += m) {
-      let z = b;
-      for (let j = 0; j < m; j++) z += theta[2 + j]! * x[row + j]!;
-      const ez = Math.exp(z);
-      const res = ea + ez - y[i]!;
-      const abs = Math.abs(res);
-      loss += abs <= delta ? 0.5 * res * res : delta * (abs - 0.5 * delta);
-      const g = res > delta ? delta : res < -delta ? -delta : res;
-      g0 += g * ea;
-      g1 += g * ez;
-      const gez = g * ez;
-      for (let j = 0; j < m; j++) grad[2 + j]! += gez * x[row + j]!;
-    }
-    grad[0] = g0;
-    if (withB) grad[1] = g1;
-    return loss;
-  };
-  const starts: Float64Array[] = [];
+  const data = lawData(xs, ys, withB, delta);
+  const fg = (theta: Float64Array, grad: Float64Array): number =>
+    lossAndGradient(data, theta, grad);
+
+  // The grid, in the reference's order (a slowest, then b, then the random t draws).
+  const perAB = tStarts > 0 ? Math.ceil(tStarts) : 0; // the loop below's iterations
+  const count = aGrid.length * bGrid.length * perAB;
+  const starts = scratchStarts(count * p);
+  let at = 0;
   for (const a of aGrid) {
     for (const b of bGrid) {
-      for (let s = 0; s < tStarts; s++) {
-        const theta = new Float64Array(p);
-        theta[0] = a;
-        theta[1] = b;
-        for (let j = 0; j < m; j++) theta[2 + j] = j === own ? -rng.next() : 0.1 * rng.next();
-        starts.push(theta);
+      for (let s = 0; s < tStarts; s++, at += p) {
+        starts[at] = a;
+        starts[at + 1] = b;
+        rng.fill(starts, at + 2, at + 2 + m); // the draws of m calls of rng.next()
+        for (let j = 0; j < m; j++) {
+          const u = starts[at + 2 + j]!;
+          starts[at + 2 + j] = j === own ? -u : 0.1 * u;
+        }
       }
     }
   }
+  const screened = screen(data, starts, count, refine);
+
   const scratch = new Float64Array(p);
-  const screened = starts.map((theta) => ({ theta, loss: fg(theta, scratch) }))
-    .filter((s) => Number.isFinite(s.loss))
-    .sort((u, v) => u.loss - v.loss)
-    .slice(0, refine);
   const restart = options.restartEachStep ?? false;
   let best: ExpLaw | undefined;
-  for (const { theta } of screened) {
-    let cur = theta;
+  for (const index of screened) {
+    let cur: Float64Array = starts.slice(index * p, index * p + p);
     let curLoss = fg(cur, scratch);
     let converged = false;
     let session = lbfgsSession(fg, cur);
@@ -190,6 +179,207 @@ export function fitExpLaw(
     throw new RangeError("Cannot fit the exponential law: every start gave a non-finite loss");
   }
   return best;
+}
+
+/**
+ * The runs of one fit laid out for the kernels: for the screening, full blocks of four runs
+ * interleaved (`blocks[4·(q·m + j) + k]` = x of run 4q + k, domain j) and the remaining runs
+ * row-major; for the optimisation, the matrix–vector products.
+ */
+interface LawData {
+  readonly n: number;
+  readonly m: number;
+  readonly withB: boolean;
+  readonly delta: number;
+  readonly y: Float64Array;
+  readonly blocks: Float64Array;
+  /** Runs in full blocks (a multiple of 4). */
+  readonly nb: number;
+  /** x of runs nb…n−1, row-major. */
+  readonly tail: Float64Array;
+  /** X·t and Xᵀ·w in the reference's summation order. */
+  readonly mv: OrderedMatVec;
+  /** Scratch: exponents and gradient weights per run. */
+  readonly z: Float64Array;
+  readonly w: Float64Array;
+}
+
+function lawData(
+  xs: readonly Mixture[],
+  ys: readonly number[],
+  withB: boolean,
+  delta: number,
+): LawData {
+  const n = xs.length, m = xs[0]!.length;
+  const nb = n - (n % 4);
+  const blocks = new Float64Array(nb * m);
+  for (let i = 0; i < nb; i++) {
+    const r = xs[i]!, q = i >> 2, k = i & 3;
+    for (let j = 0; j < m; j++) blocks[4 * (q * m + j) + k] = r[j]!;
+  }
+  const tail = new Float64Array((n - nb) * m);
+  for (let i = nb; i < n; i++) tail.set(xs[i]!, (i - nb) * m);
+  const mv = orderedMatVec(xs);
+  const z = new Float64Array(n), w = new Float64Array(n);
+  return { n, m, withB, delta, y: Float64Array.from(ys), blocks, nb, tail, mv, z, w };
+}
+
+/**
+ * The Huber loss summed over runs and its gradient. The arithmetic is the reference's, operation
+ * for operation (tests/methods/_exp_law_reference.ts): each run's exponent is summed over the
+ * domains in order, the loss and each gradient entry are summed over the runs in order. The two
+ * matrix–vector products run in numerics/linalg/ordered_matvec.ts (WebAssembly SIMD, the same
+ * sums in the same order).
+ */
+function lossAndGradient(d: LawData, theta: Float64Array, grad: Float64Array): number {
+  const { n, delta, y, z, w } = d;
+  const a = theta[0]!, b = d.withB ? theta[1]! : 0;
+  const ea = Math.exp(a);
+  d.mv.times(theta, 2, b, z);
+  let loss = 0, g0 = 0, g1 = 0;
+  for (let i = 0; i < n; i++) {
+    const ez = Math.exp(z[i]!);
+    const res = ea + ez - y[i]!;
+    const abs = Math.abs(res);
+    loss += abs <= delta ? 0.5 * res * res : delta * (abs - 0.5 * delta);
+    const h = res > delta ? delta : res < -delta ? -delta : res;
+    g0 += h * ea;
+    g1 += h * ez;
+    w[i] = h * ez;
+  }
+  d.mv.transposeTimes(w, grad, 2);
+  grad[0] = g0;
+  grad[1] = d.withB ? g1 : 0;
+  return loss;
+}
+
+/**
+ * Adds the Huber losses of the runs in blocks `from`…`to − 1` (runs 4·from…4·to − 1) to
+ * `loss`, in run order, stopping early once the sum exceeds `bound` (the terms are ≥ 0 and a
+ * rounded sum of non-negative terms never decreases, so the full sum would exceed it too).
+ */
+function blockLoss(
+  d: LawData,
+  starts: Float64Array,
+  at: number,
+  from: number,
+  to: number,
+  loss: number,
+  bound: number,
+): number {
+  const { m, delta, y, blocks } = d;
+  const ea = Math.exp(starts[at]!), b = d.withB ? starts[at + 1]! : 0;
+  for (let blk = from; blk < to; blk++) {
+    const i = 4 * blk;
+    let z0 = b, z1 = b, z2 = b, z3 = b;
+    for (let j = 0, q = i * m, s = at + 2; j < m; j++, q += 4, s++) {
+      const t = starts[s]!;
+      z0 += t * blocks[q]!;
+      z1 += t * blocks[q + 1]!;
+      z2 += t * blocks[q + 2]!;
+      z3 += t * blocks[q + 3]!;
+    }
+    loss += huberValue(ea + Math.exp(z0) - y[i]!, delta);
+    loss += huberValue(ea + Math.exp(z1) - y[i + 1]!, delta);
+    loss += huberValue(ea + Math.exp(z2) - y[i + 2]!, delta);
+    loss += huberValue(ea + Math.exp(z3) - y[i + 3]!, delta);
+    if (loss > bound) return loss;
+  }
+  return loss;
+}
+
+/** The Huber losses of the runs after the full blocks, added in order. */
+function tailLoss(d: LawData, starts: Float64Array, at: number, loss: number): number {
+  const { m, delta, y, tail, nb } = d;
+  const ea = Math.exp(starts[at]!), b = d.withB ? starts[at + 1]! : 0;
+  for (let i = nb, row = 0; i < d.n; i++, row += m) {
+    let z = b;
+    for (let j = 0; j < m; j++) z += starts[at + 2 + j]! * tail[row + j]!;
+    loss += huberValue(ea + Math.exp(z) - y[i]!, delta);
+  }
+  return loss;
+}
+
+/**
+ * The `refine` starts with the lowest initial loss, best first (ties in start order), leaving out
+ * non-finite losses: the reference's "evaluate every start, stable-sort, keep the first
+ * `refine`". For an integer `refine` below the number of starts, starts are visited in the order
+ * of their loss on the first two blocks of runs, and a start's sum stops as soon as it exceeds the
+ * `refine`-th best full loss found so far; the selection is the same.
+ */
+function screen(d: LawData, starts: Float64Array, count: number, refine: number): number[] {
+  const p = d.m + 2;
+  const blocksAll = d.nb >> 2;
+  const full = (k: number, bound: number) => {
+    const loss = blockLoss(d, starts, k * p, 0, blocksAll, 0, bound);
+    return loss > bound ? loss : tailLoss(d, starts, k * p, loss);
+  };
+  if (!(Number.isInteger(refine) && refine >= 0 && refine < count)) {
+    const all: { index: number; loss: number }[] = [];
+    for (let k = 0; k < count; k++) all.push({ index: k, loss: full(k, Infinity) });
+    return all.filter((s) => Number.isFinite(s.loss)).sort((u, v) => u.loss - v.loss)
+      .slice(0, refine).map((s) => s.index);
+  }
+  if (refine === 0) return [];
+  const head = Math.min(2, blocksAll);
+  const partial = scratchPartial(count);
+  const order = scratchOrder(count);
+  for (let k = 0; k < count; k++) {
+    const v = blockLoss(d, starts, k * p, 0, head, 0, Infinity);
+    partial[k] = Number.isNaN(v) ? Infinity : v; // only orders the visits; NaN sums end non-finite
+    order[k] = k;
+  }
+  order.sort((u, v) => partial[u]! - partial[v]! || u - v);
+  // The best `refine` so far, sorted by (loss, index).
+  const topLoss: number[] = [], topIndex: number[] = [];
+  for (const k of order) {
+    const bound = topLoss.length === refine ? topLoss[refine - 1]! : Infinity;
+    if (partial[k]! > bound) break; // partial sums only grow, and later starts' are no smaller
+    let loss = blockLoss(d, starts, k * p, head, blocksAll, partial[k]!, bound);
+    if (loss > bound) continue;
+    loss = tailLoss(d, starts, k * p, loss);
+    if (!Number.isFinite(loss)) continue;
+    let pos = topLoss.length;
+    while (
+      pos > 0 && (topLoss[pos - 1]! > loss || (topLoss[pos - 1] === loss && topIndex[pos - 1]! > k))
+    ) {
+      pos--;
+    }
+    if (pos >= refine) continue;
+    topLoss.splice(pos, 0, loss);
+    topIndex.splice(pos, 0, k);
+    if (topLoss.length > refine) {
+      topLoss.pop();
+      topIndex.pop();
+    }
+  }
+  return topIndex;
+}
+
+// Buffers reused across fits (a DML fit draws 6000 starts; one allocation per fit of several
+// megabytes kept the garbage collector busy). Fits never nest, so one set suffices.
+let startsBuffer = new Float64Array(0);
+let partialBuffer = new Float64Array(0);
+let orderBuffer = new Uint32Array(0);
+
+function scratchStarts(size: number): Float64Array {
+  if (startsBuffer.length < size) startsBuffer = new Float64Array(size);
+  return startsBuffer.subarray(0, size);
+}
+
+function scratchPartial(size: number): Float64Array {
+  if (partialBuffer.length < size) partialBuffer = new Float64Array(size);
+  return partialBuffer.subarray(0, size);
+}
+
+function scratchOrder(size: number): Uint32Array {
+  if (orderBuffer.length < size) orderBuffer = new Uint32Array(size);
+  return orderBuffer.subarray(0, size);
+}
+
+function huberValue(r: number, delta: number): number {
+  const abs = Math.abs(r);
+  return abs <= delta ? 0.5 * r * r : delta * (abs - 0.5 * delta);
 }
 
 /** n evenly spaced values from lo to hi inclusive (numpy.linspace). */

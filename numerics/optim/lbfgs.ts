@@ -180,21 +180,41 @@ export function lbfgsSession(
         if (normInf(g) <= gtol) return done(true, "Gradient tolerance reached");
         if (iterations >= cap) return done(false, "Maximum iterations reached");
 
-        // Two-loop recursion: p = −H·g.
+        // Two-loop recursion: p = −H·g. Each update of p is fused with the next dot product
+        // over the updated p (the same operations in the same order as separate passes).
         for (let i = 0; i < n; i++) p[i] = -g[i]!;
-        for (let k = 0, j = newest; k < stored; k++, j = (j - 1 + m) % m) {
-          const a = rho[j]! * dot(S[j]!, p);
-          alphas[j] = a;
-          axpy(-a, Y[j]!, p);
-        }
         let step = 1;
         if (stored > 0) {
-          const yNew = Y[newest]!;
-          const gamma = dot(S[newest]!, yNew) / dot(yNew, yNew);
-          for (let i = 0; i < n; i++) p[i]! *= gamma;
-          for (let k = 0, j = (newest - stored + 1 + m) % m; k < stored; k++, j = (j + 1) % m) {
-            const b = rho[j]! * dot(Y[j]!, p);
-            axpy(alphas[j]! - b, S[j]!, p);
+          let j = newest;
+          let d = dot(S[j]!, p);
+          for (let k = 0; k < stored; k++) {
+            const a = rho[j]! * d;
+            alphas[j] = a;
+            const next = (j - 1 + m) % m;
+            d = k + 1 < stored ? axpyDot(-a, Y[j]!, p, S[next]!) : (axpy(-a, Y[j]!, p), 0);
+            j = next;
+          }
+          const sNew = S[newest]!, yNew = Y[newest]!;
+          let sy = 0, yy = 0;
+          for (let i = 0; i < n; i++) {
+            sy += sNew[i]! * yNew[i]!;
+            yy += yNew[i]! * yNew[i]!;
+          }
+          const gamma = sy / yy;
+          j = (newest - stored + 1 + m) % m;
+          d = 0;
+          const yFirst = Y[j]!;
+          for (let i = 0; i < n; i++) {
+            p[i]! *= gamma;
+            d += yFirst[i]! * p[i]!;
+          }
+          for (let k = 0; k < stored; k++) {
+            const b = rho[j]! * d;
+            const next = (j + 1) % m;
+            d = k + 1 < stored
+              ? axpyDot(alphas[j]! - b, S[j]!, p, Y[next]!)
+              : (axpy(alphas[j]! - b, S[j]!, p), 0);
+            j = next;
           }
         } else {
           step = 1 / Math.sqrt(dot(g, g));
@@ -241,12 +261,16 @@ export function lbfgsSession(
         // Memory update with s = x⁺ − x, y = g⁺ − g.
         const slot = (newest + 1) % m;
         const s = S[slot]!, y = Y[slot]!;
+        let sy = 0, ss = 0, yy = 0;
         for (let i = 0; i < n; i++) {
-          s[i] = xt[i]! - x[i]!;
-          y[i] = gt[i]! - g[i]!;
+          const si = xt[i]! - x[i]!, yi = gt[i]! - g[i]!;
+          s[i] = si;
+          y[i] = yi;
+          sy += si * yi;
+          ss += si * si;
+          yy += yi * yi;
         }
-        const sy = dot(s, y);
-        if (sy > 1e-10 * Math.sqrt(dot(s, s) * dot(y, y))) {
+        if (sy > 1e-10 * Math.sqrt(ss * yy)) {
           rho[slot] = 1 / sy;
           newest = slot;
           stored = Math.min(stored + 1, m);
@@ -275,6 +299,16 @@ function dot(a: Float64Array, b: Float64Array): number {
 
 function axpy(a: number, x: Float64Array, y: Float64Array): void {
   for (let i = 0; i < x.length; i++) y[i]! += a * x[i]!;
+}
+
+/** y += a·x, returning Σ z_i·y_i over the updated y (one pass for an axpy and a dot). */
+function axpyDot(a: number, x: Float64Array, y: Float64Array, z: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) {
+    y[i]! += a * x[i]!;
+    s += z[i]! * y[i]!;
+  }
+  return s;
 }
 
 function normInf(a: Float64Array): number {

@@ -1,5 +1,6 @@
 import { assert, assertAlmost, assertEquals, assertThrows } from "../_assert.ts";
-import { lbfgs } from "../../numerics/optim/lbfgs.ts";
+import { lbfgs, lbfgsSession } from "../../numerics/optim/lbfgs.ts";
+import { referenceLbfgsSession } from "./_lbfgs_reference.ts";
 import { _wolfe, type Phi } from "../../numerics/optim/_line_search.ts";
 
 /** Chained Rosenbrock function Σ 100(x_{i+1} − x_i²)² + (1 − x_i)², minimum 0 at (1, …, 1). */
@@ -228,3 +229,28 @@ const QUADRATIC_SOLUTION = [
   -25.359953442020128,
   24.520276168579777,
 ];
+
+Deno.test("lbfgsSession() takes bit-identical steps to the reference transcription (fused passes)", () => {
+  // Memory wrap-around (memory 3 over many iterations), skipped pairs and several chunks.
+  const cases: [number[], { memory?: number; functionTolerance?: number }][] = [
+    [Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? -1.2 : 1)), {}],
+    [[-1.2, 1, 0.5, -0.3, 2], { memory: 3, functionTolerance: 0 }],
+    [[3, -2, 1], { memory: 1 }],
+  ];
+  for (const [x0, options] of cases) {
+    const a = lbfgsSession(rosenbrock, x0, options);
+    const b = referenceLbfgsSession(rosenbrock, x0, options);
+    for (let chunk = 0; chunk < 6; chunk++) {
+      const ra = a.run(7), rb = b.run(7);
+      const what = `x0 ${x0}, ${JSON.stringify(options)}, chunk ${chunk}`;
+      assertEquals(ra.x, rb.x, what);
+      assertEquals(ra.gradient, rb.gradient, what);
+      assert(Object.is(ra.value, rb.value), what);
+      assertEquals([ra.iterations, ra.evaluations, ra.message], [
+        rb.iterations,
+        rb.evaluations,
+        rb.message,
+      ]);
+    }
+  }
+});

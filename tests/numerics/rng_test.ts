@@ -46,3 +46,15 @@ Deno.test("Rng.normal() has mean 0 and variance 1", () => {
   assert(Math.abs(s / n) < 4 / Math.sqrt(n));
   assert(Math.abs(s2 / n - 1) < 0.02);
 });
+
+Deno.test("Rng.fill() writes the draws of as many next() calls and leaves the stream after them", () => {
+  for (const seed of [0, 1, 0xffffffff, 123456789]) {
+    const a = new Rng(seed), b = new Rng(seed);
+    const out = new Float64Array(1003).fill(-1);
+    a.fill(out, 2, 1001);
+    const want = Array.from({ length: 999 }, () => b.next());
+    assertEquals(Array.from(out.subarray(2, 1001)), want);
+    assertEquals([out[0], out[1], out[1001], out[1002]], [-1, -1, -1, -1]);
+    assertEquals(a.nextUint32(), b.nextUint32());
+  }
+});
