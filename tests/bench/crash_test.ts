@@ -40,12 +40,16 @@ Deno.test("crash safety: a bench killed (SIGKILL) at random moments and resumed 
   const clean = await Deno.makeTempDir();
   const killed = await Deno.makeTempDir();
   try {
+    const t0 = performance.now();
     assertEquals((await bench(clean).output()).code, 0);
+    // Kill moments are drawn as fractions (25-75%) of the uninterrupted run's time, so that the
+    // first attempt dies mid-run on a fast or a loaded machine alike.
+    const cleanMs = performance.now() - t0;
     const rng = new Rng(20261202);
     let kills = 0;
     for (let attempt = 0; attempt < 3; attempt++) {
       const child = bench(killed, attempt === 0 ? [] : ["--resume"]).spawn();
-      const ms = 1500 + rng.int(5000);
+      const ms = cleanMs * (0.25 + 0.5 * rng.next());
       const done = await Promise.race([
         child.status.then(() => true),
         new Promise<boolean>((r) => setTimeout(() => r(false), ms)),
