@@ -6,6 +6,8 @@
  * @module
  */
 
+import { sleb, uleb } from "../_leb128.ts";
+
 const SIMD: Record<string, number> = {
   "v128.load": 0x00,
   "v128.load32_splat": 0x09,
@@ -47,27 +49,6 @@ const OPS: Record<string, number> = {
 const ALIGN: Record<string, number> = { "i32": 2, "f64": 3, "v128": 4, "v128.load32_splat": 2 };
 
 const TYPES: Record<string, number> = { i32: 0x7f, f64: 0x7c, v128: 0x7b };
-
-function uleb(v: number, out: number[]): void {
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-}
-
-function sleb(v: number, out: number[]): void {
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return;
-    }
-    out.push(b | 0x80);
-  }
-}
 
 /** A function: its parameter count, local types (params first) and instruction listing. */
 export interface Func {

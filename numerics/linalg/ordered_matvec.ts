@@ -13,6 +13,8 @@
  * @module
  */
 
+import { sleb, uleb } from "../_leb128.ts";
+
 /** `z = b + X·t` and `g = Xᵀ·w` for one matrix, summed in index order. */
 export interface OrderedMatVec {
   /** Rows of X. */
@@ -225,30 +227,6 @@ function simdModule(): WebAssembly.Module | undefined {
 }
 
 const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
-
-function uleb(v: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(v: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
 
 // Instructions (the text format's names).
 const get = (l: number) => [0x20, ...uleb(l)];
