@@ -272,6 +272,22 @@ const bump = (l: number, step: number | number[]) => [
 ];
 
 /**
+ * The kernels' inner step: each f64x2 sum `acc[k]` adds the broadcast scalar (local `scalar`)
+ * times the two f64 at `p + 16k`, in order.
+ */
+function accumulate(acc: readonly number[], scalar: number, p: number): number[] {
+  return acc.flatMap((a, k) => [
+    ...get(a),
+    ...get(scalar),
+    ...get(p),
+    ...v128Load(16 * k),
+    ...f64x2Mul,
+    ...f64x2Add,
+    ...set(a),
+  ]);
+}
+
+/**
  * `times(xb, t, z, groups, m, b)`: for each group of 8 rows, four f64x2 sums start at b and add
  * t_j·x for j = 0…m−1 in order; they are stored at z + 64·group.
  */
@@ -283,15 +299,7 @@ function timesBody(): number[] {
     ...get(tp),
     ...load64Splat,
     ...set(tv),
-    ...acc.flatMap((a, k) => [
-      ...get(a),
-      ...get(tv),
-      ...get(p),
-      ...v128Load(16 * k),
-      ...f64x2Mul,
-      ...f64x2Add,
-      ...set(a),
-    ]),
+    ...accumulate(acc, tv, p),
     ...bump(p, 64),
     ...bump(tp, 8),
   ];
@@ -345,15 +353,7 @@ function transposeBody(): number[] {
     ...get(wp),
     ...load64Splat,
     ...set(wv),
-    ...acc.flatMap((a, k) => [
-      ...get(a),
-      ...get(wv),
-      ...get(p),
-      ...v128Load(16 * k),
-      ...f64x2Mul,
-      ...f64x2Add,
-      ...set(a),
-    ]),
+    ...accumulate(acc, wv, p),
     ...bump(p, get(stride)),
     ...bump(wp, 8),
   ];
