@@ -23,6 +23,13 @@ async function python(code: string): Promise<{ ok: boolean; out: string }> {
 }
 
 const hasPython = (await python("print(1)")).ok;
+if (hasPython) {
+  // Put the interpreter's own folder first on PATH (the cells inherit it): behind a version
+  // manager (pyenv), `python3` is a shell-script shim that starts several processes on every call.
+  const dir = (await python("import os, sys; print(os.path.dirname(sys.executable))"))
+    .out.trim();
+  if (dir !== "") Deno.env.set("PATH", `${dir}:${Deno.env.get("PATH") ?? ""}`);
+}
 const hasNumpy = hasPython && (await python("import numpy")).ok;
 if (!hasPython) console.warn("bridge_test: python3 is not installed; bridge tests skipped");
 else if (!hasNumpy) console.warn("bridge_test: numpy is not installed; the regmix port is skipped");
