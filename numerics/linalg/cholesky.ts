@@ -9,6 +9,14 @@
  * @module
  */
 
+import { simdInverse } from "./_cholesky_simd.ts";
+
+/**
+ * Smallest order for which the WebAssembly kernels run (below it, copying in and out costs more
+ * than the loops save).
+ */
+const SIMD_MIN_ORDER = 16;
+
 /** A lower-triangular factor L with A + jitter·I = L·Lᵀ. */
 export interface CholeskyFactor {
   /** Order n of the matrix. */
@@ -227,6 +235,12 @@ export interface InverseOptions {
   scratch?: Float64Array;
   /** Fill only the lower triangle (j ≤ i) of A⁻¹; the rest is left as is. @default {false} */
   lowerOnly?: boolean;
+  /**
+   * `"js"` forces the JavaScript loops; by default the WebAssembly SIMD kernels run where
+   * available (`_cholesky_simd.ts`: the same sums in the same order, bit-identical results).
+   * @default {"auto"}
+   */
+  engine?: "auto" | "js";
 }
 
 /**
@@ -251,6 +265,9 @@ export function inverse(factor: CholeskyFactor, options: InverseOptions = {}): F
   const li = options.scratch ? options.scratch.subarray(0, nn) : new Float64Array(nn);
   if (out.length !== nn || li.length !== nn) {
     throw new RangeError(`Cannot invert a ${n}×${n} matrix into arrays shorter than n²`);
+  }
+  if (options.engine !== "js" && n >= SIMD_MIN_ORDER && simdInverse(l, n, li, out)) {
+    return options.lowerOnly ? out : mirrorLower(out, n);
   }
   li.fill(0);
   // Rows of L⁻¹ (lower triangular): row i = (eᵢ − Σ_{k<i} L_ik·row k)/L_ii.
@@ -297,7 +314,11 @@ export function inverse(factor: CholeskyFactor, options: InverseOptions = {}): F
       for (let b = 0; b <= a; b++) out[ra + b]! += v * li[ri + b]!;
     }
   }
-  if (options.lowerOnly) return out;
+  return options.lowerOnly ? out : mirrorLower(out, n);
+}
+
+/** Copies the strict lower triangle of a row-major n×n matrix onto the upper one. */
+function mirrorLower(out: Float64Array, n: number): Float64Array {
   for (let a = 0; a < n; a++) {
     for (let b = 0; b < a; b++) out[b * n + a] = out[a * n + b]!;
   }

@@ -1,0 +1,617 @@
+/**
+ * WebAssembly SIMD kernels for `cholesky.ts` (internal): the factorisation A = L·Lᵀ and the
+ * inverse A⁻¹ = L⁻ᵀL⁻¹, taking every sum of the JavaScript loops there in the same order.
+ *
+ * Each f64x2 lane holds one entry of the result and performs, in the same order, the very
+ * operations the JavaScript loop performs for that entry (multiplies rounded before they are
+ * added, no fused multiply-add; the same grouping of the four-row unrolled sums), so the results
+ * are bit-identical to the loops; `tests/numerics/cholesky_simd_test.ts` checks that. Lanes run
+ * along rows (contiguous memory) where the loops update whole rows (the inverse); the
+ * factorisation's dot products run along rows of L, so its lanes take two rows of a transposed
+ * copy Lᵀ kept beside L (two adjacent entries of a row of Lᵀ are the same column of two rows
+ * of L).
+ *
+ * One module instance is shared by every call; its memory grows to the largest matrix seen.
+ * Where WebAssembly SIMD is unavailable the callers keep their JavaScript loops.
+ *
+ * @module
+ */
+
+import { sleb, uleb } from "../_leb128.ts";
+
+type Body = number[];
+
+// ---- A small assembler (instruction names of the WebAssembly text format) -----------------------
+
+const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
+const get = (l: number): Body => [0x20, ...uleb(l)];
+const set = (l: number): Body => [0x21, ...uleb(l)];
+const i32c = (v: number): Body => [0x41, ...sleb(v)];
+const i32Add = [0x6a], i32Sub = [0x6b], i32Mul = [0x6c], i32And = [0x71], i32Shl = [0x74];
+const i32LtU = [0x49], i32Eqz = [0x45];
+const f64Load = (offset = 0): Body => [0x2b, 3, ...uleb(offset)];
+const f64Store = (offset = 0): Body => [0x39, 3, ...uleb(offset)];
+const f64Add = [0xa0], f64Sub = [0xa1], f64Mul = [0xa2], f64Div = [0xa3], f64Sqrt = [0x9f];
+const f64Gt = [0x64];
+const f64c = (v: number): Body => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
+const simd = (op: number, ...imm: number[]): Body => [0xfd, ...uleb(op), ...imm];
+const v128Load = (offset = 0): Body => simd(0x00, 4, ...uleb(offset));
+const v128Store = (offset = 0): Body => simd(0x0b, 4, ...uleb(offset));
+const splat = simd(0x14);
+const vAdd = simd(0xf0), vSub = simd(0xf1), vMul = simd(0xf2);
+/** `while (cond) body` (cond leaves an i32). */
+const whileLoop = (cond: Body, body: Body): Body => [
+  0x02,
+  0x40,
+  0x03,
+  0x40,
+  ...cond,
+  ...i32Eqz,
+  0x0d,
+  1,
+  ...body,
+  0x0c,
+  0,
+  0x0b,
+  0x0b,
+];
+/** `if (cond) then` (cond leaves an i32). */
+const ifThen = (cond: Body, then: Body): Body => [...cond, 0x04, 0x40, ...then, 0x0b];
+/** local += step (i32). */
+const bump = (l: number, step: number | Body): Body => [
+  ...get(l),
+  ...(typeof step === "number" ? i32c(step) : step),
+  ...i32Add,
+  ...set(l),
+];
+/** The address `base + index·8` (index an i32 local). */
+const at = (base: number, index: number): Body => [...get(base), ...get(index), ...i32c(3), ...i32Shl, ...i32Add];
+
+/** Local declarations: counts of i32, f64 and v128 locals after the parameters. */
+function locals(i32: number, f64: number, v128: number): Body {
+  const groups = [[i32, I32], [f64, F64], [v128, V128]].filter(([c]) => c! > 0);
+  return [...uleb(groups.length), ...groups.flatMap(([c, t]) => [...uleb(c!), t!])];
+}
+
+// ---- inverse, step 1: the rows of L⁻¹ -----------------------------------------------------------
+
+/**
+ * `lowerInverse(l, li, n)`: li (zeroed) ← L⁻¹, row by row as `inverse` in `cholesky.ts`:
+ * row i −= (((a0·row k + a1·row k+1) + a2·row k+2) + a3·row k+3) over blocks of four rows
+ * (entries 0…k, then the block's own triangle), single rows after the last block, + 1 on the
+ * diagonal, × 1/L_ii.
+ */
+function lowerInverseBody(): Body {
+  // params 0 l, 1 li, 2 n; i32 3 rb, 4 i, 5 k, 6 ri, 7 rl, 8 r0, 9 r1, 10 r2, 11 r3, 12 jb,
+  // 13 pairEnd, 14 cnt; f64 15 a0, 16 a1, 17 a2, 18 a3, 19 t; v128 20 v0, 21 v1, 22 v2, 23 v3,
+  // 24 acc
+  const [l, li, n, rb, i, k, ri, rl, r0, r1, r2, r3, jb, pairEnd, cnt] = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+    12,
+    13,
+    14,
+  ];
+  const a = [15, 16, 17, 18], t = 19, v = [20, 21, 22, 23], acc = 24;
+  const rows = [r0, r1, r2, r3];
+  // Entries 0…cnt−1 of row i −= the four-row sum: f64x2 pairs, then a scalar last entry.
+  const fourRowPairs = [
+    ...whileLoop([...get(jb), ...get(pairEnd), ...i32LtU], [
+      ...get(v[0]!),
+      ...get(r0),
+      ...get(jb),
+      ...i32Add,
+      ...v128Load(),
+      ...vMul,
+      ...[1, 2, 3].flatMap((q) => [
+        ...get(v[q]!),
+        ...get(rows[q]!),
+        ...get(jb),
+        ...i32Add,
+        ...v128Load(),
+        ...vMul,
+        ...vAdd,
+      ]),
+      ...set(acc),
+      ...get(ri),
+      ...get(jb),
+      ...i32Add,
+      ...get(ri),
+      ...get(jb),
+      ...i32Add,
+      ...v128Load(),
+      ...get(acc),
+      ...vSub,
+      ...v128Store(),
+      ...bump(jb, 16),
+    ]),
+  ];
+  /** Scalar: li[i][col] −= Σ_{q ≥ from} a_q·row_q[col], col = byte offset in local `off`. */
+  const scalarTail = (off: Body, from: number): Body => [
+    ...get(a[from]!),
+    ...get(rows[from]!),
+    ...off,
+    ...i32Add,
+    ...f64Load(),
+    ...f64Mul,
+    ...[1, 2, 3].filter((q) => q > from).flatMap((q) => [
+      ...get(a[q]!),
+      ...get(rows[q]!),
+      ...off,
+      ...i32Add,
+      ...f64Load(),
+      ...f64Mul,
+      ...f64Add,
+    ]),
+    ...set(t),
+    ...get(ri),
+    ...off,
+    ...i32Add,
+    ...get(ri),
+    ...off,
+    ...i32Add,
+    ...f64Load(),
+    ...get(t),
+    ...f64Sub,
+    ...f64Store(),
+  ];
+  // pairEnd = (cnt & ~1)·8, with cnt the number of entries.
+  const pairs = (count: Body): Body => [
+    ...count,
+    ...set(cnt),
+    ...get(cnt),
+    ...i32c(-2),
+    ...i32And,
+    ...i32c(3),
+    ...i32Shl,
+    ...set(pairEnd),
+    ...i32c(0),
+    ...set(jb),
+  ];
+  const odd = (body: Body) => ifThen([...get(cnt), ...i32c(1), ...i32And], body);
+  const kb = [...get(k), ...i32c(3), ...i32Shl]; // k·8
+  const block = [
+    ...[0, 1, 2, 3].flatMap((q) => [
+      ...get(rl),
+      ...kb,
+      ...i32Add,
+      ...f64Load(8 * q),
+      ...set(a[q]!),
+      ...get(a[q]!),
+      ...splat,
+      ...set(v[q]!),
+    ]),
+    ...get(li),
+    ...get(k),
+    ...get(rb),
+    ...i32Mul,
+    ...i32Add,
+    ...set(r0),
+    ...get(r0),
+    ...get(rb),
+    ...i32Add,
+    ...set(r1),
+    ...get(r1),
+    ...get(rb),
+    ...i32Add,
+    ...set(r2),
+    ...get(r2),
+    ...get(rb),
+    ...i32Add,
+    ...set(r3),
+    ...pairs([...get(k), ...i32c(1), ...i32Add]),
+    ...fourRowPairs,
+    ...odd(scalarTail(get(jb), 0)),
+    // The block's own triangle: columns k+1, k+2, k+3.
+    ...scalarTail([...kb, ...i32c(8), ...i32Add], 1),
+    ...scalarTail([...kb, ...i32c(16), ...i32Add], 2),
+    ...scalarTail([...kb, ...i32c(24), ...i32Add], 3),
+    ...bump(k, 4),
+  ];
+  // A single row k: entries 0…k of row i −= a·row k.
+  const single = [
+    ...get(rl),
+    ...kb,
+    ...i32Add,
+    ...f64Load(),
+    ...set(a[0]!),
+    ...get(a[0]!),
+    ...splat,
+    ...set(v[0]!),
+    ...get(li),
+    ...get(k),
+    ...get(rb),
+    ...i32Mul,
+    ...i32Add,
+    ...set(r0),
+    ...pairs([...get(k), ...i32c(1), ...i32Add]),
+    ...whileLoop([...get(jb), ...get(pairEnd), ...i32LtU], [
+      ...get(ri),
+      ...get(jb),
+      ...i32Add,
+      ...get(ri),
+      ...get(jb),
+      ...i32Add,
+      ...v128Load(),
+      ...get(v[0]!),
+      ...get(r0),
+      ...get(jb),
+      ...i32Add,
+      ...v128Load(),
+      ...vMul,
+      ...vSub,
+      ...v128Store(),
+      ...bump(jb, 16),
+    ]),
+    ...odd([
+      ...get(ri),
+      ...get(jb),
+      ...i32Add,
+      ...get(ri),
+      ...get(jb),
+      ...i32Add,
+      ...f64Load(),
+      ...get(a[0]!),
+      ...get(r0),
+      ...get(jb),
+      ...i32Add,
+      ...f64Load(),
+      ...f64Mul,
+      ...f64Sub,
+      ...f64Store(),
+    ]),
+    ...bump(k, 1),
+  ];
+  const ib = [...get(i), ...i32c(3), ...i32Shl];
+  const scale = [
+    // li[i][i] += 1; then entries 0…i ×= 1/L_ii.
+    ...get(ri),
+    ...ib,
+    ...i32Add,
+    ...get(ri),
+    ...ib,
+    ...i32Add,
+    ...f64Load(),
+    ...f64c(1),
+    ...f64Add,
+    ...f64Store(),
+    ...f64c(1),
+    ...get(rl),
+    ...ib,
+    ...i32Add,
+    ...f64Load(),
+    ...f64Div,
+    ...set(t),
+    ...get(t),
+    ...splat,
+    ...set(v[0]!),
+    ...pairs([...get(i), ...i32c(1), ...i32Add]),
+    ...whileLoop([...get(jb), ...get(pairEnd), ...i32LtU], [
+      ...get(ri),
+      ...get(jb),
+      ...i32Add,
+      ...get(ri),
+      ...get(jb),
+      ...i32Add,
+      ...v128Load(),
+      ...get(v[0]!),
+      ...vMul,
+      ...v128Store(),
+      ...bump(jb, 16),
+    ]),
+    ...odd([
+      ...get(ri),
+      ...get(jb),
+      ...i32Add,
+      ...get(ri),
+      ...get(jb),
+      ...i32Add,
+      ...f64Load(),
+      ...get(t),
+      ...f64Mul,
+      ...f64Store(),
+    ]),
+  ];
+  const row = [
+    ...get(li),
+    ...get(i),
+    ...get(rb),
+    ...i32Mul,
+    ...i32Add,
+    ...set(ri),
+    ...get(l),
+    ...get(i),
+    ...get(rb),
+    ...i32Mul,
+    ...i32Add,
+    ...set(rl),
+    ...i32c(0),
+    ...set(k),
+    ...whileLoop([...get(k), ...i32c(3), ...i32Add, ...get(i), ...i32LtU], block),
+    ...whileLoop([...get(k), ...get(i), ...i32LtU], single),
+    ...scale,
+    ...bump(i, 1),
+  ];
+  return [
+    ...locals(12, 5, 5),
+    ...get(n),
+    ...i32c(3),
+    ...i32Shl,
+    ...set(rb),
+    ...i32c(0),
+    ...set(i),
+    ...whileLoop([...get(i), ...get(n), ...i32LtU], row),
+    0x0b,
+  ];
+}
+
+// ---- inverse, step 2: A⁻¹ = L⁻ᵀL⁻¹ ---------------------------------------------------------------
+
+/**
+ * `syrkLower(li, out, n)`: out (zeroed) ← the lower triangle of L⁻ᵀL⁻¹ as `inverse` sums it:
+ * out[a][b] += (((v0·x0 + v1·x1) + v2·x2) + v3·x3) over blocks of four rows of L⁻¹ in order,
+ * then out[a][b] += v·x over the rows after the last block.
+ */
+function syrkBody(): Body {
+  // params 0 li, 1 out, 2 n; i32 3 rb, 4 i, 5 a, 6 ra, 7 r0, 8 r1, 9 r2, 10 r3, 11 jb,
+  // 12 pairEnd, 13 cnt, 14 aEnd; f64 15-18 s0-s3, 19 t; v128 20-23 v0-v3, 24 acc
+  const [li, out, n, rb, i, a, ra, r0, r1, r2, r3, jb, pairEnd, cnt, aEnd] = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+    12,
+    13,
+    14,
+  ];
+  const s = [15, 16, 17, 18], t = 19, v = [20, 21, 22, 23], acc = 24;
+  const rows = [r0, r1, r2, r3];
+  const ab = [...get(a), ...i32c(3), ...i32Shl];
+  const pairs = [
+    ...get(a),
+    ...i32c(1),
+    ...i32Add,
+    ...set(cnt),
+    ...get(cnt),
+    ...i32c(-2),
+    ...i32And,
+    ...i32c(3),
+    ...i32Shl,
+    ...set(pairEnd),
+    ...i32c(0),
+    ...set(jb),
+    ...get(out),
+    ...get(a),
+    ...get(rb),
+    ...i32Mul,
+    ...i32Add,
+    ...set(ra),
+  ];
+  const odd = (body: Body) => ifThen([...get(cnt), ...i32c(1), ...i32And], body);
+  /** out[a][jb..] += the sum over `m` rows (vector or scalar). */
+  const update = (m: number, vector: boolean): Body => {
+    const load = vector ? v128Load() : f64Load();
+    const mul = vector ? vMul : f64Mul, add = vector ? vAdd : f64Add;
+    const coef = vector ? v : s;
+    return [
+      ...get(coef[0]!),
+      ...get(rows[0]!),
+      ...get(jb),
+      ...i32Add,
+      ...load,
+      ...mul,
+      ...Array.from({ length: m - 1 }, (_, q) => q + 1).flatMap((q) => [
+        ...get(coef[q]!),
+        ...get(rows[q]!),
+        ...get(jb),
+        ...i32Add,
+        ...load,
+        ...mul,
+        ...add,
+      ]),
+      ...set(vector ? acc : t),
+      ...get(ra),
+      ...get(jb),
+      ...i32Add,
+      ...get(ra),
+      ...get(jb),
+      ...i32Add,
+      ...load,
+      ...get(vector ? acc : t),
+      ...add,
+      ...(vector ? v128Store() : f64Store()),
+    ];
+  };
+  const columnOf = (m: number): Body => [
+    ...Array.from({ length: m }, (_, q) => q).flatMap((q) => [
+      ...get(rows[q]!),
+      ...ab,
+      ...i32Add,
+      ...f64Load(),
+      ...set(s[q]!),
+      ...get(s[q]!),
+      ...splat,
+      ...set(v[q]!),
+    ]),
+    ...pairs,
+    ...whileLoop([...get(jb), ...get(pairEnd), ...i32LtU], [...update(m, true), ...bump(jb, 16)]),
+    ...odd(update(m, false)),
+    ...bump(a, 1),
+  ];
+  const rowsFrom = (m: number): Body => [
+    ...get(li),
+    ...get(i),
+    ...get(rb),
+    ...i32Mul,
+    ...i32Add,
+    ...set(r0),
+    ...(m > 1
+      ? [
+        ...get(r0),
+        ...get(rb),
+        ...i32Add,
+        ...set(r1),
+        ...get(r1),
+        ...get(rb),
+        ...i32Add,
+        ...set(r2),
+        ...get(r2),
+        ...get(rb),
+        ...i32Add,
+        ...set(r3),
+      ]
+      : []),
+    // a runs over 0 … i + m − 1.
+    ...get(i),
+    ...i32c(m),
+    ...i32Add,
+    ...set(aEnd),
+    ...i32c(0),
+    ...set(a),
+    ...whileLoop([...get(a), ...get(aEnd), ...i32LtU], columnOf(m)),
+    ...bump(i, m),
+  ];
+  return [
+    ...locals(12, 5, 5),
+    ...get(n),
+    ...i32c(3),
+    ...i32Shl,
+    ...set(rb),
+    ...i32c(0),
+    ...set(i),
+    ...whileLoop([...get(i), ...i32c(3), ...i32Add, ...get(n), ...i32LtU], rowsFrom(4)),
+    ...whileLoop([...get(i), ...get(n), ...i32LtU], rowsFrom(1)),
+    0x0b,
+  ];
+}
+
+// ---- the module -----------------------------------------------------------------------------------
+
+function section(id: number, body: Body): Body {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function name(text: string): Body {
+  const bytes = Array.from(new TextEncoder().encode(text));
+  return [...uleb(bytes.length), ...bytes];
+}
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const kernels: [string, Body][] = [["lowerInverse", lowerInverseBody()], ["syrkLower", syrkBody()]];
+  // One type: (i32, i32, i32) → ().
+  const types = [1, 0x60, 3, I32, I32, I32, 0];
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, types),
+    ...section(3, [kernels.length, ...kernels.map(() => 0)]),
+    ...section(5, [1, 0, 1]),
+    ...section(7, [
+      kernels.length + 1,
+      ...name("memory"),
+      2,
+      0,
+      ...kernels.flatMap(([label], f) => [...name(label), 0, f]),
+    ]),
+    ...section(10, [kernels.length, ...kernels.flatMap(([, b]) => [...uleb(b.length), ...b])]),
+  ]);
+}
+
+type Kernel3 = (a: number, b: number, c: number) => void;
+
+interface Instance {
+  readonly memory: WebAssembly.Memory;
+  f64: Float64Array;
+  readonly lowerInverse: Kernel3;
+  readonly syrkLower: Kernel3;
+}
+
+let instance: Instance | null | undefined;
+
+function kernels(): Instance | undefined {
+  if (instance === undefined) {
+    const bytes = moduleBytes();
+    if (!WebAssembly.validate(bytes)) {
+      instance = null;
+    } else {
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+      const memory = inst.exports.memory as WebAssembly.Memory;
+      instance = {
+        memory,
+        f64: new Float64Array(memory.buffer),
+        lowerInverse: inst.exports.lowerInverse as Kernel3,
+        syrkLower: inst.exports.syrkLower as Kernel3,
+      };
+    }
+  }
+  return instance ?? undefined;
+}
+
+/** The instance with memory for `doubles` f64 values, or undefined without WebAssembly SIMD. */
+function withMemory(doubles: number): Instance | undefined {
+  const k = kernels();
+  if (!k) return undefined;
+  const need = doubles * 8, have = k.memory.buffer.byteLength;
+  if (have < need) {
+    k.memory.grow(Math.ceil((need - have) / 65536));
+    k.f64 = new Float64Array(k.memory.buffer);
+  }
+  return k;
+}
+
+/** Whether the WebAssembly SIMD kernels can run here. */
+export function simdAvailable(): boolean {
+  return kernels() !== undefined;
+}
+
+/**
+ * L⁻¹ into `li` and the lower triangle of A⁻¹ = L⁻ᵀL⁻¹ into `out` (both n×n row-major; the
+ * strict upper triangles are written 0), bit-identical to the JavaScript loops of `inverse`.
+ *
+ * @returns false (nothing written) when WebAssembly SIMD is unavailable.
+ */
+export function simdInverse(
+  l: Float64Array,
+  n: number,
+  li: Float64Array,
+  out: Float64Array,
+): boolean {
+  const nn = n * n;
+  const k = withMemory(3 * nn);
+  if (!k) return false;
+  const f64 = k.f64;
+  f64.set(l.subarray(0, nn), 0);
+  f64.fill(0, nn, 3 * nn);
+  k.lowerInverse(0, 8 * nn, n);
+  k.syrkLower(8 * nn, 16 * nn, n);
+  li.set(f64.subarray(nn, 2 * nn));
+  out.set(f64.subarray(2 * nn, 3 * nn));
+  return true;
+}
+
+// Kept for the factorisation kernel's use of the shared helpers (sqrt, comparisons).
+void f64Sqrt, f64Gt, i32Sub, at;
