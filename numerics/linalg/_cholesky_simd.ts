@@ -65,7 +65,14 @@ const bump = (l: number, step: number | Body): Body => [
   ...set(l),
 ];
 /** The address `base + index·8` (index an i32 local). */
-const at = (base: number, index: number): Body => [...get(base), ...get(index), ...i32c(3), ...i32Shl, ...i32Add];
+const at = (base: number, index: number): Body => [
+  ...get(base),
+  ...get(index),
+  ...i32c(3),
+  ...i32Shl,
+  ...i32Add,
+];
+const extract = (lane: number): Body => simd(0x21, lane);
 
 /** Local declarations: counts of i32, f64 and v128 locals after the parameters. */
 function locals(i32: number, f64: number, v128: number): Body {
@@ -503,6 +510,264 @@ function syrkBody(): Body {
   ];
 }
 
+// ---- the factorisation --------------------------------------------------------------------------
+
+/**
+ * `factor(a, l, u, n, jitter) → ok`: L (zeroed) ← the factor of A + jitter·I as `factorInto`
+ * in `cholesky.ts` computes it, and U (zeroed) ← Lᵀ; 0 when a pivot is not positive.
+ *
+ * Row i: blocks of four columns j…j+3 while j + 3 < i, each with four sums s_q = Σ_{k<j}
+ * L_ik·L_{j+q,k} in k order from +0, then the block's triangle (v_q = (A_i,j+q − s_q)/L_{j+q,j+q},
+ * adding v_q·L_{j+r,j+q} to the later sums); then single columns j with
+ * (A_ij − L_i0·L_j0 − L_i1·L_j1 − …)/L_jj; then the pivot. Two blocks run together (eight
+ * lanes in four f64x2 sums over the columns of U, so that the dependency chains overlap); the
+ * second block's sums take their four terms k = j…j+3 after the first block's triangle.
+ */
+function factorBody(): Body {
+  // params 0 a, 1 l, 2 u, 3 n (i32), 4 jitter (f64); i32 5 rb, 6 i, 7 j, 8 k, 9 ra, 10 rl,
+  // 11 p, 12 q, 13 jEnd; f64 14-21 s0-s7, 22 t; v128 23-26 acc0-acc3, 27 x. Returns i32.
+  const [a, l, u, n, jitter, rb, i, j, k, ra, rl, p, q] = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+    12,
+  ];
+  const sums = [14, 15, 16, 17, 18, 19, 20, 21], t = 22, acc = [23, 24, 25, 26], x = 27;
+  const jb = [...get(j), ...i32c(3), ...i32Shl];
+  /** Address of L[j + r][j + c] (or of U's) in local `q`. */
+  const entry = (base: number, r: number): Body => [
+    ...get(base),
+    ...get(j),
+    ...i32c(r),
+    ...i32Add,
+    ...get(rb),
+    ...i32Mul,
+    ...i32Add,
+    ...jb,
+    ...i32Add,
+    ...set(q),
+  ];
+  /** Σ_{k<j} into `lanes` f64x2 sums over U's row k, columns j…j + 2·lanes − 1. */
+  const dot = (lanes: number): Body => [
+    ...acc.slice(0, lanes).flatMap((r) => [...simd(0x0c, ...new Array(16).fill(0)), ...set(r)]),
+    ...get(u),
+    ...jb,
+    ...i32Add,
+    ...set(p),
+    ...i32c(0),
+    ...set(k),
+    ...whileLoop([...get(k), ...get(j), ...i32LtU], [
+      ...at(rl, k),
+      ...simd(0x0a, 3, 0), // v128.load64_splat
+      ...set(x),
+      ...acc.slice(0, lanes).flatMap((r, c) => [
+        ...get(r),
+        ...get(x),
+        ...get(p),
+        ...v128Load(16 * c),
+        ...vMul,
+        ...vAdd,
+        ...set(r),
+      ]),
+      ...bump(p, get(rb)),
+      ...bump(k, 1),
+    ]),
+  ];
+  const unpack = (from: number, lanes: number): Body =>
+    acc.slice(from / 2, from / 2 + lanes).flatMap((r, c) => [
+      ...get(r),
+      ...extract(0),
+      ...set(sums[from + 2 * c]!),
+      ...get(r),
+      ...extract(1),
+      ...set(sums[from + 2 * c + 1]!),
+    ]);
+  /** The triangle of the block of columns j + off … j + off + 3 with sums s_off…s_off+3. */
+  const triangle = (off: number): Body =>
+    [0, 1, 2, 3].flatMap((c) => [
+      // t = (A[i][j+off+c] − s) / L[j+off+c][j+off+c]
+      ...get(ra),
+      ...jb,
+      ...i32Add,
+      ...f64Load(8 * (off + c)),
+      ...get(sums[off + c]!),
+      ...f64Sub,
+      ...entry(l, off + c),
+      ...get(q),
+      ...f64Load(8 * (off + c)),
+      ...f64Div,
+      ...set(t),
+      ...get(rl),
+      ...jb,
+      ...i32Add,
+      ...get(t),
+      ...f64Store(8 * (off + c)),
+      // U[j+off+c][i] = t
+      ...entry(u, off + c),
+      ...get(q),
+      ...jb,
+      ...i32Sub,
+      ...get(i),
+      ...i32c(3),
+      ...i32Shl,
+      ...i32Add,
+      ...get(t),
+      ...f64Store(),
+      ...[1, 2, 3].filter((r) => r > c).flatMap((r) => [
+        ...get(sums[off + r]!),
+        ...get(t),
+        ...entry(l, off + r),
+        ...get(q),
+        ...f64Load(8 * (off + c)),
+        ...f64Mul,
+        ...f64Add,
+        ...set(sums[off + r]!),
+      ]),
+    ]);
+  // The second block's sums: terms k = j…j+3, after the first block's triangle.
+  const carry = [0, 1, 2, 3].flatMap((c) => [
+    ...get(rl),
+    ...jb,
+    ...i32Add,
+    ...f64Load(8 * c),
+    ...splat,
+    ...set(x),
+    ...entry(u, c),
+    ...[2, 3].flatMap((r) => [
+      ...get(acc[r]!),
+      ...get(x),
+      ...get(q),
+      ...v128Load(32 + 16 * (r - 2)),
+      ...vMul,
+      ...vAdd,
+      ...set(acc[r]!),
+    ]),
+  ]);
+  const twoBlocks = [
+    ...dot(4),
+    ...unpack(0, 2),
+    ...triangle(0),
+    ...carry,
+    ...unpack(4, 2),
+    ...triangle(4),
+    ...bump(j, 8),
+  ];
+  const oneBlock = [...dot(2), ...unpack(0, 2), ...triangle(0), ...bump(j, 4)];
+  /** t = start − Σ_{k < end} L[i][k]·L[row][k] in k order (row address in local p). */
+  const subtractDot = (start: Body, end: number): Body => [
+    ...start,
+    ...set(t),
+    ...i32c(0),
+    ...set(k),
+    ...whileLoop([...get(k), ...get(end), ...i32LtU], [
+      ...get(t),
+      ...at(rl, k),
+      ...f64Load(),
+      ...at(p, k),
+      ...f64Load(),
+      ...f64Mul,
+      ...f64Sub,
+      ...set(t),
+      ...bump(k, 1),
+    ]),
+  ];
+  const single = [
+    ...get(l),
+    ...get(j),
+    ...get(rb),
+    ...i32Mul,
+    ...i32Add,
+    ...set(p),
+    ...subtractDot([...at(ra, j), ...f64Load()], j),
+    ...at(rl, j),
+    ...get(t),
+    ...at(p, j),
+    ...f64Load(),
+    ...f64Div,
+    ...set(t),
+    ...get(t),
+    ...f64Store(),
+    // U[j][i] = the value
+    ...get(u),
+    ...get(j),
+    ...get(rb),
+    ...i32Mul,
+    ...i32Add,
+    ...get(i),
+    ...i32c(3),
+    ...i32Shl,
+    ...i32Add,
+    ...get(t),
+    ...f64Store(),
+    ...bump(j, 1),
+  ];
+  const pivot = [
+    ...get(rl),
+    ...set(p),
+    ...subtractDot([...at(ra, i), ...f64Load(), ...get(jitter), ...f64Add], i),
+    ...ifThen([...get(t), ...f64c(0), ...f64Gt, ...i32Eqz], [...i32c(0), 0x0f]), // return 0
+    ...get(t),
+    ...f64Sqrt,
+    ...set(t),
+    ...at(rl, i),
+    ...get(t),
+    ...f64Store(),
+    ...get(u),
+    ...get(i),
+    ...get(rb),
+    ...i32Mul,
+    ...i32Add,
+    ...get(i),
+    ...i32c(3),
+    ...i32Shl,
+    ...i32Add,
+    ...get(t),
+    ...f64Store(),
+  ];
+  const row = [
+    ...get(a),
+    ...get(i),
+    ...get(rb),
+    ...i32Mul,
+    ...i32Add,
+    ...set(ra),
+    ...get(l),
+    ...get(i),
+    ...get(rb),
+    ...i32Mul,
+    ...i32Add,
+    ...set(rl),
+    ...i32c(0),
+    ...set(j),
+    ...whileLoop([...get(j), ...i32c(7), ...i32Add, ...get(i), ...i32LtU], twoBlocks),
+    ...ifThen([...get(j), ...i32c(3), ...i32Add, ...get(i), ...i32LtU], oneBlock),
+    ...whileLoop([...get(j), ...get(i), ...i32LtU], single),
+    ...pivot,
+    ...bump(i, 1),
+  ];
+  return [
+    ...locals(9, 9, 5),
+    ...get(n),
+    ...i32c(3),
+    ...i32Shl,
+    ...set(rb),
+    ...i32c(0),
+    ...set(i),
+    ...whileLoop([...get(i), ...get(n), ...i32LtU], row),
+    ...i32c(1),
+    0x0b,
+  ];
+}
+
 // ---- the module -----------------------------------------------------------------------------------
 
 function section(id: number, body: Body): Body {
@@ -515,9 +780,13 @@ function name(text: string): Body {
 }
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const kernels: [string, Body][] = [["lowerInverse", lowerInverseBody()], ["syrkLower", syrkBody()]];
-  // One type: (i32, i32, i32) → ().
-  const types = [1, 0x60, 3, I32, I32, I32, 0];
+  // Type 0: (i32, i32, i32) → (); type 1: (i32, i32, i32, i32, f64) → i32.
+  const kernels: [string, number, Body][] = [
+    ["lowerInverse", 0, lowerInverseBody()],
+    ["syrkLower", 0, syrkBody()],
+    ["factor", 1, factorBody()],
+  ];
+  const types = [2, 0x60, 3, I32, I32, I32, 0, 0x60, 5, I32, I32, I32, I32, F64, 1, I32];
   return new Uint8Array([
     0x00,
     0x61,
@@ -528,7 +797,7 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     0x00,
     0x00,
     ...section(1, types),
-    ...section(3, [kernels.length, ...kernels.map(() => 0)]),
+    ...section(3, [kernels.length, ...kernels.map(([, type]) => type)]),
     ...section(5, [1, 0, 1]),
     ...section(7, [
       kernels.length + 1,
@@ -537,17 +806,19 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
       0,
       ...kernels.flatMap(([label], f) => [...name(label), 0, f]),
     ]),
-    ...section(10, [kernels.length, ...kernels.flatMap(([, b]) => [...uleb(b.length), ...b])]),
+    ...section(10, [kernels.length, ...kernels.flatMap(([, , b]) => [...uleb(b.length), ...b])]),
   ]);
 }
 
 type Kernel3 = (a: number, b: number, c: number) => void;
+type Factor = (a: number, l: number, u: number, n: number, jitter: number) => number;
 
 interface Instance {
   readonly memory: WebAssembly.Memory;
   f64: Float64Array;
   readonly lowerInverse: Kernel3;
   readonly syrkLower: Kernel3;
+  readonly factor: Factor;
 }
 
 let instance: Instance | null | undefined;
@@ -565,6 +836,7 @@ function kernels(): Instance | undefined {
         f64: new Float64Array(memory.buffer),
         lowerInverse: inst.exports.lowerInverse as Kernel3,
         syrkLower: inst.exports.syrkLower as Kernel3,
+        factor: inst.exports.factor as Factor,
       };
     }
   }
@@ -613,5 +885,26 @@ export function simdInverse(
   return true;
 }
 
-// Kept for the factorisation kernel's use of the shared helpers (sqrt, comparisons).
-void f64Sqrt, f64Gt, i32Sub, at;
+/**
+ * The factor of A + jitter·I into `l` (n×n row-major, strict upper triangle 0), bit-identical
+ * to `factorInto` in `cholesky.ts`; only A's lower triangle is read.
+ *
+ * @returns true when every pivot was positive, false when one was not, undefined (nothing
+ * written) when WebAssembly SIMD is unavailable.
+ */
+export function simdFactor(
+  a: Float64Array,
+  n: number,
+  jitter: number,
+  l: Float64Array,
+): boolean | undefined {
+  const nn = n * n;
+  const k = withMemory(3 * nn);
+  if (!k) return undefined;
+  const f64 = k.f64;
+  f64.set(a.subarray(0, nn), 0);
+  f64.fill(0, nn, 3 * nn);
+  const ok = k.factor(0, 8 * nn, 16 * nn, n, jitter) === 1;
+  if (ok) l.set(f64.subarray(nn, 2 * nn));
+  return ok;
+}

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { simdInverse } from "./_cholesky_simd.ts";
+import { simdFactor, simdInverse } from "./_cholesky_simd.ts";
 
 /**
  * Smallest order for which the WebAssembly kernels run (below it, copying in and out costs more
@@ -35,6 +35,12 @@ export interface CholeskyOptions {
   maxTries?: number;
   /** Array of at least n² entries to hold L (its first n² entries are used). @default {a new array} */
   out?: Float64Array;
+  /**
+   * `"js"` forces the JavaScript loops; by default the WebAssembly SIMD kernel runs where
+   * available (`_cholesky_simd.ts`: the same sums in the same order, a bit-identical factor).
+   * @default {"auto"}
+   */
+  engine?: "auto" | "js";
 }
 
 /**
@@ -64,9 +70,11 @@ export function cholesky(a: Float64Array, options: CholeskyOptions = {}): Choles
   if (l.length !== n * n) {
     throw new RangeError(`Cannot write a ${n}×${n} factor into "${l.length}" entries`);
   }
+  const simd = options.engine !== "js" && n >= SIMD_MIN_ORDER;
   let jitter = 0;
   for (let t = 0; t <= tries; t++) {
-    if (factorInto(a, n, jitter, l)) return { n, data: l, jitter };
+    const ok = (simd ? simdFactor(a, n, jitter, l) : undefined) ?? factorInto(a, n, jitter, l);
+    if (ok) return { n, data: l, jitter };
     jitter = t === 0 ? first : jitter * 10;
   }
   throw new RangeError(

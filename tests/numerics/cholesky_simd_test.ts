@@ -42,9 +42,45 @@ Deno.test("inverse(): the WebAssembly SIMD kernels give the loops' L⁻¹ and A�
         const [o1, s1, o2, s2] = [0, 1, 2, 3].map(() => new Float64Array(n * n).fill(7));
         inverse(f, { lowerOnly, out: o1!, scratch: s1!, engine: "js" });
         inverse(f, { lowerOnly, out: o2!, scratch: s2! });
-        assert(same(o1!, o2!), `A⁻¹ differs at n = ${n}, ${blocks} block(s), lowerOnly ${lowerOnly}`);
+        assert(
+          same(o1!, o2!),
+          `A⁻¹ differs at n = ${n}, ${blocks} block(s), lowerOnly ${lowerOnly}`,
+        );
         assert(same(s1!, s2!), `L⁻¹ differs at n = ${n}, ${blocks} block(s)`);
       }
     }
+  }
+});
+
+Deno.test("cholesky(): the WebAssembly SIMD kernel gives the loops' factor bit for bit, jitter escalation included", () => {
+  const rng = new Rng(12);
+  for (const n of ORDERS) {
+    for (const blocks of [1, 3]) {
+      const a = spd(n, rng, blocks);
+      const want = cholesky(a, { engine: "js" }),
+        got = cholesky(a, { out: new Float64Array(n * n).fill(5) });
+      assert(
+        same(want.data, got.data) && want.jitter === got.jitter,
+        `factor differs at n = ${n}, ${blocks} block(s)`,
+      );
+    }
+  }
+  // Rank-deficient matrices (B with fewer columns than rows): the plain factor fails and the
+  // jitter grows; both engines must stop at the same jitter with the same factor.
+  for (const n of [20, 40]) {
+    const b = Float64Array.from({ length: n * 3 }, () => rng.normal());
+    const a = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        a[i * n + j] = b[i * 3]! * b[j * 3]! + b[i * 3 + 1]! * b[j * 3 + 1]! +
+          b[i * 3 + 2]! * b[j * 3 + 2]!;
+      }
+    }
+    const want = cholesky(a, { engine: "js" }), got = cholesky(a);
+    assert(want.jitter > 0, "the rank-deficient matrix needs jitter");
+    assert(
+      same(want.data, got.data) && want.jitter === got.jitter,
+      `jittered factor differs at n = ${n}`,
+    );
   }
 });

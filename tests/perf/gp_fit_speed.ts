@@ -65,7 +65,8 @@ for (const id of tasks) {
     const fit = fitGp(data, { rng: ctx.rng, workspace: new GpWorkspace() });
     const mean = fit.posterior.predict(data.x, d).mean;
     times.push(cpuMs() - t0);
-    line = `n ${train.length}, d ${d}: ${fit.evaluations} evaluations, ${fit.attempts} attempt(s), ` +
+    line =
+      `n ${train.length}, d ${d}: ${fit.evaluations} evaluations, ${fit.attempts} attempt(s), ` +
       `loss ${fit.loss}, raw ${fingerprint(fit.raw)}, mean ${fingerprint(mean)}`;
   }
   times.sort((a, b) => a - b);
