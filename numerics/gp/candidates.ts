@@ -11,6 +11,7 @@
  */
 
 import type { GpJoint, GpPosterior, GpPrediction } from "./posterior.ts";
+import { type ColumnMajor, columnMajor } from "../linalg/_simd.ts";
 
 /** Options of the {@linkcode GpCandidates} constructor. */
 export interface GpCandidatesOptions {
@@ -39,6 +40,7 @@ export class GpCandidates {
   #ssT: Float64Array;
   #cov: Float64Array;
   #priorOwn: Float64Array = new Float64Array(0);
+  #columns: ColumnMajor | undefined;
   /** Rows of V computed from scratch (rebuilds) and by extension, for diagnostics. */
   readonly work: { rebuiltRows: number; extendedRows: number } = {
     rebuiltRows: 0,
@@ -109,7 +111,13 @@ export class GpCandidates {
       this.#capacity = cap;
     }
     if (from < n) {
-      const { own, target } = post.crossCovariance(this.x, this.fidelity, this.#target, from);
+      const { own, target } = post.crossCovariance(
+        this.x,
+        this.fidelity,
+        this.#target,
+        from,
+        this.#columns ??= columnMajor(this.x, post.data.d),
+      );
       this.#vOwn.set(own, from * m);
       if (this.#target) this.#vTgt.set(target, from * m);
       const l = post.factor.data, beta = post.whitenedResidual;

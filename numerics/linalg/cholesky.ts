@@ -9,7 +9,7 @@
  * @module
  */
 
-import { simdFactor, simdInverse } from "./_cholesky_simd.ts";
+import { simdFactor, simdInverse } from "./_simd.ts";
 
 /**
  * Smallest order for which the WebAssembly kernels run (below it, copying in and out costs more
@@ -37,7 +37,7 @@ export interface CholeskyOptions {
   out?: Float64Array;
   /**
    * `"js"` forces the JavaScript loops; by default the WebAssembly SIMD kernel runs where
-   * available (`_cholesky_simd.ts`: the same sums in the same order, a bit-identical factor).
+   * available (`_simd.ts`: the same sums in the same order, a bit-identical factor).
    * @default {"auto"}
    */
   engine?: "auto" | "js";
@@ -245,7 +245,7 @@ export interface InverseOptions {
   lowerOnly?: boolean;
   /**
    * `"js"` forces the JavaScript loops; by default the WebAssembly SIMD kernels run where
-   * available (`_cholesky_simd.ts`: the same sums in the same order, bit-identical results).
+   * available (`_simd.ts`: the same sums in the same order, bit-identical results).
    * @default {"auto"}
    */
   engine?: "auto" | "js";

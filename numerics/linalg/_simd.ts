@@ -1,6 +1,8 @@
 /**
- * WebAssembly SIMD kernels for `cholesky.ts` (internal): the factorisation A = L·Lᵀ and the
- * inverse A⁻¹ = L⁻ᵀL⁻¹, taking every sum of the JavaScript loops there in the same order.
+ * WebAssembly SIMD kernels of the Gaussian process's dense arithmetic (internal): for
+ * `cholesky.ts` the factorisation A = L·Lᵀ and the inverse A⁻¹ = L⁻ᵀL⁻¹, and for
+ * `gp/_kernels.ts` the squared distances between two sets of rows, taking every sum of the
+ * JavaScript loops there in the same order.
  *
  * Each f64x2 lane holds one entry of the result and performs, in the same order, the very
  * operations the JavaScript loop performs for that entry (multiplies rounded before they are
@@ -768,6 +770,98 @@ function factorBody(): Body {
   ];
 }
 
+// ---- squared distances ------------------------------------------------------------------------------
+
+/**
+ * `sqdist(a, bt, out, na, nbp, d)`: out[i][j] = Σ_k (a_ik − b_jk)² summed over k in order from
+ * +0, for the rows of a (na×d) and the columns of bt (d×nbp, b transposed, nbp a multiple of 8);
+ * eight columns (four f64x2 sums) at a time.
+ */
+function sqdistBody(): Body {
+  // params 0 a, 1 bt, 2 out, 3 na, 4 nbp, 5 d; i32 6 i, 7 j, 8 k, 9 p, 10 q, 11 o, 12 stride;
+  // v128 13-16 acc, 17 x, 18 t
+  const [a, bt, out, na, nbp, d, i, j, k, p, q, o, stride] = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+    12,
+  ];
+  const acc = [13, 14, 15, 16], x = 17, t = 18;
+  const inner = [
+    ...get(q),
+    ...simd(0x0a, 3, 0), // v128.load64_splat
+    ...set(x),
+    ...acc.flatMap((r, c) => [
+      ...get(x),
+      ...get(p),
+      ...v128Load(16 * c),
+      ...vSub,
+      ...set(t),
+      ...get(r),
+      ...get(t),
+      ...get(t),
+      ...vMul,
+      ...vAdd,
+      ...set(r),
+    ]),
+    ...bump(p, get(stride)),
+    ...bump(q, 8),
+    ...bump(k, 1),
+  ];
+  const column = [
+    ...acc.flatMap((r) => [...simd(0x0c, ...new Array(16).fill(0)), ...set(r)]),
+    ...get(bt),
+    ...get(j),
+    ...i32c(3),
+    ...i32Shl,
+    ...i32Add,
+    ...set(p),
+    // q = a + i·d·8
+    ...get(a),
+    ...get(i),
+    ...get(d),
+    ...i32Mul,
+    ...i32c(3),
+    ...i32Shl,
+    ...i32Add,
+    ...set(q),
+    ...i32c(0),
+    ...set(k),
+    ...whileLoop([...get(k), ...get(d), ...i32LtU], inner),
+    ...acc.flatMap((r, c) => [...get(o), ...get(r), ...v128Store(16 * c)]),
+    ...bump(o, 64),
+    ...bump(j, 8),
+  ];
+  const row = [
+    ...i32c(0),
+    ...set(j),
+    ...whileLoop([...get(j), ...get(nbp), ...i32LtU], column),
+    ...bump(i, 1),
+  ];
+  return [
+    ...locals(7, 0, 6),
+    ...get(nbp),
+    ...i32c(3),
+    ...i32Shl,
+    ...set(stride),
+    ...get(out),
+    ...set(o),
+    ...i32c(0),
+    ...set(i),
+    ...whileLoop([...get(i), ...get(na), ...i32LtU], row),
+    0x0b,
+  ];
+}
+
 // ---- the module -----------------------------------------------------------------------------------
 
 function section(id: number, body: Body): Body {
@@ -780,13 +874,40 @@ function name(text: string): Body {
 }
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  // Type 0: (i32, i32, i32) → (); type 1: (i32, i32, i32, i32, f64) → i32.
+  // Type 0: (i32, i32, i32) → (); type 1: (i32, i32, i32, i32, f64) → i32; type 2: six i32 → ().
   const kernels: [string, number, Body][] = [
     ["lowerInverse", 0, lowerInverseBody()],
     ["syrkLower", 0, syrkBody()],
     ["factor", 1, factorBody()],
+    ["sqdist", 2, sqdistBody()],
   ];
-  const types = [2, 0x60, 3, I32, I32, I32, 0, 0x60, 5, I32, I32, I32, I32, F64, 1, I32];
+  const types = [
+    3,
+    0x60,
+    3,
+    I32,
+    I32,
+    I32,
+    0,
+    0x60,
+    5,
+    I32,
+    I32,
+    I32,
+    I32,
+    F64,
+    1,
+    I32,
+    0x60,
+    6,
+    I32,
+    I32,
+    I32,
+    I32,
+    I32,
+    I32,
+    0,
+  ];
   return new Uint8Array([
     0x00,
     0x61,
@@ -812,6 +933,7 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
 
 type Kernel3 = (a: number, b: number, c: number) => void;
 type Factor = (a: number, l: number, u: number, n: number, jitter: number) => number;
+type Kernel6 = (a: number, b: number, c: number, d: number, e: number, f: number) => void;
 
 interface Instance {
   readonly memory: WebAssembly.Memory;
@@ -819,6 +941,7 @@ interface Instance {
   readonly lowerInverse: Kernel3;
   readonly syrkLower: Kernel3;
   readonly factor: Factor;
+  readonly sqdist: Kernel6;
 }
 
 let instance: Instance | null | undefined;
@@ -837,6 +960,7 @@ function kernels(): Instance | undefined {
         lowerInverse: inst.exports.lowerInverse as Kernel3,
         syrkLower: inst.exports.syrkLower as Kernel3,
         factor: inst.exports.factor as Factor,
+        sqdist: inst.exports.sqdist as Kernel6,
       };
     }
   }
@@ -907,4 +1031,73 @@ export function simdFactor(
   const ok = k.factor(0, 8 * nn, 16 * nn, n, jitter) === 1;
   if (ok) l.set(f64.subarray(nn, 2 * nn));
   return ok;
+}
+
+/** Squared distances in the kernels' memory: entry (i, j) at `data[offset + i·stride + j]`. */
+export interface SquaredDistances {
+  /** A view of the module's memory (valid until the next call of a kernel of this module). */
+  readonly data: Float64Array;
+  readonly offset: number;
+  readonly stride: number;
+}
+
+/** Rows of a matrix stored by columns, each column padded with zeros to `stride` entries. */
+export interface ColumnMajor {
+  /** d×stride values: entry k of row j at `data[k·stride + j]`. */
+  readonly data: Float64Array;
+  /** Number of rows. */
+  readonly rows: number;
+  /** Padded length of each column (a multiple of 8). */
+  readonly stride: number;
+}
+
+/**
+ * The rows of b (nb×d, row-major) stored by columns, as {@link simdSquaredDistances} reads them.
+ *
+ * @param b Rows, row-major.
+ * @param d Row length.
+ * @returns The column-major copy.
+ */
+export function columnMajor(b: Float64Array, d: number): ColumnMajor {
+  const nb = (b.length / d) | 0, stride = Math.ceil(nb / 8) * 8;
+  const data = new Float64Array(d * stride);
+  for (let q = 0; q < d; q++) {
+    for (let j = 0, at = q * stride; j < nb; j++) data[at + j] = b[j * d + q]!;
+  }
+  return { data, rows: nb, stride };
+}
+
+/**
+ * Σ_k (a_ik − b_jk)² for every row i of a (na×d) and row j of b, each summed over k in order
+ * from +0 (bit-identical to the loop `r = 0; for k: { t = a_ik − b_jk; r += t·t }`). With
+ * `scale`, b_jk stands for the given entry divided by scale_k (the same division as a row-major
+ * loop's `b_jk / scale_k`).
+ *
+ * @param a Rows, na×d row-major.
+ * @param b Rows stored by columns ({@link columnMajor}).
+ * @param d Row length.
+ * @param scale Divisors of b's columns. @default {none}
+ * @returns The distances in the module's memory, or undefined without WebAssembly SIMD.
+ */
+export function simdSquaredDistances(
+  a: Float64Array,
+  b: ColumnMajor,
+  d: number,
+  scale?: Float64Array,
+): SquaredDistances | undefined {
+  const na = (a.length / d) | 0, nbp = b.stride;
+  const sizeA = na * d, sizeB = d * nbp;
+  const k = withMemory(sizeA + sizeB + na * nbp);
+  if (!k) return undefined;
+  const f64 = k.f64;
+  f64.set(a.subarray(0, sizeA), 0);
+  f64.set(b.data.subarray(0, sizeB), sizeA);
+  if (scale) {
+    for (let q = 0; q < d; q++) {
+      const l = scale[q]!, at = sizeA + q * nbp;
+      for (let j = 0; j < b.rows; j++) f64[at + j] = f64[at + j]! / l;
+    }
+  }
+  k.sqdist(0, 8 * sizeA, 8 * (sizeA + sizeB), na, nbp, d);
+  return { data: f64, offset: sizeA + sizeB, stride: nbp };
 }

@@ -1,7 +1,9 @@
 import { assert } from "../_assert.ts";
 import { cholesky, inverse } from "../../numerics/linalg/cholesky.ts";
-import { simdAvailable } from "../../numerics/linalg/_cholesky_simd.ts";
+import { simdAvailable } from "../../numerics/linalg/_simd.ts";
 import { Rng } from "../../numerics/rng.ts";
+import { maternCross, maternCrossScaled, scaleRows } from "../../numerics/gp/_kernels.ts";
+import { columnMajor } from "../../numerics/linalg/_simd.ts";
 
 function same(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
@@ -81,6 +83,47 @@ Deno.test("cholesky(): the WebAssembly SIMD kernel gives the loops' factor bit f
     assert(
       same(want.data, got.data) && want.jitter === got.jitter,
       `jittered factor differs at n = ${n}`,
+    );
+  }
+});
+
+Deno.test("maternCross(): distances from the WebAssembly SIMD kernel give the plain loop's values bit for bit", () => {
+  const rng = new Rng(13);
+  const plain = (a: Float64Array, b: Float64Array, d: number) => {
+    const na = a.length / d, nb = b.length / d, out = new Float64Array(na * nb);
+    for (let i = 0; i < na; i++) {
+      for (let j = 0; j < nb; j++) {
+        let r2 = 0;
+        for (let k = 0; k < d; k++) {
+          const t = a[i * d + k]! - b[j * d + k]!;
+          r2 += t * t;
+        }
+        const s = Math.sqrt(5) * Math.sqrt(r2);
+        out[i * nb + j] = (1 + s + s * s / 3) * Math.exp(-s);
+      }
+    }
+    return out;
+  };
+  for (
+    const [na, nb, d] of [[1, 1, 1], [3, 7, 2], [40, 9, 17], [64, 130, 64], [17, 1000, 8], [
+      5,
+      16,
+      19,
+    ]]
+  ) {
+    const a = Float64Array.from({ length: na! * d! }, () => rng.next() * 3);
+    const b = Float64Array.from({ length: nb! * d! }, () => rng.next() * 3);
+    b.set(a.subarray(0, Math.min(a.length, b.length) - (Math.min(a.length, b.length) % d!))); // zero distances
+    const out = new Float64Array(na! * nb!).fill(9);
+    maternCross(a, b, d!, out);
+    assert(same(out, plain(a, b, d!)), `maternCross differs at ${na}×${nb}×${d}`);
+    // The same with the division by the length-scales inside (b unscaled, stored by columns).
+    const ls = Float64Array.from({ length: d! }, () => 0.1 + rng.next() * 2);
+    const scaled = new Float64Array(na! * nb!).fill(9);
+    maternCrossScaled(a, b, columnMajor(b, d!), ls, scaled);
+    assert(
+      same(scaled, plain(a, scaleRows(b, ls), d!)),
+      `maternCrossScaled differs at ${na}×${nb}×${d}`,
     );
   }
 });
