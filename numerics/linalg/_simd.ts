@@ -82,19 +82,23 @@ function locals(i32: number, f64: number, v128: number): Body {
   return [...uleb(groups.length), ...groups.flatMap(([c, t]) => [...uleb(c!), t!])];
 }
 
-// ---- inverse, step 1: the rows of L⁻¹ -----------------------------------------------------------
+// ---- inverse, step 1 (the rows of L⁻¹) and forward substitution ---------------------------------
 
 /**
- * `lowerInverse(l, li, n)`: li (zeroed) ← L⁻¹, row by row as `inverse` in `cholesky.ts`:
- * row i −= (((a0·row k + a1·row k+1) + a2·row k+2) + a3·row k+3) over blocks of four rows
- * (entries 0…k, then the block's own triangle), single rows after the last block, + 1 on the
- * diagonal, × 1/L_ii.
+ * `lowerInverse(l, li, n, m, from)` (`inverse` true; m = n, from = 0): li (zeroed) ← L⁻¹, row by
+ * row as `inverse` in `cholesky.ts`: row i −= (((a0·row k + a1·row k+1) + a2·row k+2) +
+ * a3·row k+3) over blocks of four rows (entries 0…k, then the block's own triangle), single rows
+ * after the last block, + 1 on the diagonal, × 1/L_ii.
+ *
+ * `solveLower(l, b, n, m, from)` (`inverse` false): rows from…n−1 of b (n×m) ← the forward
+ * substitution of `solveLowerInPlace` (rows before `from` already solved): row i −= the same
+ * four-row sums over whole rows, single rows, then × 1/L_ii.
  */
-function lowerInverseBody(): Body {
-  // params 0 l, 1 li, 2 n; i32 3 rb, 4 i, 5 k, 6 ri, 7 rl, 8 r0, 9 r1, 10 r2, 11 r3, 12 jb,
-  // 13 pairEnd, 14 cnt; f64 15 a0, 16 a1, 17 a2, 18 a3, 19 t; v128 20 v0, 21 v1, 22 v2, 23 v3,
-  // 24 acc
-  const [l, li, n, rb, i, k, ri, rl, r0, r1, r2, r3, jb, pairEnd, cnt] = [
+function lowerSolveBody(inverse: boolean): Body {
+  // params 0 l, 1 li, 2 n, 3 m, 4 from; i32 5 rb, 6 mb, 7 i, 8 k, 9 ri, 10 rl, 11 r0, 12 r1,
+  // 13 r2, 14 r3, 15 jb, 16 pairEnd, 17 cnt; f64 18 a0, 19 a1, 20 a2, 21 a3, 22 t; v128 23 v0,
+  // 24 v1, 25 v2, 26 v3, 27 acc
+  const [l, li, n, m, from, rb, mb, i, k, ri, rl, r0, r1, r2, r3, jb, pairEnd, cnt] = [
     0,
     1,
     2,
@@ -110,8 +114,11 @@ function lowerInverseBody(): Body {
     12,
     13,
     14,
+    15,
+    16,
+    17,
   ];
-  const a = [15, 16, 17, 18], t = 19, v = [20, 21, 22, 23], acc = 24;
+  const a = [18, 19, 20, 21], t = 22, v = [23, 24, 25, 26], acc = 27;
   const rows = [r0, r1, r2, r3];
   // Entries 0…cnt−1 of row i −= the four-row sum: f64x2 pairs, then a scalar last entry.
   const fourRowPairs = [
@@ -146,14 +153,14 @@ function lowerInverseBody(): Body {
     ]),
   ];
   /** Scalar: li[i][col] −= Σ_{q ≥ from} a_q·row_q[col], col = byte offset in local `off`. */
-  const scalarTail = (off: Body, from: number): Body => [
-    ...get(a[from]!),
-    ...get(rows[from]!),
+  const scalarTail = (off: Body, first: number): Body => [
+    ...get(a[first]!),
+    ...get(rows[first]!),
     ...off,
     ...i32Add,
     ...f64Load(),
     ...f64Mul,
-    ...[1, 2, 3].filter((q) => q > from).flatMap((q) => [
+    ...[1, 2, 3].filter((q) => q > first).flatMap((q) => [
       ...get(a[q]!),
       ...get(rows[q]!),
       ...off,
@@ -189,6 +196,8 @@ function lowerInverseBody(): Body {
   ];
   const odd = (body: Body) => ifThen([...get(cnt), ...i32c(1), ...i32And], body);
   const kb = [...get(k), ...i32c(3), ...i32Shl]; // k·8
+  // Entries per update: 0…k of row i (the inverse), or the whole row (a solve).
+  const rowCount = inverse ? [...get(k), ...i32c(1), ...i32Add] : get(m);
   const block = [
     ...[0, 1, 2, 3].flatMap((q) => [
       ...get(rl),
@@ -202,32 +211,36 @@ function lowerInverseBody(): Body {
     ]),
     ...get(li),
     ...get(k),
-    ...get(rb),
+    ...get(mb),
     ...i32Mul,
     ...i32Add,
     ...set(r0),
     ...get(r0),
-    ...get(rb),
+    ...get(mb),
     ...i32Add,
     ...set(r1),
     ...get(r1),
-    ...get(rb),
+    ...get(mb),
     ...i32Add,
     ...set(r2),
     ...get(r2),
-    ...get(rb),
+    ...get(mb),
     ...i32Add,
     ...set(r3),
-    ...pairs([...get(k), ...i32c(1), ...i32Add]),
+    ...pairs(rowCount),
     ...fourRowPairs,
     ...odd(scalarTail(get(jb), 0)),
-    // The block's own triangle: columns k+1, k+2, k+3.
-    ...scalarTail([...kb, ...i32c(8), ...i32Add], 1),
-    ...scalarTail([...kb, ...i32c(16), ...i32Add], 2),
-    ...scalarTail([...kb, ...i32c(24), ...i32Add], 3),
+    // The inverse's block triangle: columns k+1, k+2, k+3.
+    ...(inverse
+      ? [
+        ...scalarTail([...kb, ...i32c(8), ...i32Add], 1),
+        ...scalarTail([...kb, ...i32c(16), ...i32Add], 2),
+        ...scalarTail([...kb, ...i32c(24), ...i32Add], 3),
+      ]
+      : []),
     ...bump(k, 4),
   ];
-  // A single row k: entries 0…k of row i −= a·row k.
+  // A single row k: entries of row i −= a·row k.
   const single = [
     ...get(rl),
     ...kb,
@@ -239,11 +252,11 @@ function lowerInverseBody(): Body {
     ...set(v[0]!),
     ...get(li),
     ...get(k),
-    ...get(rb),
+    ...get(mb),
     ...i32Mul,
     ...i32Add,
     ...set(r0),
-    ...pairs([...get(k), ...i32c(1), ...i32Add]),
+    ...pairs(rowCount),
     ...whileLoop([...get(jb), ...get(pairEnd), ...i32LtU], [
       ...get(ri),
       ...get(jb),
@@ -283,17 +296,21 @@ function lowerInverseBody(): Body {
   ];
   const ib = [...get(i), ...i32c(3), ...i32Shl];
   const scale = [
-    // li[i][i] += 1; then entries 0…i ×= 1/L_ii.
-    ...get(ri),
-    ...ib,
-    ...i32Add,
-    ...get(ri),
-    ...ib,
-    ...i32Add,
-    ...f64Load(),
-    ...f64c(1),
-    ...f64Add,
-    ...f64Store(),
+    // The inverse: li[i][i] += 1. Then the entries (0…i, or the whole row) ×= 1/L_ii.
+    ...(inverse
+      ? [
+        ...get(ri),
+        ...ib,
+        ...i32Add,
+        ...get(ri),
+        ...ib,
+        ...i32Add,
+        ...f64Load(),
+        ...f64c(1),
+        ...f64Add,
+        ...f64Store(),
+      ]
+      : []),
     ...f64c(1),
     ...get(rl),
     ...ib,
@@ -304,7 +321,7 @@ function lowerInverseBody(): Body {
     ...get(t),
     ...splat,
     ...set(v[0]!),
-    ...pairs([...get(i), ...i32c(1), ...i32Add]),
+    ...pairs(inverse ? [...get(i), ...i32c(1), ...i32Add] : get(m)),
     ...whileLoop([...get(jb), ...get(pairEnd), ...i32LtU], [
       ...get(ri),
       ...get(jb),
@@ -334,7 +351,7 @@ function lowerInverseBody(): Body {
   const row = [
     ...get(li),
     ...get(i),
-    ...get(rb),
+    ...get(mb),
     ...i32Mul,
     ...i32Add,
     ...set(ri),
@@ -352,12 +369,16 @@ function lowerInverseBody(): Body {
     ...bump(i, 1),
   ];
   return [
-    ...locals(12, 5, 5),
+    ...locals(13, 5, 5),
     ...get(n),
     ...i32c(3),
     ...i32Shl,
     ...set(rb),
-    ...i32c(0),
+    ...get(m),
+    ...i32c(3),
+    ...i32Shl,
+    ...set(mb),
+    ...get(from),
     ...set(i),
     ...whileLoop([...get(i), ...get(n), ...i32LtU], row),
     0x0b,
@@ -874,15 +895,17 @@ function name(text: string): Body {
 }
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  // Type 0: (i32, i32, i32) → (); type 1: (i32, i32, i32, i32, f64) → i32; type 2: six i32 → ().
+  // Type 0: (i32, i32, i32) → (); type 1: (i32, i32, i32, i32, f64) → i32; type 2: six i32 → ();
+  // type 3: five i32 → ().
   const kernels: [string, number, Body][] = [
-    ["lowerInverse", 0, lowerInverseBody()],
+    ["lowerInverse", 3, lowerSolveBody(true)],
+    ["solveLower", 3, lowerSolveBody(false)],
     ["syrkLower", 0, syrkBody()],
     ["factor", 1, factorBody()],
     ["sqdist", 2, sqdistBody()],
   ];
   const types = [
-    3,
+    4,
     0x60,
     3,
     I32,
@@ -901,6 +924,14 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     0x60,
     6,
     I32,
+    I32,
+    I32,
+    I32,
+    I32,
+    I32,
+    0,
+    0x60,
+    5,
     I32,
     I32,
     I32,
@@ -933,12 +964,14 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
 
 type Kernel3 = (a: number, b: number, c: number) => void;
 type Factor = (a: number, l: number, u: number, n: number, jitter: number) => number;
+type Kernel5 = (a: number, b: number, c: number, d: number, e: number) => void;
 type Kernel6 = (a: number, b: number, c: number, d: number, e: number, f: number) => void;
 
 interface Instance {
   readonly memory: WebAssembly.Memory;
   f64: Float64Array;
-  readonly lowerInverse: Kernel3;
+  readonly lowerInverse: Kernel5;
+  readonly solveLower: Kernel5;
   readonly syrkLower: Kernel3;
   readonly factor: Factor;
   readonly sqdist: Kernel6;
@@ -957,7 +990,8 @@ function kernels(): Instance | undefined {
       instance = {
         memory,
         f64: new Float64Array(memory.buffer),
-        lowerInverse: inst.exports.lowerInverse as Kernel3,
+        lowerInverse: inst.exports.lowerInverse as Kernel5,
+        solveLower: inst.exports.solveLower as Kernel5,
         syrkLower: inst.exports.syrkLower as Kernel3,
         factor: inst.exports.factor as Factor,
         sqdist: inst.exports.sqdist as Kernel6,
@@ -1002,7 +1036,7 @@ export function simdInverse(
   const f64 = k.f64;
   f64.set(l.subarray(0, nn), 0);
   f64.fill(0, nn, 3 * nn);
-  k.lowerInverse(0, 8 * nn, n);
+  k.lowerInverse(0, 8 * nn, n, n, 0);
   k.syrkLower(8 * nn, 16 * nn, n);
   li.set(f64.subarray(nn, 2 * nn));
   out.set(f64.subarray(2 * nn, 3 * nn));
@@ -1100,4 +1134,28 @@ export function simdSquaredDistances(
   }
   k.sqdist(0, 8 * sizeA, 8 * (sizeA + sizeB), na, nbp, d);
   return { data: f64, offset: sizeA + sizeB, stride: nbp };
+}
+
+/**
+ * Rows from…n−1 of b (n×m, row-major) ← the forward substitution of `solveLowerInPlace` in
+ * `cholesky.ts` (rows before `from` taken as already solved), bit-identical to its loops.
+ *
+ * @returns false (nothing written) when WebAssembly SIMD is unavailable.
+ */
+export function simdSolveLower(
+  l: Float64Array,
+  n: number,
+  b: Float64Array,
+  m: number,
+  from = 0,
+): boolean {
+  const nn = n * n, nm = n * m;
+  const k = withMemory(nn + nm);
+  if (!k) return false;
+  const f64 = k.f64;
+  f64.set(l.subarray(0, nn), 0);
+  f64.set(b.subarray(0, nm), nn);
+  k.solveLower(0, 8 * nn, n, m, from);
+  b.set(f64.subarray(nn + from * m, nn + nm), from * m);
+  return true;
 }

@@ -9,13 +9,16 @@
  * @module
  */
 
-import { simdFactor, simdInverse } from "./_simd.ts";
+import { simdFactor, simdInverse, simdSolveLower } from "./_simd.ts";
 
 /**
  * Smallest order for which the WebAssembly kernels run (below it, copying in and out costs more
  * than the loops save).
  */
 const SIMD_MIN_ORDER = 16;
+
+/** Smallest (rows solved)·n·m for which {@linkcode solveLowerInPlace} runs in WebAssembly. */
+const SIMD_MIN_SOLVE = 65536;
 
 /** A lower-triangular factor L with A + jitter·I = L·Lᵀ. */
 export interface CholeskyFactor {
@@ -190,14 +193,25 @@ export function solveUpper(factor: CholeskyFactor, b: ArrayLike<number>): Float6
  * ```
  * @param factor The factor L.
  * @param b Row-major n×m matrix, overwritten with L⁻¹B.
+ * @param options First row to solve (the rows above taken as solved already) and engine.
  */
-export function solveLowerInPlace(factor: CholeskyFactor, b: Float64Array): void {
+export function solveLowerInPlace(
+  factor: CholeskyFactor,
+  b: Float64Array,
+  options: SolveOptions = {},
+): void {
   const { n, data: l } = factor;
   const m = (b.length / n) | 0;
   if (m * n !== b.length) {
     throw new RangeError(`Cannot solve with "${b.length}" entries: expected a multiple of "${n}"`);
   }
-  for (let i = 0; i < n; i++) {
+  const from = options.from ?? 0;
+  if (!(from >= 0 && from <= n)) throw new RangeError(`Cannot solve from row "${from}" of ${n}`);
+  if (
+    options.engine !== "js" && n >= SIMD_MIN_ORDER && (n - from) * n * m >= SIMD_MIN_SOLVE &&
+    simdSolveLower(l, n, b, m, from)
+  ) return;
+  for (let i = from; i < n; i++) {
     const ri = i * n, bi = i * m;
     let k = 0;
     for (; k + 3 < i; k += 4) {
@@ -233,6 +247,21 @@ export function logDeterminant(factor: CholeskyFactor): number {
   let s = 0;
   for (let i = 0; i < n; i++) s += Math.log(l[i * n + i]!);
   return 2 * s;
+}
+
+/** Options of {@linkcode solveLowerInPlace}. */
+export interface SolveOptions {
+  /**
+   * First row to solve: rows 0…from−1 of B hold rows of L⁻¹B already (after new rows were
+   * appended to a solved B), so only the rows from `from` on are computed. @default {0}
+   */
+  from?: number;
+  /**
+   * `"js"` forces the JavaScript loops; by default a WebAssembly SIMD kernel runs where
+   * available and the work is large enough (`_simd.ts`: the same sums in the same order).
+   * @default {"auto"}
+   */
+  engine?: "auto" | "js";
 }
 
 /** Options of {@linkcode inverse}. */

@@ -1,5 +1,5 @@
 import { assert } from "../_assert.ts";
-import { cholesky, inverse } from "../../numerics/linalg/cholesky.ts";
+import { cholesky, inverse, solveLowerInPlace } from "../../numerics/linalg/cholesky.ts";
 import { simdAvailable } from "../../numerics/linalg/_simd.ts";
 import { Rng } from "../../numerics/rng.ts";
 import { maternCross, maternCrossScaled, scaleRows } from "../../numerics/gp/_kernels.ts";
@@ -125,5 +125,28 @@ Deno.test("maternCross(): distances from the WebAssembly SIMD kernel give the pl
       same(scaled, plain(a, scaleRows(b, ls), d!)),
       `maternCrossScaled differs at ${na}×${nb}×${d}`,
     );
+  }
+});
+
+Deno.test("solveLowerInPlace(): the WebAssembly SIMD kernel gives the loops' L⁻¹B bit for bit, from any row", () => {
+  const rng = new Rng(14);
+  for (const n of [16, 17, 23, 40, 101]) {
+    const f = cholesky(spd(n, rng));
+    for (const m of [1, 2, 7, 64, 301]) {
+      const b = Float64Array.from({ length: n * m }, () => rng.normal() * 10 ** (3 * rng.next()));
+      for (const from of [0, 1, n - 3, n]) {
+        const want = b.slice(), got = b.slice();
+        solveLowerInPlace(f, want, { from, engine: "js" });
+        solveLowerInPlace(f, got, { from });
+        assert(same(want, got), `L⁻¹B differs at n = ${n}, m = ${m}, from ${from}`);
+      }
+      const full = b.slice();
+      solveLowerInPlace(f, full, { engine: "js" });
+      // Solving the last rows of a B whose first rows are solved: the full solve's rows.
+      const part = full.slice();
+      part.set(b.subarray(5 * m), 5 * m);
+      solveLowerInPlace(f, part, { from: 5 });
+      assert(same(part, full), `rows from 5 differ at n = ${n}, m = ${m}`);
+    }
   }
 });
