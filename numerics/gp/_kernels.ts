@@ -14,6 +14,7 @@ import {
   type ColumnMajor,
   columnMajor,
   simdSquaredDistances,
+  simdWeightedDistances,
   type SquaredDistances,
 } from "../linalg/_simd.ts";
 import type { FidelityClasses, GpHyper, KernelBuffers, TrainingKernel } from "./types.ts";
@@ -107,12 +108,23 @@ export function trainingKernel(
   const m1 = take(into?.m1, fid ? nn : 0), e1 = take(into?.e1, fid ? nn : 0);
   const bias = take(into?.bias, fid ? nn : 0);
   const s2 = h.outputscale;
+  // The weighted squared distances in WebAssembly SIMD (the same sums in the same order), written
+  // into m0 and m1 first and read back below, when there are enough of them.
+  let pre = false;
+  if (n >= 16 && n * n * d >= 2 * SIMD_MIN_WORK) {
+    const columns = columnMajor(x, d);
+    pre = simdWeightedDistances(x, columns, d, w0, m0) &&
+      (!fid || simdWeightedDistances(x, columns, d, w1, m1));
+  }
   for (let i = 0; i < n; i++) {
     const ri = i * n, xi = i * d, ci = fid ? of[i]! * u : 0;
     for (let j = 0; j < i; j++) {
       const xj = j * d, t = ri + j;
       let r0 = 0, r1 = 0;
-      if (fid) {
+      if (pre) {
+        r0 = m0[t]!;
+        if (fid) r1 = m1[t]!;
+      } else if (fid) {
         for (let q = 0; q < d; q++) {
           const dx = x[xi + q]! - x[xj + q]!;
           const dd = dx * dx;

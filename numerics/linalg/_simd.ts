@@ -883,6 +883,121 @@ function sqdistBody(): Body {
   ];
 }
 
+/**
+ * `wsqdist(a, bt, out, n, nbp, d, w)`: out[i][j] = Σ_k ((a_ik − a_jk)²)·w_k summed over k in
+ * order from +0, for j < i (and up to i rounded up to a multiple of 8; the rest of out is not
+ * written), with bt = a by columns (d×nbp); eight columns at a time.
+ */
+function wsqdistBody(): Body {
+  // params 0 a, 1 bt, 2 out, 3 n, 4 nbp, 5 d, 6 w; i32 7 i, 8 j, 9 k, 10 p, 11 q, 12 o,
+  // 13 stride, 14 wp, 15 jEnd; v128 16-19 acc, 20 x, 21 t, 22 wv
+  const [a, bt, out, n, nbp, d, w, i, j, k, p, q, o, stride, wp, jEnd] = [
+    0,
+    1,
+    2,
+    3,
+    4,
+    5,
+    6,
+    7,
+    8,
+    9,
+    10,
+    11,
+    12,
+    13,
+    14,
+    15,
+  ];
+  const acc = [16, 17, 18, 19], x = 20, t = 21, wv = 22;
+  const inner = [
+    ...get(q),
+    ...simd(0x0a, 3, 0), // v128.load64_splat
+    ...set(x),
+    ...get(wp),
+    ...simd(0x0a, 3, 0),
+    ...set(wv),
+    ...acc.flatMap((r, c) => [
+      ...get(x),
+      ...get(p),
+      ...v128Load(16 * c),
+      ...vSub,
+      ...set(t),
+      ...get(r),
+      ...get(t),
+      ...get(t),
+      ...vMul,
+      ...get(wv),
+      ...vMul,
+      ...vAdd,
+      ...set(r),
+    ]),
+    ...bump(p, get(stride)),
+    ...bump(q, 8),
+    ...bump(wp, 8),
+    ...bump(k, 1),
+  ];
+  const column = [
+    ...acc.flatMap((r) => [...simd(0x0c, ...new Array(16).fill(0)), ...set(r)]),
+    ...get(bt),
+    ...get(j),
+    ...i32c(3),
+    ...i32Shl,
+    ...i32Add,
+    ...set(p),
+    ...get(a),
+    ...get(i),
+    ...get(d),
+    ...i32Mul,
+    ...i32c(3),
+    ...i32Shl,
+    ...i32Add,
+    ...set(q),
+    ...get(w),
+    ...set(wp),
+    ...i32c(0),
+    ...set(k),
+    ...whileLoop([...get(k), ...get(d), ...i32LtU], inner),
+    // o = out + (i·nbp + j)·8
+    ...get(out),
+    ...get(i),
+    ...get(nbp),
+    ...i32Mul,
+    ...get(j),
+    ...i32Add,
+    ...i32c(3),
+    ...i32Shl,
+    ...i32Add,
+    ...set(o),
+    ...acc.flatMap((r, c) => [...get(o), ...get(r), ...v128Store(16 * c)]),
+    ...bump(j, 8),
+  ];
+  const row = [
+    // jEnd = (i + 7) & ~7
+    ...get(i),
+    ...i32c(7),
+    ...i32Add,
+    ...i32c(-8),
+    ...i32And,
+    ...set(jEnd),
+    ...i32c(0),
+    ...set(j),
+    ...whileLoop([...get(j), ...get(jEnd), ...i32LtU], column),
+    ...bump(i, 1),
+  ];
+  return [
+    ...locals(9, 0, 7),
+    ...get(nbp),
+    ...i32c(3),
+    ...i32Shl,
+    ...set(stride),
+    ...i32c(0),
+    ...set(i),
+    ...whileLoop([...get(i), ...get(n), ...i32LtU], row),
+    0x0b,
+  ];
+}
+
 // ---- the module -----------------------------------------------------------------------------------
 
 function section(id: number, body: Body): Body {
@@ -896,16 +1011,17 @@ function name(text: string): Body {
 
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   // Type 0: (i32, i32, i32) → (); type 1: (i32, i32, i32, i32, f64) → i32; type 2: six i32 → ();
-  // type 3: five i32 → ().
+  // type 3: five i32 → (); type 4: seven i32 → ().
   const kernels: [string, number, Body][] = [
     ["lowerInverse", 3, lowerSolveBody(true)],
     ["solveLower", 3, lowerSolveBody(false)],
     ["syrkLower", 0, syrkBody()],
     ["factor", 1, factorBody()],
     ["sqdist", 2, sqdistBody()],
+    ["wsqdist", 4, wsqdistBody()],
   ];
   const types = [
-    4,
+    5,
     0x60,
     3,
     I32,
@@ -932,6 +1048,16 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     0,
     0x60,
     5,
+    I32,
+    I32,
+    I32,
+    I32,
+    I32,
+    0,
+    0x60,
+    7,
+    I32,
+    I32,
     I32,
     I32,
     I32,
@@ -965,6 +1091,15 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
 type Kernel3 = (a: number, b: number, c: number) => void;
 type Factor = (a: number, l: number, u: number, n: number, jitter: number) => number;
 type Kernel5 = (a: number, b: number, c: number, d: number, e: number) => void;
+type Kernel7 = (
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  e: number,
+  f: number,
+  g: number,
+) => void;
 type Kernel6 = (a: number, b: number, c: number, d: number, e: number, f: number) => void;
 
 interface Instance {
@@ -975,6 +1110,7 @@ interface Instance {
   readonly syrkLower: Kernel3;
   readonly factor: Factor;
   readonly sqdist: Kernel6;
+  readonly wsqdist: Kernel7;
 }
 
 let instance: Instance | null | undefined;
@@ -995,6 +1131,7 @@ function kernels(): Instance | undefined {
         syrkLower: inst.exports.syrkLower as Kernel3,
         factor: inst.exports.factor as Factor,
         sqdist: inst.exports.sqdist as Kernel6,
+        wsqdist: inst.exports.wsqdist as Kernel7,
       };
     }
   }
@@ -1157,5 +1294,35 @@ export function simdSolveLower(
   f64.set(b.subarray(0, nm), nn);
   k.solveLower(0, 8 * nn, n, m, from);
   b.set(f64.subarray(nn + from * m, nn + nm), from * m);
+  return true;
+}
+
+/**
+ * Σ_k ((x_ik − x_jk)²)·w_k for the rows j < i of x (n×d), each summed over k in order from +0
+ * (bit-identical to the loop `r = 0; for k: { t = x_ik − x_jk; r += t·t·w_k }`), into
+ * `out[i·n + j]` (the rest of out is not written).
+ *
+ * @returns false (nothing written) when WebAssembly SIMD is unavailable.
+ */
+export function simdWeightedDistances(
+  x: Float64Array,
+  columns: ColumnMajor,
+  d: number,
+  w: Float64Array,
+  out: Float64Array,
+): boolean {
+  const n = columns.rows, nbp = columns.stride;
+  const sizeA = n * d, sizeB = d * nbp, sizeW = Math.ceil(d / 2) * 2;
+  const k = withMemory(sizeA + sizeB + sizeW + n * nbp);
+  if (!k) return false;
+  const f64 = k.f64, at = sizeA + sizeB + sizeW;
+  f64.set(x.subarray(0, sizeA), 0);
+  f64.set(columns.data.subarray(0, sizeB), sizeA);
+  f64.set(w.subarray(0, d), sizeA + sizeB);
+  k.wsqdist(0, 8 * sizeA, 8 * at, n, nbp, d, 8 * (sizeA + sizeB));
+  for (let i = 0; i < n; i++) {
+    const from = at + i * nbp;
+    out.set(f64.subarray(from, from + i), i * n);
+  }
   return true;
 }

@@ -2,7 +2,12 @@ import { assert } from "../_assert.ts";
 import { cholesky, inverse, solveLowerInPlace } from "../../numerics/linalg/cholesky.ts";
 import { simdAvailable } from "../../numerics/linalg/_simd.ts";
 import { Rng } from "../../numerics/rng.ts";
-import { maternCross, maternCrossScaled, scaleRows } from "../../numerics/gp/_kernels.ts";
+import {
+  maternCross,
+  maternCrossScaled,
+  scaleRows,
+  trainingKernel,
+} from "../../numerics/gp/_kernels.ts";
 import { columnMajor } from "../../numerics/linalg/_simd.ts";
 
 function same(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
@@ -147,6 +152,47 @@ Deno.test("solveLowerInPlace(): the WebAssembly SIMD kernel gives the loops' L�
       part.set(b.subarray(5 * m), 5 * m);
       solveLowerInPlace(f, part, { from: 5 });
       assert(same(part, full), `rows from 5 differ at n = ${n}, m = ${m}`);
+    }
+  }
+});
+
+Deno.test("trainingKernel(): weighted distances from the WebAssembly SIMD kernel give the loops' M₀ and M₁ bit for bit", () => {
+  const rng = new Rng(15);
+  const matern = (r: number) => {
+    const a = Math.sqrt(5) * Math.sqrt(r);
+    return (1 + a + a * a / 3) * Math.exp(-a);
+  };
+  for (const [n, d] of [[16, 64], [23, 17], [64, 8], [131, 19]] as const) {
+    const x = Float64Array.from({ length: n * d }, () => rng.next());
+    x.set(x.subarray(0, d), d); // two equal rows: a zero distance
+    const ls = Float64Array.from({ length: d }, () => 0.05 + rng.next());
+    const bls = Float64Array.from({ length: d }, () => 0.05 + rng.next());
+    const h = {
+      mean: 0,
+      outputscale: 1.3,
+      lengthscales: ls,
+      biasLengthscales: bls,
+      power: 1.1,
+      noise: 0.01,
+    };
+    const fidelity = Float64Array.from({ length: n }, (_, i) => [0.1, 0.5, 1][i % 3]!);
+    const single = trainingKernel(x, d, undefined, h);
+    const multi = trainingKernel(x, d, fidelity, h);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < i; j++) {
+        let r0 = 0, r1 = 0, s0 = 0;
+        for (let q = 0; q < d; q++) {
+          const dx = x[i * d + q]! - x[j * d + q]!;
+          const dd = dx * dx;
+          s0 += dx * dx * (1 / (ls[q]! * ls[q]!));
+          r0 += dd * (1 / (ls[q]! * ls[q]!));
+          r1 += dd * (1 / (bls[q]! * bls[q]!));
+        }
+        const t = i * n + j;
+        assert(Object.is(single.m0[t], matern(s0)), `single M₀ differs at ${n}×${d} (${i}, ${j})`);
+        assert(Object.is(multi.m0[t], matern(r0)), `fidelity M₀ differs at ${n}×${d} (${i}, ${j})`);
+        assert(Object.is(multi.m1[t], matern(r1)), `fidelity M₁ differs at ${n}×${d} (${i}, ${j})`);
+      }
     }
   }
 });
