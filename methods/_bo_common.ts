@@ -347,8 +347,74 @@ export function requirePool(ctx: MethodContext, id: string): void {
 }
 
 /**
+ * Predict-track fits kept for reuse within one process (a lane's cell process runs cell after
+ * cell). `bo`, `mfbo` and `mfbo-pm` share {@link fitPredictor}, and its fit depends on the
+ * examples and on the context's random stream only through the retries of `fitGp` (prior draws
+ * after a failed attempt). A fit whose first attempt succeeded drew nothing, so every method and
+ * every seed given the same examples computes exactly that fit: such a fit is kept (the last
+ * {@link PREDICTOR_FITS_KEPT}) and returned again, bit for bit the same posterior; a fit that
+ * needed retries is never kept. The reusing cell's `timings.fitMs` is then the look-up's time.
+ */
+export class PredictorFits {
+  #kept: { data: GpData; post: GpPosterior }[] = [];
+  #hits = 0;
+  #fits = 0;
+
+  /** Look-ups answered from a kept fit. */
+  get hits(): number {
+    return this.#hits;
+  }
+
+  /** Fits computed. */
+  get fits(): number {
+    return this.#fits;
+  }
+
+  /**
+   * The posterior of the MAP fit to the data (drawing retries from `rng`), kept or computed.
+   *
+   * @param data Training data.
+   * @param rng Source of the retries' prior draws.
+   * @returns The posterior.
+   */
+  posterior(data: GpData, rng: Rng): GpPosterior {
+    const kept = this.#kept.find((e) => sameData(e.data, data));
+    if (kept) {
+      this.#hits++;
+      return kept.post;
+    }
+    const fit = fitGp(data, { rng });
+    this.#fits++;
+    if (fit.attempts === 1) {
+      this.#kept.unshift({ data, post: fit.posterior });
+      this.#kept.length = Math.min(this.#kept.length, PREDICTOR_FITS_KEPT);
+    }
+    return fit.posterior;
+  }
+}
+
+/** How many Predict-track fits a process keeps for reuse. */
+export const PREDICTOR_FITS_KEPT = 4;
+
+/** The Predict-track fits of this process ({@link PredictorFits}). */
+export const predictorFits: PredictorFits = new PredictorFits();
+
+function sameData(a: GpData, b: GpData): boolean {
+  return a.kind === b.kind && a.d === b.d && sameValues(a.x, b.x) && sameValues(a.y, b.y) &&
+    sameValues(a.fidelity, b.fidelity);
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/**
  * The Predict track's model: the single-fidelity GP (s²·M₀, botorch 0.10 defaults) fitted by MAP
- * to the examples; predictions are its posterior mean, in the objective's own direction.
+ * to the examples; predictions are its posterior mean, in the objective's own direction. The fit
+ * is shared with earlier cells of the process that fitted the same examples without retries
+ * ({@link PredictorFits}: the same numbers by construction).
  */
 export function fitPredictor(examples: readonly Example[], ctx: MethodContext): Predictor {
   if (examples.length === 0) throw new RangeError("Cannot fit the GP to no examples");
@@ -361,7 +427,7 @@ export function fitPredictor(examples: readonly Example[], ctx: MethodContext): 
     fidelity: new Float64Array(examples.length).fill(1),
     y: Float64Array.from(examples, (e) => sign * e.value),
   };
-  const post = fitGp(data, { rng: ctx.rng }).posterior;
+  const post = predictorFits.posterior(data, ctx.rng);
   return {
     predict(mixtures) {
       const mean = post.predict(flatten(mixtures, d), 1).mean;

@@ -10,9 +10,19 @@
  * @module
  */
 
+import {
+  type ColumnMajor,
+  columnMajor,
+  simdSquaredDistances,
+  simdWeightedDistances,
+  type SquaredDistances,
+} from "../linalg/_simd.ts";
 import type { FidelityClasses, GpHyper, KernelBuffers, TrainingKernel } from "./types.ts";
 
 const SQRT5 = Math.sqrt(5);
+
+/** Smallest na·nb·d for which {@link maternCross} takes its distances from WebAssembly. */
+const SIMD_MIN_WORK = 4096;
 
 /**
  * Divides every row of x (n×d, row-major) by the length-scales.
@@ -98,12 +108,23 @@ export function trainingKernel(
   const m1 = take(into?.m1, fid ? nn : 0), e1 = take(into?.e1, fid ? nn : 0);
   const bias = take(into?.bias, fid ? nn : 0);
   const s2 = h.outputscale;
+  // The weighted squared distances in WebAssembly SIMD (the same sums in the same order), written
+  // into m0 and m1 first and read back below, when there are enough of them.
+  let pre = false;
+  if (n >= 16 && n * n * d >= 2 * SIMD_MIN_WORK) {
+    const columns = columnMajor(x, d);
+    pre = simdWeightedDistances(x, columns, d, w0, m0) &&
+      (!fid || simdWeightedDistances(x, columns, d, w1, m1));
+  }
   for (let i = 0; i < n; i++) {
     const ri = i * n, xi = i * d, ci = fid ? of[i]! * u : 0;
     for (let j = 0; j < i; j++) {
       const xj = j * d, t = ri + j;
       let r0 = 0, r1 = 0;
-      if (fid) {
+      if (pre) {
+        r0 = m0[t]!;
+        if (fid) r1 = m1[t]!;
+      } else if (fid) {
         for (let q = 0; q < d; q++) {
           const dx = x[xi + q]! - x[xj + q]!;
           const dd = dx * dx;
@@ -156,6 +177,52 @@ export function trainingKernel(
  * @param out Output, na×nb.
  */
 export function maternCross(a: Float64Array, b: Float64Array, d: number, out: Float64Array): void {
+  const na = (a.length / d) | 0, nb = (b.length / d) | 0;
+  const r = na * nb * d >= SIMD_MIN_WORK
+    ? simdSquaredDistances(a, columnMajor(b, d), d)
+    : undefined;
+  if (r) maternFromDistances(r, na, nb, out);
+  else maternLoops(a, b, d, out);
+}
+
+/**
+ * {@link maternCross} between scaled rows a and the rows of x divided by the length-scales
+ * (`scaleRows(x, lengthscales)`), the same values: with WebAssembly SIMD the division is made
+ * in the kernel's memory from x stored by columns (kept by the caller across calls).
+ *
+ * @param a Scaled inputs, na×d.
+ * @param x Unscaled inputs, nb×d.
+ * @param xColumns `columnMajor(x, d)`.
+ * @param lengthscales One per dimension.
+ * @param out Output, na×nb.
+ */
+export function maternCrossScaled(
+  a: Float64Array,
+  x: Float64Array,
+  xColumns: ColumnMajor,
+  lengthscales: Float64Array,
+  out: Float64Array,
+): void {
+  const d = lengthscales.length, na = (a.length / d) | 0, nb = (x.length / d) | 0;
+  const r = na * nb * d >= SIMD_MIN_WORK
+    ? simdSquaredDistances(a, xColumns, d, lengthscales)
+    : undefined;
+  if (r) maternFromDistances(r, na, nb, out);
+  else maternLoops(a, scaleRows(x, lengthscales), d, out);
+}
+
+function maternFromDistances(r: SquaredDistances, na: number, nb: number, out: Float64Array) {
+  const { data, offset, stride } = r;
+  for (let i = 0; i < na; i++) {
+    const ri = offset + i * stride, ro = i * nb;
+    for (let j = 0; j < nb; j++) {
+      const s = SQRT5 * Math.sqrt(data[ri + j]!);
+      out[ro + j] = (1 + s + s * s / 3) * Math.exp(-s);
+    }
+  }
+}
+
+function maternLoops(a: Float64Array, b: Float64Array, d: number, out: Float64Array): void {
   const na = (a.length / d) | 0, nb = (b.length / d) | 0;
   for (let i = 0; i < na; i++) {
     const ri = i * d, ro = i * nb;

@@ -11,6 +11,8 @@
  */
 
 import type { GpJoint, GpPosterior, GpPrediction } from "./posterior.ts";
+import { type ColumnMajor, columnMajor } from "../linalg/_simd.ts";
+import { solveLowerInPlace } from "../linalg/cholesky.ts";
 
 /** Options of the {@linkcode GpCandidates} constructor. */
 export interface GpCandidatesOptions {
@@ -39,6 +41,7 @@ export class GpCandidates {
   #ssT: Float64Array;
   #cov: Float64Array;
   #priorOwn: Float64Array = new Float64Array(0);
+  #columns: ColumnMajor | undefined;
   /** Rows of V computed from scratch (rebuilds) and by extension, for diagnostics. */
   readonly work: { rebuiltRows: number; extendedRows: number } = {
     rebuiltRows: 0,
@@ -109,15 +112,22 @@ export class GpCandidates {
       this.#capacity = cap;
     }
     if (from < n) {
-      const { own, target } = post.crossCovariance(this.x, this.fidelity, this.#target, from);
+      const { own, target } = post.crossCovariance(
+        this.x,
+        this.fidelity,
+        this.#target,
+        from,
+        this.#columns ??= columnMajor(this.x, post.data.d),
+      );
       this.#vOwn.set(own, from * m);
       if (this.#target) this.#vTgt.set(target, from * m);
-      const l = post.factor.data, beta = post.whitenedResidual;
+      // V's new rows: forward substitution against the rows above (all rows after a refit).
+      const beta = post.whitenedResidual;
+      solveLowerInPlace(post.factor, this.#vOwn.subarray(0, n * m), { from });
+      if (this.#target) solveLowerInPlace(post.factor, this.#vTgt.subarray(0, n * m), { from });
       for (let i = from; i < n; i++) {
-        whitenRow(l, n, i, this.#vOwn, m);
         accumulate(this.#vOwn, i, m, beta[i]!, this.#mean, this.#ss);
         if (this.#target) {
-          whitenRow(l, n, i, this.#vTgt, m);
           accumulate(this.#vTgt, i, m, beta[i]!, this.#meanT, this.#ssT);
           const ro = i * m, cov = this.#cov, vo = this.#vOwn, vt = this.#vTgt;
           for (let j = 0; j < m; j++) cov[j]! += vo[ro + j]! * vt[ro + j]!;
@@ -192,28 +202,6 @@ export class GpCandidates {
     if (!this.#post) throw new TypeError("Cannot give moments before update() saw a posterior");
     return this.#post;
   }
-}
-
-/**
- * Row i of V ← (row i − Σ_{q<i} L_iq·row q)/L_ii, rows of length m (one forward-substitution
- * step over all candidates at once; unrolled over four rows as `solveLowerInPlace`).
- */
-function whitenRow(l: Float64Array, n: number, i: number, v: Float64Array, m: number): void {
-  const ri = i * n, bi = i * m;
-  let q = 0;
-  for (; q + 3 < i; q += 4) {
-    const a0 = l[ri + q]!, a1 = l[ri + q + 1]!, a2 = l[ri + q + 2]!, a3 = l[ri + q + 3]!;
-    const b0 = q * m, b1 = b0 + m, b2 = b1 + m, b3 = b2 + m;
-    for (let j = 0; j < m; j++) {
-      v[bi + j]! -= a0 * v[b0 + j]! + a1 * v[b1 + j]! + a2 * v[b2 + j]! + a3 * v[b3 + j]!;
-    }
-  }
-  for (; q < i; q++) {
-    const a = l[ri + q]!, bq = q * m;
-    for (let j = 0; j < m; j++) v[bi + j]! -= a * v[bq + j]!;
-  }
-  const inv = 1 / l[ri + i]!;
-  for (let j = 0; j < m; j++) v[bi + j]! *= inv;
 }
 
 /** mean += β_i·row i, ss += (row i)². */

@@ -9,7 +9,7 @@
 import {
   biasFactor,
   fidelityClasses,
-  maternCross,
+  maternCrossScaled,
   pairTable,
   scaleRows,
   trainingKernel,
@@ -24,6 +24,7 @@ import {
   solveUpper,
 } from "../linalg/cholesky.ts";
 import type { GpData, GpHyper } from "./types.ts";
+import { type ColumnMajor, columnMajor } from "../linalg/_simd.ts";
 
 /** Noise-free posterior mean and variance at a batch of points. */
 export interface GpPrediction {
@@ -227,6 +228,8 @@ export class GpPosterior {
    * @param fidelity One fidelity value per point.
    * @param withTarget Also compute the covariances at fidelity 1.
    * @param from First training row. @default {0}
+   * @param columns The points stored by columns (`columnMajor(x, d)` of `linalg/_simd.ts`), for
+   * a caller that asks about the same points again and again. @default {made from x}
    * @returns The two arrays (`target` empty unless asked for).
    */
   crossCovariance(
@@ -234,8 +237,9 @@ export class GpPosterior {
     fidelity: Float64Array,
     withTarget: boolean,
     from = 0,
+    columns?: ColumnMajor,
   ): { own: Float64Array; target: Float64Array } {
-    return this.#cross(x, fidelity, withTarget, from);
+    return this.#cross(x, fidelity, withTarget, from, columns);
   }
 
   /**
@@ -343,17 +347,19 @@ export class GpPosterior {
     fs: Float64Array,
     withTarget: boolean,
     from = 0,
+    columns?: ColumnMajor,
   ): { own: Float64Array; target: Float64Array } {
     const d = this.data.d, m = (x.length / d) | 0;
     const n = this.data.y.length - from;
     const h = this.hyper, s2 = h.outputscale;
     const m0 = new Float64Array(n * m);
-    maternCross(this.#s0.subarray(from * d), scaleRows(x, h.lengthscales), d, m0);
+    const xc = columns ?? columnMajor(x, d);
+    maternCrossScaled(this.#s0.subarray(from * d), x, xc, h.lengthscales, m0);
     const target = withTarget ? new Float64Array(n * m) : new Float64Array(0);
     if (withTarget) { for (let t = 0; t < n * m; t++) target[t] = s2 * m0[t]!; }
     if (this.data.kind === "fidelity") {
       const m1 = new Float64Array(n * m);
-      maternCross(this.#s1.subarray(from * d), scaleRows(x, h.biasLengthscales), d, m1);
+      maternCrossScaled(this.#s1.subarray(from * d), x, xc, h.biasLengthscales, m1);
       const all = new Float64Array(n + m);
       all.set(this.data.fidelity.subarray(from));
       all.set(fs, n);

@@ -9,6 +9,17 @@
  * @module
  */
 
+import { simdFactor, simdInverse, simdSolveLower } from "./_simd.ts";
+
+/**
+ * Smallest order for which the WebAssembly kernels run (below it, copying in and out costs more
+ * than the loops save).
+ */
+const SIMD_MIN_ORDER = 16;
+
+/** Smallest (rows solved)·n·m for which {@linkcode solveLowerInPlace} runs in WebAssembly. */
+const SIMD_MIN_SOLVE = 65536;
+
 /** A lower-triangular factor L with A + jitter·I = L·Lᵀ. */
 export interface CholeskyFactor {
   /** Order n of the matrix. */
@@ -27,6 +38,12 @@ export interface CholeskyOptions {
   maxTries?: number;
   /** Array of at least n² entries to hold L (its first n² entries are used). @default {a new array} */
   out?: Float64Array;
+  /**
+   * `"js"` forces the JavaScript loops; by default the WebAssembly SIMD kernel runs where
+   * available (`_simd.ts`: the same sums in the same order, a bit-identical factor).
+   * @default {"auto"}
+   */
+  engine?: "auto" | "js";
 }
 
 /**
@@ -56,9 +73,11 @@ export function cholesky(a: Float64Array, options: CholeskyOptions = {}): Choles
   if (l.length !== n * n) {
     throw new RangeError(`Cannot write a ${n}×${n} factor into "${l.length}" entries`);
   }
+  const simd = options.engine !== "js" && n >= SIMD_MIN_ORDER;
   let jitter = 0;
   for (let t = 0; t <= tries; t++) {
-    if (factorInto(a, n, jitter, l)) return { n, data: l, jitter };
+    const ok = (simd ? simdFactor(a, n, jitter, l) : undefined) ?? factorInto(a, n, jitter, l);
+    if (ok) return { n, data: l, jitter };
     jitter = t === 0 ? first : jitter * 10;
   }
   throw new RangeError(
@@ -174,14 +193,25 @@ export function solveUpper(factor: CholeskyFactor, b: ArrayLike<number>): Float6
  * ```
  * @param factor The factor L.
  * @param b Row-major n×m matrix, overwritten with L⁻¹B.
+ * @param options First row to solve (the rows above taken as solved already) and engine.
  */
-export function solveLowerInPlace(factor: CholeskyFactor, b: Float64Array): void {
+export function solveLowerInPlace(
+  factor: CholeskyFactor,
+  b: Float64Array,
+  options: SolveOptions = {},
+): void {
   const { n, data: l } = factor;
   const m = (b.length / n) | 0;
   if (m * n !== b.length) {
     throw new RangeError(`Cannot solve with "${b.length}" entries: expected a multiple of "${n}"`);
   }
-  for (let i = 0; i < n; i++) {
+  const from = options.from ?? 0;
+  if (!(from >= 0 && from <= n)) throw new RangeError(`Cannot solve from row "${from}" of ${n}`);
+  if (
+    options.engine !== "js" && n >= SIMD_MIN_ORDER && (n - from) * n * m >= SIMD_MIN_SOLVE &&
+    simdSolveLower(l, n, b, m, from)
+  ) return;
+  for (let i = from; i < n; i++) {
     const ri = i * n, bi = i * m;
     let k = 0;
     for (; k + 3 < i; k += 4) {
@@ -219,6 +249,21 @@ export function logDeterminant(factor: CholeskyFactor): number {
   return 2 * s;
 }
 
+/** Options of {@linkcode solveLowerInPlace}. */
+export interface SolveOptions {
+  /**
+   * First row to solve: rows 0…from−1 of B hold rows of L⁻¹B already (after new rows were
+   * appended to a solved B), so only the rows from `from` on are computed. @default {0}
+   */
+  from?: number;
+  /**
+   * `"js"` forces the JavaScript loops; by default a WebAssembly SIMD kernel runs where
+   * available and the work is large enough (`_simd.ts`: the same sums in the same order).
+   * @default {"auto"}
+   */
+  engine?: "auto" | "js";
+}
+
 /** Options of {@linkcode inverse}. */
 export interface InverseOptions {
   /** Array of at least n² entries to hold A⁻¹. @default {a new array} */
@@ -227,6 +272,12 @@ export interface InverseOptions {
   scratch?: Float64Array;
   /** Fill only the lower triangle (j ≤ i) of A⁻¹; the rest is left as is. @default {false} */
   lowerOnly?: boolean;
+  /**
+   * `"js"` forces the JavaScript loops; by default the WebAssembly SIMD kernels run where
+   * available (`_simd.ts`: the same sums in the same order, bit-identical results).
+   * @default {"auto"}
+   */
+  engine?: "auto" | "js";
 }
 
 /**
@@ -251,6 +302,9 @@ export function inverse(factor: CholeskyFactor, options: InverseOptions = {}): F
   const li = options.scratch ? options.scratch.subarray(0, nn) : new Float64Array(nn);
   if (out.length !== nn || li.length !== nn) {
     throw new RangeError(`Cannot invert a ${n}×${n} matrix into arrays shorter than n²`);
+  }
+  if (options.engine !== "js" && n >= SIMD_MIN_ORDER && simdInverse(l, n, li, out)) {
+    return options.lowerOnly ? out : mirrorLower(out, n);
   }
   li.fill(0);
   // Rows of L⁻¹ (lower triangular): row i = (eᵢ − Σ_{k<i} L_ik·row k)/L_ii.
@@ -297,7 +351,11 @@ export function inverse(factor: CholeskyFactor, options: InverseOptions = {}): F
       for (let b = 0; b <= a; b++) out[ra + b]! += v * li[ri + b]!;
     }
   }
-  if (options.lowerOnly) return out;
+  return options.lowerOnly ? out : mirrorLower(out, n);
+}
+
+/** Copies the strict lower triangle of a row-major n×n matrix onto the upper one. */
+function mirrorLower(out: Float64Array, n: number): Float64Array {
   for (let a = 0; a < n; a++) {
     for (let b = 0; b < a; b++) out[b * n + a] = out[a * n + b]!;
   }

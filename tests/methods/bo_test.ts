@@ -14,7 +14,13 @@ import { bo, boWith } from "../../methods/bo.ts";
 import { mfbo, mfboWith } from "../../methods/mfbo.ts";
 import { randomSearch } from "../../methods/random_search.ts";
 import { getMethod } from "../../methods/mod.ts";
-import { DEFAULT_SCHEDULE, GpModel, refitSchedule } from "../../methods/_bo_common.ts";
+import {
+  DEFAULT_SCHEDULE,
+  GpModel,
+  PredictorFits,
+  predictorFits,
+  refitSchedule,
+} from "../../methods/_bo_common.ts";
 import { informationGain, sampleMaxValue } from "../../methods/_mf_mes.ts";
 import { ReplayRunner } from "../../runners/replay.ts";
 
@@ -230,6 +236,33 @@ Deno.test("bo.fit() predicts held-out pool values (Spearman-like order check)", 
   }
   assert(concordant / pairs > 0.85, `concordance ${concordant / pairs}`);
   assert(pred.every((v) => v < 0.2), "predictions stay in the objective's own (negated) direction");
+});
+
+Deno.test("bo, mfbo and mfbo-pm share one Predict-track fit per examples: the same predictions for every method and seed", () => {
+  const train = POOL.slice(0, 40).map((mixture) => ({ mixture, value: truth(mixture, "hi") }));
+  const test = POOL.slice(40);
+  const hits = predictorFits.hits, fits = predictorFits.fits;
+  const mfboPm = getMethod("mfbo-pm");
+  const preds = [bo, mfbo, mfboPm, bo].map((m, i) =>
+    Array.from(m.fit!(train, context(i + 1, ["hi"])).predict(test))
+  );
+  assertEquals(predictorFits.fits - fits, 1, "one fit");
+  assertEquals(predictorFits.hits - hits, 3, "three reuses");
+  for (const p of preds.slice(1)) assert(p.every((v, i) => Object.is(v, preds[0]![i])));
+  // A fresh fit with another random stream finds the same posterior: the kept fit drew nothing.
+  const data = {
+    kind: "single" as const,
+    d: 4,
+    x: Float64Array.from(train.flatMap((e) => e.mixture)),
+    fidelity: new Float64Array(train.length).fill(1),
+    y: Float64Array.from(train, (e) => e.value),
+  };
+  const own = new PredictorFits().posterior(data, new Rng(99));
+  const mean = own.predict(Float64Array.from(test.flat()), 1).mean;
+  assert(mean.every((v, i) => Object.is(v, preds[0]![i])));
+  // Other examples are another fit.
+  bo.fit!(train.slice(1), context(1, ["hi"]));
+  assertEquals(predictorFits.fits - fits, 2);
 });
 
 Deno.test("bo and mfbo run harness cells on the ADMIRE and RegMix tasks", async () => {
