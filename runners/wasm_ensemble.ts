@@ -1,0 +1,709 @@
+/**
+ * A fused WebAssembly SIMD forward pass of an MLP ensemble surrogate (numerics/mlp.ts), the
+ * default CPU engine of the surrogate sessions: one module, generated for the ensemble's shapes,
+ * takes two mixtures at a time through the features, every member's layers and the ensemble
+ * mean and spread, with the activations in a few kilobytes of scratch memory that stay in the
+ * L1 cache (onnxruntime-web runs one operator at a time over the whole chunk, so its
+ * intermediate `[members, rows, 64]` tensors cross memory at every node).
+ *
+ * The arithmetic is onnxruntime-web 1.30's on the graph `onnx_writer.ts` writes, operation for
+ * operation, so the two engines agree bit for bit (tests/runners/wasm_ensemble_test.ts checks it
+ * on random mixtures):
+ * - MatMul: MLAS's WebAssembly SIMD SGEMM kernel (onnxruntime `mlas/lib/wasm_simd/
+ *   SgemmKernelWasmSimd.cpp`): per output, a sum from +0 of the products in input order, each
+ *   product rounded before it is added (no fused multiply-add), in one pass over the inputs
+ *   (layers of at most {@linkcode MAX_LAYER_INPUTS} inputs; wider layers are left to
+ *   onnxruntime-web). This kernel also takes two rows × 16 outputs per step.
+ * - Sigmoid: MLAS's rational approximation (`mlas/lib/logistic.cpp`, the coefficients of
+ *   Eigen's): the input clamped to [−18, 18], p(x)/q(x) + ½ clamped to [0, 1].
+ * - Log (the log features): the libc `logf` of onnxruntime-web's Emscripten build (musl's,
+ *   from Arm's optimized-routines: a 16-entry table of (1/c, log c) and a degree-4 polynomial in
+ *   double precision); the table below was read from `ort-wasm-simd-threaded.wasm` 1.30.0.
+ * - ReduceMean over members: the members summed in order, then divided by their count; the
+ *   spread is √(mean of squared deviations from that mean), as the graph computes it.
+ *
+ * Departures: tanh ensembles (MLAS's Tanh approximation is not reproduced) and layers wider
+ * than {@linkcode MAX_LAYER_INPUTS} inputs are refused ({@linkcode wasmUnsupported}); the
+ * session opener gives those models to onnxruntime-web.
+ *
+ * @example Score two mixtures
+ * ```ts
+ * import { WasmEnsemble } from "./wasm_ensemble.ts";
+ * import { fitEnsemble } from "../numerics/mlp.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const xs = [[1, 0], [0, 1], [0.5, 0.5]];
+ * const ens = fitEnsemble(xs, xs.map((w) => [w[0]!]), { members: 2, hidden: [4], epochs: 5 });
+ * const kernel = new WasmEnsemble(ens);
+ * const { mean, spread } = kernel.predict(new Float32Array([0.2, 0.8, 0.9, 0.1]), 2);
+ * assertEquals([mean.length, spread.length], [2, 2]);
+ * ```
+ *
+ * @module
+ */
+
+import type { MlpEnsemble } from "../numerics/mlp.ts";
+import {
+  block,
+  body,
+  bump,
+  call,
+  F32,
+  f32c,
+  f32Load,
+  f32Store,
+  f32x4c,
+  F32X4,
+  f64c,
+  f64Load,
+  forLoop,
+  get,
+  I32,
+  i32c,
+  ifElse,
+  load32Splat,
+  name,
+  OP,
+  ret,
+  section,
+  set,
+  tee,
+  uleb,
+  V128,
+  v128Load,
+  v128Store,
+} from "./_wasm_ops.ts";
+
+/** The widest layer input the kernel sums as MLAS does (one pass over K). */
+export const MAX_LAYER_INPUTS = 128;
+
+/**
+ * Why the fused kernel cannot score an ensemble bit for bit as onnxruntime-web does, or
+ * undefined when it can.
+ *
+ * @param e The ensemble.
+ * @returns The reason, or undefined.
+ */
+export function wasmUnsupported(e: MlpEnsemble): string | undefined {
+  if (e.activation !== "silu") return `its activation is "${e.activation}", not "silu"`;
+  const wide = e.members[0]!.find((l) => l.inputs > MAX_LAYER_INPUTS);
+  if (wide) return `a layer has ${wide.inputs} inputs (at most ${MAX_LAYER_INPUTS})`;
+  if (typeof WebAssembly !== "object" || !WebAssembly.validate(SIMD_PROBE)) {
+    return "this runtime has no WebAssembly SIMD";
+  }
+  return undefined;
+}
+
+/** A module with one function `() -> v128` (validates only where SIMD is supported). */
+const SIMD_PROBE = new Uint8Array([
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00,
+  ...section(1, [1, 0x60, 0, 1, V128]),
+  ...section(3, [1, 0]),
+  ...section(10, [1, ...body([], f32x4c(0))]),
+]);
+
+/**
+ * (1/c, log c) of the 16 subintervals of musl's `logf` (Arm optimized-routines `logf_data.c`),
+ * as stored in onnxruntime-web 1.30.0's `ort-wasm-simd-threaded.wasm`.
+ */
+const LOGF_TABLE = [
+  1.398907162146528,
+  -0.33569133332882284,
+  1.3403141896637998,
+  -0.2929040563774074,
+  1.286432210124115,
+  -0.2518726580937369,
+  1.2367150214269895,
+  -0.21245868807117255,
+  1.1906977166711752,
+  -0.17453945183745634,
+  1.1479821020556429,
+  -0.1380057072319758,
+  1.1082251448272158,
+  -0.10275976698545139,
+  1.0711297413057381,
+  -0.06871392447020525,
+  1.036437278977283,
+  -0.0357891387398228,
+  1,
+  0,
+  0.9492859795739057,
+  0.05204517742929496,
+  0.8951049428609004,
+  0.11081431298787942,
+  0.8476821620351103,
+  0.1652495223695143,
+  0.8050314851692001,
+  0.21687389031699977,
+  0.7664671008843108,
+  0.2659635028121397,
+  0.731428603316328,
+  0.3127556664073557,
+];
+/** ln 2 and the polynomial A₀…A₂ of the same `logf`. */
+const LN2 = 0.6931471805599453;
+const LOGF_A = [-0.25089342214237154, 0.333456765744066, -0.4999997485802103];
+
+/** MLAS's logistic constants (`mlas/lib/logistic.cpp`), rounded to float32 as there. */
+const LOGISTIC = {
+  lower: -18,
+  upper: 18,
+  alpha: [4.37031012579801e-11, 1.15627324459942e-07, 6.08574864600143e-05, 8.51377133304701e-03],
+  alpha1: 2.48287947061529e-01,
+  beta: [
+    6.10247389755681e-13,
+    5.76102136993427e-09,
+    6.29106785017040e-06,
+    1.70198817374094e-03,
+    1.16817656904453e-01,
+    9.93151921023180e-01,
+  ],
+};
+
+/** The vector constants of the sigmoid, four equal lanes each, at byte 256 of the memory. */
+const POOL = [
+  LOGISTIC.lower,
+  LOGISTIC.upper,
+  ...LOGISTIC.alpha,
+  LOGISTIC.alpha1,
+  ...LOGISTIC.beta,
+  0.5,
+  0,
+  1,
+];
+const POOL_AT = 256;
+
+/** Pushes a pooled constant (one load; `v128.const` costs several instructions in V8). */
+function pooled(v: number): number[] {
+  const i = POOL.indexOf(v);
+  if (i < 0) throw new RangeError(`No pooled constant ${v}`);
+  return [...i32c(0), ...v128Load(POOL_AT + 16 * i)];
+}
+
+const pad4 = (n: number) => Math.ceil(n / 4) * 4;
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
+
+/** Byte offsets of the module's static memory. */
+interface Layout {
+  readonly shift: number;
+  readonly scale: number;
+  readonly offset: number;
+  /** Per member, per layer: weight [inputs][outputs padded to 4] and bias. */
+  readonly layers: { w: number; b: number }[][];
+  readonly feat: number;
+  readonly bufA: number;
+  readonly bufB: number;
+  readonly members: number;
+  /** Row strides (bytes) of the feature, hidden and member-output buffers. */
+  readonly featStride: number;
+  readonly hiddenStride: number;
+  readonly outStride: number;
+  readonly end: number;
+}
+
+function layout(e: MlpEnsemble): Layout {
+  const f = e.members[0]![0]!.inputs, kp = pad4(e.outputs);
+  let end = POOL_AT + 16 * POOL.length; // logf table, constant pool
+  const take = (floats: number) => {
+    const at = end;
+    end = align16(end + 4 * floats);
+    return at;
+  };
+  const shift = take(f), scale = take(f), offset = take(kp);
+  const layers = e.members.map((ls) =>
+    ls.map((l) => ({ w: take(l.inputs * pad4(l.outputs)), b: take(pad4(l.outputs)) }))
+  );
+  const hidden = Math.max(4, ...e.members[0]!.map((l) => pad4(l.outputs)));
+  const featStride = pad4(f) * 4, hiddenStride = hidden * 4, outStride = kp * 4;
+  const feat = take(2 * pad4(f)), bufA = take(2 * hidden), bufB = take(2 * hidden);
+  const members = take(e.members.length * 2 * kp);
+  return {
+    shift,
+    scale,
+    offset,
+    layers,
+    feat,
+    bufA,
+    bufB,
+    members,
+    featStride,
+    hiddenStride,
+    outStride,
+    end,
+  };
+}
+
+/** A dense layer's code shape: the function is generated once per distinct shape. */
+interface LayerShape {
+  readonly inputs: number;
+  /** Outputs padded to a multiple of 4. */
+  readonly outputs: number;
+  readonly srcStride: number;
+  readonly dstStride: number;
+  readonly silu: boolean;
+}
+
+const shapeKey = (s: LayerShape) =>
+  `${s.inputs}|${s.outputs}|${s.srcStride}|${s.dstStride}|${s.silu}`;
+
+/**
+ * `layer(src, dst, W, B)` for two rows (at src and src + srcStride): dst = act(src·W + B), in
+ * column blocks of up to 16 outputs (four f32x4 sums per row).
+ */
+function layerBody(s: LayerShape): number[] {
+  // params 0 src, 1 dst, 2 W, 3 B; i32 locals 4 kk, 5 a, 6 p, 7 col, 8 blk;
+  // v128 locals 9-16 acc (row r, vector v → 9 + 4r + v), 17-20 w, 21-22 splats, 23-27 temps.
+  const [src, dst, W, B, kk, a, p, col, blk] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const acc = (r: number, v: number) => 9 + 4 * r + v;
+  const w = (v: number) => 17 + v;
+  const [s0, s1, z, cv, x2, pp, qq] = [21, 22, 23, 24, 25, 26, 27];
+  const rowBytes = s.outputs * 4;
+  const step = (nv: number, aOff: number, pOff: number) => [
+    ...get(a),
+    ...load32Splat(aOff),
+    ...set(s0),
+    ...get(a),
+    ...load32Splat(aOff + s.srcStride),
+    ...set(s1),
+    ...Array.from({ length: nv }, (_, v) => [...get(p), ...v128Load(pOff + 16 * v), ...set(w(v))])
+      .flat(),
+    ...[0, 1].flatMap((r) =>
+      Array.from({ length: nv }, (_, v) => [
+        ...get(acc(r, v)),
+        ...get(w(v)),
+        ...get(r === 0 ? s0 : s1),
+        ...F32X4.mul,
+        ...F32X4.add,
+        ...set(acc(r, v)),
+      ]).flat()
+    ),
+  ];
+  const silu = [
+    ...get(z),
+    ...pooled(LOGISTIC.lower),
+    ...F32X4.pmax,
+    ...pooled(LOGISTIC.upper),
+    ...F32X4.pmin,
+    ...set(cv),
+    ...get(cv),
+    ...get(cv),
+    ...F32X4.mul,
+    ...set(x2),
+    // p = (((x²·α₉ + α₇)·x² + α₅)·x² + α₃)·x² + α₁, times x
+    ...get(x2),
+    ...pooled(LOGISTIC.alpha[0]!),
+    ...F32X4.mul,
+    ...pooled(LOGISTIC.alpha[1]!),
+    ...F32X4.add,
+    ...[LOGISTIC.alpha[2]!, LOGISTIC.alpha[3]!, LOGISTIC.alpha1].flatMap((c) => [
+      ...get(x2),
+      ...F32X4.mul,
+      ...pooled(c),
+      ...F32X4.add,
+    ]),
+    ...get(cv),
+    ...F32X4.mul,
+    ...set(pp),
+    // q = ((((x²·β₁₀ + β₈)·x² + β₆)·x² + β₄)·x² + β₂)·x² + β₀
+    ...get(x2),
+    ...pooled(LOGISTIC.beta[0]!),
+    ...F32X4.mul,
+    ...pooled(LOGISTIC.beta[1]!),
+    ...F32X4.add,
+    ...LOGISTIC.beta.slice(2).flatMap((c) => [
+      ...get(x2),
+      ...F32X4.mul,
+      ...pooled(c),
+      ...F32X4.add,
+    ]),
+    ...set(qq),
+    // σ = clamp(p/q + ½, 0, 1); h = z·σ
+    ...get(z),
+    ...get(pp),
+    ...get(qq),
+    ...F32X4.div,
+    ...pooled(0.5),
+    ...F32X4.add,
+    ...pooled(0),
+    ...F32X4.pmax,
+    ...pooled(1),
+    ...F32X4.pmin,
+    ...F32X4.mul,
+  ];
+  const columnBlock = (nv: number) => {
+    const unroll = 2, pairs = Math.floor(s.inputs / unroll);
+    const code: number[] = [];
+    for (let r = 0; r < 2; r++) {
+      for (let v = 0; v < nv; v++) code.push(...f32x4c(0), ...set(acc(r, v)));
+    }
+    code.push(...get(src), ...set(a), ...get(W), ...get(col), OP.i32Add, ...set(p));
+    const loopBody: number[] = [];
+    for (let u = 0; u < unroll; u++) loopBody.push(...step(nv, 4 * u, u * rowBytes));
+    loopBody.push(...bump(a, 4 * unroll), ...bump(p, unroll * rowBytes));
+    if (pairs > 0) code.push(...forLoop(kk, i32c(pairs), loopBody));
+    for (let t = pairs * unroll; t < s.inputs; t++) code.push(...step(nv, 0, 0));
+    for (let r = 0; r < 2; r++) {
+      for (let v = 0; v < nv; v++) {
+        code.push(
+          ...get(dst),
+          ...get(col),
+          OP.i32Add,
+          ...get(acc(r, v)),
+          ...get(B),
+          ...get(col),
+          OP.i32Add,
+          ...v128Load(16 * v),
+          ...F32X4.add,
+          ...(s.silu ? [...set(z), ...silu] : []),
+          ...v128Store(r * s.dstStride + 16 * v),
+        );
+      }
+    }
+    code.push(...bump(col, 16 * nv));
+    return code;
+  };
+  const full = Math.floor(s.outputs / 16), rest = (s.outputs % 16) / 4;
+  const code = [...i32c(0), ...set(col)];
+  if (full > 0) code.push(...forLoop(blk, i32c(full), columnBlock(4)));
+  if (rest > 0) code.push(...columnBlock(rest));
+  return body([[5, I32], [19, V128]], code);
+}
+
+/** `logf(x)` (function 1; function 0 is the imported fallback for x ≤ 0, subnormals, inf, NaN). */
+function logfBody(): number[] {
+  // param 0 x (f32); i32 locals 1 ix, 2 tmp, 3 i16; f64 locals 4 r, 5 y0
+  const [x, ix, tmp, i16, r, y0] = [0, 1, 2, 3, 4, 5];
+  const code = [
+    ...get(x),
+    OP.i32ReinterpretF32,
+    ...tee(ix),
+    ...i32c(0x3f800000),
+    OP.i32Eq,
+    ...ifElse(F32, f32c(0), [
+      ...get(ix),
+      ...i32c(0x00800000),
+      OP.i32Sub,
+      ...i32c(0x7f800000 - 0x00800000),
+      OP.i32GeU,
+      ...ifElse(F32, [...get(x), ...call(0)], [
+        ...get(ix),
+        ...i32c(0x3f330000),
+        OP.i32Sub,
+        ...set(tmp),
+        ...get(tmp),
+        ...i32c(19),
+        OP.i32ShrU,
+        ...i32c(15),
+        OP.i32And,
+        ...i32c(4),
+        OP.i32Shl,
+        ...set(i16),
+        // r = z·(1/c) − 1, z = asfloat(ix − (tmp & 0x1ff << 23))
+        ...get(ix),
+        ...get(tmp),
+        ...i32c(0x1ff << 23),
+        OP.i32And,
+        OP.i32Sub,
+        OP.f32ReinterpretI32,
+        OP.f64PromoteF32,
+        ...get(i16),
+        ...f64Load(0),
+        OP.f64Mul,
+        ...f64c(1),
+        OP.f64Sub,
+        ...set(r),
+        // y0 = log c + k·ln2, k = tmp >> 23 (arithmetic)
+        ...get(i16),
+        ...f64Load(8),
+        ...get(tmp),
+        ...i32c(23),
+        OP.i32ShrS,
+        OP.f64ConvertI32S,
+        ...f64c(LN2),
+        OP.f64Mul,
+        OP.f64Add,
+        ...set(y0),
+        // y = (A₀·r² + (A₁·r + A₂))·r² + (y0 + r)
+        ...f64c(LOGF_A[0]!),
+        ...get(r),
+        ...get(r),
+        OP.f64Mul,
+        OP.f64Mul,
+        ...f64c(LOGF_A[1]!),
+        ...get(r),
+        OP.f64Mul,
+        ...f64c(LOGF_A[2]!),
+        OP.f64Add,
+        OP.f64Add,
+        ...get(r),
+        ...get(r),
+        OP.f64Mul,
+        OP.f64Mul,
+        ...get(y0),
+        ...get(r),
+        OP.f64Add,
+        OP.f64Add,
+        OP.f32DemoteF64,
+      ]),
+    ]),
+    ...ret,
+  ];
+  return body([[3, I32], [2, 0x7c]], code);
+}
+
+/**
+ * `run(x, pairs, mean, spread)`: rows 2·i and 2·i + 1 of x (m floats each) for i < pairs;
+ * writes their means and spreads (outputs padded to 4 floats per row).
+ */
+function runBody(e: MlpEnsemble, L: Layout, layerFn: (s: LayerShape) => number): number[] {
+  // params 0 x, 1 pairs, 2 mean, 3 spread; i32 locals 4 pr, 5 j, 6 o, 7 xp, 8 op;
+  // v128 locals 9 sum, 10 mu, 11 vs, 12 d
+  const [x, pairs, mean, spread, pr, j, o, xp, op] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [sum, mu, vs, d] = [9, 10, 11, 12];
+  const m = e.inputs, E = e.members.length, kp = pad4(e.outputs);
+  const log = e.features === "linear+log";
+  const features: number[] = [];
+  for (let r = 0; r < 2; r++) {
+    const feat = L.feat + r * L.featStride;
+    const xv = [...get(xp), ...get(o), OP.i32Add, ...f32Load(r * m * 4)];
+    const loop = [
+      ...get(o),
+      ...xv,
+      ...get(o),
+      ...f32Load(L.shift),
+      OP.f32Sub,
+      ...get(o),
+      ...f32Load(L.scale),
+      OP.f32Mul,
+      ...f32Store(feat),
+      ...(log
+        ? [
+          ...get(o),
+          ...xv,
+          ...f32c(e.logEpsilon),
+          OP.f32Add,
+          ...call(1),
+          ...get(o),
+          ...f32Load(L.shift + 4 * m),
+          OP.f32Sub,
+          ...get(o),
+          ...f32Load(L.scale + 4 * m),
+          OP.f32Mul,
+          ...f32Store(feat + 4 * m),
+        ]
+        : []),
+      ...bump(o, 4),
+    ];
+    features.push(...i32c(0), ...set(o), ...forLoop(j, i32c(m), loop));
+  }
+  const members: number[] = [];
+  e.members.forEach((ls, q) => {
+    let src = L.feat, srcStride = L.featStride;
+    ls.forEach((l, li) => {
+      const last = li === ls.length - 1;
+      const dst = last ? L.members + q * 2 * L.outStride : li % 2 === 0 ? L.bufA : L.bufB;
+      const dstStride = last ? L.outStride : L.hiddenStride;
+      const fn = layerFn({
+        inputs: l.inputs,
+        outputs: pad4(l.outputs),
+        srcStride,
+        dstStride,
+        silu: !last,
+      });
+      const at = L.layers[q]![li]!;
+      members.push(...i32c(src), ...i32c(dst), ...i32c(at.w), ...i32c(at.b), ...call(fn));
+      src = dst;
+      srcStride = dstStride;
+    });
+  });
+  const reduce: number[] = [];
+  for (let r = 0; r < 2; r++) {
+    for (let v = 0; v < kp / 4; v++) {
+      const member = (q: number) => [
+        ...i32c(0),
+        ...v128Load(L.members + (q * 2 + r) * L.outStride + 16 * v),
+      ];
+      reduce.push(...member(0), ...set(sum));
+      for (let q = 1; q < E; q++) reduce.push(...get(sum), ...member(q), ...F32X4.add, ...set(sum));
+      reduce.push(...get(sum), ...f32x4c(E), ...F32X4.div, ...set(mu));
+      reduce.push(
+        ...get(mean),
+        ...get(op),
+        OP.i32Add,
+        ...get(mu),
+        ...i32c(0),
+        ...v128Load(L.offset + 16 * v),
+        ...F32X4.add,
+        ...v128Store(r * L.outStride + 16 * v),
+      );
+      for (let q = 0; q < E; q++) {
+        reduce.push(...member(q), ...get(mu), ...F32X4.sub, ...set(d));
+        reduce.push(...get(d), ...get(d), ...F32X4.mul);
+        if (q > 0) reduce.push(...get(vs), ...F32X4.add);
+        reduce.push(...set(vs));
+      }
+      reduce.push(
+        ...get(spread),
+        ...get(op),
+        OP.i32Add,
+        ...get(vs),
+        ...f32x4c(E),
+        ...F32X4.div,
+        ...F32X4.sqrt,
+        ...v128Store(r * L.outStride + 16 * v),
+      );
+    }
+  }
+  const perPair = [
+    ...features,
+    ...members,
+    ...reduce,
+    ...bump(xp, 2 * m * 4),
+    ...bump(op, 2 * L.outStride),
+  ];
+  return body([[5, I32], [4, V128]], [
+    ...get(x),
+    ...set(xp),
+    ...i32c(0),
+    ...set(op),
+    ...forLoop(pr, get(pairs), perPair),
+  ]);
+}
+
+/** The module's bytes: import `env.log`, functions logf, run, then one per layer shape. */
+function moduleBytes(e: MlpEnsemble, L: Layout): Uint8Array<ArrayBuffer> {
+  const shapes = new Map<string, LayerShape>();
+  const layerFn = (s: LayerShape) => {
+    const key = shapeKey(s);
+    if (!shapes.has(key)) shapes.set(key, s);
+    return 3 + [...shapes.keys()].indexOf(key);
+  };
+  const run = runBody(e, L, layerFn);
+  const layers = [...shapes.values()].map(layerBody);
+  const fns = 2 + layers.length;
+  const pages = Math.ceil(L.end / 65536) + 1;
+  return new Uint8Array([
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    ...section(1, [2, 0x60, 1, F32, 1, F32, 0x60, 4, I32, I32, I32, I32, 0]),
+    ...section(2, [1, ...name("env"), ...name("log"), 0x00, 0]),
+    ...section(3, [...uleb(fns), 0, 1, ...layers.map(() => 1)]),
+    ...section(5, [1, 0, ...uleb(pages)]),
+    ...section(7, [2, ...name("memory"), 2, 0, ...name("run"), 0, 2]),
+    ...section(10, [...uleb(fns), ...logfBody(), ...run, ...layers.flat()]),
+  ]);
+}
+
+/** Predictions of a chunk, `[count][outputs]` row-major. */
+export interface WasmPrediction {
+  /** Ensemble mean (plus the output offset). */
+  readonly mean: Float32Array;
+  /** Ensemble spread (population standard deviation over members). */
+  readonly spread: Float32Array;
+}
+
+/** Scores mixtures with the fused WebAssembly SIMD kernel of one ensemble. */
+export class WasmEnsemble {
+  readonly #memory: WebAssembly.Memory;
+  readonly #run: (x: number, pairs: number, mean: number, spread: number) => void;
+  readonly #end: number;
+  readonly #m: number;
+  readonly #k: number;
+  #f32: Float32Array;
+
+  /**
+   * Compiles the kernel for an ensemble and writes its weights into the module's memory.
+   *
+   * @param ensemble The surrogate (float32 weights, as `onnxToEnsemble` gives them).
+   * @throws {TypeError} When the kernel does not cover the ensemble ({@linkcode wasmUnsupported}).
+   */
+  constructor(ensemble: MlpEnsemble) {
+    const why = wasmUnsupported(ensemble);
+    if (why) throw new TypeError(`Cannot build the WebAssembly kernel: ${why}`);
+    const L = layout(ensemble);
+    const module = new WebAssembly.Module(moduleBytes(ensemble, L));
+    const instance = new WebAssembly.Instance(module, {
+      env: { log: (v: number) => Math.fround(Math.log(v)) },
+    });
+    this.#memory = instance.exports.memory as WebAssembly.Memory;
+    this.#run = instance.exports.run as (x: number, n: number, a: number, b: number) => void;
+    this.#end = L.end;
+    this.#m = ensemble.inputs;
+    this.#k = ensemble.outputs;
+    this.#f32 = new Float32Array(this.#memory.buffer);
+    new Float64Array(this.#memory.buffer, 0, 32).set(LOGF_TABLE);
+    POOL.forEach((v, i) => this.#f32.fill(v, POOL_AT / 4 + 4 * i, POOL_AT / 4 + 4 * i + 4));
+    const f32 = this.#f32;
+    f32.set(ensemble.featureShift, L.shift / 4);
+    f32.set(ensemble.featureScale, L.scale / 4);
+    f32.set(ensemble.offset, L.offset / 4);
+    ensemble.members.forEach((ls, q) =>
+      ls.forEach((l, li) => {
+        const at = L.layers[q]![li]!, op = pad4(l.outputs);
+        for (let i = 0; i < l.inputs; i++) {
+          f32.set(l.weight.subarray(i * l.outputs, (i + 1) * l.outputs), at.w / 4 + i * op);
+        }
+        f32.set(l.bias, at.b / 4);
+      })
+    );
+  }
+
+  /** Mixture length m. */
+  get inputs(): number {
+    return this.#m;
+  }
+
+  /** Outputs per row k. */
+  get outputs(): number {
+    return this.#k;
+  }
+
+  /**
+   * Scores `count` rows of `rows` (row-major float32 mixtures).
+   *
+   * @param rows The mixtures, at least `count · inputs` floats.
+   * @param count Rows to score.
+   * @returns Means and spreads, `[count][outputs]`.
+   */
+  predict(rows: Float32Array, count: number): WasmPrediction {
+    const m = this.#m, k = this.#k, kp = pad4(k);
+    const even = count + (count & 1);
+    const x = this.#end, mean = align16(x + even * m * 4), spread = mean + even * kp * 4;
+    const need = spread + even * kp * 4;
+    if (need > this.#memory.buffer.byteLength) {
+      this.#memory.grow(Math.ceil((need - this.#memory.buffer.byteLength) / 65536));
+    }
+    if (this.#f32.buffer !== this.#memory.buffer) this.#f32 = new Float32Array(this.#memory.buffer);
+    const f32 = this.#f32;
+    f32.set(rows.subarray(0, count * m), x / 4);
+    if (count & 1) f32.copyWithin(x / 4 + count * m, x / 4 + (count - 1) * m, x / 4 + count * m);
+    this.#run(x, even / 2, mean, spread);
+    const outMean = new Float32Array(count * k), outSpread = new Float32Array(count * k);
+    if (k === 1) {
+      for (let i = 0, p = mean / 4, s = spread / 4; i < count; i++, p += 4, s += 4) {
+        outMean[i] = f32[p]!;
+        outSpread[i] = f32[s]!;
+      }
+    } else {
+      for (let i = 0; i < count; i++) {
+        for (let j = 0; j < k; j++) {
+          outMean[i * k + j] = f32[mean / 4 + i * kp + j]!;
+          outSpread[i * k + j] = f32[spread / 4 + i * kp + j]!;
+        }
+      }
+    }
+    return { mean: outMean, spread: outSpread };
+  }
+}
