@@ -91,14 +91,15 @@ export interface SessionOptions {
    * What runs a CPU session: `simd`, this suite's fused WebAssembly SIMD kernel
    * (`wasm_session.ts`; one thread, bit-identical to onnxruntime-web), or `ort`, onnxruntime-web's
    * WASM execution provider. A model the kernel does not cover (not written by `ensembleToOnnx`,
-   * tanh activation, a layer of more than 128 inputs) and a session of more than one thread run
-   * on onnxruntime-web whichever is asked; the session's `provider` says which ran.
+   * tanh activation, a layer of more than 128 inputs) runs on onnxruntime-web whichever is asked;
+   * the session's `provider` says which ran.
    * @default {"simd"}
    */
   cpuEngine?: CpuEngine;
   /**
-   * WASM threads of the CPU session. onnxruntime-web fixes it at the first session of a
-   * process; a later session asking for another count is refused. @default {1}
+   * Threads of the CPU session. onnxruntime-web fixes its count at its first session of a
+   * process; a later onnxruntime-web session asking for another count is refused (the SIMD
+   * kernel takes any count per session: threads − 1 workers). @default {1}
    */
   threads?: number;
 }
@@ -170,11 +171,8 @@ export async function openSession(
   if (!Number.isInteger(threads) || threads < 1) {
     throw new RangeError(`Cannot open a session with "${threads}" threads: expected ≥ 1`);
   }
-  if (
-    (options.cpuEngine ?? "simd") === "simd" && threads === 1 &&
-    typeof wasmEnsembleOf(model) !== "string"
-  ) {
-    return openWasmSession(model, options);
+  if ((options.cpuEngine ?? "simd") === "simd" && typeof wasmEnsembleOf(model) !== "string") {
+    return await openWasmSession(model, { ...options, threads });
   }
   if (wasmThreads !== undefined && wasmThreads !== threads) {
     throw new RangeError(

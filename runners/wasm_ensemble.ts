@@ -51,8 +51,8 @@ import {
   f32c,
   f32Load,
   f32Store,
-  f32x4c,
   F32X4,
+  f32x4c,
   f64c,
   f64Load,
   forLoop,
@@ -609,9 +609,9 @@ function moduleBytes(e: MlpEnsemble, L: Layout): Uint8Array<ArrayBuffer> {
 /** Predictions of a chunk, `[count][outputs]` row-major. */
 export interface WasmPrediction {
   /** Ensemble mean (plus the output offset). */
-  readonly mean: Float32Array;
+  readonly mean: Float32Array<ArrayBuffer>;
   /** Ensemble spread (population standard deviation over members). */
-  readonly spread: Float32Array;
+  readonly spread: Float32Array<ArrayBuffer>;
 }
 
 /** Scores mixtures with the fused WebAssembly SIMD kernel of one ensemble. */
