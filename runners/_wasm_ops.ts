@@ -96,8 +96,6 @@ export const F32X4 = {
   pmax: simd(0xeb),
 } as const;
 
-/** `block … end` around `body`, with `if`-free control: `br_if depth` leaves. */
-export const block = (body: number[]): number[] => [0x02, 0x40, ...body, 0x0b];
 /** `if … else … end` with a result of type `t`. */
 export const ifElse = (t: number, then: number[], otherwise: number[]): number[] => [
   0x04,

@@ -43,7 +43,6 @@
 
 import type { MlpEnsemble } from "../numerics/mlp.ts";
 import {
-  block,
   body,
   bump,
   call,
