@@ -238,6 +238,9 @@ function layout(e: MlpEnsemble): Layout {
   };
 }
 
+/** Vectors whose SiLU is computed together (interleaved). */
+const GROUP = 4;
+
 /** A dense layer's code shape: the function is generated once per distinct shape. */
 interface LayerShape {
   readonly inputs: number;
@@ -257,11 +260,12 @@ const shapeKey = (s: LayerShape) =>
  */
 function layerBody(s: LayerShape): number[] {
   // params 0 src, 1 dst, 2 W, 3 B; i32 locals 4 kk, 5 a, 6 p, 7 col, 8 blk;
-  // v128 locals 9-16 acc (row r, vector v → 9 + 4r + v), 17-20 w, 21-22 splats, 23-27 temps.
+  // v128 locals 9-16 acc (row r, vector v → 9 + 4r + v), 17-20 w, 21-22 splats, then four
+  // temporaries per vector of a SiLU group.
   const [src, dst, W, B, kk, a, p, col, blk] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const acc = (r: number, v: number) => 9 + 4 * r + v;
   const w = (v: number) => 17 + v;
-  const [s0, s1, z, cv, x2, pp, qq] = [21, 22, 23, 24, 25, 26, 27];
+  const [s0, s1, temps] = [21, 22, 23];
   const rowBytes = s.outputs * 4;
   const step = (nv: number, aOff: number, pOff: number) => [
     ...get(a),
@@ -283,58 +287,72 @@ function layerBody(s: LayerShape): number[] {
       ]).flat()
     ),
   ];
-  const silu = [
-    ...get(z),
-    ...pooled(LOGISTIC.lower),
-    ...F32X4.pmax,
-    ...pooled(LOGISTIC.upper),
-    ...F32X4.pmin,
-    ...set(cv),
-    ...get(cv),
-    ...get(cv),
+  // SiLU, h = z·σ(z), of a group of vectors, stage by stage across the group so that their
+  // independent dependency chains interleave (V8 schedules instructions in program order).
+  type Item = { z: number; t: number; store: number[]; offset: number };
+  const [c, x2, pp, qq] = [0, 1, 2, 3];
+  const horner = (acc: number, times: number, k: number) => (it: Item) => [
+    ...get(it.t + acc),
+    ...get(it.t + times),
     ...F32X4.mul,
-    ...set(x2),
-    // p = (((x²·α₉ + α₇)·x² + α₅)·x² + α₃)·x² + α₁, times x
-    ...get(x2),
-    ...pooled(LOGISTIC.alpha[0]!),
-    ...F32X4.mul,
-    ...pooled(LOGISTIC.alpha[1]!),
+    ...pooled(k),
     ...F32X4.add,
-    ...[LOGISTIC.alpha[2]!, LOGISTIC.alpha[3]!, LOGISTIC.alpha1].flatMap((c) => [
-      ...get(x2),
-      ...F32X4.mul,
-      ...pooled(c),
-      ...F32X4.add,
-    ]),
-    ...get(cv),
-    ...F32X4.mul,
-    ...set(pp),
-    // q = ((((x²·β₁₀ + β₈)·x² + β₆)·x² + β₄)·x² + β₂)·x² + β₀
-    ...get(x2),
-    ...pooled(LOGISTIC.beta[0]!),
-    ...F32X4.mul,
-    ...pooled(LOGISTIC.beta[1]!),
-    ...F32X4.add,
-    ...LOGISTIC.beta.slice(2).flatMap((c) => [
-      ...get(x2),
-      ...F32X4.mul,
-      ...pooled(c),
-      ...F32X4.add,
-    ]),
-    ...set(qq),
-    // σ = clamp(p/q + ½, 0, 1); h = z·σ
-    ...get(z),
-    ...get(pp),
-    ...get(qq),
-    ...F32X4.div,
-    ...pooled(0.5),
-    ...F32X4.add,
-    ...pooled(0),
-    ...F32X4.pmax,
-    ...pooled(1),
-    ...F32X4.pmin,
-    ...F32X4.mul,
+    ...set(it.t + acc),
   ];
+  const stages: ((it: Item) => number[])[] = [
+    (it) => [
+      ...get(it.z),
+      ...pooled(LOGISTIC.lower),
+      ...F32X4.pmax,
+      ...pooled(LOGISTIC.upper),
+      ...F32X4.pmin,
+      ...set(it.t + c),
+    ],
+    (it) => [...get(it.t + c), ...get(it.t + c), ...F32X4.mul, ...set(it.t + x2)],
+    // p = (((x²·α₉ + α₇)·x² + α₅)·x² + α₃)·x² + α₁, times x
+    (it) => [
+      ...get(it.t + x2),
+      ...pooled(LOGISTIC.alpha[0]!),
+      ...F32X4.mul,
+      ...pooled(LOGISTIC.alpha[1]!),
+      ...F32X4.add,
+      ...set(it.t + pp),
+    ],
+    // q = ((((x²·β₁₀ + β₈)·x² + β₆)·x² + β₄)·x² + β₂)·x² + β₀
+    (it) => [
+      ...get(it.t + x2),
+      ...pooled(LOGISTIC.beta[0]!),
+      ...F32X4.mul,
+      ...pooled(LOGISTIC.beta[1]!),
+      ...F32X4.add,
+      ...set(it.t + qq),
+    ],
+    horner(pp, x2, LOGISTIC.alpha[2]!),
+    horner(qq, x2, LOGISTIC.beta[2]!),
+    horner(pp, x2, LOGISTIC.alpha[3]!),
+    horner(qq, x2, LOGISTIC.beta[3]!),
+    horner(pp, x2, LOGISTIC.alpha1),
+    horner(qq, x2, LOGISTIC.beta[4]!),
+    horner(qq, x2, LOGISTIC.beta[5]!),
+    (it) => [...get(it.t + pp), ...get(it.t + c), ...F32X4.mul, ...set(it.t + pp)],
+    // σ = clamp(p/q + ½, 0, 1); h = z·σ
+    (it) => [
+      ...it.store,
+      ...get(it.z),
+      ...get(it.t + pp),
+      ...get(it.t + qq),
+      ...F32X4.div,
+      ...pooled(0.5),
+      ...F32X4.add,
+      ...pooled(0),
+      ...F32X4.pmax,
+      ...pooled(1),
+      ...F32X4.pmin,
+      ...F32X4.mul,
+      ...v128Store(it.offset),
+    ],
+  ];
+  const siluGroup = (items: Item[]) => stages.flatMap((stage) => items.flatMap(stage));
   const columnBlock = (nv: number) => {
     const unroll = 2, pairs = Math.floor(s.inputs / unroll);
     const code: number[] = [];
@@ -347,22 +365,26 @@ function layerBody(s: LayerShape): number[] {
     loopBody.push(...bump(a, 4 * unroll), ...bump(p, unroll * rowBytes));
     if (pairs > 0) code.push(...forLoop(kk, i32c(pairs), loopBody));
     for (let t = pairs * unroll; t < s.inputs; t++) code.push(...step(nv, 0, 0));
+    const items: Item[] = [];
     for (let r = 0; r < 2; r++) {
       for (let v = 0; v < nv; v++) {
+        const z = acc(r, v), store = [...get(dst), ...get(col), OP.i32Add];
         code.push(
-          ...get(dst),
-          ...get(col),
-          OP.i32Add,
-          ...get(acc(r, v)),
+          ...get(z),
           ...get(B),
           ...get(col),
           OP.i32Add,
           ...v128Load(16 * v),
           ...F32X4.add,
-          ...(s.silu ? [...set(z), ...silu] : []),
-          ...v128Store(r * s.dstStride + 16 * v),
+          ...set(z),
         );
+        const offset = r * s.dstStride + 16 * v;
+        if (s.silu) items.push({ z, t: temps + 4 * (items.length % GROUP), store, offset });
+        else code.push(...store, ...get(z), ...v128Store(offset));
       }
+    }
+    for (let i = 0; i < items.length; i += GROUP) {
+      code.push(...siluGroup(items.slice(i, i + GROUP)));
     }
     code.push(...bump(col, 16 * nv));
     return code;
@@ -371,7 +393,7 @@ function layerBody(s: LayerShape): number[] {
   const code = [...i32c(0), ...set(col)];
   if (full > 0) code.push(...forLoop(blk, i32c(full), columnBlock(4)));
   if (rest > 0) code.push(...columnBlock(rest));
-  return body([[5, I32], [19, V128]], code);
+  return body([[5, I32], [14 + 4 * GROUP, V128]], code);
 }
 
 /** `logf(x)` (function 1; function 0 is the imported fallback for x ≤ 0, subnormals, inf, NaN). */
