@@ -249,10 +249,19 @@ interface LayerShape {
   readonly srcStride: number;
   readonly dstStride: number;
   readonly silu: boolean;
+  /**
+   * The order of MLAS's GEMV kernel (`mlas/lib/wasm_simd/SgemvKernelWasmSimd.cpp`), which
+   * onnxruntime takes for a chunk of one row: each sum starts at the first product instead of
+   * +0, and the columns past the last multiple of 4 (`tail`) add the products in groups of four,
+   * c + (((p₁ + p₂) + p₃) + p₄), after the first.
+   */
+  readonly gemv: boolean;
+  /** Whether the last column vector holds columns past the last multiple of 4. */
+  readonly tail: boolean;
 }
 
 const shapeKey = (s: LayerShape) =>
-  `${s.inputs}|${s.outputs}|${s.srcStride}|${s.dstStride}|${s.silu}`;
+  `${s.inputs}|${s.outputs}|${s.srcStride}|${s.dstStride}|${s.silu}|${s.gemv}|${s.tail}`;
 
 /**
  * `layer(src, dst, W, B)` for two rows (at src and src + srcStride): dst = act(src·W + B), in
@@ -353,18 +362,51 @@ function layerBody(s: LayerShape): number[] {
     ],
   ];
   const siluGroup = (items: Item[]) => stages.flatMap((stage) => items.flatMap(stage));
-  const columnBlock = (nv: number) => {
+  // GEMV order (one row, unrolled over the inputs): the first product starts each sum; the tail
+  // vector's later products are summed in fours before they are added.
+  const product = (r: number, v: number, k: number) => [
+    ...get(p),
+    ...v128Load(k * rowBytes + 16 * v),
+    ...get(a),
+    ...load32Splat(4 * k + r * s.srcStride),
+    ...F32X4.mul,
+  ];
+  const gemvSums = (nv: number, tail: boolean) => {
+    const code: number[] = [];
+    for (let r = 0; r < 2; r++) {
+      for (let v = 0; v < nv; v++) {
+        const sum = acc(r, v), t = temps + r;
+        code.push(...product(r, v, 0), ...set(sum));
+        let k = 1;
+        if (tail && v === nv - 1) {
+          for (; k + 3 < s.inputs; k += 4) {
+            code.push(...product(r, v, k));
+            for (let j = 1; j < 4; j++) code.push(...product(r, v, k + j), ...F32X4.add);
+            code.push(...set(t), ...get(sum), ...get(t), ...F32X4.add, ...set(sum));
+          }
+        }
+        for (; k < s.inputs; k++) {
+          code.push(...get(sum), ...product(r, v, k), ...F32X4.add, ...set(sum));
+        }
+      }
+    }
+    return code;
+  };
+  const columnBlock = (nv: number, last: boolean) => {
     const unroll = 2, pairs = Math.floor(s.inputs / unroll);
     const code: number[] = [];
     for (let r = 0; r < 2; r++) {
       for (let v = 0; v < nv; v++) code.push(...f32x4c(0), ...set(acc(r, v)));
     }
     code.push(...get(src), ...set(a), ...get(W), ...get(col), OP.i32Add, ...set(p));
-    const loopBody: number[] = [];
-    for (let u = 0; u < unroll; u++) loopBody.push(...step(nv, 4 * u, u * rowBytes));
-    loopBody.push(...bump(a, 4 * unroll), ...bump(p, unroll * rowBytes));
-    if (pairs > 0) code.push(...forLoop(kk, i32c(pairs), loopBody));
-    for (let t = pairs * unroll; t < s.inputs; t++) code.push(...step(nv, 0, 0));
+    if (s.gemv) code.push(...gemvSums(nv, last && s.tail));
+    else {
+      const loopBody: number[] = [];
+      for (let u = 0; u < unroll; u++) loopBody.push(...step(nv, 4 * u, u * rowBytes));
+      loopBody.push(...bump(a, 4 * unroll), ...bump(p, unroll * rowBytes));
+      if (pairs > 0) code.push(...forLoop(kk, i32c(pairs), loopBody));
+      for (let t = pairs * unroll; t < s.inputs; t++) code.push(...step(nv, 0, 0));
+    }
     const items: Item[] = [];
     for (let r = 0; r < 2; r++) {
       for (let v = 0; v < nv; v++) {
@@ -391,8 +433,8 @@ function layerBody(s: LayerShape): number[] {
   };
   const full = Math.floor(s.outputs / 16), rest = (s.outputs % 16) / 4;
   const code = [...i32c(0), ...set(col)];
-  if (full > 0) code.push(...forLoop(blk, i32c(full), columnBlock(4)));
-  if (rest > 0) code.push(...columnBlock(rest));
+  if (full > 0) code.push(...forLoop(blk, i32c(full), columnBlock(4, rest === 0)));
+  if (rest > 0) code.push(...columnBlock(rest, true));
   return body([[5, I32], [14 + 4 * GROUP, V128]], code);
 }
 
@@ -482,7 +524,12 @@ function logfBody(): number[] {
  * `run(x, pairs, mean, spread)`: rows 2·i and 2·i + 1 of x (m floats each) for i < pairs;
  * writes their means and spreads (outputs padded to 4 floats per row).
  */
-function runBody(e: MlpEnsemble, L: Layout, layerFn: (s: LayerShape) => number): number[] {
+function runBody(
+  e: MlpEnsemble,
+  L: Layout,
+  layerFn: (s: LayerShape) => number,
+  gemv: boolean,
+): number[] {
   // params 0 x, 1 pairs, 2 mean, 3 spread; i32 locals 4 pr, 5 j, 6 o, 7 xp, 8 op;
   // v128 locals 9 sum, 10 mu, 11 vs, 12 d
   const [x, pairs, mean, spread, pr, j, o, xp, op] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
@@ -536,6 +583,8 @@ function runBody(e: MlpEnsemble, L: Layout, layerFn: (s: LayerShape) => number):
         srcStride,
         dstStride,
         silu: !last,
+        gemv,
+        tail: l.outputs % 4 !== 0,
       });
       const at = L.layers[q]![li]!;
       members.push(...i32c(src), ...i32c(dst), ...i32c(at.w), ...i32c(at.b), ...call(fn));
@@ -597,17 +646,21 @@ function runBody(e: MlpEnsemble, L: Layout, layerFn: (s: LayerShape) => number):
   ]);
 }
 
-/** The module's bytes: import `env.log`, functions logf, run, then one per layer shape. */
+/**
+ * The module's bytes: import `env.log` (0), then logf (1), `run` (2), `runOne` (3: `run` in the
+ * order onnxruntime takes for a chunk of one row), then one function per layer shape.
+ */
 function moduleBytes(e: MlpEnsemble, L: Layout): Uint8Array<ArrayBuffer> {
   const shapes = new Map<string, LayerShape>();
   const layerFn = (s: LayerShape) => {
     const key = shapeKey(s);
     if (!shapes.has(key)) shapes.set(key, s);
-    return 3 + [...shapes.keys()].indexOf(key);
+    return 4 + [...shapes.keys()].indexOf(key);
   };
-  const run = runBody(e, L, layerFn);
+  const run = runBody(e, L, layerFn, false);
+  const runOne = runBody(e, L, layerFn, true);
   const layers = [...shapes.values()].map(layerBody);
-  const fns = 2 + layers.length;
+  const fns = 3 + layers.length;
   const pages = Math.ceil(L.end / 65536) + 1;
   return new Uint8Array([
     0x00,
@@ -620,10 +673,10 @@ function moduleBytes(e: MlpEnsemble, L: Layout): Uint8Array<ArrayBuffer> {
     0x00,
     ...section(1, [2, 0x60, 1, F32, 1, F32, 0x60, 4, I32, I32, I32, I32, 0]),
     ...section(2, [1, ...name("env"), ...name("log"), 0x00, 0]),
-    ...section(3, [...uleb(fns), 0, 1, ...layers.map(() => 1)]),
+    ...section(3, [...uleb(fns), 0, 1, 1, ...layers.map(() => 1)]),
     ...section(5, [1, 0, ...uleb(pages)]),
-    ...section(7, [2, ...name("memory"), 2, 0, ...name("run"), 0, 2]),
-    ...section(10, [...uleb(fns), ...logfBody(), ...run, ...layers.flat()]),
+    ...section(7, [3, ...name("memory"), 2, 0, ...name("run"), 0, 2, ...name("runOne"), 0, 3]),
+    ...section(10, [...uleb(fns), ...logfBody(), ...run, ...runOne, ...layers.flat()]),
   ]);
 }
 
@@ -639,6 +692,7 @@ export interface WasmPrediction {
 export class WasmEnsemble {
   readonly #memory: WebAssembly.Memory;
   readonly #run: (x: number, pairs: number, mean: number, spread: number) => void;
+  readonly #runOne: (x: number, pairs: number, mean: number, spread: number) => void;
   readonly #end: number;
   readonly #m: number;
   readonly #k: number;
@@ -659,7 +713,9 @@ export class WasmEnsemble {
       env: { log: (v: number) => Math.fround(Math.log(v)) },
     });
     this.#memory = instance.exports.memory as WebAssembly.Memory;
-    this.#run = instance.exports.run as (x: number, n: number, a: number, b: number) => void;
+    type Run = (x: number, n: number, a: number, b: number) => void;
+    this.#run = instance.exports.run as Run;
+    this.#runOne = instance.exports.runOne as Run;
     this.#end = L.end;
     this.#m = ensemble.inputs;
     this.#k = ensemble.outputs;
@@ -710,7 +766,8 @@ export class WasmEnsemble {
     const f32 = this.#f32;
     f32.set(rows.subarray(0, count * m), x / 4);
     if (count & 1) f32.copyWithin(x / 4 + count * m, x / 4 + (count - 1) * m, x / 4 + count * m);
-    this.#run(x, even / 2, mean, spread);
+    // onnxruntime sums a one-row chunk in another order (its GEMV kernel): so does runOne.
+    (count === 1 ? this.#runOne : this.#run)(x, even / 2, mean, spread);
     const outMean = new Float32Array(count * k), outSpread = new Float32Array(count * k);
     if (k === 1) {
       for (let i = 0, p = mean / 4, s = spread / 4; i < count; i++, p += 4, s += 4) {
