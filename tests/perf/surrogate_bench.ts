@@ -180,6 +180,10 @@ if (!import.meta.main) {
     await f();
     return performance.now() - t;
   };
+  // The two WebAssembly engines must agree bit for bit (at this thread count too).
+  const [a, b] = [await s.web.run(s.input, s.rows), await s.simd.run(s.input, s.rows)];
+  const identical = a.mean.every((v, i) => Object.is(v, b.mean[i])) &&
+    a.spread.every((v, i) => Object.is(v, b.spread[i]));
   for (let i = 0; i < 3; i++) {
     await s.web.run(s.input, s.rows);
     await s.simd.run(s.input, s.rows);
@@ -227,6 +231,7 @@ if (!import.meta.main) {
     rows: s.rows,
     cpu: navigator.hardwareConcurrency,
     relaxed: values.relaxed,
+    simdIdenticalToWeb: identical,
     simdRowsPerSecond: rate(s.rows, best(simd)),
     webRowsPerSecond: rate(s.rows, best(web)),
     nodeRowsPerSecond: rate(s.rows, best(node)),
