@@ -13,7 +13,10 @@
  *   SgemmKernelWasmSimd.cpp`): per output, a sum from +0 of the products in input order, each
  *   product rounded before it is added (no fused multiply-add), in one pass over the inputs
  *   (layers of at most {@linkcode MAX_LAYER_INPUTS} inputs; wider layers are left to
- *   onnxruntime-web). This kernel also takes two rows × 16 outputs per step.
+ *   onnxruntime-web). This kernel also takes two rows × 16 outputs per step. A chunk of one
+ *   row goes through MLAS's GEMV kernel there (`SgemvKernelWasmSimd.cpp`), whose sums start at
+ *   the first product and add the products of the columns past the last multiple of 4 in groups
+ *   of four; the kernel has a second entry (`runOne`) in that order.
  * - Sigmoid: MLAS's rational approximation (`mlas/lib/logistic.cpp`, the coefficients of
  *   Eigen's): the input clamped to [−18, 18], p(x)/q(x) + ½ clamped to [0, 1].
  * - Log (the log features): the libc `logf` of onnxruntime-web's Emscripten build (musl's,

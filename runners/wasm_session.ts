@@ -94,10 +94,12 @@ export async function openWasmSession(
     inputs,
     outputs,
     async run(rows: Float32Array, count: number): Promise<SessionOutput> {
-      if (!pool || count < MIN_SPLIT) return await local(rows, count);
       // Parts of consecutive rows, even sizes (the kernel takes rows in pairs); the last part,
-      // scored here while the workers run theirs, takes the remainder.
+      // scored here while the workers run theirs, takes the remainder. No part may be a single
+      // row: onnxruntime sums a one-row chunk in another order, and the kernel follows it.
       const part = Math.ceil(count / threads / 2) * 2;
+      const single = count % part === 1 || count - (threads - 1) * part === 1;
+      if (!pool || count < MIN_SPLIT || single) return await local(rows, count);
       const parts: Promise<SessionOutput>[] = [];
       for (let w = 0; w < threads - 1; w++) {
         const from = w * part, n = Math.min(part, count - from);
