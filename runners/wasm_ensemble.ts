@@ -396,7 +396,7 @@ function layerBody(s: LayerShape): number[] {
     return code;
   };
   const columnBlock = (nv: number, last: boolean) => {
-    const unroll = 2, pairs = Math.floor(s.inputs / unroll);
+    const unroll = 8, pairs = Math.floor(s.inputs / unroll);
     const code: number[] = [];
     for (let r = 0; r < 2; r++) {
       for (let v = 0; v < nv; v++) code.push(...f32x4c(0), ...set(acc(r, v)));
@@ -408,7 +408,9 @@ function layerBody(s: LayerShape): number[] {
       for (let u = 0; u < unroll; u++) loopBody.push(...step(nv, 4 * u, u * rowBytes));
       loopBody.push(...bump(a, 4 * unroll), ...bump(p, unroll * rowBytes));
       if (pairs > 0) code.push(...forLoop(kk, i32c(pairs), loopBody));
-      for (let t = pairs * unroll; t < s.inputs; t++) code.push(...step(nv, 0, 0));
+      for (let t = 0; t < s.inputs - pairs * unroll; t++) {
+        code.push(...step(nv, 4 * t, t * rowBytes));
+      }
     }
     const items: Item[] = [];
     for (let r = 0; r < 2; r++) {
