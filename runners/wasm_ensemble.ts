@@ -21,7 +21,8 @@
  *   Eigen's): the input clamped to [−18, 18], p(x)/q(x) + ½ clamped to [0, 1].
  * - Log (the log features): the libc `logf` of onnxruntime-web's Emscripten build (musl's,
  *   from Arm's optimized-routines: a 16-entry table of (1/c, log c) and a degree-4 polynomial in
- *   double precision; `_wasm_logf.ts`); its table was read from `ort-wasm-simd-threaded.wasm` 1.30.0.
+ *   double precision; `_wasm_logf.ts`); its table was read from onnxruntime-web 1.30.0's
+ *   `ort-wasm-simd-threaded.wasm`.
  * - ReduceMean over members: the members summed in order, then divided by their count; the
  *   spread is √(mean of squared deviations from that mean), as the graph computes it.
  *
