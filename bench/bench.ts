@@ -42,7 +42,7 @@ import {
   taskMeta,
 } from "../reports/meta.ts";
 import { sourceDigest } from "./integrity.ts";
-import type { DeviceOption } from "../runners/session.ts";
+import type { CpuEngine, DeviceOption } from "../runners/session.ts";
 import { type ReportFiles, writeReports } from "../reports/write.ts";
 import {
   cellIdentity,
@@ -151,6 +151,11 @@ export interface BenchOptions {
   timeLimitMs: number;
   /** Where surrogate models run: cpu (WASM), gpu (WebGPU) or auto. @default {"cpu"} */
   device?: DeviceOption | undefined;
+  /**
+   * What scores surrogate models on CPU: the fused WebAssembly SIMD kernel or onnxruntime-web
+   * (bit-identical predictions). @default {"simd"}
+   */
+  cpuEngine?: CpuEngine | undefined;
   dataset?: {
     path: string;
     card?: string | undefined;
@@ -298,6 +303,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
         done,
         o.timeLimitMs,
         execution.device,
+        o.cpuEngine,
       ),
       ...(plan.predictRun
         ? predictCells(plan.predictTasks, plan.methods, plan.seeds, predictDone, o.timeLimitMs)
@@ -412,7 +418,11 @@ async function planBench(o: BenchOptions) {
       (l) => cellKey(l.task.id, l.task.version, l.method, l.seed),
     )
     : new Set<string>();
-  const execution = await surrogateExecution(tasks.map((t) => t.card), o.device ?? "cpu");
+  const execution = await surrogateExecution(
+    tasks.map((t) => t.card),
+    o.device ?? "cpu",
+    o.cpuEngine ?? "simd",
+  );
   return {
     entryDir,
     seeds,
@@ -887,6 +897,7 @@ function optimiseCells(
   done: ReadonlySet<string>,
   timeLimitMs: number,
   device: "cpu" | "gpu" | undefined,
+  cpuEngine?: CpuEngine,
 ): ProcessRequest[] {
   const out: ProcessRequest[] = [];
   for (const t of tasks) {
@@ -906,6 +917,7 @@ function optimiseCells(
           suite: SUITE_VERSION,
           timeLimitMs,
           ...(device ? { device } : {}),
+          ...(cpuEngine ? { cpuEngine } : {}),
           ...(t.card.runner === "train"
             ? { trainCache: { dir: trainCacheDir(), write: !m.external } }
             : {}),
@@ -1127,6 +1139,7 @@ interface SurrogateExecution {
 async function surrogateExecution(
   cards: readonly TaskCard[],
   option: DeviceOption,
+  cpuEngine: CpuEngine,
 ): Promise<SurrogateExecution> {
   const surrogates = new Map<string, NonNullable<TaskMeta["surrogate"]>>();
   const used = cards.filter((c) => c.runner === "surrogate" && c.surrogate);
@@ -1155,6 +1168,12 @@ async function surrogateExecution(
         device: `gpu (fused WGSL forward pass on ${adapter.name})`,
         provider: "wgsl",
         gpu: adapter.name,
+      }
+      : cpuEngine === "simd"
+      ? {
+        device: "cpu (fused WebAssembly SIMD kernel, bit-identical to onnxruntime-web " +
+          `${version} WASM; 1 thread per worker)`,
+        provider: "simd",
       }
       : { device: `cpu (onnxruntime-web ${version} WASM, 1 thread per worker)`, provider: "wasm" },
     surrogates,

@@ -18,7 +18,7 @@ import type { RunTable } from "../core/table.ts";
 import { loadMethod } from "../methods/mod.ts";
 import { ReplayRunner } from "../runners/replay.ts";
 import type { Runner } from "../core/runner.ts";
-import type { DeviceOption } from "../runners/session.ts";
+import type { CpuEngine, DeviceOption } from "../runners/session.ts";
 import type { SurrogateModels } from "../runners/surrogate.ts";
 import type { RunCache } from "../runners/train.ts";
 import type { MethodFactory } from "../core/method.ts";
@@ -67,6 +67,8 @@ export interface CellPayload {
   readonly timeLimitMs: number;
   /** Where surrogate models run (surrogate tasks only). @default {"cpu"} */
   readonly device?: DeviceOption;
+  /** What scores them on CPU (same predictions either way). @default {"simd"} */
+  readonly cpuEngine?: CpuEngine;
   /**
    * The folder of finished fresh runs (train tasks): content-addressed, read by every cell;
    * written only by built-in methods (a method from outside the suite could poison it).
@@ -126,12 +128,17 @@ function taskFor(card: TaskCard, tableKey: string): Task {
 }
 
 /** A surrogate runner for one cell over the task's models, opened once per process. */
-async function surrogateRunner(task: Task, device: DeviceOption, seed: number): Promise<Runner> {
+async function surrogateRunner(
+  task: Task,
+  device: DeviceOption,
+  cpuEngine: CpuEngine,
+  seed: number,
+): Promise<Runner> {
   // Imported on first use, so that replay-only processes never load onnxruntime.
   const { openSurrogateModels, SurrogateRunner } = await import("../runners/surrogate.ts");
   let models = surrogates.get(task);
   if (!models) {
-    models = openSurrogateModels(task, { device, threads: 1 });
+    models = openSurrogateModels(task, { device, threads: 1, cpuEngine });
     surrogates.set(task, models);
     models.catch(() => surrogates.delete(task));
   }
@@ -298,7 +305,7 @@ export async function handle(p: CellPayload) {
     return await runCell({
       task,
       runner: task.card.runner === "surrogate"
-        ? await surrogateRunner(task, p.device ?? "cpu", p.seed)
+        ? await surrogateRunner(task, p.device ?? "cpu", p.cpuEngine ?? "simd", p.seed)
         : task.card.runner === "train"
         ? await trainRunner(task, p.trainCache)
         : new ReplayRunner(task),

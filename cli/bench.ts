@@ -65,8 +65,14 @@ export const BENCH: CommandSpec = {
     device: {
       type: "string",
       value: "D",
-      help: "where surrogate models run on continuous tasks: cpu (onnxruntime-web WASM), gpu " +
+      help: "where surrogate models run on continuous tasks: cpu (WebAssembly), gpu " +
         "(WebGPU) or auto (a hardware GPU if there is one) (default: cpu)",
+    },
+    "cpu-engine": {
+      type: "string",
+      value: "E",
+      help: "what scores surrogate models on cpu: simd (this suite's fused WebAssembly SIMD " +
+        "kernel) or ort (onnxruntime-web WASM); bit-identical predictions (default: simd)",
     },
     dataset: {
       type: "string",
@@ -133,6 +139,10 @@ export async function benchCommand(
   if (device !== "cpu" && device !== "gpu" && device !== "auto") {
     throw new InputError(`--device is "${device}", expected cpu, gpu or auto`);
   }
+  const cpuEngine = values["cpu-engine"] ?? "simd";
+  if (cpuEngine !== "simd" && cpuEngine !== "ort") {
+    throw new InputError(`--cpu-engine is "${cpuEngine}", expected simd or ort`);
+  }
   if (values.resume && values.force) {
     throw new InputError("--resume and --force exclude each other");
   }
@@ -167,6 +177,7 @@ export async function benchCommand(
       300) * 1000,
     memoryMiB: positiveInt("memory", values.memory, 65536),
     device,
+    cpuEngine,
     dataset: values.dataset === undefined ? undefined : {
       path: values.dataset as string,
       card: values.card as string | undefined,

@@ -97,7 +97,7 @@ export interface RunMeta {
     readonly device: string;
     /** GPU adapter, when one was used. */
     readonly gpu?: string;
-    /** What scored surrogate answers ("wasm", "webgpu" or "wgsl"), when a surrogate runner ran. */
+    /** What scored surrogate answers ("simd", "wasm", "webgpu" or "wgsl"), when a surrogate runner ran. */
     readonly provider?: string;
   };
   readonly command: string;

@@ -36,12 +36,15 @@ export {
   type SessionOptions,
 } from "./ort_session.ts";
 export {
+  type CpuEngine,
   type Device,
   type DeviceOption,
   type SessionOutput,
   type SurrogateSession,
 } from "./session.ts";
 export { sessionScorer, type SessionScorerOptions } from "./score.ts";
+export { openWasmSession } from "./wasm_session.ts";
+export { MAX_LAYER_INPUTS, WasmEnsemble, wasmUnsupported } from "./wasm_ensemble.ts";
 export {
   type DecodedModel,
   type DecodedNode,

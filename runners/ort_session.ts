@@ -1,6 +1,7 @@
 /**
- * onnxruntime-web sessions for surrogate models: on CPU the WASM entry (threads set
- * explicitly), on GPU the WebGPU entry in its own Worker (one wasm thread, wasm files from the
+ * Surrogate sessions: on CPU this suite's fused WebAssembly SIMD kernel (`wasm_session.ts`, the
+ * default; bit-identical to onnxruntime-web) or onnxruntime-web's WASM entry (threads set
+ * explicitly; the reference engine, and the engine of models the kernel does not cover), on GPU the WebGPU entry in its own Worker (one wasm thread, wasm files from the
  * package's dist folder), behind one interface. `auto` takes the GPU only when `navigator.gpu`
  * gives a hardware adapter; software adapters (llvmpipe, lavapipe, SwiftShader) run WebGPU
  * correctly but ~20× slower than WASM, so `auto` leaves them to explicit `gpu`.
@@ -27,8 +28,22 @@
 
 import * as ort from "onnxruntime-web";
 import { openWgslSession } from "./wgsl_session.ts";
-import type { Device, DeviceOption, SessionOutput, SurrogateSession } from "./session.ts";
-export type { Device, DeviceOption, Provider, SessionOutput, SurrogateSession } from "./session.ts";
+import { openWasmSession, wasmEnsembleOf } from "./wasm_session.ts";
+import type {
+  CpuEngine,
+  Device,
+  DeviceOption,
+  SessionOutput,
+  SurrogateSession,
+} from "./session.ts";
+export type {
+  CpuEngine,
+  Device,
+  DeviceOption,
+  Provider,
+  SessionOutput,
+  SurrogateSession,
+} from "./session.ts";
 
 /**
  * The Web Worker constructor, taken before any session starts: onnxruntime-web's Node entry
@@ -73,8 +88,18 @@ export interface SessionOptions {
    */
   gpuEngine?: "wgsl" | "ort";
   /**
-   * WASM threads of the CPU session. onnxruntime-web fixes it at the first session of a
-   * process; a later session asking for another count is refused. @default {1}
+   * What runs a CPU session: `simd`, this suite's fused WebAssembly SIMD kernel
+   * (`wasm_session.ts`; one thread, bit-identical to onnxruntime-web), or `ort`, onnxruntime-web's
+   * WASM execution provider. A model the kernel does not cover (not written by `ensembleToOnnx`,
+   * tanh activation, a layer of more than 128 inputs) runs on onnxruntime-web whichever is asked;
+   * the session's `provider` says which ran.
+   * @default {"simd"}
+   */
+  cpuEngine?: CpuEngine;
+  /**
+   * Threads of the CPU session. onnxruntime-web fixes its count at its first session of a
+   * process; a later onnxruntime-web session asking for another count is refused (the SIMD
+   * kernel takes any count per session: threads − 1 workers). @default {1}
    */
   threads?: number;
 }
@@ -145,6 +170,9 @@ export async function openSession(
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) {
     throw new RangeError(`Cannot open a session with "${threads}" threads: expected ≥ 1`);
+  }
+  if ((options.cpuEngine ?? "simd") === "simd" && typeof wasmEnsembleOf(model) !== "string") {
+    return await openWasmSession(model, { ...options, threads });
   }
   if (wasmThreads !== undefined && wasmThreads !== threads) {
     throw new RangeError(

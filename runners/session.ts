@@ -1,7 +1,8 @@
 /**
  * The surrogate session interface that every engine implements (onnxruntime-web WASM or WebGPU
- * in `ort_session.ts`, the fused WGSL pass in `wgsl_session.ts`), in a module of its own so the
- * engines depend on it and not on each other.
+ * in `ort_session.ts`, the fused WebAssembly SIMD kernel in `wasm_session.ts`, the fused WGSL
+ * pass in `wgsl_session.ts`), in a module of its own so the engines depend on it and not on each
+ * other.
  *
  * @module
  */
@@ -12,7 +13,14 @@ import type { Selection, SelectSpec } from "./wgsl_select.ts";
 export type Device = "cpu" | "gpu";
 
 /** What scores a session (see {@linkcode SurrogateSession.provider}). */
-export type Provider = "wasm" | "webgpu" | "wgsl";
+export type Provider = "wasm" | "webgpu" | "wgsl" | "simd";
+
+/**
+ * What scores a CPU session: `simd`, this suite's fused WebAssembly SIMD kernel
+ * (`wasm_ensemble.ts`, bit-identical to onnxruntime-web), or `ort`, onnxruntime-web's WASM
+ * execution provider (the reference engine).
+ */
+export type CpuEngine = "simd" | "ort";
 
 /** A device choice: `auto` = a hardware GPU when there is one, else the CPU. */
 export type DeviceOption = Device | "auto";
@@ -30,8 +38,8 @@ export interface SurrogateSession {
   /** Where it runs. */
   readonly device: Device;
   /**
-   * What scores: onnxruntime's `wasm` or `webgpu` execution provider, or `wgsl` (the fused WGSL
-   * forward pass of the same model).
+   * What scores: onnxruntime's `wasm` or `webgpu` execution provider, `simd` (the fused
+   * WebAssembly SIMD forward pass) or `wgsl` (the fused WGSL forward pass of the same model).
    */
   readonly provider: Provider;
   /** GPU adapter name (GPU sessions), or "" on CPU. */

@@ -21,8 +21,9 @@
  * gets the same value and every method the same draw for the same query; table hits, out-of-region
  * answers and judged recommendations stay noise-free.
  *
- * Models are ONNX files run with onnxruntime-web (`ort_session.ts`): WASM on CPU, WebGPU on a
- * GPU. Opening them ({@linkcode openSurrogateModels}) is the slow part; a runner per cell over
+ * Models are ONNX files (`ort_session.ts`): on CPU scored by the fused WebAssembly SIMD kernel
+ * (bit-identical to onnxruntime-web's WASM, which `cpuEngine: "ort"` runs instead), on a GPU by
+ * the fused WGSL pass. Opening them ({@linkcode openSurrogateModels}) is the slow part; a runner per cell over
  * the opened models is cheap.
  *
  * @example
@@ -40,7 +41,7 @@ import type { Judgement, Runner } from "../core/runner.ts";
 import type { Task } from "../core/task.ts";
 import type { Mixture, Observation, Proposal, Run, Source } from "../core/types.ts";
 import { openSession } from "./ort_session.ts";
-import type { Device, DeviceOption, Provider, SurrogateSession } from "./session.ts";
+import type { CpuEngine, Device, DeviceOption, Provider, SurrogateSession } from "./session.ts";
 import { queryCost, tableObservation } from "./replay.ts";
 import { deriveSeed, Rng } from "../numerics/rng.ts";
 import {
@@ -86,7 +87,7 @@ export interface SurrogateModels {
   readonly byFidelity: ReadonlyMap<string, OpenModel>;
   /** Where they run. */
   readonly device: Device;
-  /** What scores (`wasm`, `webgpu` or `wgsl`). */
+  /** What scores (`simd`, `wasm`, `webgpu` or `wgsl`). */
   readonly provider: Provider;
   /** GPU adapter name, or "" on CPU. */
   readonly adapter: string;
@@ -100,6 +101,11 @@ export interface OpenOptions {
   device?: DeviceOption;
   /** WASM threads on CPU. @default {1} */
   threads?: number;
+  /**
+   * The CPU engine: the fused WebAssembly SIMD kernel or onnxruntime-web (same predictions, bit
+   * for bit). @default {"simd"}
+   */
+  cpuEngine?: CpuEngine;
 }
 
 /**
@@ -124,6 +130,7 @@ export async function openSurrogateModels(
   const sessionOptions = {
     device: options.device ?? "cpu",
     threads: options.threads ?? 1,
+    cpuEngine: options.cpuEngine ?? "simd",
   } as const;
   try {
     for (const f of fidelities) {

@@ -38,6 +38,7 @@ const BAD: readonly [string[], string][] = [
   [["bench", "--workers", "x"], '--workers is "x", expected a positive integer'],
   [["bench", "--direction", "up"], '--direction is "up", expected minimize or maximize'],
   [["bench", "--device", "tpu"], '--device is "tpu", expected cpu, gpu or auto'],
+  [["bench", "--cpu-engine", "gpu"], '--cpu-engine is "gpu", expected simd or ort'],
   [["bench", "--resume", "--force"], "--resume and --force exclude each other"],
   [["bench", "--objective", "loss"], "--objective needs --dataset (a bring-your-own table)"],
   [["bench", "--tasks", "nope/x"], 'Unknown task "nope/x"'],

@@ -33,7 +33,12 @@ for (const engine of ["wgsl", "ort"] as const) {
       : `CPU and GPU (${what}) sessions agree (skipped: ${skip})`,
     ignore: adapter === null,
     async fn() {
-      const cpu = await openSession(model, { inputs: m, outputs: 1, device: "cpu" });
+      const cpu = await openSession(model, {
+        inputs: m,
+        outputs: 1,
+        device: "cpu",
+        cpuEngine: "ort",
+      });
       const gpu = await openSession(model, {
         inputs: m,
         outputs: 1,
@@ -97,17 +102,17 @@ Deno.test("resolveDevice() keeps cpu and gpu, and takes auto to a hardware GPU o
 });
 
 Deno.test("openSession() refuses a second WASM thread count in one process", async () => {
-  const s = await openSession(model, { inputs: m, outputs: 1, threads: 1 });
+  const s = await openSession(model, { inputs: m, outputs: 1, threads: 1, cpuEngine: "ort" });
   await s.close();
   await assertRejects(
-    () => openSession(model, { inputs: m, outputs: 1, threads: 3 }),
+    () => openSession(model, { inputs: m, outputs: 1, threads: 3, cpuEngine: "ort" }),
     RangeError,
     /already runs 1/,
   );
 });
 
 Deno.test("overlapping run() calls on a CPU session each resolve with their own rows", async () => {
-  const s = await openSession(model, { inputs: m, outputs: 1 });
+  const s = await openSession(model, { inputs: m, outputs: 1, cpuEngine: "ort" });
   try {
     const whole = await s.run(input, rows);
     const parts = await Promise.all(
