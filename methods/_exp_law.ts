@@ -78,6 +78,12 @@ export interface ExpLawOptions {
   refine?: number;
   /** Clear the L-BFGS memory at every round (mixbench before methods.md §23). @default {false} */
   restartEachStep?: boolean;
+  /**
+   * Laws to refine before the screened starts (warm starts, e.g. the previous checkpoint's law of
+   * the same metric), in order; their `b` is ignored in the Olmix form. The grid is drawn from
+   * `rng` as without them. @default {[]}
+   */
+  warm?: readonly Pick<ExpLaw, "a" | "b" | "t">[];
 }
 
 /** Predicts with a fitted law. */
@@ -128,14 +134,15 @@ export function fitExpLaw(
   const fg = (theta: Float64Array, grad: Float64Array): number =>
     lossAndGradient(data, theta, grad);
 
-  // The grid, in the reference's order (a slowest, then b, then the random t draws).
-  const perAB = tStarts > 0 ? Math.ceil(tStarts) : 0; // the loop below's iterations
+  // The grid, in the reference's order (a slowest, then b, then the random t draws); not drawn
+  // when no screened start is refined (refine 0: warm starts only).
+  const perAB = tStarts > 0 && refine !== 0 ? Math.ceil(tStarts) : 0; // the loop's iterations
   const count = aGrid.length * bGrid.length * perAB;
   const starts = scratchStarts(count * p);
   let at = 0;
   for (const a of aGrid) {
     for (const b of bGrid) {
-      for (let s = 0; s < tStarts; s++, at += p) {
+      for (let s = 0; s < perAB; s++, at += p) {
         starts[at] = a;
         starts[at + 1] = b;
         rng.fill(starts, at + 2, at + 2 + m); // the draws of m calls of rng.next()
@@ -147,12 +154,20 @@ export function fitExpLaw(
     }
   }
   const screened = screen(data, starts, count, refine);
+  const warm = (options.warm ?? []).map((law) => {
+    if (law.t.length !== m) {
+      throw new RangeError(`Warm-start law has ${law.t.length} exponents for ${m} domains`);
+    }
+    return Float64Array.of(law.a, withB ? law.b : 0, ...law.t);
+  });
 
   const scratch = new Float64Array(p);
   const restart = options.restartEachStep ?? false;
   let best: ExpLaw | undefined;
-  for (const index of screened) {
-    let cur: Float64Array = starts.slice(index * p, index * p + p);
+  for (const start of [...warm, ...screened]) {
+    let cur: Float64Array = typeof start === "number"
+      ? starts.slice(start * p, start * p + p)
+      : start;
     let curLoss = fg(cur, scratch);
     let converged = false;
     let session = lbfgsSession(fg, cur);

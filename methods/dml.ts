@@ -32,7 +32,8 @@
  */
 
 import type { MethodFactory } from "../core/method.ts";
-import { fitLawSum, type OwnStart, predictLawSum } from "./_metric_laws.ts";
+import { fitLawSum, type LawSum, type OwnStart, predictLawSum } from "./_metric_laws.ts";
+import type { MethodContext } from "../core/method.ts";
 import { swarmMethod, type SwarmOptions } from "./_swarm.ts";
 
 /** Options of {@linkcode dml}. */
@@ -45,6 +46,18 @@ export interface DmlOptions extends SwarmOptions {
   ownStart?: OwnStart;
   /** Clear the L-BFGS memory every round (the earlier mixbench path). @default {false} */
   restartEachStep?: boolean;
+  /** Fast mode: screened starts refined per law at a cell's first fit. @default {2} */
+  firstRefine?: number;
+  /**
+   * Fast mode: screened starts refined per law at later fits, besides the previous fit's law of
+   * the same metric (the warm start). @default {0}
+   */
+  warmRefine?: number;
+  /**
+   * The reference effort at every checkpoint (id `<method>@exact`, version 1): `refine` fresh
+   * starts per law, no warm start. @default {false}
+   */
+  exact?: boolean;
 }
 
 /**
@@ -61,22 +74,41 @@ export interface DmlOptions extends SwarmOptions {
  */
 export function dml(options: DmlOptions = {}): MethodFactory {
   const refine = options.refine ?? 8;
-  return swarmMethod(
-    "dml",
-    "1",
+  const exact = options.exact === true;
+  const firstRefine = options.firstRefine ?? 2;
+  const warmRefine = options.warmRefine ?? 0;
+  // Fast mode: each cell's previous fit (keyed by the cell's context), the next fit's warm starts.
+  const previous = new WeakMap<MethodContext, LawSum>();
+  const factory = swarmMethod(
+    exact ? "dml@exact" : "dml",
+    exact ? "1" : "2",
     "Data Mixing Laws: per-domain exponential laws fitted with Huber + multi-start L-BFGS, best predicted pool member",
     {
       fit(xs, ys, ctx, rows) {
         const sum = fitLawSum(xs, ys, rows, ctx, ctx.rng.fork("dml"), {
           delta: 0.05,
-          refine,
+          refine: exact ? refine : firstRefine,
+          ...(exact ? {} : { warmRefine }),
+          ...(exact || !previous.has(ctx) ? {} : { warm: previous.get(ctx)! }),
           ...(options.perMetric === undefined ? {} : { perMetric: options.perMetric }),
           ...(options.ownStart ? { ownStart: options.ownStart } : {}),
           ...(options.restartEachStep ? { restartEachStep: true } : {}),
         });
+        if (!exact) previous.set(ctx, sum);
         return { predict: (ms) => Float64Array.from(ms, (r) => predictLawSum(sum, r)) };
       },
     },
     options,
   );
+  return {
+    ...factory,
+    variant: (argument) => {
+      if (argument !== "exact") {
+        throw new RangeError(
+          `Method "dml@${argument}": the only argument is "exact" (the reference's fitting effort)`,
+        );
+      }
+      return dml({ ...options, exact: true });
+    },
+  };
 }

@@ -40,7 +40,13 @@
 import { linspace } from "./_exp_law.ts";
 import { klProposer } from "./_kl_proposer.ts";
 import type { MethodContext, MethodFactory } from "../core/method.ts";
-import { fitLawSum, type OwnStart, predictLawSum, proposerTerms } from "./_metric_laws.ts";
+import {
+  fitLawSum,
+  type LawSum,
+  type OwnStart,
+  predictLawSum,
+  proposerTerms,
+} from "./_metric_laws.ts";
 import { swarmMethod, type SwarmOptions } from "./_swarm.ts";
 
 /** Options of {@linkcode olmix}. */
@@ -59,6 +65,18 @@ export interface OlmixOptions extends SwarmOptions {
   ownStart?: OwnStart;
   /** Clear the L-BFGS memory every round (the earlier mixbench path). @default {false} */
   restartEachStep?: boolean;
+  /** Fast mode: screened starts refined per law at a cell's first fit. @default {2} */
+  firstRefine?: number;
+  /**
+   * Fast mode: screened starts refined per law at later fits, besides the previous fit's law of
+   * the same metric (the warm start). @default {0}
+   */
+  warmRefine?: number;
+  /**
+   * The reference effort at every checkpoint (id `<method>@exact`, version 1): `refine` fresh
+   * starts per law, no warm start. @default {false}
+   */
+  exact?: boolean;
 }
 
 /** `kl_reg` of the Olmix fit config that produced a task's table, by task id prefix. */
@@ -105,9 +123,14 @@ export function olmix(options: OlmixOptions = {}): MethodFactory {
   const factor = options.repetitionFactor ?? 4;
   const target = options.targetTokens ?? 1e12;
   const refine = options.refine ?? 8;
-  return swarmMethod(
-    "olmix",
-    "1",
+  const exact = options.exact === true;
+  const firstRefine = options.firstRefine ?? 2;
+  const warmRefine = options.warmRefine ?? 0;
+  // Fast mode: each cell's previous fit (keyed by the cell's context), the next fit's warm starts.
+  const previous = new WeakMap<MethodContext, LawSum>();
+  const factory = swarmMethod(
+    exact ? "olmix@exact" : "olmix",
+    exact ? "1" : "2",
     "Olmix: per-metric log-linear regressors + exact KL-regularised proposer on the capped simplex",
     {
       fit(xs, ys, ctx, rows) {
@@ -117,11 +140,14 @@ export function olmix(options: OlmixOptions = {}): MethodFactory {
           aGrid: linspace(-2, 1.5, 10),
           tStarts: 30,
           steps: 100,
-          refine,
+          refine: exact ? refine : firstRefine,
+          ...(exact ? {} : { warmRefine }),
+          ...(exact || !previous.has(ctx) ? {} : { warm: previous.get(ctx)! }),
           ...(options.perMetric === undefined ? {} : { perMetric: options.perMetric }),
           ...(options.ownStart ? { ownStart: options.ownStart } : {}),
           ...(options.restartEachStep ? { restartEachStep: true } : {}),
         });
+        if (!exact) previous.set(ctx, sum);
         const caps = repetitionCaps(ctx, factor, target);
         const lambda = options.lambda ?? defaultKlReg(ctx.task);
         return {
@@ -135,4 +161,15 @@ export function olmix(options: OlmixOptions = {}): MethodFactory {
     },
     options,
   );
+  return {
+    ...factory,
+    variant: (argument) => {
+      if (argument !== "exact") {
+        throw new RangeError(
+          `Method "olmix@${argument}": the only argument is "exact" (the reference's fitting effort)`,
+        );
+      }
+      return olmix({ ...options, exact: true });
+    },
+  };
 }
