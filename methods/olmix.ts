@@ -28,6 +28,13 @@
  *   the superswarm's task metrics); the reference starts it at the metric's list index
  *   (`ownStart: "metric-index"`); see the README for the measured effect.
  *
+ * Fast mode (the default, version 2; issue 11): only a cell's first fit starts from the grid,
+ * refining the best 2 screened starts per law (`firstRefine`); every later checkpoint's fit
+ * refines the previous fit's law of the same metric on the grown run set (a warm start, with the
+ * same round budget) plus the best `warmRefine` (default 0) screened starts. Exact mode
+ * (`olmix@exact`, version 1, also used by the Predict track) refines the best 8 screened starts
+ * at every fit. Final scores of the two over 10 seeds: the README's "Speed" section.
+ *
  * Departures: the start grid is screened to the best 8 starts (methods/_exp_law.ts; `refine`);
  * on the superswarm all 110 BPB metrics of the objective are fitted (the fit config drops 7 of
  * them, the task's objective keeps them); maximised objectives bounded above are fitted as
@@ -57,7 +64,7 @@ export interface OlmixOptions extends SwarmOptions {
   repetitionFactor?: number;
   /** Target training tokens of the caps. @default {1e12} */
   targetTokens?: number;
-  /** Starts optimised after screening the grid. @default {8} */
+  /** Exact mode (and the Predict track): starts optimised after screening the grid. @default {8} */
   refine?: number;
   /** One law per component metric when the objective decomposes. @default {true} */
   perMetric?: boolean;
@@ -163,6 +170,8 @@ export function olmix(options: OlmixOptions = {}): MethodFactory {
   );
   return {
     ...factory,
+    // The Predict track fits once per cell (no earlier fit to warm-start from): reference effort.
+    ...(exact ? {} : { fit: olmix({ ...options, exact: true }).fit! }),
     variant: (argument) => {
       if (argument !== "exact") {
         throw new RangeError(
