@@ -54,6 +54,11 @@ export interface ExpLaw {
   readonly loss: number;
   /** Whether L-BFGS reached its gradient tolerance (1e-6) within the rounds. */
   readonly converged: boolean;
+  /**
+   * With the `shortlist` option: the best screened starts (rows of [a, b, t…], best first), a
+   * later fit's `grid`.
+   */
+  readonly shortlist?: Float64Array;
 }
 
 /** Options of {@linkcode fitExpLaw}. */
@@ -84,6 +89,13 @@ export interface ExpLawOptions {
    * `rng` as without them. @default {[]}
    */
   warm?: readonly Pick<ExpLaw, "a" | "b" | "t">[];
+  /**
+   * Starts to screen instead of drawing the grid (rows of [a, b, t…], e.g. an earlier fit's
+   * `shortlist`); `rng` is not used. @default {the grid drawn from rng}
+   */
+  grid?: Float64Array;
+  /** Return the best this many screened starts as the law's `shortlist`. @default {0} */
+  shortlist?: number;
 }
 
 /** Predicts with a fitted law. */
@@ -136,9 +148,14 @@ export function fitExpLaw(
 
   // The grid, in the reference's order (a slowest, then b, then the random t draws); not drawn
   // when no screened start is refined (refine 0: warm starts only).
-  const perAB = tStarts > 0 && refine !== 0 ? Math.ceil(tStarts) : 0; // the loop's iterations
-  const count = aGrid.length * bGrid.length * perAB;
-  const starts = scratchStarts(count * p);
+  const shortlist = options.shortlist ?? 0;
+  const given = options.grid;
+  if (given && given.length % p !== 0) {
+    throw new RangeError(`Start grid of ${given.length} values is not made of rows of ${p}`);
+  }
+  const perAB = tStarts > 0 && Math.max(refine, shortlist) !== 0 && !given ? Math.ceil(tStarts) : 0; // the loop's iterations
+  const count = given ? given.length / p : aGrid.length * bGrid.length * perAB;
+  const starts = given ?? scratchStarts(count * p);
   let at = 0;
   for (const a of aGrid) {
     for (const b of bGrid) {
@@ -153,7 +170,9 @@ export function fitExpLaw(
       }
     }
   }
-  const screened = screen(data, starts, count, refine);
+  // The best max(refine, shortlist) in order; its first `refine` are the best `refine`.
+  const ranked = screen(data, starts, count, Math.max(refine, shortlist));
+  const screened = ranked.slice(0, refine);
   const warm = (options.warm ?? []).map((law) => {
     if (law.t.length !== m) {
       throw new RangeError(`Warm-start law has ${law.t.length} exponents for ${m} domains`);
@@ -192,6 +211,12 @@ export function fitExpLaw(
   }
   if (!best) {
     throw new RangeError("Cannot fit the exponential law: every start gave a non-finite loss");
+  }
+  if (shortlist > 0) {
+    const kept = ranked.slice(0, shortlist);
+    const rows = new Float64Array(kept.length * p);
+    kept.forEach((k, i) => rows.set(starts.subarray(k * p, k * p + p), i * p));
+    best = { ...best, shortlist: rows };
   }
   return best;
 }

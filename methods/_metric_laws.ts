@@ -94,10 +94,11 @@ export interface LawSum {
 }
 
 /** Options of {@linkcode fitLawSum}. */
-export interface LawSumOptions extends Omit<ExpLawOptions, "own" | "warm"> {
+export interface LawSumOptions extends Omit<ExpLawOptions, "own" | "warm" | "grid"> {
   /**
    * Laws of an earlier fit (the previous checkpoint's): each law of it whose metric (or, for
-   * the single law, objective expression) is fitted again is refined first as a warm start.
+   * the single law, objective expression) is fitted again is refined first as a warm start, and
+   * its `shortlist` (when it has one) is screened instead of a freshly drawn grid.
    */
   warm?: LawSum;
   /** Screened starts refined, besides the warm start, for a law that has one. @default {refine} */
@@ -131,13 +132,15 @@ export function fitLawSum(
   const { warm: previous, warmRefine, ...rest } = options;
   const ownStart = rest.ownStart ?? "domain";
   const d = rest.perMetric === false ? undefined : decompose(ctx, rows);
-  const warmOf = (metric: string, perMetric: boolean): { warm?: ExpLaw[]; refine?: number } => {
+  const warmOf = (metric: string, perMetric: boolean): Partial<ExpLawOptions> => {
     if (!previous || previous.perMetric !== perMetric) return {};
     const k = previous.metrics.indexOf(metric);
     if (k < 0) return {};
+    const law = previous.laws[k]!;
     return {
-      warm: [previous.laws[k]!],
+      warm: [law],
       ...(warmRefine === undefined ? {} : { refine: warmRefine }),
+      ...(law.shortlist ? { grid: law.shortlist } : {}),
     };
   };
   if (!d) {

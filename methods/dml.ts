@@ -56,9 +56,15 @@ export interface DmlOptions extends SwarmOptions {
   firstRefine?: number;
   /**
    * Fast mode: screened starts refined per law at later fits, besides the previous fit's law of
-   * the same metric (the warm start). @default {0}
+   * the same metric (the warm start), chosen by re-screening the first fit's `shortlist`.
+   * @default {1}
    */
   warmRefine?: number;
+  /**
+   * Fast mode: the best screened starts of a cell's first fit kept per law, re-screened on the
+   * grown run set at every later fit. @default {64}
+   */
+  shortlist?: number;
   /**
    * The reference effort at every checkpoint (id `<method>@exact`, version 1): `refine` fresh
    * starts per law, no warm start. @default {false}
@@ -82,7 +88,8 @@ export function dml(options: DmlOptions = {}): MethodFactory {
   const refine = options.refine ?? 8;
   const exact = options.exact === true;
   const firstRefine = options.firstRefine ?? 2;
-  const warmRefine = options.warmRefine ?? 0;
+  const warmRefine = options.warmRefine ?? 1;
+  const shortlist = options.shortlist ?? 64;
   // Fast mode: each cell's previous fit (keyed by the cell's context), the next fit's warm starts.
   const previous = new WeakMap<MethodContext, LawSum>();
   const factory = swarmMethod(
@@ -94,7 +101,7 @@ export function dml(options: DmlOptions = {}): MethodFactory {
         const sum = fitLawSum(xs, ys, rows, ctx, ctx.rng.fork("dml"), {
           delta: 0.05,
           refine: exact ? refine : firstRefine,
-          ...(exact ? {} : { warmRefine }),
+          ...(exact ? {} : { warmRefine, shortlist }),
           ...(exact || !previous.has(ctx) ? {} : { warm: previous.get(ctx)! }),
           ...(options.perMetric === undefined ? {} : { perMetric: options.perMetric }),
           ...(options.ownStart ? { ownStart: options.ownStart } : {}),

@@ -67,6 +67,29 @@ Deno.test("fitExpLaw() with a warm start and screened starts keeps the better fi
   assertThrows(() => fitExpLaw(xs, ys, new Rng(1), { warm: [bad] }), RangeError, "2 exponents");
 });
 
+Deno.test("fitExpLaw() shortlist: the best screened starts, best first; screening them again selects the same", () => {
+  for (const [n, m, withB] of [[20, 4, true], [33, 6, false]] as const) {
+    const { xs, ys } = data(n, m, n + 1);
+    const plain = fitExpLaw(xs, ys, new Rng(3), { withB, refine: 2 });
+    const listed = fitExpLaw(xs, ys, new Rng(3), { withB, refine: 2, shortlist: 7 });
+    const { shortlist, ...law } = listed;
+    assertEquals(law, plain); // the refined starts do not depend on the shortlist's length
+    assertEquals(shortlist!.length, 7 * (m + 2));
+    // Refining the shortlist's best 2 (screened again, rng unused) gives the same law.
+    const rng = new Rng(99);
+    const again = fitExpLaw(xs, ys, rng, { withB, refine: 2, grid: shortlist!, shortlist: 7 });
+    assertEquals(rng.next(), new Rng(99).next());
+    assertEquals({ ...again, shortlist: undefined }, { ...plain, shortlist: undefined });
+    assertEquals(Array.from(again.shortlist!), Array.from(shortlist!)); // same data, same order
+  }
+  const { xs, ys } = data(12, 3, 1);
+  assertThrows(
+    () => fitExpLaw(xs, ys, new Rng(1), { grid: new Float64Array(7) }),
+    RangeError,
+    "rows of 5",
+  );
+});
+
 Deno.test("fitLawSum() warm-starts each metric's law from the earlier fit's law of that metric", async () => {
   const task = await loadTask("regmix-pile/avg-1b");
   const ctx = poolContext(task, 0, false);

@@ -42,8 +42,9 @@ const out = flag("out", "out/perf/exp_law_cells.jsonl");
 
 /**
  * A mode: "exact" (the `@exact` id), "fast" (the default id), "r<k>" (exact mode with k refined
- * starts at every fit) or "w<f>-<k>" (fast mode: f starts at the first fit, the warm start and k
- * screened starts at later fits).
+ * starts at every fit), "w<f>-<k>" (fast mode: f starts at the first fit, the warm start and the
+ * best k of a freshly screened grid at later fits) or "s<f>-<k>-<K>" (the same, the k chosen
+ * from the first fit's K best screened starts).
  */
 function factoryFor(method: string, mode: string): MethodFactory {
   if (mode === "exact") return getMethod(`${method}@exact`);
@@ -52,7 +53,11 @@ function factoryFor(method: string, mode: string): MethodFactory {
   const r = /^r(\d+)$/.exec(mode);
   if (r) return make({ exact: true, refine: Number(r[1]) });
   const w = /^w(\d+)-(\d+)$/.exec(mode);
-  if (w) return make({ firstRefine: Number(w[1]), warmRefine: Number(w[2]) });
+  if (w) return make({ firstRefine: Number(w[1]), warmRefine: Number(w[2]), shortlist: 0 });
+  const s = /^s(\d+)-(\d+)-(\d+)$/.exec(mode);
+  if (s) {
+    return make({ firstRefine: Number(s[1]), warmRefine: Number(s[2]), shortlist: Number(s[3]) });
+  }
   throw new RangeError(`Unknown mode "${mode}"`);
 }
 
