@@ -7,7 +7,9 @@
  * `leaderboard.md` with `deno task report`. Check the result with
  * `deno task validate reports/archive/<suite>`.
  *
- * Usage: `deno run -A tools/rearchive.ts --methods dml,olmix [--archive reports/archive/0.1.0]`
+ * Usage: `deno run -A tools/rearchive.ts --methods dml,olmix [--archive reports/archive/0.1.0]
+ * [--from DIR]` (`--from`: take the lines from a finished bench of those methods, run with the
+ * archive's command, instead of running one).
  *
  * @module
  */
@@ -48,25 +50,28 @@ const known = new Set(meta.methods.map((m) => m.id));
 for (const m of methods) {
   if (!known.has(m)) throw new Error(`Method "${m}" has no lines in ${archive}`);
 }
-const fresh = await Deno.makeTempDir({ prefix: "mixbench-rearchive-" });
+const from = flag("from");
+const fresh = from ?? await Deno.makeTempDir({ prefix: "mixbench-rearchive-" });
 try {
   const tasks = [...meta.tasks, ...(meta.predictTasks ?? [])].map((t) => t.id);
-  await deno(
-    "run",
-    "-A",
-    "cli.ts",
-    "bench",
-    ...(meta.command.includes("--quick") ? ["--quick"] : []),
-    "--seeds",
-    `${meta.seeds.length}`,
-    "--tasks",
-    tasks.join(","),
-    "--methods",
-    methods.join(","),
-    "--out",
-    fresh,
-    "--no-report",
-  );
+  if (!from) {
+    await deno(
+      "run",
+      "-A",
+      "cli.ts",
+      "bench",
+      ...(meta.command.includes("--quick") ? ["--quick"] : []),
+      "--seeds",
+      `${meta.seeds.length}`,
+      "--tasks",
+      tasks.join(","),
+      "--methods",
+      methods.join(","),
+      "--out",
+      fresh,
+      "--no-report",
+    );
+  }
   const newMeta = JSON.parse(await Deno.readTextFile(`${fresh}/run.json`)) as RunMeta;
   for (const file of ["results.jsonl", "predict.jsonl"]) {
     const read = async (dir: string) => {
@@ -114,5 +119,5 @@ try {
   }
   console.log(`${archive}: lines of ${methods.join(", ")} regenerated`);
 } finally {
-  await Deno.remove(fresh, { recursive: true });
+  if (!from) await Deno.remove(fresh, { recursive: true });
 }
