@@ -25,6 +25,11 @@
  * and the arithmetic is float64 (the reference: float32). `restartEachStep: true` gives the
  * earlier mixbench path (memory cleared every round).
  *
+ * Warm starts (issue 11, the fast mode of `dml` and `olmix`; not in the reference): `warm` laws
+ * are refined before the screened starts, `grid` replaces the drawn grid by given starts (an
+ * earlier fit's `shortlist`, the best screened starts it kept), and `refine: 0` draws no grid.
+ * Without these options the fit is the one described above, bit for bit.
+ *
  * Speed, with the same arithmetic (tests/methods/exp_law_test.ts checks bit-identical laws
  * against tests/methods/_exp_law_reference.ts, the transcription used before): the screening
  * visits the starts in the order of their loss on the first eight runs and stops a start's sum as
