@@ -34,7 +34,8 @@ const flag = (name: string, fallback: string) => {
 const seeds = Number(flag("seeds", "10"));
 const tasks = flag(
   "tasks",
-  "olmix/superswarm-bpb,regmix-pile/avg-1b,regmix-pile/pile-cc,regmix-pile/pile-cc-1b,admire-ift/avg-7b",
+  "olmix/superswarm-bpb,regmix-pile/avg-1b,regmix-pile/pile-cc,regmix-pile/pile-cc-1b," +
+    "admire-ift/avg-7b,admire-ift/avg-7b-transfer,minimix-swarm/avg-l",
 ).split(",");
 const methods = flag("methods", "dml,olmix").split(",");
 const modes = flag("modes", "fast").split(",");
