@@ -193,6 +193,8 @@ export function fitExpLaw(
       ? starts.slice(start * p, start * p + p)
       : start;
     let curLoss = fg(cur, scratch);
+    // A warm start whose loss is not finite on these runs is dropped (screened starts are finite).
+    if (typeof start !== "number" && !Number.isFinite(curLoss)) continue;
     let converged = false;
     let session = lbfgsSession(fg, cur);
     for (let s = 0; s < steps; s++) {

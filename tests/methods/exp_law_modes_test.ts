@@ -62,6 +62,18 @@ Deno.test("fitExpLaw() with a warm start and screened starts keeps the better fi
     const gridOnly = fitExpLaw(xs, ys, new Rng(5), { withB, refine: 2 });
     assertEquals(both, warmOnly.loss <= gridOnly.loss ? warmOnly : gridOnly);
   }
+  // A warm start with a non-finite loss (exp overflows) is dropped.
+  const d = data(20, 4, 20);
+  const overflow = { a: 0, b: 0, t: [800, 800, 800, 800] };
+  assertEquals(
+    fitExpLaw(d.xs, d.ys, new Rng(5), { refine: 2, warm: [overflow] }),
+    fitExpLaw(d.xs, d.ys, new Rng(5), { refine: 2 }),
+  );
+  assertThrows(
+    () => fitExpLaw(d.xs, d.ys, new Rng(5), { refine: 0, warm: [overflow] }),
+    RangeError,
+    "non-finite",
+  );
   const { xs, ys } = data(12, 3, 1);
   const bad = { a: 0, b: 0, t: [0, 0] };
   assertThrows(() => fitExpLaw(xs, ys, new Rng(1), { warm: [bad] }), RangeError, "2 exponents");
