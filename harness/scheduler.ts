@@ -49,21 +49,28 @@ export function defaultConcurrency(): number {
 /**
  * Rough relative cost of a cell per method (CPU seconds of one cell on a 1000-run RegMix task,
  * rounded, from the cells timed while working on issue 11: `mfbo` 1.5–4 s on
- * regmix-pile/avg-1b after the BO speed-ups, `olmix` about 3 s, `dml` 2 s, `bimix` 1 s; the
- * zero-shot and pool baselines take milliseconds). Only the order matters: it decides which
- * cells start first. Methods not listed count {@link DEFAULT_METHOD_COST}; an exact-mode BO
- * variant (`…@exact`, `…+exact`) counts 30 times its method.
+ * regmix-pile/avg-1b after the BO speed-ups, `olmix` and `dml` about 1.5 s in their fast default
+ * mode, `bimix` 1 s; the zero-shot and pool baselines take milliseconds). Only the order matters:
+ * it decides which cells start first. Methods not listed count {@link DEFAULT_METHOD_COST}; an
+ * exact-mode variant (`…@exact`, `…+exact`) counts {@link EXACT_FACTOR} times its method.
  */
 export const METHOD_COST: Readonly<Record<string, number>> = {
   "mfbo": 3,
   "mfbo-pm": 3,
-  "olmix": 3,
-  "dml": 2,
+  "olmix": 1.5,
+  "dml": 1.5,
   "bo": 1,
   "bimix": 1,
   "climb": 0.3,
   "regmix": 0.3,
 };
+
+/**
+ * How much longer an exact-mode cell (`…@exact`, `…+exact`) takes than the method's default, per
+ * method (`bo`, `mfbo`: every-step refits, about 30×; `dml@exact`, `olmix@exact`: every fit from
+ * the full start grid, 3–5×); 30 for methods not listed.
+ */
+export const EXACT_FACTOR: Readonly<Record<string, number>> = { dml: 4, olmix: 4 };
 
 /** Cost of a method missing from {@link METHOD_COST}. */
 export const DEFAULT_METHOD_COST = 0.1;
@@ -96,7 +103,7 @@ export const TASK_COST: Readonly<Record<string, number>> = {
  */
 export function expectedCellCost(methodId: string, taskId: string): number {
   const base = methodId.split("@")[0]!;
-  const exact = /(@|\+)exact$/.test(methodId) ? 30 : 1;
+  const exact = /(@|\+)exact$/.test(methodId) ? EXACT_FACTOR[base] ?? 30 : 1;
   return (METHOD_COST[base] ?? DEFAULT_METHOD_COST) * exact * (TASK_COST[taskId] ?? 1);
 }
 

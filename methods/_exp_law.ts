@@ -25,6 +25,11 @@
  * and the arithmetic is float64 (the reference: float32). `restartEachStep: true` gives the
  * earlier mixbench path (memory cleared every round).
  *
+ * Warm starts (issue 11, the fast mode of `dml` and `olmix`; not in the reference): `warm` laws
+ * are refined before the screened starts, `grid` replaces the drawn grid by given starts (an
+ * earlier fit's `shortlist`, the best screened starts it kept), and `refine: 0` draws no grid.
+ * Without these options the fit is the one described above, bit for bit.
+ *
  * Speed, with the same arithmetic (tests/methods/exp_law_test.ts checks bit-identical laws
  * against tests/methods/_exp_law_reference.ts, the transcription used before): the screening
  * visits the starts in the order of their loss on the first eight runs and stops a start's sum as
@@ -54,6 +59,11 @@ export interface ExpLaw {
   readonly loss: number;
   /** Whether L-BFGS reached its gradient tolerance (1e-6) within the rounds. */
   readonly converged: boolean;
+  /**
+   * With the `shortlist` option: the best screened starts (rows of [a, b, t…], best first), a
+   * later fit's `grid`.
+   */
+  readonly shortlist?: Float64Array;
 }
 
 /** Options of {@linkcode fitExpLaw}. */
@@ -78,6 +88,19 @@ export interface ExpLawOptions {
   refine?: number;
   /** Clear the L-BFGS memory at every round (mixbench before methods.md §23). @default {false} */
   restartEachStep?: boolean;
+  /**
+   * Laws to refine before the screened starts (warm starts, e.g. the previous checkpoint's law of
+   * the same metric), in order; their `b` is ignored in the Olmix form. The grid is drawn from
+   * `rng` as without them. @default {[]}
+   */
+  warm?: readonly Pick<ExpLaw, "a" | "b" | "t">[];
+  /**
+   * Starts to screen instead of drawing the grid (rows of [a, b, t…], e.g. an earlier fit's
+   * `shortlist`); `rng` is not used. @default {the grid drawn from rng}
+   */
+  grid?: Float64Array;
+  /** Return the best this many screened starts as the law's `shortlist`. @default {0} */
+  shortlist?: number;
 }
 
 /** Predicts with a fitted law. */
@@ -128,14 +151,20 @@ export function fitExpLaw(
   const fg = (theta: Float64Array, grad: Float64Array): number =>
     lossAndGradient(data, theta, grad);
 
-  // The grid, in the reference's order (a slowest, then b, then the random t draws).
-  const perAB = tStarts > 0 ? Math.ceil(tStarts) : 0; // the loop below's iterations
-  const count = aGrid.length * bGrid.length * perAB;
-  const starts = scratchStarts(count * p);
+  // The grid, in the reference's order (a slowest, then b, then the random t draws); not drawn
+  // when no screened start is refined (refine 0: warm starts only).
+  const shortlist = options.shortlist ?? 0;
+  const given = options.grid;
+  if (given && given.length % p !== 0) {
+    throw new RangeError(`Start grid of ${given.length} values is not made of rows of ${p}`);
+  }
+  const perAB = tStarts > 0 && Math.max(refine, shortlist) !== 0 && !given ? Math.ceil(tStarts) : 0; // the loop's iterations
+  const count = given ? given.length / p : aGrid.length * bGrid.length * perAB;
+  const starts = given ?? scratchStarts(count * p);
   let at = 0;
   for (const a of aGrid) {
     for (const b of bGrid) {
-      for (let s = 0; s < tStarts; s++, at += p) {
+      for (let s = 0; s < perAB; s++, at += p) {
         starts[at] = a;
         starts[at + 1] = b;
         rng.fill(starts, at + 2, at + 2 + m); // the draws of m calls of rng.next()
@@ -146,14 +175,26 @@ export function fitExpLaw(
       }
     }
   }
-  const screened = screen(data, starts, count, refine);
+  // The best max(refine, shortlist) in order; its first `refine` are the best `refine`.
+  const ranked = screen(data, starts, count, Math.max(refine, shortlist));
+  const screened = ranked.slice(0, refine);
+  const warm = (options.warm ?? []).map((law) => {
+    if (law.t.length !== m) {
+      throw new RangeError(`Warm-start law has ${law.t.length} exponents for ${m} domains`);
+    }
+    return Float64Array.of(law.a, withB ? law.b : 0, ...law.t);
+  });
 
   const scratch = new Float64Array(p);
   const restart = options.restartEachStep ?? false;
   let best: ExpLaw | undefined;
-  for (const index of screened) {
-    let cur: Float64Array = starts.slice(index * p, index * p + p);
+  for (const start of [...warm, ...screened]) {
+    let cur: Float64Array = typeof start === "number"
+      ? starts.slice(start * p, start * p + p)
+      : start;
     let curLoss = fg(cur, scratch);
+    // A warm start whose loss is not finite on these runs is dropped (screened starts are finite).
+    if (typeof start !== "number" && !Number.isFinite(curLoss)) continue;
     let converged = false;
     let session = lbfgsSession(fg, cur);
     for (let s = 0; s < steps; s++) {
@@ -177,6 +218,12 @@ export function fitExpLaw(
   }
   if (!best) {
     throw new RangeError("Cannot fit the exponential law: every start gave a non-finite loss");
+  }
+  if (shortlist > 0) {
+    const kept = ranked.slice(0, shortlist);
+    const rows = new Float64Array(kept.length * p);
+    kept.forEach((k, i) => rows.set(starts.subarray(k * p, k * p + p), i * p));
+    best = { ...best, shortlist: rows };
   }
   return best;
 }

@@ -94,7 +94,15 @@ export interface LawSum {
 }
 
 /** Options of {@linkcode fitLawSum}. */
-export interface LawSumOptions extends Omit<ExpLawOptions, "own"> {
+export interface LawSumOptions extends Omit<ExpLawOptions, "own" | "warm" | "grid"> {
+  /**
+   * Laws of an earlier fit (the previous checkpoint's): each law of it whose metric (or, for
+   * the single law, objective expression) is fitted again is refined first as a warm start, and
+   * its `shortlist` (when it has one) is screened instead of a freshly drawn grid.
+   */
+  warm?: LawSum;
+  /** Screened starts refined, besides the warm start, for a law that has one. @default {refine} */
+  warmRefine?: number;
   /** Own-entry start. @default {"domain"} */
   ownStart?: OwnStart;
   /** Fit one law per component when the objective decomposes. @default {true} */
@@ -121,15 +129,28 @@ export function fitLawSum(
   rng: Rng,
   options: LawSumOptions = {},
 ): LawSum {
-  const ownStart = options.ownStart ?? "domain";
-  const d = options.perMetric === false ? undefined : decompose(ctx, rows);
+  const { warm: previous, warmRefine, ...rest } = options;
+  const ownStart = rest.ownStart ?? "domain";
+  const d = rest.perMetric === false ? undefined : decompose(ctx, rows);
+  const warmOf = (metric: string, perMetric: boolean): Partial<ExpLawOptions> => {
+    if (!previous || previous.perMetric !== perMetric) return {};
+    const k = previous.metrics.indexOf(metric);
+    if (k < 0) return {};
+    const law = previous.laws[k]!;
+    return {
+      warm: [law],
+      ...(warmRefine === undefined ? {} : { refine: warmRefine }),
+      ...(law.shortlist ? { grid: law.shortlist } : {}),
+    };
+  };
   if (!d) {
     const own = ownStart === "domain" ? ownDomain(ctx) : ownStart === "none" ? -1 : 0;
+    const metric = ctx.objective.expression;
     return {
-      laws: [fitExpLaw(xs, ys, rng, { ...options, own })],
+      laws: [fitExpLaw(xs, ys, rng, { ...rest, own, ...warmOf(metric, false) })],
       coef: [1],
       offset: 0,
-      metrics: [ctx.objective.expression],
+      metrics: [metric],
       perMetric: false,
     };
   }
@@ -141,7 +162,11 @@ export function fitLawSum(
       : k < ctx.domains.length
       ? k
       : -1;
-    return fitExpLaw(xs, d.targets[k]!, rng.fork(metric), { ...options, own });
+    return fitExpLaw(xs, d.targets[k]!, rng.fork(metric), {
+      ...rest,
+      own,
+      ...warmOf(metric, true),
+    });
   });
   return { laws, coef: d.coef, offset: d.offset, metrics: d.metrics, perMetric: true };
 }

@@ -28,6 +28,13 @@
  *   the superswarm's task metrics); the reference starts it at the metric's list index
  *   (`ownStart: "metric-index"`); see the README for the measured effect.
  *
+ * Fast mode (the default, version 2; issue 11): only a cell's first fit starts from the grid,
+ * refining the best 2 screened starts per law (`firstRefine`); every later checkpoint's fit
+ * refines the previous fit's law of the same metric on the grown run set (a warm start, with the
+ * same round budget) plus the best `warmRefine` (default 0) screened starts. Exact mode
+ * (`olmix@exact`, version 1, also used by the Predict track) refines the best 8 screened starts
+ * at every fit. Final scores of the two over 10 seeds: the README's "Speed" section.
+ *
  * Departures: the start grid is screened to the best 8 starts (methods/_exp_law.ts; `refine`);
  * on the superswarm all 110 BPB metrics of the objective are fitted (the fit config drops 7 of
  * them, the task's objective keeps them); maximised objectives bounded above are fitted as
@@ -40,7 +47,13 @@
 import { linspace } from "./_exp_law.ts";
 import { klProposer } from "./_kl_proposer.ts";
 import type { MethodContext, MethodFactory } from "../core/method.ts";
-import { fitLawSum, type OwnStart, predictLawSum, proposerTerms } from "./_metric_laws.ts";
+import {
+  fitLawSum,
+  type LawSum,
+  type OwnStart,
+  predictLawSum,
+  proposerTerms,
+} from "./_metric_laws.ts";
 import { swarmMethod, type SwarmOptions } from "./_swarm.ts";
 
 /** Options of {@linkcode olmix}. */
@@ -51,7 +64,7 @@ export interface OlmixOptions extends SwarmOptions {
   repetitionFactor?: number;
   /** Target training tokens of the caps. @default {1e12} */
   targetTokens?: number;
-  /** Starts optimised after screening the grid. @default {8} */
+  /** Exact mode (and the Predict track): starts optimised after screening the grid. @default {8} */
   refine?: number;
   /** One law per component metric when the objective decomposes. @default {true} */
   perMetric?: boolean;
@@ -59,6 +72,24 @@ export interface OlmixOptions extends SwarmOptions {
   ownStart?: OwnStart;
   /** Clear the L-BFGS memory every round (the earlier mixbench path). @default {false} */
   restartEachStep?: boolean;
+  /** Fast mode: screened starts refined per law at a cell's first fit. @default {2} */
+  firstRefine?: number;
+  /**
+   * Fast mode: screened starts refined per law at later fits, besides the previous fit's law of
+   * the same metric (the warm start), chosen by re-screening the first fit's `shortlist`.
+   * @default {1}
+   */
+  warmRefine?: number;
+  /**
+   * Fast mode: the best screened starts of a cell's first fit kept per law, re-screened on the
+   * grown run set at every later fit. @default {64}
+   */
+  shortlist?: number;
+  /**
+   * The reference effort at every checkpoint (id `<method>@exact`, version 1): `refine` fresh
+   * starts per law, no warm start. @default {false}
+   */
+  exact?: boolean;
 }
 
 /** `kl_reg` of the Olmix fit config that produced a task's table, by task id prefix. */
@@ -105,9 +136,15 @@ export function olmix(options: OlmixOptions = {}): MethodFactory {
   const factor = options.repetitionFactor ?? 4;
   const target = options.targetTokens ?? 1e12;
   const refine = options.refine ?? 8;
-  return swarmMethod(
-    "olmix",
-    "1",
+  const exact = options.exact === true;
+  const firstRefine = options.firstRefine ?? 2;
+  const warmRefine = options.warmRefine ?? 1;
+  const shortlist = options.shortlist ?? 64;
+  // Fast mode: each cell's previous fit (keyed by the cell's context), the next fit's warm starts.
+  const previous = new WeakMap<MethodContext, LawSum>();
+  const factory = swarmMethod(
+    exact ? "olmix@exact" : "olmix",
+    exact ? "1" : "2",
     "Olmix: per-metric log-linear regressors + exact KL-regularised proposer on the capped simplex",
     {
       fit(xs, ys, ctx, rows) {
@@ -117,11 +154,14 @@ export function olmix(options: OlmixOptions = {}): MethodFactory {
           aGrid: linspace(-2, 1.5, 10),
           tStarts: 30,
           steps: 100,
-          refine,
+          refine: exact ? refine : firstRefine,
+          ...(exact ? {} : { warmRefine, shortlist }),
+          ...(exact || !previous.has(ctx) ? {} : { warm: previous.get(ctx)! }),
           ...(options.perMetric === undefined ? {} : { perMetric: options.perMetric }),
           ...(options.ownStart ? { ownStart: options.ownStart } : {}),
           ...(options.restartEachStep ? { restartEachStep: true } : {}),
         });
+        if (!exact) previous.set(ctx, sum);
         const caps = repetitionCaps(ctx, factor, target);
         const lambda = options.lambda ?? defaultKlReg(ctx.task);
         return {
@@ -135,4 +175,17 @@ export function olmix(options: OlmixOptions = {}): MethodFactory {
     },
     options,
   );
+  return {
+    ...factory,
+    // The Predict track fits once per cell (no earlier fit to warm-start from): reference effort.
+    ...(exact ? {} : { fit: olmix({ ...options, exact: true }).fit! }),
+    variant: (argument) => {
+      if (argument !== "exact") {
+        throw new RangeError(
+          `Method "olmix@${argument}": the only argument is "exact" (the reference's fitting effort)`,
+        );
+      }
+      return olmix({ ...options, exact: true });
+    },
+  };
 }
