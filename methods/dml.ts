@@ -26,7 +26,8 @@
  *   them.
  * - Pool mode: the target-pool member with the lowest predicted objective is recommended;
  *   continuous mode: RegMix's search over the prediction (the reference enumerates a capped
- *   grid, `find_opt.py`).
+ *   grid, `find_opt.py`), within the task's feasible set where it has one (`ctx.feasible`;
+ *   version 2: the swarm and the search samples are drawn inside it, methods/_swarm.ts).
  *
  * @module
  */
@@ -63,7 +64,7 @@ export function dml(options: DmlOptions = {}): MethodFactory {
   const refine = options.refine ?? 8;
   return swarmMethod(
     "dml",
-    "1",
+    "2",
     "Data Mixing Laws: per-domain exponential laws fitted with Huber + multi-start L-BFGS, best predicted pool member",
     {
       fit(xs, ys, ctx, rows) {

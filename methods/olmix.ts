@@ -32,7 +32,11 @@
  * on the superswarm all 110 BPB metrics of the objective are fitted (the fit config drops 7 of
  * them, the task's objective keeps them); maximised objectives bounded above are fitted as
  * `upper − y`; in pool mode the recommendation is the target-pool member nearest (L1) to the
- * proposal.
+ * proposal. Version 2: on a task with a feasible set (`ctx.feasible`, the surrogate tasks' trust
+ * regions) the method optimises within the task's feasible set — the swarm is drawn inside it,
+ * its box joins the repetition caps of the proposer, and a proposal farther than its radius from
+ * every table run is replaced by the best-predicted point where a segment from a table run
+ * toward it leaves the set (methods/_swarm.ts `feasiblePick`).
  *
  * @module
  */
@@ -87,6 +91,15 @@ export function repetitionCaps(
   return caps.reduce((a, b) => a + b, 0) >= 1 ? caps : undefined;
 }
 
+/** The caps tightened by the target fidelity's feasible box, when the context has one. */
+function withBox(caps: number[] | undefined, ctx: MethodContext): number[] | undefined {
+  const upper = ctx.feasible?.[ctx.targetFidelity]?.upper;
+  if (!upper) return caps;
+  const both = upper.map((u, j) => Math.min(u, caps?.[j] ?? 1));
+  // Caps and box that leave no mixture: the box alone (the task's region comes first).
+  return both.reduce((a, b) => a + b, 0) >= 1 ? both : [...upper];
+}
+
 /**
  * Creates the Olmix method.
  *
@@ -107,7 +120,7 @@ export function olmix(options: OlmixOptions = {}): MethodFactory {
   const refine = options.refine ?? 8;
   return swarmMethod(
     "olmix",
-    "1",
+    "2",
     "Olmix: per-metric log-linear regressors + exact KL-regularised proposer on the capped simplex",
     {
       fit(xs, ys, ctx, rows) {
@@ -122,7 +135,9 @@ export function olmix(options: OlmixOptions = {}): MethodFactory {
           ...(options.ownStart ? { ownStart: options.ownStart } : {}),
           ...(options.restartEachStep ? { restartEachStep: true } : {}),
         });
-        const caps = repetitionCaps(ctx, factor, target);
+        // Continuous tasks with a trust region: its box joins the caps (the proposer is exact
+        // on the capped simplex); the swarm's feasible pick keeps the proposal within its radius.
+        const caps = withBox(repetitionCaps(ctx, factor, target), ctx);
         const lambda = options.lambda ?? defaultKlReg(ctx.task);
         return {
           predict: (ms) => Float64Array.from(ms, (r) => predictLawSum(sum, r)),
