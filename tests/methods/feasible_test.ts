@@ -7,6 +7,7 @@ import { olmix } from "../../methods/olmix.ts";
 import { regmix, regmixLinear } from "../../methods/regmix.ts";
 import { dml } from "../../methods/dml.ts";
 import { bimix } from "../../methods/bimix.ts";
+import { climb } from "../../methods/climb.ts";
 
 /**
  * Continuous mode with a feasible set over 4 domains: the loss favours domain 2, which the box
@@ -69,6 +70,7 @@ for (
     dml({ ...search, refine: 2 }),
     olmix(),
     bimix(),
+    climb({ candidates: 2000 }),
   ]
 ) {
   Deno.test(`${factory.id} in continuous mode queries and recommends inside ctx.feasible`, async () => {
