@@ -31,9 +31,10 @@
  * sampler, scores it with the GBDT refitted on every run so far, and draws n_k uniformly from
  * the predicted top `topFactor`·n_k (the predictor-guided pruning). On a task with a feasible set
  * (`ctx.feasible`, the surrogate tasks' trust regions) it optimises within the task's feasible
- * set: every sample and candidate outside it is rejected. The recommendation is the best
- * measured run at the target fidelity (the paper's "best mixture by measured score"), or, when
- * the runs are at another fidelity, the best-predicted mixture of a fresh candidate set.
+ * set: every sample and candidate outside it is rejected. The recommendation is the mixture of
+ * the best measured run (the paper's "best mixture by measured score", the proxies' best carried
+ * to the target scale; on the surrogate tasks the runs are at the target fidelity), moved into
+ * the target fidelity's feasible set where it has one and the run is not in it (`repair`).
  *
  * Anytime behaviour: each round's runs are chosen when the round starts (as in the paper) and
  * handed out `chunk` at a time (default 16, the swarm methods' batch), so a checkpoint inside a
@@ -209,7 +210,6 @@ function continuousClimb(
   const ys: number[] = [];
   let round = 0;
   let pending: Proposal[] = [];
-  let cached: { n: number; mixture: Mixture } | undefined;
   /** Draws from RegMix's sampler inside a feasible set (`multiplier` draws per row asked). */
   const draw = (n: number, rng: Rng, within: FeasibleSet | undefined, multiplier: number) =>
     regmixSwarm(ctx.prior, n, rng, {
@@ -245,21 +245,14 @@ function continuousClimb(
       }
     },
     recommend() {
-      if (xs.length === 0) return { mixture: targetSet ? targetSet.repair(ctx.prior) : ctx.prior };
-      if (fidelity === ctx.targetFidelity) {
-        let best = 0;
-        for (let i = 1; i < ys.length; i++) if (ys[i]! < ys[best]!) best = i;
-        return { mixture: xs[best]! };
-      }
-      if (cached?.n !== xs.length) {
-        const rng = ctx.rng.fork(`climb-rec-${xs.length}`);
-        const pool = draw(count, rng, targetSet, 1);
-        const pred = fitRegMixGbdt(xs, ys, rng.fork("gbdt"))(pool);
-        let best = 0;
-        for (let i = 1; i < pred.length; i++) if (pred[i]! < pred[best]!) best = i;
-        cached = { n: xs.length, mixture: pool[best] ?? ctx.prior };
-      }
-      return { mixture: cached.mixture };
+      const w = xs.length === 0 ? ctx.prior : xs[bestIndex(ys)]!;
+      return { mixture: targetSet ? targetSet.repair(w) : w };
     },
   };
+}
+
+function bestIndex(ys: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < ys.length; i++) if (ys[i]! < ys[best]!) best = i;
+  return best;
 }
