@@ -38,7 +38,7 @@ export interface FeasibleSetSpec {
   readonly lower?: readonly number[];
   /** L1 radius around the anchors. */
   readonly radius: number;
-  /** Anchor mixtures (the table's runs at the fidelity), each inside the box. */
+  /** Anchor mixtures (the table's runs at the fidelity). */
   readonly anchors: readonly Mixture[] | Float64Array;
 }
 
@@ -66,11 +66,13 @@ export class FeasibleSet {
   /** Number of domains. */
   readonly domains: number;
   readonly #rows: Float64Array;
+  /** 1 for anchors inside the box (the starting points of `repair`). */
+  readonly #boxed: Uint8Array;
 
   /**
    * @param spec Bounds, radius and anchors.
    * @throws {RangeError} When the bounds and anchors disagree in length, the radius is not a
-   * non-negative number, there is no anchor, or an anchor lies outside the box.
+   * non-negative number, or there is no anchor.
    */
   constructor(spec: FeasibleSetSpec) {
     const m = spec.upper.length;
@@ -92,12 +94,13 @@ export class FeasibleSet {
     if (m === 0 || rows.length === 0 || rows.length % m !== 0) {
       throw new RangeError(`Feasible set needs anchors of "${m}" weights, got "${rows.length}"`);
     }
-    for (let o = 0; o < rows.length; o += m) {
+    const boxed = new Uint8Array(rows.length / m);
+    for (let o = 0, i = 0; o < rows.length; o += m, i++) {
+      let inside = 1;
       for (let j = 0; j < m; j++) {
-        if (rows[o + j]! > spec.upper[j]! + 1e-12 || rows[o + j]! < lower[j]! - 1e-12) {
-          throw new RangeError(`Feasible set anchor ${o / m} is outside the box at domain ${j}`);
-        }
+        if (rows[o + j]! > spec.upper[j]! || rows[o + j]! < lower[j]!) inside = 0;
       }
+      boxed[i] = inside;
     }
     this.fidelity = spec.fidelity;
     this.upper = Object.freeze([...spec.upper]);
@@ -106,6 +109,7 @@ export class FeasibleSet {
     this.domains = m;
     this.size = rows.length / m;
     this.#rows = rows;
+    this.#boxed = boxed;
     Object.freeze(this);
   }
 
@@ -158,9 +162,14 @@ export class FeasibleSet {
    * @returns The anchor's index.
    */
   nearest(w: ArrayLike<number>): number {
+    return this.#nearest(w, false);
+  }
+
+  #nearest(w: ArrayLike<number>, boxedOnly: boolean): number {
     const m = this.domains, rows = this.#rows;
-    let best = Infinity, at = 0;
+    let best = Infinity, at = -1;
     for (let o = 0, i = 0; o < rows.length; o += m, i++) {
+      if (boxedOnly && this.#boxed[i] === 0) continue;
       let d = 0;
       for (let j = 0; j < m && d < best; j++) d += Math.abs(rows[o + j]! - w[j]!);
       if (d < best) [best, at] = [d, i];
@@ -187,17 +196,22 @@ export class FeasibleSet {
    * A feasible mixture on the segment from an anchor to `w`: `w` itself when it is in the set,
    * otherwise `a + t·(w − a)` for the largest t ≤ 1 that keeps it in the box and within the
    * radius of `a` (stepped back by 1e-9 relative, so that it stays inside after rounding). The
-   * anchor is `anchor` or, by default, the one nearest to `w`. The box and simplex are convex and
-   * contain the anchor, so the result is feasible; it is not the nearest feasible point (the
+   * anchor is `anchor` or, by default, the one nearest to `w`, among the anchors inside the box
+   * (an anchor outside it is replaced by the nearest one inside). The box and simplex are convex
+   * and contain the anchor, so the result is feasible; it is not the nearest feasible point (the
    * set, a union of L1 balls, has no unique one).
    *
    * @param w A mixture (on the simplex).
    * @param anchor Index of the anchor to move from. @default {the nearest anchor}
    * @returns A feasible mixture.
+   * @throws {RangeError} When no anchor lies inside the box.
    */
   repair(w: Mixture, anchor?: number): number[] {
     if (anchor === undefined && this.contains(w)) return [...w];
-    const i = anchor ?? this.nearest(w);
+    const i = anchor !== undefined && this.#boxed[anchor] === 1 ? anchor : this.#nearest(w, true);
+    if (i < 0) {
+      throw new RangeError("Cannot repair a mixture: no feasible set anchor is in its box");
+    }
     const a = this.anchor(i);
     const m = this.domains;
     let l1 = 0;

@@ -56,13 +56,29 @@ Deno.test("FeasibleSet.repair() keeps a feasible mixture and moves an infeasible
   assertEquals(set.anchor(1), [0.2, 0.4, 0.4]);
 });
 
-Deno.test("FeasibleSet refuses anchors outside its box, bad lengths and a negative radius", () => {
+Deno.test("FeasibleSet.repair() starts only from anchors inside the box", () => {
+  const set = new FeasibleSet({
+    fidelity: "f",
+    upper: [1, 0.5],
+    radius: 0.2,
+    anchors: [[0.2, 0.8], [0.6, 0.4]],
+  });
+  // [0.2, 0.8] counts for the distance but is outside the box: repair moves from [0.6, 0.4].
+  assertEquals(set.contains([0.3, 0.7]), false);
+  for (const r of [set.repair([0.1, 0.9]), set.repair([0.1, 0.9], 0)]) {
+    assert(set.contains(r) && r[1]! <= 0.5, `${r}`);
+  }
+  const none = new FeasibleSet({
+    fidelity: "f",
+    upper: [1, 0.5],
+    radius: 0.2,
+    anchors: [[0.2, 0.8]],
+  });
+  assertThrows(() => none.repair([0, 1]), RangeError, "no feasible set anchor");
+});
+
+Deno.test("FeasibleSet refuses bad lengths, a negative radius and no anchors", () => {
   const spec = { fidelity: "f", upper: [1, 0.5], radius: 0.1, anchors: [[0.5, 0.5]] };
-  assertThrows(
-    () => new FeasibleSet({ ...spec, anchors: [[0.2, 0.8]] }),
-    RangeError,
-    "outside the box",
-  );
   assertThrows(() => new FeasibleSet({ ...spec, anchors: [[1, 0, 0]] }), RangeError, "weights");
   assertThrows(() => new FeasibleSet({ ...spec, radius: -1 }), RangeError, "radius");
   assertThrows(() => new FeasibleSet({ ...spec, anchors: [] }), RangeError, "anchors");
