@@ -235,7 +235,7 @@ export function swarmMethod(
  * import { FeasibleSet } from "../core/feasible.ts";
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
  * const set = new FeasibleSet({ fidelity: "1M", upper: [1, 1], radius: 0.2, anchors: [[0.8, 0.2], [0.5, 0.5]] });
- * const predict = (ms: readonly number[][]) => Float64Array.from(ms, (w) => w[1]!); // less of domain 1 is better
+ * const predict = (ms: readonly (readonly number[])[]) => Float64Array.from(ms, (w) => w[1]!); // less of domain 1 is better
  * const w = feasiblePick(set, [1, 0], predict, [0.5, 0.5]);
  * assertEquals(set.contains(w), true);
  * assertEquals(Math.abs(w[0]! - 0.9) < 1e-6, true); // from [0.8, 0.2], L1 0.2 toward [1, 0]

@@ -394,5 +394,5 @@ Deno.test("runCell() hands the runner's trust region to the method as ctx.feasib
     assertEquals((o!.source as SurrogateSource).inRegion, true);
   });
   // Without a region (and in pool mode) there is none.
-  await withRunner({}, async (runner) => assertEquals(runner.feasible, undefined));
+  await withRunner({}, (runner) => Promise.resolve(assertEquals(runner.feasible, undefined)));
 });
