@@ -32,6 +32,7 @@
 
 import type { Rng } from "../numerics/rng.ts";
 import type { Direction, Domain, MetricInfo, Mixture, Observation, Proposal } from "./types.ts";
+import type { FeasibleSet } from "./feasible.ts";
 
 /** Everything a method may know about a task; it never sees the table itself. */
 export interface MethodContext {
@@ -71,6 +72,15 @@ export interface MethodContext {
   readonly rng: Rng;
   /** Objective values of the target pool, given only to oracle methods (never ranked). */
   readonly oracle?: readonly number[];
+  /**
+   * Continuous mode on a task whose runner trusts only part of the simplex (the surrogate tasks'
+   * trust regions): the feasible set per queryable and target fidelity — box bounds per domain,
+   * an L1 radius around the table's run mixtures at that fidelity, `contains(w)`, `distance(w)`
+   * and `repair(w)` ({@linkcode FeasibleSet}). The region is part of the task: a query outside it
+   * is answered by the task's out-of-region policy (the table's worst run), and a recommendation
+   * outside it is scored that way. Absent in pool mode and on runners that answer any mixture.
+   */
+  readonly feasible?: Readonly<Record<string, FeasibleSet>>;
 }
 
 /** An objective written as `intercept + Σ weight·metric` over table metrics. */

@@ -16,6 +16,7 @@
  */
 
 export * from "./errors.ts";
+export * from "./feasible.ts";
 export type * from "./method.ts";
 export * from "./mixture.ts";
 export * from "./objective.ts";

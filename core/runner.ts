@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { FeasibleSet } from "./feasible.ts";
 import type { Mixture, Observation, Proposal, Source } from "./types.ts";
 
 /** How a recommendation scored at the target fidelity. */
@@ -21,6 +22,11 @@ export interface Judgement {
 export interface Runner {
   /** Runner kind. */
   readonly kind: "replay" | "surrogate" | "train" | "bridge";
+  /**
+   * The mixtures it trusts, per fidelity, where it trusts only part of the simplex (a surrogate
+   * model's trust region); the harness hands them to methods as `MethodContext.feasible`.
+   */
+  readonly feasible?: Readonly<Record<string, FeasibleSet>>;
   /**
    * Answers proposals in order.
    * @throws {RangeError} When a proposal cannot be answered (not in the pool, unknown fidelity).

@@ -74,8 +74,12 @@ export async function runCell(input: CellInput): Promise<ResultLine> {
   };
   let error: { name: string; message: string } | undefined;
   try {
-    const context = c.runner === "replay" ? poolContext : continuousContext;
-    const method = factory.create(context(task, seed, factory.oracle === true));
+    const oracle = factory.oracle === true;
+    const method = factory.create(
+      c.runner === "replay"
+        ? poolContext(task, seed, oracle)
+        : continuousContext(task, seed, oracle, runner.feasible),
+    );
     const minCost = Math.min(...task.costs.values());
     let cp = 0;
     const judge = async () => {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { FeasibleSet } from "../core/feasible.ts";
 import type { MethodContext } from "../core/method.ts";
 import { type Task, taskKey } from "../core/task.ts";
 import type { RunTable } from "../core/table.ts";
@@ -124,19 +125,28 @@ export function poolContext(task: Task, seed: number, oracle: boolean): MethodCo
 /**
  * Builds the read-only context a method receives in continuous mode (surrogate runner): any
  * mixture may be proposed, so there is no pool and no target pool, and oracle methods get no
- * oracle values (they refuse the task).
+ * oracle values (they refuse the task). Where the runner trusts only part of the simplex
+ * (`Runner.feasible`, a surrogate model's trust region), the context carries those feasible
+ * sets (`feasible`), one per fidelity.
  */
-export function continuousContext(task: Task, seed: number, _oracle: boolean): MethodContext {
+export function continuousContext(
+  task: Task,
+  seed: number,
+  _oracle: boolean,
+  feasible?: Readonly<Record<string, FeasibleSet>>,
+): MethodContext {
   return freezeContext({
     ...baseContext(taskParts(task, seed)),
     mode: "continuous",
     pool: undefined,
     targetPool: undefined,
+    ...(feasible ? { feasible } : {}),
   });
 }
 
 /**
- * Gives a context its own deep-frozen copies of everything but the RNG: whatever a method tries
+ * Gives a context its own deep-frozen copies of everything but the RNG and the feasible sets
+ * (immutable objects, shared as they are): whatever a method tries
  * on its context (assigning `ctx.prior[0]`, sorting `ctx.pool`) throws in its own cell and is
  * never seen by another cell, even one that shares its process and its table.
  *
@@ -153,12 +163,16 @@ export function continuousContext(task: Task, seed: number, _oracle: boolean): M
  * throws(() => { (ctx.prior as number[])[0] = 1; }, TypeError);
  * ```
  * @param ctx The context.
- * @returns A deep-frozen copy (the RNG is the same object).
+ * @returns A deep-frozen copy (the RNG and the feasible sets are the same objects).
  */
 export function freezeContext(ctx: MethodContext): MethodContext {
-  const { rng, ...rest } = ctx;
+  const { rng, feasible, ...rest } = ctx;
   const copy = deepFreeze(structuredClone(rest));
-  return Object.freeze({ ...copy, rng }) as MethodContext;
+  return Object.freeze({
+    ...copy,
+    rng,
+    ...(feasible ? { feasible: Object.freeze({ ...feasible }) } : {}),
+  }) as MethodContext;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -18,6 +18,7 @@
 import { dirichlet } from "../numerics/stats/gamma.ts";
 import type { Rng } from "../numerics/rng.ts";
 import { dirichletSampler, scoreTopKSync } from "../numerics/topk.ts";
+import { normalize } from "../core/mixture.ts";
 import type { Mixture } from "../core/types.ts";
 
 /** Options of {@linkcode regmixSwarm}; defaults are the reference script's constants. */
@@ -36,6 +37,11 @@ export interface SwarmSamplerOptions {
   maxUsage?: number;
   /** Weights below this become 0; weights are rounded to multiples of it. @default {2e-4} */
   minimum?: number;
+  /**
+   * A further rejection rule on the rounded, renormalised candidate (e.g. the task's feasible
+   * set): candidates it refuses are dropped like those above the epoch cap. @default {none}
+   */
+  accept?: (row: readonly number[]) => boolean;
 }
 
 /**
@@ -44,7 +50,9 @@ export interface SwarmSamplerOptions {
  * prior); candidates with a weight above min(15·p_j, 1) (untempered prior) are rejected; weights
  * below 2e-4 are zeroed, the rest renormalised and rounded to multiples of 2e-4; near-duplicates
  * (L1 ≤ 1e-5 to the previous row in lexicographic order, last column the primary key) are
- * dropped; N rows are returned, drawn without replacement.
+ * dropped; N rows are returned, drawn without replacement. With `accept`, candidates it refuses
+ * (after rounding and renormalising) are rejected too: the swarm is drawn from the sampler's
+ * distribution restricted to what `accept` allows.
  *
  * @param prior Natural mixture (renormalised here).
  * @param n Swarm size N.
@@ -91,7 +99,9 @@ export function regmixSwarm(
       if (x[j]! < minimum) x[j] = 0;
       sum += x[j]!;
     }
-    kept.push(Array.from(x, (v) => Math.round(v / sum / minimum) * minimum));
+    const row = Array.from(x, (v) => Math.round(v / sum / minimum) * minimum);
+    if (options.accept && !options.accept(normalize(row))) continue;
+    kept.push(row);
   }
   kept.sort((a, b) => {
     for (let j = m - 1; j >= 0; j--) if (a[j] !== b[j]) return a[j]! - b[j]!;

@@ -5,6 +5,7 @@ import type {
   MethodFactory,
   Predictor,
 } from "../core/method.ts";
+import type { FeasibleSet } from "../core/feasible.ts";
 import { nearestIndex, normalize } from "../core/mixture.ts";
 import { regmixSearch, regmixSwarm } from "./_regmix_sampling.ts";
 import type { Mixture, Proposal } from "../core/types.ts";
@@ -74,6 +75,13 @@ const MAX_SWARM = 1024;
  * mixture or, without one, RegMix's search (mean of the 128 best of 100 000 Dirichlet(prior)
  * samples). With fewer than two runs the prior (its nearest pool member) is recommended. The
  * factory's `fit` exposes the regressor to the Predict track.
+ *
+ * Feasible sets (continuous tasks whose runner trusts only part of the simplex,
+ * `ctx.feasible`): the swarm is RegMix's sampler restricted to the swarm fidelity's set (other
+ * candidates rejected), search samples outside the target fidelity's set are dropped, and a
+ * recommendation outside it (a proposer's, or a mean of samples: the set is not convex) is
+ * replaced by {@linkcode feasiblePick}; the prior is repaired the same way. Without a feasible
+ * set nothing changes.
  */
 export function swarmMethod(
   id: string,
@@ -105,6 +113,10 @@ export function swarmMethod(
         throw new TypeError(`Method "${id}": fidelity "${fidelity}" is not queryable`);
       }
       const continuous = ctx.mode === "continuous";
+      // The task's feasible sets (continuous tasks with a trust region): the swarm is drawn
+      // inside the one of its fidelity, the recommendation kept inside the target's.
+      const querySet = ctx.feasible?.[fidelity];
+      const targetSet = ctx.feasible?.[ctx.targetFidelity];
       if (!continuous && (!ctx.pool || !ctx.targetPool)) {
         throw new TypeError(`Method "${id}": pool mode needs the pool and the target pool`);
       }
@@ -114,6 +126,7 @@ export function swarmMethod(
           ctx.prior,
           Math.min(MAX_SWARM, Math.floor((ctx.budget + 1e-9) / cost)),
           ctx.rng.fork("swarm"),
+          querySet ? { accept: (w) => querySet.contains(w) } : {},
         )
           // RegMix rounds after normalising (sums within ±m·1e-4); renormalise for the harness.
           .map((w) => ({ mixture: normalize(w), fidelity }))
@@ -131,7 +144,7 @@ export function swarmMethod(
         fitted: SwarmFit,
       ): { mixture: Mixture; predicted: number; fit?: FitWarning } => {
         if (!targetPool) {
-          const mixture = fitted.propose?.() ??
+          let mixture = fitted.propose?.() ??
             regmixSearch(
               (rows, m, out) => {
                 const ms = Array.from(
@@ -139,11 +152,14 @@ export function swarmMethod(
                   (_, r) => rows.subarray(r * m, r * m + m),
                 );
                 out.set(fitted.predict(ms as unknown as Mixture[]));
+                // Candidates outside the feasible set are dropped (NaN never enters the top k).
+                if (targetSet) ms.forEach((w, r) => targetSet.contains(w) || (out[r] = NaN));
               },
               ctx.prior,
               ctx.rng.fork("search"),
               { samples: options.searchSamples ?? 100_000 },
             ).mixture;
+          if (targetSet) mixture = feasiblePick(targetSet, mixture, fitted.predict, ctx.prior);
           return { mixture, predicted: t.from(fitted.predict([mixture])[0]!) };
         }
         if (fitted.propose) {
@@ -184,7 +200,11 @@ export function swarmMethod(
         recommend() {
           if (xs.length < 2) {
             return {
-              mixture: targetPool ? targetPool[nearestIndex(targetPool, ctx.prior)]! : ctx.prior,
+              mixture: targetPool
+                ? targetPool[nearestIndex(targetPool, ctx.prior)]!
+                : targetSet
+                ? targetSet.repair(ctx.prior)
+                : ctx.prior,
             };
           }
           if (cached?.n !== xs.length) {
@@ -199,6 +219,43 @@ export function swarmMethod(
       };
     },
   };
+}
+
+/**
+ * Keeps a continuous-mode recommendation inside the task's feasible set: `x` itself when it is
+ * inside; otherwise, of the points where the segments from each anchor (table run) toward `x`
+ * leave the set ({@linkcode FeasibleSet.repair}), the one with the best prediction (ties:
+ * {@linkcode bestPredicted}). For a law convex on the box whose minimiser over it is `x` (BiMix,
+ * Olmix's KL-regularised objective), that point is the best of its segment. A search that
+ * found no feasible candidate (`x` all zeros) gets the same rule toward the prior.
+ *
+ * @example
+ * ```ts
+ * import { feasiblePick } from "./_swarm.ts";
+ * import { FeasibleSet } from "../core/feasible.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const set = new FeasibleSet({ fidelity: "1M", upper: [1, 1], radius: 0.2, anchors: [[0.8, 0.2], [0.5, 0.5]] });
+ * const predict = (ms: readonly (readonly number[])[]) => Float64Array.from(ms, (w) => w[1]!); // less of domain 1 is better
+ * const w = feasiblePick(set, [1, 0], predict, [0.5, 0.5]);
+ * assertEquals(set.contains(w), true);
+ * assertEquals(Math.abs(w[0]! - 0.9) < 1e-6, true); // from [0.8, 0.2], L1 0.2 toward [1, 0]
+ * ```
+ * @param set The feasible set of the target fidelity.
+ * @param x The unconstrained recommendation.
+ * @param predict Loss-like predictions (lower is better).
+ * @param prior The prior (tie-break, and the direction when `x` is empty).
+ * @returns A feasible mixture.
+ */
+export function feasiblePick(
+  set: FeasibleSet,
+  x: Mixture,
+  predict: (ms: readonly Mixture[]) => Float64Array,
+  prior: Mixture,
+): Mixture {
+  const to = x.some((v) => v > 0) ? x : prior;
+  if (to === x && set.contains(x)) return x;
+  const candidates = Array.from({ length: set.size }, (_, i) => set.repair(to, i));
+  return candidates[bestPredicted(predict(candidates), candidates, prior)]!;
 }
 
 /**

@@ -12,6 +12,14 @@
  * pool (replay) mode the pool of mixtures it may query and the target pool its recommendation
  * is mapped into. It never sees the run table: values arrive only through `tell`.
  *
+ * Continuous mode (any mixture may be proposed): on the surrogate tasks the runner trusts its
+ * model only inside a trust region, and `ctx.feasible[fidelity]` says where (`core/feasible.ts`:
+ * per-domain `upper`/`lower` bounds, an L1 `radius` around the table's run mixtures at that
+ * fidelity, `contains(w)`, `distance(w)`, `repair(w)`). A query outside it is answered with the
+ * table's worst run, and a recommendation outside it is scored so: keep proposals and the
+ * recommendation inside (e.g. reject samples with `contains`, or move a point in with
+ * `repair`). `ctx.feasible` is absent in pool mode and on tasks that answer any mixture.
+ *
  * The method: query `explore` random pool members at the target fidelity (or, on transfer tasks
  * where the target cannot be queried, at the cheapest fidelity), then repeatedly query the
  * unqueried member nearest (L1) to the best mixture observed so far; recommend the best observed.

@@ -21,7 +21,12 @@
  * Departures: Olmix fits with scipy's bounded trust-region least squares (max_nfev 50 000);
  * here F and α are softplus-parameterised and fitted with L-BFGS (≤ 2000 iterations) on the same
  * squared error. Maximised objectives bounded above are fitted as `upper − y`. In pool mode the
- * recommendation is the target-pool member nearest (L1) to the proposal.
+ * recommendation is the target-pool member nearest (L1) to the proposal. Version 2: on a task
+ * with a feasible set (`ctx.feasible`, the surrogate tasks' trust regions) the method optimises
+ * within the task's feasible set — the swarm is drawn inside it, the law is minimised exactly
+ * under its box, and a minimiser farther than its radius from every table run is replaced by the
+ * best-predicted point where a segment from a table run toward it leaves the set
+ * (methods/_swarm.ts `feasiblePick`; the law is convex, so that is the best of each segment).
  *
  * @module
  */
@@ -109,17 +114,36 @@ export function fitBimix(xs: readonly Mixture[], ys: readonly number[]): BimixLa
 }
 
 /**
- * Minimises a fitted BiMix law on the simplex (exact, by bisection on the Lagrange multiplier).
+ * Minimises a fitted BiMix law on the simplex (exact, by bisection on the Lagrange multiplier),
+ * optionally under per-domain upper bounds: the law is separable and convex, so the KKT point is
+ * r_i = min(u_i, (α_i F_i / λ)^(1/(1+α_i))) with λ set so that Σ r = 1.
  *
+ * @example
+ * ```ts
+ * import { minimizeBimix } from "./bimix.ts";
+ * import { ok } from "node:assert/strict";
+ * const law = { F: [1, 1, 1], alpha: [1, 1, 1] };
+ * ok(minimizeBimix(law, [1 / 3, 1 / 3, 1 / 3]).every((x) => Math.abs(x - 1 / 3) < 1e-9));
+ * const r = minimizeBimix({ F: [4, 1, 1], alpha: [1, 1, 1] }, [1 / 3, 1 / 3, 1 / 3], [0.4, 1, 1]);
+ * ok(Math.abs(r[0]! - 0.4) < 1e-9 && Math.abs(r[1]! - 0.3) < 1e-9);
+ * ```
  * @param law The fitted law.
  * @param prior Returned when no domain has α_i F_i > 0.
+ * @param upper Per-domain upper bounds (summing to at least 1). @default {none}
  * @returns The minimising mixture.
  */
-export function minimizeBimix(law: BimixLaw, prior: Mixture): number[] {
+export function minimizeBimix(
+  law: BimixLaw,
+  prior: Mixture,
+  upper?: readonly number[],
+): number[] {
   const c = law.F.map((F, i) => F * law.alpha[i]!);
   if (!c.some((x) => x > 0)) return [...prior];
-  const at = (logLambda: number) =>
+  const free = (logLambda: number) =>
     c.map((ci, i) => ci > 0 ? Math.exp((Math.log(ci) - logLambda) / (1 + law.alpha[i]!)) : 0);
+  const at = upper
+    ? (logLambda: number) => free(logLambda).map((x, i) => Math.min(x, upper[i]!))
+    : free;
   const sum = (l: number) => at(l).reduce((a, b) => a + b, 0);
   let lo = -700, hi = 700;
   for (let it = 0; it < 200; it++) {
@@ -141,14 +165,16 @@ export function minimizeBimix(law: BimixLaw, prior: Mixture): number[] {
 export function bimix(options: SwarmOptions = {}): MethodFactory {
   return swarmMethod(
     "bimix",
-    "1",
+    "2",
     "BiMix (fixed step): Σ F_i r_i^-α_i fitted by least squares; mixbench's exact simplex minimiser as proposer",
     {
       fit(xs, ys, ctx) {
         const law = fitBimix(xs, ys);
         return {
           predict: (ms) => Float64Array.from(ms, (r) => predictBimix(law, r)),
-          propose: () => minimizeBimix(law, ctx.prior),
+          // Continuous tasks with a trust region: minimised under its box (then kept within its
+          // radius by the swarm's feasible pick).
+          propose: () => minimizeBimix(law, ctx.prior, ctx.feasible?.[ctx.targetFidelity]?.upper),
         };
       },
     },

@@ -23,6 +23,19 @@
  * - the recommendation is the best measured run when the target fidelity is the swarm fidelity,
  *   otherwise the target-pool member with the best prediction.
  *
+ * Continuous mode (surrogate and training tasks; methods.md §11 (d)): iteration 1 samples its
+ * mixtures from a Dirichlet around the domains' token shares — here RegMix's swarm sampler
+ * (methods/_regmix_sampling.ts: Dirichlet(prior^0.5 · s) over 15 strengths, the epoch cap), the
+ * same distribution the swarm methods draw from; each later iteration draws a fresh candidate
+ * set of `candidates` mixtures (default 8192; the paper does not give its size) from the same
+ * sampler, scores it with the GBDT refitted on every run so far, and draws n_k uniformly from
+ * the predicted top `topFactor`·n_k (the predictor-guided pruning). On a task with a feasible set
+ * (`ctx.feasible`, the surrogate tasks' trust regions) it optimises within the task's feasible
+ * set: every sample and candidate outside it is rejected. The recommendation is the mixture of
+ * the best measured run (the paper's "best mixture by measured score", the proxies' best carried
+ * to the target scale; on the surrogate tasks the runs are at the target fidelity), moved into
+ * the target fidelity's feasible set where it has one and the run is not in it (`repair`).
+ *
  * Anytime behaviour: each round's runs are chosen when the round starts (as in the paper) and
  * handed out `chunk` at a time (default 16, the swarm methods' batch), so a checkpoint inside a
  * round sees the runs done so far. With `chunk: Infinity` a round is one batch, and every
@@ -32,8 +45,11 @@
  * @module
  */
 
-import type { MethodFactory } from "../core/method.ts";
-import { nearestIndex } from "../core/mixture.ts";
+import type { FeasibleSet } from "../core/feasible.ts";
+import type { Method, MethodContext, MethodFactory } from "../core/method.ts";
+import { nearestIndex, normalize } from "../core/mixture.ts";
+import type { Rng } from "../numerics/rng.ts";
+import { regmixSwarm } from "./_regmix_sampling.ts";
 import type { Mixture, Proposal } from "../core/types.ts";
 import { lossLike } from "./_swarm.ts";
 import { fitRegMixGbdt } from "./_regmix_gbdt.ts";
@@ -48,6 +64,8 @@ export interface ClimbOptions {
   fidelity?: string;
   /** Runs handed out per ask within a round. @default {16} */
   chunk?: number;
+  /** Continuous mode: candidates scored per round. @default {8192} */
+  candidates?: number;
 }
 
 /** Splits `total` runs into rounds proportional to `weights` (largest remainders). */
@@ -91,10 +109,13 @@ export function climb(options: ClimbOptions = {}): MethodFactory {
     description:
       "CLIMB search: 3 rounds (64:32:16), GBDT refit each round, batches from the predicted top",
     ranked: true,
-    modes: ["pool"],
+    modes: ["pool", "continuous"],
     create(ctx) {
+      if (ctx.mode === "continuous") {
+        return continuousClimb(ctx, { ...options, rounds: weights, topFactor, chunk });
+      }
       if (ctx.mode !== "pool" || !ctx.pool || !ctx.targetPool) {
-        throw new TypeError(`Method "climb" supports pool mode only`);
+        throw new TypeError(`Method "climb" needs the pool and the target pool in pool mode`);
       }
       const fidelity = options.fidelity ?? ctx.fidelities[0]!;
       const cost = ctx.costs[fidelity]!;
@@ -165,4 +186,73 @@ export function climb(options: ClimbOptions = {}): MethodFactory {
       };
     },
   };
+}
+
+/**
+ * CLIMB in continuous mode: round 1 from RegMix's sampler, later rounds from the GBDT's predicted
+ * top of a fresh candidate set; everything inside the feasible set of the runs' fidelity.
+ */
+function continuousClimb(
+  ctx: MethodContext,
+  options: ClimbOptions & { rounds: readonly number[]; topFactor: number; chunk: number },
+): Method {
+  const fidelity = options.fidelity ?? ctx.fidelities[0]!;
+  const cost = ctx.costs[fidelity];
+  if (cost === undefined) {
+    throw new TypeError(`Method "climb": fidelity "${fidelity}" is not queryable`);
+  }
+  const count = options.candidates ?? 8192;
+  const set = ctx.feasible?.[fidelity];
+  const targetSet = ctx.feasible?.[ctx.targetFidelity];
+  const sizes = roundSizes(Math.floor((ctx.budget + 1e-9) / cost), options.rounds);
+  const t = lossLike(ctx);
+  const xs: Mixture[] = [];
+  const ys: number[] = [];
+  let round = 0;
+  let pending: Proposal[] = [];
+  /** Draws from RegMix's sampler inside a feasible set (`multiplier` draws per row asked). */
+  const draw = (n: number, rng: Rng, within: FeasibleSet | undefined, multiplier: number) =>
+    regmixSwarm(ctx.prior, n, rng, {
+      sampleMultiplier: multiplier,
+      ...(within ? { accept: (w) => within.contains(w) } : {}),
+    }).map(normalize);
+  const nextRound = (budgetLeft: number): Proposal[] => {
+    while (round < sizes.length && sizes[round] === 0) round++;
+    if (round >= sizes.length) return [];
+    const n = Math.min(sizes[round]!, Math.floor((budgetLeft + 1e-9) / cost));
+    round++;
+    const rng = ctx.rng.fork(`climb-${round}`);
+    const chosen = round === 1 || xs.length < 2 ? draw(n, rng, set, 100) : (() => {
+      const pool = draw(count, rng, set, 1);
+      const pred = fitRegMixGbdt(xs, ys, rng.fork("gbdt"))(pool);
+      const top = pool.map((w, i) => ({ w, v: pred[i]! })).sort((a, b) => a.v - b.v)
+        .slice(0, Math.max(n, Math.round(options.topFactor * n))).map((e) => e.w);
+      return rng.shuffle(top).slice(0, n);
+    })();
+    return chosen.map((mixture) => ({ mixture, fidelity }));
+  };
+  return {
+    ask({ remaining: budgetLeft }) {
+      if (pending.length === 0) pending = nextRound(budgetLeft);
+      const k = Math.min(pending.length, options.chunk, Math.floor((budgetLeft + 1e-9) / cost));
+      return pending.splice(0, Math.max(0, k));
+    },
+    tell(observations) {
+      for (const o of observations) {
+        if (o.fidelity !== fidelity) continue;
+        xs.push(o.mixture);
+        ys.push(t.to(o.value));
+      }
+    },
+    recommend() {
+      const w = xs.length === 0 ? ctx.prior : xs[bestIndex(ys)]!;
+      return { mixture: targetSet ? targetSet.repair(w) : w };
+    },
+  };
+}
+
+function bestIndex(ys: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < ys.length; i++) if (ys[i]! < ys[best]!) best = i;
+  return best;
 }

@@ -17,8 +17,8 @@
  *
  * Departures from the reference code (`yegcjs/mixinglaws`):
  * - The 6000 starts are screened by their initial loss and the best 8 optimised
- *   (methods/_exp_law.ts) in exact mode (`dml@exact`, version 1, and the Predict track).
- * - Fast mode (the default, version 2; issue 11): a cell refits its laws at every checkpoint,
+ *   (methods/_exp_law.ts) in exact mode (`dml@exact`, and the Predict track).
+ * - Fast mode (the default; issue 11): a cell refits its laws at every checkpoint,
  *   and only its first fit starts from the grid, refining the best 2 screened starts per law
  *   (`firstRefine`); every later fit refines the previous checkpoint's law of the same metric
  *   on the grown run set (a warm start, with the same round budget) plus the best `warmRefine`
@@ -32,7 +32,10 @@
  *   them.
  * - Pool mode: the target-pool member with the lowest predicted objective is recommended;
  *   continuous mode: RegMix's search over the prediction (the reference enumerates a capped
- *   grid, `find_opt.py`).
+ *   grid, `find_opt.py`), within the task's feasible set where it has one (`ctx.feasible`;
+ *   the swarm and the search samples are drawn inside it, methods/_swarm.ts).
+ * - Versions: 1, exact effort and no feasible set; `dml@exact` is 2 (the feasible set; pool-task
+ *   lines equal version 1's); `dml` is 3 (fast mode and the feasible set).
  *
  * @module
  */
@@ -66,7 +69,7 @@ export interface DmlOptions extends SwarmOptions {
    */
   shortlist?: number;
   /**
-   * The reference effort at every checkpoint (id `<method>@exact`, version 1): `refine` fresh
+   * The reference effort at every checkpoint (id `<method>@exact`, version 2): `refine` fresh
    * starts per law, no warm start. @default {false}
    */
   exact?: boolean;
@@ -94,7 +97,7 @@ export function dml(options: DmlOptions = {}): MethodFactory {
   const previous = new WeakMap<MethodContext, LawSum>();
   const factory = swarmMethod(
     exact ? "dml@exact" : "dml",
-    exact ? "1" : "2",
+    exact ? "2" : "3",
     "Data Mixing Laws: per-domain exponential laws fitted with Huber + multi-start L-BFGS, best predicted pool member",
     {
       fit(xs, ys, ctx, rows) {

@@ -28,18 +28,25 @@
  *   the superswarm's task metrics); the reference starts it at the metric's list index
  *   (`ownStart: "metric-index"`); see the README for the measured effect.
  *
- * Fast mode (the default, version 2; issue 11): only a cell's first fit starts from the grid,
+ * Fast mode (the default; issue 11): only a cell's first fit starts from the grid,
  * refining the best 2 screened starts per law (`firstRefine`); every later checkpoint's fit
  * refines the previous fit's law of the same metric on the grown run set (a warm start, with the
  * same round budget) plus the best `warmRefine` (default 0) screened starts. Exact mode
- * (`olmix@exact`, version 1, also used by the Predict track) refines the best 8 screened starts
+ * (`olmix@exact`, also used by the Predict track) refines the best 8 screened starts
  * at every fit. Final scores of the two over 10 seeds: the README's "Speed" section.
  *
  * Departures: the start grid is screened to the best 8 starts (methods/_exp_law.ts; `refine`);
  * on the superswarm all 110 BPB metrics of the objective are fitted (the fit config drops 7 of
  * them, the task's objective keeps them); maximised objectives bounded above are fitted as
  * `upper − y`; in pool mode the recommendation is the target-pool member nearest (L1) to the
- * proposal.
+ * proposal. On a task with a feasible set (`ctx.feasible`, the surrogate tasks' trust
+ * regions) the method optimises within the task's feasible set — the swarm is drawn inside it,
+ * its box joins the repetition caps of the proposer, and a proposal farther than its radius from
+ * every table run is replaced by the best-predicted point where a segment from a table run
+ * toward it leaves the set (methods/_swarm.ts `feasiblePick`).
+ *
+ * Versions: 1, exact effort and no feasible set; `olmix@exact` is 2 (the feasible set; pool-task
+ * lines equal version 1's); `olmix` is 3 (fast mode and the feasible set).
  *
  * @module
  */
@@ -86,7 +93,7 @@ export interface OlmixOptions extends SwarmOptions {
    */
   shortlist?: number;
   /**
-   * The reference effort at every checkpoint (id `<method>@exact`, version 1): `refine` fresh
+   * The reference effort at every checkpoint (id `<method>@exact`, version 2): `refine` fresh
    * starts per law, no warm start. @default {false}
    */
   exact?: boolean;
@@ -118,6 +125,15 @@ export function repetitionCaps(
   return caps.reduce((a, b) => a + b, 0) >= 1 ? caps : undefined;
 }
 
+/** The caps tightened by the target fidelity's feasible box, when the context has one. */
+function withBox(caps: number[] | undefined, ctx: MethodContext): number[] | undefined {
+  const upper = ctx.feasible?.[ctx.targetFidelity]?.upper;
+  if (!upper) return caps;
+  const both = upper.map((u, j) => Math.min(u, caps?.[j] ?? 1));
+  // Caps and box that leave no mixture: the box alone (the task's region comes first).
+  return both.reduce((a, b) => a + b, 0) >= 1 ? both : [...upper];
+}
+
 /**
  * Creates the Olmix method.
  *
@@ -144,7 +160,7 @@ export function olmix(options: OlmixOptions = {}): MethodFactory {
   const previous = new WeakMap<MethodContext, LawSum>();
   const factory = swarmMethod(
     exact ? "olmix@exact" : "olmix",
-    exact ? "1" : "2",
+    exact ? "2" : "3",
     "Olmix: per-metric log-linear regressors + exact KL-regularised proposer on the capped simplex",
     {
       fit(xs, ys, ctx, rows) {
@@ -162,7 +178,9 @@ export function olmix(options: OlmixOptions = {}): MethodFactory {
           ...(options.restartEachStep ? { restartEachStep: true } : {}),
         });
         if (!exact) previous.set(ctx, sum);
-        const caps = repetitionCaps(ctx, factor, target);
+        // Continuous tasks with a trust region: its box joins the caps (the proposer is exact
+        // on the capped simplex); the swarm's feasible pick keeps the proposal within its radius.
+        const caps = withBox(repetitionCaps(ctx, factor, target), ctx);
         const lambda = options.lambda ?? defaultKlReg(ctx.task);
         return {
           predict: (ms) => Float64Array.from(ms, (r) => predictLawSum(sum, r)),

@@ -19,6 +19,13 @@
  * rows renormalised after the 2e-4 rounding) and the recommendation is the mean of the 128 best
  * of 100 000 Dirichlet(prior) samples, as in the reference notebook.
  *
+ * Departure (version 2): on a task with a feasible set (`ctx.feasible`, the surrogate tasks' trust
+ * regions) the method optimises within the task's feasible set — swarm candidates and search
+ * samples outside it are rejected, and a mean of the best samples that falls outside (the set
+ * is not convex) is replaced by the best-predicted point where a segment from a table run
+ * toward it leaves the set (methods/_swarm.ts `feasiblePick`). The paper's setting has no such
+ * set.
+ *
  * @module
  */
 
@@ -65,7 +72,7 @@ export function fitRegMixLinear(
 export function regmix(options: RegMixOptions = {}): MethodFactory {
   return swarmMethod(
     "regmix",
-    "1",
+    "2",
     "RegMix: random swarm, LightGBM-like GBDT regressor, best predicted pool member",
     { fit: (xs, ys, ctx) => ({ predict: fitRegMixGbdt(xs, ys, ctx.rng.fork("regmix"), options) }) },
     options,
@@ -81,7 +88,7 @@ export function regmix(options: RegMixOptions = {}): MethodFactory {
 export function regmixLinear(options: SwarmOptions = {}): MethodFactory {
   return swarmMethod(
     "regmix-linear",
-    "1",
+    "2",
     "RegMix with ordinary least squares (intercept, minimum-norm), best predicted pool member",
     {
       fit: (xs, ys) => {

@@ -36,6 +36,7 @@
  * @module
  */
 
+import type { FeasibleSet } from "../core/feasible.ts";
 import { mixtureKey } from "../core/mixture.ts";
 import type { Judgement, Runner } from "../core/runner.ts";
 import type { Task } from "../core/task.ts";
@@ -49,6 +50,7 @@ import {
   evaluationNoise,
   loadSurrogate,
   nearestDistance,
+  regionFeasibleSet,
   regionPenalty,
   type SurrogateCard,
   type TrustRegion,
@@ -181,6 +183,8 @@ export async function openSurrogateModels(
 /** The hybrid table/surrogate runner of one cell. */
 export class SurrogateRunner implements Runner {
   readonly kind = "surrogate" as const;
+  /** The models' trust regions by fidelity (absent when no model states one). */
+  readonly feasible?: Readonly<Record<string, FeasibleSet>>;
   #task: Task;
   #models: SurrogateModels;
   #decimals: number;
@@ -204,6 +208,10 @@ export class SurrogateRunner implements Runner {
   constructor(task: Task, models: SurrogateModels, options: { seed?: number } = {}) {
     this.#task = task;
     this.#models = models;
+    const sets = [...models.byFidelity].flatMap(([f, m]) =>
+      m.card.region ? [[f, regionFeasibleSet(m.card.region, f, m.mixtures)]] : []
+    );
+    if (sets.length > 0) this.feasible = Object.freeze(Object.fromEntries(sets));
     this.#decimals = task.card.surrogate?.matchDecimals ?? 6;
     if (task.card.surrogate?.noise === "evaluation") {
       if (options.seed === undefined) {

@@ -8,8 +8,11 @@
  */
 
 import type { Direction } from "../core/types.ts";
+import { FeasibleSet, nearestDistance } from "../core/feasible.ts";
 import type { MlpOptions } from "../numerics/mlp.ts";
 import type { NoiseCeiling } from "../numerics/stats/noise.ts";
+
+export { nearestDistance };
 
 /** Schema id of surrogate validation cards. */
 export const SURROGATE_SCHEMA = "mixbench.surrogate/1";
@@ -367,27 +370,29 @@ export function checkRegion(
 }
 
 /**
- * L1 distance from a mixture to the nearest of row-major mixtures.
+ * The feasible set a trust region defines at its fidelity, as methods see it
+ * (`MethodContext.feasible`): the region's box (`upper`; no lower bound beyond the simplex) and
+ * radius around the table's mixtures. Its `contains` is {@linkcode checkRegion}'s verdict.
  *
  * @example
  * ```ts
- * import { nearestDistance } from "./surrogate_card.ts";
+ * import { regionFeasibleSet, type TrustRegion } from "./surrogate_card.ts";
  * import { deepStrictEqual as assertEquals } from "node:assert/strict";
- * assertEquals(nearestDistance(new Float64Array([1, 0, 0, 1]), [0.5, 0.5]), 1);
+ * const region = { upper: [1, 0.5], radius: 0.4 } as unknown as TrustRegion;
+ * const set = regionFeasibleSet(region, "1M", new Float64Array([0.8, 0.2, 0.6, 0.4]));
+ * assertEquals([set.contains([0.7, 0.3]), set.contains([0.3, 0.7])], [true, false]);
  * ```
- * @param rows Row-major mixtures of the same length as `w`.
- * @param w The mixture.
- * @returns The smallest L1 distance (Infinity when there are no rows).
+ * @param region The region (`upper`, `radius`).
+ * @param fidelity Its fidelity id.
+ * @param table The table's mixtures at the fidelity, row-major.
+ * @returns The feasible set.
  */
-export function nearestDistance(rows: Float64Array, w: ArrayLike<number>): number {
-  const m = w.length;
-  let best = Infinity;
-  for (let o = 0; o < rows.length; o += m) {
-    let d = 0;
-    for (let j = 0; j < m && d < best; j++) d += Math.abs(rows[o + j]! - w[j]!);
-    if (d < best) best = d;
-  }
-  return best;
+export function regionFeasibleSet(
+  region: Pick<TrustRegion, "upper" | "radius">,
+  fidelity: string,
+  table: Float64Array,
+): FeasibleSet {
+  return new FeasibleSet({ fidelity, upper: region.upper, radius: region.radius, anchors: table });
 }
 
 /** Reference values computed on a passing surrogate, under its trust region. */

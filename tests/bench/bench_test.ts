@@ -112,7 +112,7 @@ Deno.test("runBench() does not schedule pool-only methods on a continuous task, 
   try {
     const s = await runBench(testBenchOptions(out, {
       tasks: ["regmix-pile/pile-cc@1M", "regmix-pile/pile-cc"],
-      methods: ["uniform", "bo", "climb"],
+      methods: ["uniform", "bo", "null-rotating"],
       seeds: 1,
       report: (e) => {
         if (e.kind === "note") notes.push(e.text);
@@ -124,12 +124,12 @@ Deno.test("runBench() does not schedule pool-only methods on a continuous task, 
       lines.map((l) => `${l.task.id} ${l.method}`).sort(),
       [
         "regmix-pile/pile-cc bo",
-        "regmix-pile/pile-cc climb",
+        "regmix-pile/pile-cc null-rotating",
         "regmix-pile/pile-cc uniform",
         "regmix-pile/pile-cc@1M uniform",
       ],
     );
-    assertEquals(notes, ["regmix-pile/pile-cc@1M: not run by bo, climb (pool tasks only)"]);
+    assertEquals(notes, ["regmix-pile/pile-cc@1M: not run by bo, null-rotating (pool tasks only)"]);
   } finally {
     await Deno.remove(out, { recursive: true });
   }

@@ -129,8 +129,8 @@ Deno.test("fitLawSum() warm-starts each metric's law from the earlier fit's law 
 Deno.test("dml and olmix: fast by default (version 2), the reference effort as <id>@exact (version 1)", () => {
   for (const id of ["dml", "olmix"]) {
     const fast = getMethod(id), exact = getMethod(`${id}@exact`);
-    assertEquals([fast.id, fast.version], [id, "2"]);
-    assertEquals([exact.id, exact.version], [`${id}@exact`, "1"]);
+    assertEquals([fast.id, fast.version], [id, "3"]);
+    assertEquals([exact.id, exact.version], [`${id}@exact`, "2"]);
     assertThrows(() => getMethod(`${id}@fast`), RangeError, `Method "${id}@fast"`);
   }
 });

@@ -2,7 +2,7 @@ import { assert, assertAlmost, assertEquals, assertRejects } from "../_assert.ts
 import { runCell } from "../../harness/cell.ts";
 import { withVersions } from "../../core/results.ts";
 import { fitEnsemble, type MlpEnsemble, predictEnsemble } from "../../numerics/mlp.ts";
-import type { MethodFactory } from "../../core/method.ts";
+import type { MethodContext, MethodFactory } from "../../core/method.ts";
 import type { Task } from "../../core/task.ts";
 import { randomSearch } from "../../methods/random_search.ts";
 import { ensembleToOnnx } from "../../runners/onnx_writer.ts";
@@ -352,4 +352,47 @@ Deno.test("an out-of-region recommendation is scored as the table's worst run an
       /no source/.test(checkRegionRecords({ ...line, checkpoints: [bare] }, card, task.table)[0]!),
     );
   });
+});
+
+Deno.test("runCell() hands the runner's trust region to the method as ctx.feasible, the runner's own verdict", async () => {
+  await withRunner({ region: REGION }, async (runner, { task }) => {
+    let seen: MethodContext | undefined;
+    const factory: MethodFactory = {
+      id: "look",
+      version: "1",
+      description: "keeps its context",
+      ranked: true,
+      create: (ctx) => {
+        seen = ctx;
+        return { ask: () => [], tell: () => {}, recommend: () => ({ mixture: [0.5, 0.5, 0] }) };
+      },
+    };
+    const line = await runCell({
+      task,
+      runner,
+      factory,
+      seed: 0,
+      suite: "test",
+      timeLimitMs: 60_000,
+    });
+    assertEquals(line.status, "ok");
+    const set = seen!.feasible!.small!;
+    assertEquals([set.fidelity, set.radius, set.upper], ["small", 0.5, [1, 0.55, 1]]);
+    assert(Object.isFrozen(seen!.feasible) && Object.isFrozen(set));
+    const points = [[0.2, 0.3, 0.5], [0.4, 0.6, 0], [0.7, 0.15, 0.15], [0.5, 0.5, 0]];
+    const answers = await runner.evaluate(
+      points.map((mixture) => ({ mixture, fidelity: "small" })),
+    );
+    points.forEach((w, i) => {
+      const s = answers[i]!.source;
+      const inRegion = s.kind === "table" || (s as SurrogateSource).inRegion === true;
+      assertEquals(set.contains(w), inRegion, `point ${i}`);
+    });
+    // A repaired mixture is answered inside the region.
+    const repaired = set.repair([0.7, 0.15, 0.15]);
+    const [o] = await runner.evaluate([{ mixture: repaired, fidelity: "small" }]);
+    assertEquals((o!.source as SurrogateSource).inRegion, true);
+  });
+  // Without a region (and in pool mode) there is none.
+  await withRunner({}, (runner) => Promise.resolve(assertEquals(runner.feasible, undefined)));
 });
