@@ -192,3 +192,25 @@ Deno.test("skipped merges: the statistics are those of the full replay from the 
   assertEquals(Array.from(tail.mergedCount), Array.from(full.mergedCount.subarray(5)));
   assertEquals(tail.tokensT[0], full.tokensT[0]);
 });
+
+Deno.test("the bundle solver over α (matching oracle) reaches the HiGHS LP's optimum", async () => {
+  for (
+    const [names, alpha, T, bytes] of [
+      [["moby", "legal", "udhr"], [0.2, 0.5, 0.3], 400, 96 * 1024],
+      [["sotu", "ts_code", "wordnet", "factbook"], [0.4, 0.1, 0.3, 0.2], 1000, 64 * 1024],
+    ] as const
+  ) {
+    const { list, samples } = knownSetup(names, alpha, T);
+    const short = samples.map((s) => ({ name: s.name, text: s.text.slice(0, bytes) }));
+    const lp = await inferMixture(list, short, { maxAdd: 5000 });
+    const cuts = await inferMixture(list, short, { solver: "cuts" });
+    const o = lp.lp.objective;
+    assert(Math.abs(cuts.lp.objective - o) < 1e-9 * o, `${cuts.lp.objective} vs ${o}`);
+    assert(maxErr(cuts.alpha, lp.alpha) < 1e-6, `${cuts.alpha} vs ${lp.alpha}`);
+    // the certificate: a lower bound from the cutting-plane model within the stopping gap
+    const lb = (cuts.lp as { lowerBound?: number }).lowerBound!;
+    assert(lb <= cuts.lp.objective * (1 + 1e-12) && cuts.lp.objective - lb <= 1e-9 * o);
+    // the cover it reports is that of the objective
+    assert(Math.abs(cuts.lp.stepSlack + cuts.lp.pairSlack - cuts.lp.objective) < 1e-12 + 1e-12 * o);
+  }
+});
