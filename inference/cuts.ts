@@ -189,7 +189,8 @@ class Matcher {
   }
 
   /**
-   * Solves from scratch on the edges with positive weight.
+   * Solves from scratch: rows in CSR form (`start`, pair `col`, weight `w`, step `edgeOf` of each
+   * entry), positive weights only. The matching is left in `rowEdge`/`colRow`, the cover in y, z.
    *
    * @returns The matching's weight.
    */
@@ -345,7 +346,7 @@ export async function solveMixtureCuts(
       edgeOf[j] = edges.t[k]!;
       orig[j] = k;
     }
-    const matched = matcher.solve(count, col, wr, edgeOf);
+    matcher.solve(count, col, wr, edgeOf);
     const g = new Float64Array(n);
     for (let t = 0; t < T; t++) {
       const j = matcher.rowEdge[t]!;
@@ -443,7 +444,6 @@ export async function solveMixtureCuts(
       bestVt = Float64Array.from(vt);
       bestZ = Float64Array.from(z);
     }
-    void matched;
     // (3) master: lower bound and the next point
     const model = masterLower(h, n, cuts);
     lower = Math.max(lower, model.value);
@@ -462,9 +462,11 @@ export async function solveMixtureCuts(
       });
       break;
     }
+    // the level step; the model's minimiser (Kelley's step) below `kelleyBelow` or should the
+    // level LP fail numerically (its level set is never empty: it holds the model's minimiser)
     alpha = gap <= kelleyBelow * upper
       ? model.alpha
-      : masterLevel(h, n, cuts, lower + lambda * gap, best);
+      : (masterLevel(h, n, cuts, lower + lambda * gap, best) ?? model.alpha);
     const mastered = performance.now();
     masterMs += mastered - walkedAt;
     opts.onRound?.({
@@ -545,7 +547,7 @@ function masterLevel(
   cuts: readonly Float64Array[],
   level: number,
   center: Float64Array,
-): Float64Array {
+): Float64Array | undefined {
   const model = h.createModel();
   try {
     model.options.set("output_flag", false);
@@ -560,7 +562,7 @@ function masterLevel(
       model.addRow(center[i]!, Infinity, { indices: [i, n], values: [1, 1] });
     }
     const res = model.run();
-    if (res.modelStatus !== 7) throw new Error(`mixture LP (cuts): level step status ${res.modelStatus}`);
+    if (res.modelStatus !== 7) return undefined;
     const x = model.getSolution().colValue;
     return Float64Array.from({ length: n }, (_, i) => Math.max(0, x[i]!));
   } finally {

@@ -34,8 +34,11 @@ Deno.test("on its own training text the LP is exact with zero slack", async () =
   const texts = samples.map((s) => s.text.slice(0, 40000));
   texts.forEach((t) => countWords(t, re, words));
   const list = trainBpe(words, 300, "gpt2");
-  const r = await inferMixture(list, samples.map((s, i) => ({ name: s.name, text: texts[i]! })));
+  const own = samples.map((s, i) => ({ name: s.name, text: texts[i]! }));
+  const r = await inferMixture(list, own);
   assert(r.lp.objective < 1e-9, `objective ${r.lp.objective}`);
+  const c = await inferMixture(list, own, { solver: "cuts" });
+  assert(c.lp.objective < 1e-9 && maxErr(c.alpha, r.alpha) < 1e-6, `cuts ${c.alpha} vs ${r.alpha}`);
   // pair shares: category i holds d_i of the pairs
   const pairs = texts.map((t) => {
     let n = 0;

@@ -103,5 +103,7 @@ for (const which of solver === "both" ? ["cut", "lp"] : solver === "none" ? [] :
       `MAE ${mae(toBytes(r.alpha)).toExponential(2)}, alpha ${r.alpha.map((x) => x.toFixed(5)).join(" ")}`,
   );
   console.log(`  ${JSON.stringify({ ...r, alpha: undefined })}`);
+  const ms = r as unknown as Record<string, number>;
+  console.log(`  split: walk ${(ms.walkMs! / 1000).toFixed(1)} s, matching ${((ms.matchMs ?? 0) / 1000).toFixed(1)} s, master/HiGHS ${((ms.masterMs ?? ms.solveMs!) / 1000).toFixed(1)} s`);
 }
 if (cacheStats) console.log("(stats cache not implemented)");
