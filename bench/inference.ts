@@ -96,7 +96,11 @@ export async function runInferenceTrack(o: InferenceTrackOptions): Promise<Infer
       name: d,
       text: dec.decode(spreadSample(odd.get(d)!, sampleBytes)),
     }));
-    const r = await inferMixture(list, samples, { mergesUsed: T, maxAdd, solver: o.solver ?? "lp" });
+    const r = await inferMixture(list, samples, {
+      mergesUsed: T,
+      maxAdd,
+      solver: o.solver ?? "lp",
+    });
     const line: InferLine = {
       schema: INFER_SCHEMA,
       id: `known-${String(j).padStart(2, "0")}`,

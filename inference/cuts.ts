@@ -315,10 +315,11 @@ export async function solveMixtureCuts(
   const W = new Float64Array(P);
   const seen = new Int32Array(P).fill(-1);
   const heap = new MaxHeap();
-  const coef = new Float64Array(n);
   const vt = new Float64Array(T);
   for (;;) {
-    if (++rounds > maxIter) throw new Error(`mixture LP (cuts): no convergence in ${maxIter} iterations`);
+    if (++rounds > maxIter) {
+      throw new Error(`mixture LP (cuts): no convergence in ${maxIter} iterations`);
+    }
     // (1) matching on E at α
     const m0 = performance.now();
     const E = edges.size;
@@ -532,7 +533,9 @@ function masterLower(
       model.addRow(0, Infinity, { indices: [...all, n], values: [...Array.from(g, (x) => -x), 1] });
     }
     const res = model.run();
-    if (res.modelStatus !== 7) throw new Error(`mixture LP (cuts): master status ${res.modelStatus}`);
+    if (res.modelStatus !== 7) {
+      throw new Error(`mixture LP (cuts): master status ${res.modelStatus}`);
+    }
     const x = model.getSolution().colValue;
     return { value: x[n]!, alpha: Float64Array.from({ length: n }, (_, i) => Math.max(0, x[i]!)) };
   } finally {

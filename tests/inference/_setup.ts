@@ -14,6 +14,7 @@ export function knownSetup(
   merges: number,
   budget = 480 * 1024,
   split: "blocks" | "pieces" = "blocks",
+  trainParity: 0 | 1 = 0,
 ): { list: MergeList; samples: CategorySample[]; truth: number[] } {
   const corpus = loadCorpus();
   const dom = names.map((n) => corpus.domains.find((d) => d.name === n)!);
@@ -21,7 +22,7 @@ export function knownSetup(
   const words = new Map<string, number>();
   const half = (b: Uint8Array, parity: 0 | 1) =>
     split === "pieces" ? interleave(b, parity) : alternate(b, UDHR_BLOCK, parity);
-  const texts = mixtureTexts(dom.map((d) => half(d.train, 0)), alpha, budget);
+  const texts = mixtureTexts(dom.map((d) => half(d.train, trainParity)), alpha, budget);
   for (const t of texts) countWords(t, re, words);
   const bytes = texts.map((t) => new TextEncoder().encode(t).length);
   const total = bytes.reduce((a, b) => a + b);
@@ -31,7 +32,7 @@ export function knownSetup(
     truth: bytes.map((b) => b / total),
     samples: dom.map((d) => ({
       name: d.name,
-      text: dec.decode(half(d.train, 1)),
+      text: dec.decode(half(d.train, trainParity === 0 ? 1 : 0)),
     })),
   };
 }

@@ -13,7 +13,13 @@
  * @module
  */
 
-import { mergeIds, type MergeList, type PairStats, replayMerges, trainBpe } from "../../inference/bpe.ts";
+import {
+  mergeIds,
+  type MergeList,
+  type PairStats,
+  replayMerges,
+  trainBpe,
+} from "../../inference/bpe.ts";
 import { solveMixtureLp } from "../../inference/lp.ts";
 import { alternate, mixtureTexts, randomMixtures } from "../../inference/mixture.ts";
 import { compilePattern, countWords } from "../../inference/pretokenize.ts";
@@ -55,9 +61,14 @@ async function mergeList(): Promise<{ list: MergeList; truth: number[] }> {
     const re = compilePattern("gpt2");
     for (const t of texts) countWords(t, re, words);
     const list = trainBpe(words, 30000, "gpt2");
-    console.log(`trained ${T} merges on ${total} bytes in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(
+      `trained ${T} merges on ${total} bytes in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
     const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-    await Deno.writeTextFile(path, list.merges.map(([a, b]) => `${hex(a)} ${hex(b)}`).join("\n") + "\n");
+    await Deno.writeTextFile(
+      path,
+      list.merges.map(([a, b]) => `${hex(a)} ${hex(b)}`).join("\n") + "\n",
+    );
     return { list, truth };
   }
 }
@@ -84,14 +95,18 @@ const toBytes = (a: readonly number[]) => {
   const s = b.reduce((x, y) => x + y);
   return b.map((x) => x / s);
 };
-const mae = (a: readonly number[]) => a.reduce((s, x, i) => s + Math.abs(x - truth[i]!), 0) / a.length;
+const mae = (a: readonly number[]) =>
+  a.reduce((s, x, i) => s + Math.abs(x - truth[i]!), 0) / a.length;
 for (const which of solver === "both" ? ["cut", "lp"] : solver === "none" ? [] : [solver]) {
   const { solveMixtureCuts } = await import("../../inference/cuts.ts");
   const t0 = performance.now();
   const r = which === "lp"
     ? await solveMixtureLp(stats, {
       maxAdd: 5000,
-      onRound: (p) => console.log(`  lp round ${p.round}: step ${p.step}, rows ${p.rows}, solve ${p.solveMs.toFixed(0)} ms`),
+      onRound: (p) =>
+        console.log(
+          `  lp round ${p.round}: step ${p.step}, rows ${p.rows}, solve ${p.solveMs.toFixed(0)} ms`,
+        ),
     })
     : await solveMixtureCuts(stats, {
       ...JSON.parse(Deno.env.get("CUTOPTS") ?? "{}"),
@@ -99,11 +114,19 @@ for (const which of solver === "both" ? ["cut", "lp"] : solver === "none" ? [] :
     });
   const wall = (performance.now() - t0) / 1000;
   console.log(
-    `${which}: objective ${r.objective.toPrecision(12)}, ${r.rounds} rounds, wall ${wall.toFixed(1)} s, ` +
-      `MAE ${mae(toBytes(r.alpha)).toExponential(2)}, alpha ${r.alpha.map((x) => x.toFixed(5)).join(" ")}`,
+    `${which}: objective ${r.objective.toPrecision(12)}, ${r.rounds} rounds, wall ${
+      wall.toFixed(1)
+    } s, ` +
+      `MAE ${mae(toBytes(r.alpha)).toExponential(2)}, alpha ${
+        r.alpha.map((x) => x.toFixed(5)).join(" ")
+      }`,
   );
   console.log(`  ${JSON.stringify({ ...r, alpha: undefined })}`);
   const ms = r as unknown as Record<string, number>;
-  console.log(`  split: walk ${(ms.walkMs! / 1000).toFixed(1)} s, matching ${((ms.matchMs ?? 0) / 1000).toFixed(1)} s, master/HiGHS ${((ms.masterMs ?? ms.solveMs!) / 1000).toFixed(1)} s`);
+  console.log(
+    `  split: walk ${(ms.walkMs! / 1000).toFixed(1)} s, matching ${
+      ((ms.matchMs ?? 0) / 1000).toFixed(1)
+    } s, master/HiGHS ${((ms.masterMs ?? ms.solveMs!) / 1000).toFixed(1)} s`,
+  );
 }
 if (cacheStats) console.log("(stats cache not implemented)");

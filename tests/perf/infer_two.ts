@@ -21,12 +21,20 @@ const solver = arg("solver", "lp") as "lp" | "cuts";
 const pairs = arg("pairs", "moby:ts_code,wordnet:factbook,legal:udhr,sotu:nodedocs,moby:sotu")
   .split(",").map((x) => x.split(":"));
 const split = arg("split", "blocks") as "blocks" | "pieces";
+const parity = Number(arg("parity", "0")) as 0 | 1;
 const mixes = arg("mix", "0.3,0.7,0.5,0.15").split(",").map(Number);
 const errs = new Map<number, number[]>();
 for (const [a, b] of pairs) {
   for (const x of mixes) {
     const maxT = Math.max(...Ts);
-    const { list, samples, truth } = knownSetup([a!, b!], [x, 1 - x], maxT, 480 * 1024, split);
+    const { list, samples, truth } = knownSetup(
+      [a!, b!],
+      [x, 1 - x],
+      maxT,
+      480 * 1024,
+      split,
+      parity,
+    );
     for (const T of Ts) {
       const t0 = performance.now();
       const r = await inferMixture(list, samples, { mergesUsed: T, maxAdd: 5000, solver });
@@ -35,7 +43,9 @@ for (const [a, b] of pairs) {
       console.log(
         `${a}/${b} ${x.toFixed(2)} T ${T}: truth ${truth[0]!.toFixed(4)} est ${
           r.alphaBytes[0]!.toFixed(4)
-        } err ${e >= 0 ? "+" : ""}${e.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(1)} s, ${r.lp.rounds} rounds)`,
+        } err ${e >= 0 ? "+" : ""}${e.toFixed(4)} (${
+          ((performance.now() - t0) / 1000).toFixed(1)
+        } s, ${r.lp.rounds} rounds)`,
       );
     }
   }
@@ -43,7 +53,9 @@ for (const [a, b] of pairs) {
 for (const [T, e] of errs) {
   e.sort((p, q) => p - q);
   console.log(
-    `T ${T}: ${e.length} cases, max ${e.at(-1)!.toFixed(4)}, median ${e[e.length >> 1]!.toFixed(4)}, ` +
+    `T ${T}: ${e.length} cases, max ${e.at(-1)!.toFixed(4)}, median ${
+      e[e.length >> 1]!.toFixed(4)
+    }, ` +
       `> 1e-2: ${e.filter((x) => x > 1e-2).length}`,
   );
 }
