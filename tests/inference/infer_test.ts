@@ -1,6 +1,7 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
 import { knownSetup } from "./_setup.ts";
 import { inferMixture, SampleError } from "../../inference/infer.ts";
+import { maxWeightMatching } from "../../inference/cuts.ts";
 import { MergeFormatError, parseMerges } from "../../inference/merges.ts";
 import { mergeIds, MergeListError, replayMerges, trainBpe } from "../../inference/bpe.ts";
 import { compilePattern, countWords, PatternError, split } from "../../inference/pretokenize.ts";
@@ -215,5 +216,53 @@ Deno.test("the bundle solver over α (matching oracle) reaches the HiGHS LP's op
     assert(lb <= cuts.lp.objective * (1 + 1e-12) && cuts.lp.objective - lb <= 1e-9 * o);
     // the cover it reports is that of the objective
     assert(Math.abs(cuts.lp.stepSlack + cuts.lp.pairSlack - cuts.lp.objective) < 1e-12 + 1e-12 * o);
+  }
+});
+
+Deno.test("the matching oracle is a maximum-weight matching with an optimal cover", () => {
+  // brute force over all matchings of small random bipartite graphs (sparse, ties and zero
+  // weights included)
+  let state = 12345;
+  const rand = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let trial = 0; trial < 300; trial++) {
+    const R = 1 + Math.floor(rand() * 6), C = 1 + Math.floor(rand() * 6);
+    const edges: [number, number, number][] = [];
+    const W = Array.from({ length: R }, () => new Array<number>(C).fill(0));
+    for (let r = 0; r < R; r++) {
+      for (let c = 0; c < C; c++) {
+        if (rand() < 0.5) continue;
+        const w = rand() < 0.2 ? Math.floor(rand() * 3) : Math.round(rand() * 100) / 10 - 2;
+        edges.push([r, c, w]);
+        W[r]![c] = Math.max(0, w);
+      }
+    }
+    const best = (r: number, used: number): number => {
+      if (r === R) return 0;
+      let b = best(r + 1, used);
+      for (let c = 0; c < C; c++) {
+        if (!(used & (1 << c)) && W[r]![c]! > 0) {
+          b = Math.max(b, W[r]![c]! + best(r + 1, used | (1 << c)));
+        }
+      }
+      return b;
+    };
+    const m = maxWeightMatching(R, C, edges);
+    const opt = best(0, 0);
+    assert(Math.abs(m.value - opt) < 1e-9, `trial ${trial}: ${m.value} vs ${opt}`);
+    // the matching is one and has that weight
+    const cols = new Set<number>();
+    let v = 0;
+    m.rowMatch.forEach((c, r) => {
+      if (c < 0) return;
+      assert(!cols.has(c));
+      cols.add(c);
+      v += W[r]![c]!;
+    });
+    assert(Math.abs(v - opt) < 1e-9);
+    // the cover is feasible, non-negative and of the same value (LP duality)
+    for (const [r, c, w] of edges) assert(m.y[r]! + m.z[c]! >= w - 1e-9, `trial ${trial} edge`);
+    assert([...m.y, ...m.z].every((x) => x >= -1e-12));
+    const cover = m.y.reduce((a, b) => a + b, 0) + m.z.reduce((a, b) => a + b, 0);
+    assert(Math.abs(cover - opt) < 1e-9, `trial ${trial}: cover ${cover} vs ${opt}`);
   }
 });
