@@ -74,8 +74,6 @@ export interface CutOptions {
    * Kelley's step lands on it. @default {0}
    */
   readonly kelleyBelow?: number;
-  /** Warm-start each matching from the previous iteration's prices and matching. @default {true} */
-  readonly warmStart?: boolean;
   /** Iteration limit (an error beyond it). @default {2000} */
   readonly maxIter?: number;
   /** Starting proportions (pair shares). @default {uniform} */
@@ -177,7 +175,6 @@ class Matcher {
   readonly #pred: Int32Array;
   readonly #stamp: Int32Array;
   readonly #done: Int32Array;
-  readonly #rowCol: Int32Array;
   #epoch = 0;
   readonly #heap = new MaxHeap();
   constructor(readonly T: number, readonly P: number) {
@@ -189,89 +186,28 @@ class Matcher {
     this.#pred = new Int32Array(P);
     this.#stamp = new Int32Array(P);
     this.#done = new Int32Array(P);
-    this.#rowCol = new Int32Array(T).fill(-1);
   }
 
   /**
-   * Solves on rows in CSR form (`start`, pair `col`, weight `w`, step `edgeOf` of each entry),
-   * positive weights only. The matching is left in `rowEdge`/`colRow`, the cover in y, z.
-   *
-   * Warm start (`warm`): the previous solve's pair prices z and matching are kept where they still
-   * fit: y_t = max(0, max_p (w_tp − z_p)) makes the cover feasible; a previous matched edge is kept
-   * if it is tight; every unmatched pair with a positive price has it set to 0, which raises the
-   * y of the steps whose edge to it became violated (to that edge's weight) and unmatches them if
-   * their matched edge is no longer tight (their pair is freed in turn; prices only fall and each
-   * pair is freed once). The invariants then hold and the steps left unmatched with y > 0 are
-   * added by the shortest-path step as in a cold start, so the result is optimal either way.
+   * Solves from scratch: rows in CSR form (`start`, pair `col`, weight `w`, step `edgeOf` of each
+   * entry), positive weights only. The matching is left in `rowEdge`/`colRow`, the cover in y, z.
    *
    * @returns The matching's weight.
    */
-  solve(
-    start: Int32Array,
-    col: Int32Array,
-    w: Float64Array,
-    edgeOf: Int32Array,
-    warm = false,
-  ): number {
-    const { y, z, rowEdge, colRow, T, P } = this;
+  solve(start: Int32Array, col: Int32Array, w: Float64Array, edgeOf: Int32Array): number {
+    const { y, z, rowEdge, colRow, T } = this;
+    y.fill(0);
+    z.fill(0);
     rowEdge.fill(-1);
     colRow.fill(-1);
-    if (!warm) {
-      y.fill(0);
-      z.fill(0);
-    } else {
-      const E = col.length, prev = this.#rowCol;
-      const cstart = new Int32Array(P + 1);
-      for (let k = 0; k < E; k++) cstart[col[k]! + 1]!++;
-      for (let p = 0; p < P; p++) cstart[p + 1]! += cstart[p]!;
-      const cfill = cstart.slice(0, P), cidx = new Int32Array(E);
-      for (let k = 0; k < E; k++) cidx[cfill[col[k]!]!++] = k;
-      for (let p = 0; p < P; p++) if (cstart[p] === cstart[p + 1]) z[p] = 0;
-      for (let t = 0; t < T; t++) {
-        let yt = 0;
-        for (let k = start[t]!; k < start[t + 1]!; k++) yt = Math.max(yt, w[k]! - z[col[k]!]!);
-        y[t] = yt;
-        const pc = prev[t]!;
-        if (pc < 0) continue;
-        for (let k = start[t]!; k < start[t + 1]!; k++) {
-          if (col[k] === pc) {
-            if (w[k]! - z[pc]! === yt) {
-              rowEdge[t] = k;
-              colRow[pc] = t;
-            }
-            break;
-          }
-        }
-      }
-      const queue: number[] = [];
-      for (let p = 0; p < P; p++) if (colRow[p] === -1 && z[p]! > 0) queue.push(p);
-      while (queue.length > 0) {
-        const p = queue.pop()!;
-        if (colRow[p] !== -1 || z[p] === 0) continue;
-        z[p] = 0;
-        for (let j = cstart[p]!; j < cstart[p + 1]!; j++) {
-          const k = cidx[j]!, r = edgeOf[k]!;
-          if (w[k]! <= y[r]!) continue;
-          y[r] = w[k]!;
-          const e = rowEdge[r]!;
-          if (e >= 0) {
-            const q = col[e]!;
-            rowEdge[r] = -1;
-            colRow[q] = -1;
-            if (z[q]! > 0) queue.push(q);
-          }
-        }
-      }
-    }
     const dist = this.#dist, pred = this.#pred, stamp = this.#stamp, done = this.#done;
     const heap = this.#heap;
     const settled: number[] = [];
     for (let t = 0; t < T; t++) {
       const s0 = start[t]!, s1 = start[t + 1]!;
-      if (rowEdge[t]! >= 0) continue;
+      if (s0 === s1) continue;
       let yt = 0;
       for (let k = s0; k < s1; k++) yt = Math.max(yt, w[k]! - z[col[k]!]!);
-      y[t] = yt;
       if (yt <= 0) continue;
       y[t] = yt;
       const epoch = ++this.#epoch;
@@ -342,11 +278,7 @@ class Matcher {
       }
     }
     let value = 0;
-    for (let t = 0; t < T; t++) {
-      const k = rowEdge[t]!;
-      this.#rowCol[t] = k >= 0 ? col[k]! : -1;
-      if (k >= 0) value += w[k]!;
-    }
+    for (let t = 0; t < T; t++) if (rowEdge[t]! >= 0) value += w[rowEdge[t]!]!;
     return value;
   }
 }
@@ -379,35 +311,22 @@ export interface Matching {
  * @param rows Number of rows.
  * @param cols Number of columns.
  * @param edges Edges as [row, column, weight].
- * @param warmFrom Solve these edges first and warm-start from their solution (as the bundle solver
- *   does from one iteration to the next).
  * @returns The matching and its cover.
  */
 export function maxWeightMatching(
   rows: number,
   cols: number,
   edges: readonly (readonly [number, number, number])[],
-  warmFrom?: readonly (readonly [number, number, number])[],
 ): Matching {
+  const pos = edges.filter((e) => e[2] > 0).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const start = new Int32Array(rows + 1);
+  for (const [r] of pos) start[r + 1]!++;
+  for (let r = 0; r < rows; r++) start[r + 1]! += start[r]!;
+  const col = Int32Array.from(pos, (e) => e[1]);
+  const w = Float64Array.from(pos, (e) => e[2]);
+  const edgeOf = Int32Array.from(pos, (e) => e[0]);
   const m = new Matcher(rows, cols);
-  const csr = (list: readonly (readonly [number, number, number])[]) => {
-    const pos = list.filter((e) => e[2] > 0).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-    const start = new Int32Array(rows + 1);
-    for (const [r] of pos) start[r + 1]!++;
-    for (let r = 0; r < rows; r++) start[r + 1]! += start[r]!;
-    return {
-      start,
-      col: Int32Array.from(pos, (e) => e[1]),
-      w: Float64Array.from(pos, (e) => e[2]),
-      edgeOf: Int32Array.from(pos, (e) => e[0]),
-    };
-  };
-  if (warmFrom) {
-    const a = csr(warmFrom);
-    m.solve(a.start, a.col, a.w, a.edgeOf);
-  }
-  const { start, col, w, edgeOf } = csr(edges);
-  const value = m.solve(start, col, w, edgeOf, warmFrom !== undefined);
+  const value = m.solve(start, col, w, edgeOf);
   return {
     value,
     rowMatch: Int32Array.from(m.rowEdge, (k) => (k < 0 ? -1 : col[k]!)),
@@ -433,7 +352,6 @@ export async function solveMixtureCuts(
   const batch = opts.competitorBatch ?? 10, tol = opts.tol ?? 1e-6, s = opts.scale ?? 1e6;
   const rtol = opts.rtol ?? 1e-10, lambda = opts.level ?? 0.3, dropAfter = opts.dropAfter ?? 3;
   const maxIter = opts.maxIter ?? 2000, kelleyBelow = opts.kelleyBelow ?? 0;
-  const warmStart = opts.warmStart ?? true;
   const { T, P } = stats, n = stats.names.length;
   const h = await loadHighs();
   const edges = new Edges(n);
@@ -481,7 +399,7 @@ export async function solveMixtureCuts(
       edgeOf[j] = edges.t[k]!;
       orig[j] = k;
     }
-    matcher.solve(count, col, wr, edgeOf, warmStart && rounds > 1);
+    matcher.solve(count, col, wr, edgeOf);
     const g = new Float64Array(n);
     for (let t = 0; t < T; t++) {
       const j = matcher.rowEdge[t]!;
