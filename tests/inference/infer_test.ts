@@ -201,7 +201,7 @@ Deno.test("the bundle solver over α (matching oracle) reaches the HiGHS LP's op
   for (
     const [names, alpha, T, bytes] of [
       [["moby", "legal", "udhr"], [0.2, 0.5, 0.3], 400, 96 * 1024],
-      [["sotu", "ts_code", "wordnet", "factbook"], [0.4, 0.1, 0.3, 0.2], 1000, 64 * 1024],
+      [["sotu", "ts_code", "wordnet", "factbook"], [0.4, 0.1, 0.3, 0.2], 1000, 48 * 1024],
     ] as const
   ) {
     const { list, samples } = knownSetup(names, alpha, T);
