@@ -120,6 +120,7 @@ export async function runInferenceTrack(o: InferenceTrackOptions): Promise<Infer
         efficiency: r.baselines.efficiency,
         "merge-votes": r.baselines.mergeVotes,
       },
+      ...(o.solver === "cuts" ? { solver: "cuts" as const } : {}),
       lp: lpRecord(r.lp),
       trainMs,
       replayMs: r.replayMs,

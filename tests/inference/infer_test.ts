@@ -2,6 +2,8 @@ import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts
 import { knownSetup } from "./_setup.ts";
 import { inferMixture, SampleError } from "../../inference/infer.ts";
 import { maxWeightMatching } from "../../inference/cuts.ts";
+import { INFER_SCHEMA } from "../../core/infer.ts";
+import { inferenceMarkdown } from "../../reports/infer_section.ts";
 import { MergeFormatError, parseMerges } from "../../inference/merges.ts";
 import { mergeIds, MergeListError, replayMerges, trainBpe } from "../../inference/bpe.ts";
 import { compilePattern, countWords, PatternError, split } from "../../inference/pretokenize.ts";
@@ -265,4 +267,33 @@ Deno.test("the matching oracle is a maximum-weight matching with an optimal cove
     const cover = m.y.reduce((a, b) => a + b, 0) + m.z.reduce((a, b) => a + b, 0);
     assert(Math.abs(cover - opt) < 1e-9, `trial ${trial}: cover ${cover} vs ${opt}`);
   }
+});
+
+Deno.test("the report names the solver's units for lines of the bundle solver", () => {
+  const line = {
+    schema: INFER_SCHEMA,
+    id: "k",
+    kind: "known",
+    tokenizer: "trained",
+    pattern: "gpt2",
+    categories: ["a", "b"],
+    truth: [0.25, 0.75],
+    merges: 1,
+    mergesUsed: 1,
+    sampleBytes: [1, 1],
+    estimates: { lp: [0.25, 0.75], efficiency: [0.5, 0.5], "merge-votes": [0.5, 0.5] },
+    lp: {
+      objective: 0,
+      stepSlack: 0,
+      pairSlack: 0,
+      rounds: 7,
+      constraints: 9,
+      solveMs: 1,
+      walkMs: 1,
+    },
+    replayMs: 1,
+  } as const;
+  assert(inferenceMarkdown([line]).includes("7 LP rounds, 9 constraints, HiGHS"));
+  const cuts = inferenceMarkdown([{ ...line, solver: "cuts" }]);
+  assert(cuts.includes("7 bundle iterations (solver cuts), 9 candidate edges, matchings"), cuts);
 });
