@@ -41,6 +41,8 @@ export interface InferenceTrackOptions {
   readonly sampleBytes?: number;
   /** New LP constraints per round (the reference adds 100; more per round means fewer warm re-solves and the same optimum). @default {5000} */
   readonly maxAdd?: number;
+  /** LP solver (`lp` or `cuts`; the same optimum). @default {"lp"} */
+  readonly solver?: "lp" | "cuts";
   /** The command line, for run.json. */
   readonly command: string;
   /** Progress callback. */
@@ -94,7 +96,11 @@ export async function runInferenceTrack(o: InferenceTrackOptions): Promise<Infer
       name: d,
       text: dec.decode(spreadSample(odd.get(d)!, sampleBytes)),
     }));
-    const r = await inferMixture(list, samples, { mergesUsed: T, maxAdd });
+    const r = await inferMixture(list, samples, {
+      mergesUsed: T,
+      maxAdd,
+      solver: o.solver ?? "lp",
+    });
     const line: InferLine = {
       schema: INFER_SCHEMA,
       id: `known-${String(j).padStart(2, "0")}`,
@@ -114,6 +120,7 @@ export async function runInferenceTrack(o: InferenceTrackOptions): Promise<Infer
         efficiency: r.baselines.efficiency,
         "merge-votes": r.baselines.mergeVotes,
       },
+      ...(o.solver === "cuts" ? { solver: "cuts" as const } : {}),
       lp: lpRecord(r.lp),
       trainMs,
       replayMs: r.replayMs,

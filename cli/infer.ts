@@ -76,6 +76,12 @@ export const INFER: CommandSpec = {
       value: "N",
       help: "new constraints per LP round (default 100, the reference's)",
     },
+    solver: {
+      type: "string",
+      value: "S",
+      help: "lp (default: lazy constraint generation on the full LP, HiGHS) | cuts (level bundle " +
+        "method over the proportions with an exact max-weight matching oracle; same LP optimum)",
+    },
     out: { type: "string", value: "FILE", help: "JSON output (default out/infer/<merges>.json)" },
   },
   epilog: `Example:
@@ -129,6 +135,13 @@ async function readMergeFile(path: string): Promise<string> {
   }
 }
 
+/** The `--solver` value. */
+function solverOption(v: string | boolean | undefined): "lp" | "cuts" {
+  if (v === undefined) return "lp";
+  if (v === "lp" || v === "cuts") return v;
+  throw new InputError(`--solver is "${v}", expected lp or cuts`);
+}
+
 /** Runs `infer-mixture`. */
 export async function inferCommand(
   values: Readonly<Record<string, string | boolean | undefined>>,
@@ -145,6 +158,7 @@ export async function inferCommand(
   const bytes = positiveInt("sample-bytes", values["sample-bytes"]) ?? SAMPLE_BYTES;
   const maxAdd = positiveInt("max-add", values["max-add"]);
   const skip = positiveInt("merges-skipped", values["merges-skipped"]) ?? 0;
+  const solver = solverOption(values.solver);
   const real = /^(js-tiktoken|npm):/.exec(mergesPath);
   try {
     const mergeList = real
@@ -160,6 +174,15 @@ export async function inferCommand(
       ...(T !== undefined ? { mergesUsed: T } : {}),
       ...(skip > 0 ? { mergesSkipped: skip } : {}),
       ...(maxAdd !== undefined ? { maxAdd } : {}),
+      solver,
+      cuts: {
+        onRound: (p) =>
+          console.error(
+            `bundle iteration ${p.round}: objective in [${p.lower.toExponential(6)}, ${
+              p.upper.toExponential(6)
+            }], ${p.edges} candidate edges`,
+          ),
+      },
       onRound: (p) =>
         console.error(
           `LP round ${p.round}: ${p.constraints} constraints, walk stopped at merge ${
@@ -191,7 +214,9 @@ export async function inferCommand(
         lp.pairSlack.toExponential(3)
       } over ${lp.activePairs} pairs); ${lp.rounds} rounds, ${lp.constraints} constraints; ` +
         `replay ${(r.replayMs / 1000).toFixed(1)} s, walks ${(lp.walkMs / 1000).toFixed(1)} s, ` +
-        `HiGHS ${(lp.solveMs / 1000).toFixed(1)} s`,
+        `${solver === "lp" ? "HiGHS" : "matchings and master LPs"} ${
+          (lp.solveMs / 1000).toFixed(1)
+        } s`,
     );
     const out = (values.out as string | undefined) ??
       `out/infer/${basename(mergesPath.replace(":", "-"), extname(mergesPath))}.json`;
@@ -204,6 +229,7 @@ export async function inferCommand(
           merges: mergesPath,
           pattern: mergeList.pattern,
           mergesUsed: r.T,
+          solver,
           sampleBytes: bytes,
           categories: r.names,
           alpha: r.alpha,
@@ -270,6 +296,11 @@ export const INFER_BENCH: CommandSpec = {
       help: "merges used for the real tokenizers (default 1000; the paper uses 30000)",
     },
     "real-only": { type: "boolean", help: "only the real tokenizers (appends to infer.jsonl)" },
+    solver: {
+      type: "string",
+      value: "S",
+      help: "LP solver of the known mixtures: lp (default) | cuts (same optimum)",
+    },
   },
 };
 
@@ -297,6 +328,7 @@ export async function inferBenchCommand(
       ...(merges !== undefined ? { merges } : {}),
       ...(sampleBytes !== undefined ? { sampleBytes } : {}),
       ...(maxAdd !== undefined ? { maxAdd } : {}),
+      solver: solverOption(values.solver),
       onLine: (line, i, n) => console.log(formatInferLine(line, i, n)),
     });
   } else {

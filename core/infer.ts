@@ -40,6 +40,12 @@ export interface InferLine {
   readonly sampleBytes: readonly number[];
   /** Estimates by estimator: `lp` (byte shares), `lp-pairs` (the LP's own pair shares), baselines. */
   readonly estimates: Readonly<Record<string, readonly number[]>>;
+  /**
+   * The LP solver: `lp` (lazy constraint generation with HiGHS; also when absent) or `cuts` (the
+   * level bundle method over α; then `rounds` counts its iterations, `constraints` its candidate
+   * edges and `solveMs` its matchings and master LPs). Both reach the same optimum.
+   */
+  readonly solver?: "lp" | "cuts";
   /** The LP's bookkeeping. */
   readonly lp: {
     readonly objective: number;

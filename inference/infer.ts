@@ -19,6 +19,7 @@
 
 import { mergeIds, type MergeList, type PairStats, replayMerges } from "./bpe.ts";
 import { type LpOptions, type LpResult, solveMixtureLp } from "./lp.ts";
+import { type CutOptions, solveMixtureCuts } from "./cuts.ts";
 import { compilePattern, countWords } from "./pretokenize.ts";
 
 /** Thrown for unusable category samples. */
@@ -44,6 +45,14 @@ export interface InferOptions extends LpOptions {
    * of GPT-3.5's list (Hayase et al. 2024, §5). @default {0}
    */
   readonly mergesSkipped?: number;
+  /**
+   * LP solver: `lp` (lazy constraint generation on the full LP, HiGHS; {@linkcode solveMixtureLp})
+   * or `cuts` (level bundle method over α with an exact matching oracle; `solveMixtureCuts` in
+   * `cuts.ts`). Both solve the same LP to its optimum. @default {"lp"}
+   */
+  readonly solver?: "lp" | "cuts";
+  /** Options of the `cuts` solver. */
+  readonly cuts?: CutOptions;
 }
 
 /** The result of {@linkcode inferMixture}. */
@@ -102,7 +111,13 @@ export async function inferMixture(
   const T = Math.min(opts.mergesUsed ?? 30000, list.merges.length - skip);
   const stats = replayMerges(words, mergeIds(list, skip + T), skip);
   const replayMs = performance.now() - t0;
-  const lp = await solveMixtureLp(stats, opts);
+  const lp = opts.solver === "cuts"
+    ? await solveMixtureCuts(stats, {
+      ...(opts.tol !== undefined ? { tol: opts.tol } : {}),
+      ...(opts.scale !== undefined ? { scale: opts.scale } : {}),
+      ...opts.cuts,
+    })
+    : await solveMixtureLp(stats, opts);
   return {
     names: stats.names,
     T,

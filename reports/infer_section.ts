@@ -84,9 +84,12 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 function lpCost(known: readonly InferLine[]): string {
   if (known.length === 0) return "";
   const s = (f: (l: InferLine) => number) => median(known.map(f));
-  return `Median per tokenizer: ${s((l) => l.lp.rounds)} LP rounds, ${
-    s((l) => l.lp.constraints)
-  } constraints, HiGHS ${(s((l) => l.lp.solveMs) / 1000).toFixed(1)} s, constraint walks ${
+  const cuts = known.every((l) => l.solver === "cuts");
+  return `Median per tokenizer: ${s((l) => l.lp.rounds)} ${
+    cuts ? "bundle iterations (solver cuts)" : "LP rounds"
+  }, ${s((l) => l.lp.constraints)} ${cuts ? "candidate edges" : "constraints"}, ${
+    cuts ? "matchings and master LPs" : "HiGHS"
+  } ${(s((l) => l.lp.solveMs) / 1000).toFixed(1)} s, constraint walks ${
     (s((l) => l.lp.walkMs) / 1000).toFixed(1)
   } s, merge replay ${(s((l) => l.replayMs) / 1000).toFixed(1)} s, tokenizer training ${
     (s((l) => l.trainMs ?? 0) / 1000).toFixed(1)

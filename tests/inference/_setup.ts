@@ -1,21 +1,28 @@
 import { loadCorpus, UDHR_BLOCK } from "../../runners/train/corpus.ts";
-import { alternate, mixtureTexts } from "../../inference/mixture.ts";
+import { alternate, interleave, mixtureTexts } from "../../inference/mixture.ts";
 import { compilePattern, countWords } from "../../inference/pretokenize.ts";
 import { type MergeList, trainBpe } from "../../inference/bpe.ts";
 import type { CategorySample } from "../../inference/infer.ts";
 
-/** Trains a tokenizer on a known byte mixture of corpus domains; samples from the other half. */
+/**
+ * Trains a tokenizer on a known byte mixture of corpus domains; samples from the other half
+ * (2 KiB blocks alternating, as the track, or 128-byte pieces cut at spaces and newlines).
+ */
 export function knownSetup(
   names: readonly string[],
   alpha: readonly number[],
   merges: number,
   budget = 480 * 1024,
+  split: "blocks" | "pieces" = "blocks",
+  trainParity: 0 | 1 = 0,
 ): { list: MergeList; samples: CategorySample[]; truth: number[] } {
   const corpus = loadCorpus();
   const dom = names.map((n) => corpus.domains.find((d) => d.name === n)!);
   const re = compilePattern("gpt2");
   const words = new Map<string, number>();
-  const texts = mixtureTexts(dom.map((d) => alternate(d.train, UDHR_BLOCK, 0)), alpha, budget);
+  const half = (b: Uint8Array, parity: 0 | 1) =>
+    split === "pieces" ? interleave(b, parity) : alternate(b, UDHR_BLOCK, parity);
+  const texts = mixtureTexts(dom.map((d) => half(d.train, trainParity)), alpha, budget);
   for (const t of texts) countWords(t, re, words);
   const bytes = texts.map((t) => new TextEncoder().encode(t).length);
   const total = bytes.reduce((a, b) => a + b);
@@ -25,7 +32,7 @@ export function knownSetup(
     truth: bytes.map((b) => b / total),
     samples: dom.map((d) => ({
       name: d.name,
-      text: dec.decode(alternate(d.train, UDHR_BLOCK, 1)),
+      text: dec.decode(half(d.train, trainParity === 0 ? 1 : 0)),
     })),
   };
 }

@@ -1,6 +1,9 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
 import { knownSetup } from "./_setup.ts";
 import { inferMixture, SampleError } from "../../inference/infer.ts";
+import { maxWeightMatching } from "../../inference/cuts.ts";
+import { INFER_SCHEMA } from "../../core/infer.ts";
+import { inferenceMarkdown } from "../../reports/infer_section.ts";
 import { MergeFormatError, parseMerges } from "../../inference/merges.ts";
 import { mergeIds, MergeListError, replayMerges, trainBpe } from "../../inference/bpe.ts";
 import { compilePattern, countWords, PatternError, split } from "../../inference/pretokenize.ts";
@@ -34,8 +37,11 @@ Deno.test("on its own training text the LP is exact with zero slack", async () =
   const texts = samples.map((s) => s.text.slice(0, 40000));
   texts.forEach((t) => countWords(t, re, words));
   const list = trainBpe(words, 300, "gpt2");
-  const r = await inferMixture(list, samples.map((s, i) => ({ name: s.name, text: texts[i]! })));
+  const own = samples.map((s, i) => ({ name: s.name, text: texts[i]! }));
+  const r = await inferMixture(list, own);
   assert(r.lp.objective < 1e-9, `objective ${r.lp.objective}`);
+  const c = await inferMixture(list, own, { solver: "cuts" });
+  assert(c.lp.objective < 1e-9 && maxErr(c.alpha, r.alpha) < 1e-6, `cuts ${c.alpha} vs ${r.alpha}`);
   // pair shares: category i holds d_i of the pairs
   const pairs = texts.map((t) => {
     let n = 0;
@@ -191,4 +197,103 @@ Deno.test("skipped merges: the statistics are those of the full replay from the 
   assertEquals(tail.T, 7);
   assertEquals(Array.from(tail.mergedCount), Array.from(full.mergedCount.subarray(5)));
   assertEquals(tail.tokensT[0], full.tokensT[0]);
+});
+
+Deno.test("the bundle solver over α (matching oracle) reaches the HiGHS LP's optimum", async () => {
+  for (
+    const [names, alpha, T, bytes] of [
+      [["moby", "legal", "udhr"], [0.2, 0.5, 0.3], 400, 96 * 1024],
+      [["sotu", "ts_code", "wordnet", "factbook"], [0.4, 0.1, 0.3, 0.2], 1000, 48 * 1024],
+    ] as const
+  ) {
+    const { list, samples } = knownSetup(names, alpha, T);
+    const short = samples.map((s) => ({ name: s.name, text: s.text.slice(0, bytes) }));
+    const lp = await inferMixture(list, short, { maxAdd: 5000 });
+    const cuts = await inferMixture(list, short, { solver: "cuts" });
+    const o = lp.lp.objective;
+    assert(Math.abs(cuts.lp.objective - o) < 1e-9 * o, `${cuts.lp.objective} vs ${o}`);
+    assert(maxErr(cuts.alpha, lp.alpha) < 1e-6, `${cuts.alpha} vs ${lp.alpha}`);
+    // the certificate: a lower bound from the cutting-plane model within the stopping gap
+    const lb = (cuts.lp as { lowerBound?: number }).lowerBound!;
+    assert(lb <= cuts.lp.objective * (1 + 1e-12) && cuts.lp.objective - lb <= 1e-9 * o);
+    // the cover it reports is that of the objective
+    assert(Math.abs(cuts.lp.stepSlack + cuts.lp.pairSlack - cuts.lp.objective) < 1e-12 + 1e-12 * o);
+  }
+});
+
+Deno.test("the matching oracle is a maximum-weight matching with an optimal cover", () => {
+  // brute force over all matchings of small random bipartite graphs (sparse, ties and zero
+  // weights included)
+  let state = 12345;
+  const rand = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  for (let trial = 0; trial < 300; trial++) {
+    const R = 1 + Math.floor(rand() * 6), C = 1 + Math.floor(rand() * 6);
+    const edges: [number, number, number][] = [];
+    const W = Array.from({ length: R }, () => new Array<number>(C).fill(0));
+    for (let r = 0; r < R; r++) {
+      for (let c = 0; c < C; c++) {
+        if (rand() < 0.5) continue;
+        const w = rand() < 0.2 ? Math.floor(rand() * 3) : Math.round(rand() * 100) / 10 - 2;
+        edges.push([r, c, w]);
+        W[r]![c] = Math.max(0, w);
+      }
+    }
+    const best = (r: number, used: number): number => {
+      if (r === R) return 0;
+      let b = best(r + 1, used);
+      for (let c = 0; c < C; c++) {
+        if (!(used & (1 << c)) && W[r]![c]! > 0) {
+          b = Math.max(b, W[r]![c]! + best(r + 1, used | (1 << c)));
+        }
+      }
+      return b;
+    };
+    const m = maxWeightMatching(R, C, edges);
+    const opt = best(0, 0);
+    assert(Math.abs(m.value - opt) < 1e-9, `trial ${trial}: ${m.value} vs ${opt}`);
+    // the matching is one and has that weight
+    const cols = new Set<number>();
+    let v = 0;
+    m.rowMatch.forEach((c, r) => {
+      if (c < 0) return;
+      assert(!cols.has(c));
+      cols.add(c);
+      v += W[r]![c]!;
+    });
+    assert(Math.abs(v - opt) < 1e-9);
+    // the cover is feasible, non-negative and of the same value (LP duality)
+    for (const [r, c, w] of edges) assert(m.y[r]! + m.z[c]! >= w - 1e-9, `trial ${trial} edge`);
+    assert([...m.y, ...m.z].every((x) => x >= -1e-12));
+    const cover = m.y.reduce((a, b) => a + b, 0) + m.z.reduce((a, b) => a + b, 0);
+    assert(Math.abs(cover - opt) < 1e-9, `trial ${trial}: cover ${cover} vs ${opt}`);
+  }
+});
+
+Deno.test("the report names the solver's units for lines of the bundle solver", () => {
+  const line = {
+    schema: INFER_SCHEMA,
+    id: "k",
+    kind: "known",
+    tokenizer: "trained",
+    pattern: "gpt2",
+    categories: ["a", "b"],
+    truth: [0.25, 0.75],
+    merges: 1,
+    mergesUsed: 1,
+    sampleBytes: [1, 1],
+    estimates: { lp: [0.25, 0.75], efficiency: [0.5, 0.5], "merge-votes": [0.5, 0.5] },
+    lp: {
+      objective: 0,
+      stepSlack: 0,
+      pairSlack: 0,
+      rounds: 7,
+      constraints: 9,
+      solveMs: 1,
+      walkMs: 1,
+    },
+    replayMs: 1,
+  } as const;
+  assert(inferenceMarkdown([line]).includes("7 LP rounds, 9 constraints, HiGHS"));
+  const cuts = inferenceMarkdown([{ ...line, solver: "cuts" }]);
+  assert(cuts.includes("7 bundle iterations (solver cuts), 9 candidate edges, matchings"), cuts);
 });
