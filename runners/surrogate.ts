@@ -263,7 +263,11 @@ export class SurrogateRunner implements Runner {
       if (run) {
         this.#hits++;
         out[i] = tableObservation(this.#task, p.mixture, p.fidelity, run, cost);
-      } else misses.set(p.fidelity, [...(misses.get(p.fidelity) ?? []), i]);
+      } else {
+        const idx = misses.get(p.fidelity);
+        if (idx) idx.push(i);
+        else misses.set(p.fidelity, [i]);
+      }
     });
     for (const [f, idx] of misses) {
       const answers = await this.#predict(f, idx.map((i) => proposals[i]!.mixture));
