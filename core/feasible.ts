@@ -189,7 +189,15 @@ export class FeasibleSet {
     for (let j = 0; j < this.domains; j++) {
       if (w[j]! > this.upper[j]! + tol || w[j]! < this.lower[j]! - tol) return false;
     }
-    return this.distance(w) <= this.radius + tol;
+    // Some anchor within the radius (the same sums as `distance`, each anchor's cut off once it
+    // passes the limit, and the scan stopped at the first anchor within it).
+    const m = this.domains, rows = this.#rows, limit = this.radius + tol;
+    for (let o = 0; o < rows.length; o += m) {
+      let d = 0;
+      for (let j = 0; j < m && d <= limit; j++) d += Math.abs(rows[o + j]! - w[j]!);
+      if (d <= limit) return true;
+    }
+    return false;
   }
 
   /**
