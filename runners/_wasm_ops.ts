@@ -6,7 +6,8 @@
  * @module
  */
 
-import { sleb, uleb } from "../numerics/_leb128.ts";
+import { sleb, uleb } from "../numerics/_wasm_binary.ts";
+export { name, section, WASM_HEADER } from "../numerics/_wasm_binary.ts";
 
 /** Value types. */
 export const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
@@ -141,17 +142,6 @@ export const bump = (l: number, step: number): number[] => [
   OP.i32Add,
   ...set(l),
 ];
-
-/** A section: id, size, body. */
-export function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-/** A name (length-prefixed UTF-8). */
-export function name(s: string): number[] {
-  const bytes = Array.from(new TextEncoder().encode(s));
-  return [...uleb(bytes.length), ...bytes];
-}
 
 /** A function body: its extra locals (count, type) runs and code. */
 export function body(locals: readonly (readonly [number, number])[], code: number[]): number[] {

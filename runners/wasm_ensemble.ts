@@ -70,6 +70,7 @@ import {
   V128,
   v128Load,
   v128Store,
+  WASM_HEADER,
 } from "./_wasm_ops.ts";
 
 /** The widest layer input the kernel sums as MLAS does (one pass over K). */
@@ -94,14 +95,7 @@ export function wasmUnsupported(e: MlpEnsemble): string | undefined {
 
 /** A module with one function `() -> v128` (validates only where SIMD is supported). */
 const SIMD_PROBE = new Uint8Array([
-  0x00,
-  0x61,
-  0x73,
-  0x6d,
-  0x01,
-  0x00,
-  0x00,
-  0x00,
+  ...WASM_HEADER,
   ...section(1, [1, 0x60, 0, 1, V128]),
   ...section(3, [1, 0]),
   ...section(10, [1, ...body([], f32x4c(0))]),
@@ -541,14 +535,7 @@ function moduleBytes(e: MlpEnsemble, L: Layout): Uint8Array<ArrayBuffer> {
   const fns = 3 + layers.length;
   const pages = Math.ceil(L.end / 65536) + 1;
   return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
+    ...WASM_HEADER,
     ...section(1, [2, 0x60, 1, F32, 1, F32, 0x60, 4, I32, I32, I32, I32, 0]),
     ...section(2, [1, ...name("env"), ...name("log"), 0x00, 0]),
     ...section(3, [...uleb(fns), 0, 1, 1, ...layers.map(() => 1)]),

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { sleb, uleb } from "../_leb128.ts";
+import { section, sleb, uleb, WASM_HEADER } from "../_wasm_binary.ts";
 
 const SIMD: Record<string, number> = {
   "v128.load": 0x00,
@@ -102,12 +102,6 @@ function immediates(op: string, args: string[], names: Map<string, number>, out:
   }
 }
 
-function section(id: number, body: number[], out: number[]): void {
-  out.push(id);
-  uleb(body.length, out);
-  out.push(...body);
-}
-
 /**
  * Assembles functions into a module with one exported memory (named `memory`) and the functions
  * exported under their keys.
@@ -117,7 +111,7 @@ function section(id: number, body: number[], out: number[]): void {
  * @throws {SyntaxError} An unknown instruction or local.
  */
 export function assemble(funcs: Record<string, Func>): Uint8Array<ArrayBuffer> {
-  const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+  const out = [...WASM_HEADER];
   const list = Object.entries(funcs);
   const types: number[] = [];
   uleb(list.length, types);
@@ -127,12 +121,12 @@ export function assemble(funcs: Record<string, Func>): Uint8Array<ArrayBuffer> {
     for (let i = 0; i < f.params; i++) types.push(TYPES[f.locals[i]!.split(":")[1]!]!);
     types.push(0);
   }
-  section(1, types, out);
+  out.push(...section(1, types));
   const fns: number[] = [];
   uleb(list.length, fns);
   list.forEach((_, i) => uleb(i, fns));
-  section(3, fns, out);
-  section(5, [1, 0, 1], out); // one memory, at least one page
+  out.push(...section(3, fns));
+  out.push(...section(5, [1, 0, 1])); // one memory, at least one page
   const exports: number[] = [];
   uleb(list.length + 1, exports);
   for (const [i, [name]] of [["memory"], ...list.map(([n]) => [n])].entries()) {
@@ -141,7 +135,7 @@ export function assemble(funcs: Record<string, Func>): Uint8Array<ArrayBuffer> {
     exports.push(...bytes, i === 0 ? 2 : 0);
     uleb(i === 0 ? 0 : i - 1, exports);
   }
-  section(7, exports, out);
+  out.push(...section(7, exports));
   const code: number[] = [];
   uleb(list.length, code);
   for (const [, f] of list) {
@@ -149,6 +143,6 @@ export function assemble(funcs: Record<string, Func>): Uint8Array<ArrayBuffer> {
     uleb(body.length, code);
     code.push(...body);
   }
-  section(10, code, out);
+  out.push(...section(10, code));
   return new Uint8Array(out);
 }

@@ -19,7 +19,7 @@
  * @module
  */
 
-import { sleb, uleb } from "../_leb128.ts";
+import { name, section, sleb, uleb, WASM_HEADER } from "../_wasm_binary.ts";
 
 type Body = number[];
 
@@ -1000,15 +1000,6 @@ function wsqdistBody(): Body {
 
 // ---- the module -----------------------------------------------------------------------------------
 
-function section(id: number, body: Body): Body {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function name(text: string): Body {
-  const bytes = Array.from(new TextEncoder().encode(text));
-  return [...uleb(bytes.length), ...bytes];
-}
-
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   // Type 0: (i32, i32, i32) → (); type 1: (i32, i32, i32, i32, f64) → i32; type 2: six i32 → ();
   // type 3: five i32 → (); type 4: seven i32 → ().
@@ -1066,14 +1057,7 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     0,
   ];
   return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
+    ...WASM_HEADER,
     ...section(1, types),
     ...section(3, [kernels.length, ...kernels.map(([, type]) => type)]),
     ...section(5, [1, 0, 1]),

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { sleb, uleb } from "../_leb128.ts";
+import { name, section, sleb, uleb, WASM_HEADER } from "../_wasm_binary.ts";
 
 /** `z = b + X·t` and `g = Xᵀ·w` for one matrix, summed in index order. */
 export interface OrderedMatVec {
@@ -381,15 +381,6 @@ function transposeBody(): number[] {
   ];
 }
 
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function name(s: string): number[] {
-  const bytes = Array.from(new TextEncoder().encode(s));
-  return [...uleb(bytes.length), ...bytes];
-}
-
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const types = [
     2,
@@ -414,14 +405,7 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   ];
   const bodies = [timesBody(), transposeBody()];
   return new Uint8Array([
-    0x00,
-    0x61,
-    0x73,
-    0x6d,
-    0x01,
-    0x00,
-    0x00,
-    0x00,
+    ...WASM_HEADER,
     ...section(1, types),
     ...section(3, [2, 0, 1]),
     ...section(5, [1, 0, 1]), // one memory of at least one page

@@ -1,0 +1,109 @@
+/**
+ * The framing of the WebAssembly binary format shared by the project's WASM emitters
+ * (`gbdt/_wasm_asm.ts`, `linalg/ordered_matvec.ts`, `linalg/_simd.ts`, the surrogate kernel in
+ * `runners/`): LEB128 integers (spec §5.2.2), names (§5.2.4), sections (§5.5.2) and the module
+ * header (§5.5.16).
+ *
+ * @module
+ */
+
+/**
+ * Appends the unsigned LEB128 encoding of `v` to `out`.
+ *
+ * @example
+ * ```ts
+ * import { uleb } from "./_wasm_binary.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(uleb(624485), [0xe5, 0x8e, 0x26]);
+ * ```
+ * @param v A non-negative 32-bit integer.
+ * @param out The bytes to extend. @default {[]}
+ * @returns `out`.
+ */
+export function uleb(v: number, out: number[] = []): number[] {
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+
+/**
+ * Appends the signed LEB128 encoding of `v` to `out`.
+ *
+ * @example
+ * ```ts
+ * import { sleb } from "./_wasm_binary.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(sleb(-123456), [0xc0, 0xbb, 0x78]);
+ * ```
+ * @param v A 32-bit integer.
+ * @param out The bytes to extend. @default {[]}
+ * @returns `out`.
+ */
+export function sleb(v: number, out: number[] = []): number[] {
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+/**
+ * A section: its id, the byte length of its body (unsigned LEB128), the body.
+ *
+ * @example
+ * ```ts
+ * import { section } from "./_wasm_binary.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(section(5, [1, 0, 1]), [5, 3, 1, 0, 1]);
+ * ```
+ * @param id The section id.
+ * @param body The section's bytes.
+ * @returns The section's bytes.
+ */
+export function section(id: number, body: readonly number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+/**
+ * A name: its UTF-8 byte length (unsigned LEB128), then the bytes.
+ *
+ * @example
+ * ```ts
+ * import { name } from "./_wasm_binary.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(name("run"), [3, 0x72, 0x75, 0x6e]);
+ * ```
+ * @param text The name.
+ * @returns Its bytes.
+ */
+export function name(text: string): number[] {
+  const bytes = Array.from(new TextEncoder().encode(text));
+  return [...uleb(bytes.length), ...bytes];
+}
+
+/** The module header: the magic `\0asm` and version 1. */
+export const WASM_HEADER: readonly number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+/**
+ * A module: the header, then the sections in order.
+ *
+ * @example
+ * ```ts
+ * import { section, wasmModule } from "./_wasm_binary.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(WebAssembly.validate(wasmModule(section(5, [1, 0, 1]))), true);
+ * ```
+ * @param sections The sections' bytes.
+ * @returns The module's bytes.
+ */
+export function wasmModule(...sections: readonly (readonly number[])[]): Uint8Array<ArrayBuffer> {
+  return new Uint8Array([...WASM_HEADER, ...sections.flat()]);
+}
