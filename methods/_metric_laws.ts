@@ -13,7 +13,7 @@
  */
 
 import { type ExpLaw, type ExpLawOptions, fitExpLaw, predictExpLaw } from "./_exp_law.ts";
-import type { MethodContext } from "../core/method.ts";
+import type { MethodContext, MethodFactory } from "../core/method.ts";
 import type { Mixture } from "../core/types.ts";
 import type { Rng } from "../numerics/rng.ts";
 import { ownDomain, ownDomainOf } from "./_own_domain.ts";
@@ -186,5 +186,35 @@ export function proposerTerms(sum: LawSum): { t: number[][]; weights: number[] }
   return {
     t: sum.laws.map((l) => [...l.t]),
     weights: sum.laws.map((l, k) => sum.coef[k]! * Math.exp(l.b)),
+  };
+}
+
+/**
+ * The fast default of a law-fitting method (`dml`, `olmix`) joined to its exact mode: the
+ * Predict track's fit always takes the exact mode's (it fits once per cell, with no earlier fit to
+ * warm-start from), and the id argument `exact` (`<id>@exact`) selects the exact mode.
+ *
+ * @param factory The method in the mode `exact` says.
+ * @param exact Whether `factory` is the exact mode.
+ * @param exactMode Builds the exact mode.
+ * @returns The method with its Predict-track fit and its `variant`.
+ */
+export function withExactMode(
+  factory: MethodFactory,
+  exact: boolean,
+  exactMode: () => MethodFactory,
+): MethodFactory {
+  const base = factory.id.split("@")[0]!;
+  return {
+    ...factory,
+    ...(exact ? {} : { fit: exactMode().fit! }),
+    variant: (argument) => {
+      if (argument !== "exact") {
+        throw new RangeError(
+          `Method "${base}@${argument}": the only argument is "exact" (the reference's fitting effort)`,
+        );
+      }
+      return exactMode();
+    },
   };
 }

@@ -41,7 +41,13 @@
  */
 
 import type { MethodFactory } from "../core/method.ts";
-import { fitLawSum, type LawSum, type OwnStart, predictLawSum } from "./_metric_laws.ts";
+import {
+  fitLawSum,
+  type LawSum,
+  type OwnStart,
+  predictLawSum,
+  withExactMode,
+} from "./_metric_laws.ts";
 import type { MethodContext } from "../core/method.ts";
 import { swarmMethod, type SwarmOptions } from "./_swarm.ts";
 
@@ -116,17 +122,5 @@ export function dml(options: DmlOptions = {}): MethodFactory {
     },
     options,
   );
-  return {
-    ...factory,
-    // The Predict track fits once per cell (no earlier fit to warm-start from): reference effort.
-    ...(exact ? {} : { fit: dml({ ...options, exact: true }).fit! }),
-    variant: (argument) => {
-      if (argument !== "exact") {
-        throw new RangeError(
-          `Method "dml@${argument}": the only argument is "exact" (the reference's fitting effort)`,
-        );
-      }
-      return dml({ ...options, exact: true });
-    },
-  };
+  return withExactMode(factory, exact, () => dml({ ...options, exact: true }));
 }

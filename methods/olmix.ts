@@ -60,6 +60,7 @@ import {
   type OwnStart,
   predictLawSum,
   proposerTerms,
+  withExactMode,
 } from "./_metric_laws.ts";
 import { swarmMethod, type SwarmOptions } from "./_swarm.ts";
 
@@ -193,17 +194,5 @@ export function olmix(options: OlmixOptions = {}): MethodFactory {
     },
     options,
   );
-  return {
-    ...factory,
-    // The Predict track fits once per cell (no earlier fit to warm-start from): reference effort.
-    ...(exact ? {} : { fit: olmix({ ...options, exact: true }).fit! }),
-    variant: (argument) => {
-      if (argument !== "exact") {
-        throw new RangeError(
-          `Method "olmix@${argument}": the only argument is "exact" (the reference's fitting effort)`,
-        );
-      }
-      return olmix({ ...options, exact: true });
-    },
-  };
+  return withExactMode(factory, exact, () => olmix({ ...options, exact: true }));
 }
