@@ -18,13 +18,11 @@
  * @module
  */
 
-import { runCell } from "../../harness/cell.ts";
-import { loadTask } from "../../datasets/registry.ts";
 import { getMethod } from "../../methods/mod.ts";
 import { boWith } from "../../methods/bo.ts";
 import { mfboWith } from "../../methods/mfbo.ts";
 import { DEFAULT_SCHEDULE, type RefitSchedule } from "../../methods/_bo_common.ts";
-import { ReplayRunner } from "../../runners/replay.ts";
+import { mean, paired, runModeCells } from "./_mode_cells.ts";
 
 const flag = (name: string, fallback: string) => {
   const i = Deno.args.indexOf(`--${name}`);
@@ -44,68 +42,20 @@ const schedule: RefitSchedule = {
 };
 const label = `scheduled:${schedule.everyStepUntil}/${schedule.growth}`;
 
-interface Cell {
-  task: string;
-  method: string;
-  seed: number;
-  /** "exact" or "scheduled:<everyStepUntil>/<growth>". */
-  mode: string;
-  score: number;
-  ms: number;
-}
+const find = await runModeCells({
+  tasks,
+  methods,
+  seeds,
+  modes: [label],
+  out,
+  factory: (method, mode) =>
+    mode === "exact"
+      ? getMethod(`${method}@exact`)
+      : method === "mfbo"
+      ? mfboWith({ refit: schedule })
+      : boWith({ refit: schedule }),
+});
 
-const done: Cell[] = [];
-try {
-  for (const l of (await Deno.readTextFile(out)).split("\n")) if (l) done.push(JSON.parse(l));
-} catch (e) {
-  if (!(e instanceof Deno.errors.NotFound)) throw e;
-}
-await Deno.mkdir(out.replace(/\/[^/]*$/, ""), { recursive: true });
-const find = (task: string, method: string, seed: number, mode: string) =>
-  done.find((c) => c.task === task && c.method === method && c.seed === seed && c.mode === mode);
-
-for (const taskId of Deno.args.includes("--summary") ? [] : tasks) {
-  const task = await loadTask(taskId);
-  for (const method of methods) {
-    for (let seed = 0; seed < seeds; seed++) {
-      for (const mode of [label, "exact"]) {
-        if (find(taskId, method, seed, mode)) continue;
-        const factory = mode === "exact"
-          ? getMethod(`${method}@exact`)
-          : method === "mfbo"
-          ? mfboWith({ refit: schedule })
-          : boWith({ refit: schedule });
-        const t = performance.now();
-        const line = await runCell({
-          task,
-          runner: new ReplayRunner(task),
-          factory,
-          seed,
-          suite: "perf",
-          timeLimitMs: 3_600_000,
-        });
-        if (line.status !== "ok") throw new Error(`Cell failed: ${line.error?.message}`);
-        const cell: Cell = {
-          task: taskId,
-          method,
-          seed,
-          mode,
-          score: line.checkpoints.at(-1)!.score,
-          ms: Math.round(performance.now() - t),
-        };
-        done.push(cell);
-        await Deno.writeTextFile(out, JSON.stringify(cell) + "\n", { append: true });
-        console.log(JSON.stringify(cell));
-      }
-    }
-  }
-}
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs: number[]) => {
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(xs.length - 1, 1));
-};
 console.log(`Scheduled mode: ${label}`);
 console.log(
   "| task | method | seeds | exact mean | scheduled mean | Δ (sched − exact) ± SE | seed sd (exact) | time exact → scheduled |",
@@ -113,20 +63,14 @@ console.log(
 console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const taskId of tasks) {
   for (const method of methods) {
-    const ps = Array.from({ length: seeds }, (_, seed) => ({
-      e: find(taskId, method, seed, "exact"),
-      s: find(taskId, method, seed, label),
-    })).filter((p) => p.e && p.s).map((p) => ({ e: p.e!, s: p.s! }));
-    if (ps.length === 0) continue;
-    const diff = ps.map((p) => p.s.score - p.e.score);
+    const p = paired(find, taskId, method, seeds, label);
+    if (!p) continue;
     const f = (v: number) => v.toFixed(3);
     console.log(
-      `| ${taskId} | ${method} | ${ps.length} | ${f(mean(ps.map((p) => p.e.score)))} | ${
-        f(mean(ps.map((p) => p.s.score)))
-      } | ${f(mean(diff))} ± ${f(sd(diff) / Math.sqrt(ps.length))} | ${
-        f(sd(ps.map((p) => p.e.score)))
-      } | ${(mean(ps.map((p) => p.e.ms)) / 1000).toFixed(1)} s → ${
-        (mean(ps.map((p) => p.s.ms)) / 1000).toFixed(1)
+      `| ${taskId} | ${method} | ${p.n} | ${f(p.exactMean)} | ${f(p.modeMean)} | ${f(p.diff)} ± ${
+        f(p.se)
+      } | ${f(p.exactSd)} | ${(mean(p.exact.map((c) => c.ms)) / 1000).toFixed(1)} s → ${
+        (mean(p.mode.map((c) => c.ms)) / 1000).toFixed(1)
       } s |`,
     );
   }

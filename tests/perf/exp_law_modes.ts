@@ -18,11 +18,8 @@
  * @module
  */
 
-import process from "node:process";
-import { runCell } from "../../harness/cell.ts";
-import { loadTask } from "../../datasets/registry.ts";
 import { getMethod } from "../../methods/mod.ts";
-import { ReplayRunner } from "../../runners/replay.ts";
+import { mean, paired, runModeCells } from "./_mode_cells.ts";
 import { dml } from "../../methods/dml.ts";
 import { olmix } from "../../methods/olmix.ts";
 import type { MethodFactory } from "../../core/method.ts";
@@ -62,69 +59,8 @@ function factoryFor(method: string, mode: string): MethodFactory {
   throw new RangeError(`Unknown mode "${mode}"`);
 }
 
-interface Cell {
-  task: string;
-  method: string;
-  seed: number;
-  mode: string;
-  score: number;
-  ms: number;
-  cpu: number;
-}
+const find = await runModeCells({ tasks, methods, seeds, modes, out, factory: factoryFor });
 
-const done: Cell[] = [];
-try {
-  for (const l of (await Deno.readTextFile(out)).split("\n")) if (l) done.push(JSON.parse(l));
-} catch (e) {
-  if (!(e instanceof Deno.errors.NotFound)) throw e;
-}
-await Deno.mkdir(out.replace(/\/[^/]*$/, ""), { recursive: true });
-const find = (task: string, method: string, seed: number, mode: string) =>
-  done.find((c) => c.task === task && c.method === method && c.seed === seed && c.mode === mode);
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
-
-for (const taskId of Deno.args.includes("--summary") ? [] : tasks) {
-  const task = await loadTask(taskId);
-  for (const method of methods) {
-    for (let seed = 0; seed < seeds; seed++) {
-      for (const mode of [...modes, "exact"]) {
-        if (find(taskId, method, seed, mode)) continue;
-        const factory = factoryFor(method, mode);
-        const t = performance.now(), c = cpu();
-        const line = await runCell({
-          task,
-          runner: new ReplayRunner(task),
-          factory,
-          seed,
-          suite: "perf",
-          timeLimitMs: 3_600_000,
-        });
-        if (line.status !== "ok") throw new Error(`Cell failed: ${line.error?.message}`);
-        const cell: Cell = {
-          task: taskId,
-          method,
-          seed,
-          mode,
-          score: line.checkpoints.at(-1)!.score,
-          ms: Math.round(performance.now() - t),
-          cpu: Math.round((cpu() - c) * 1000) / 1000,
-        };
-        done.push(cell);
-        await Deno.writeTextFile(out, JSON.stringify(cell) + "\n", { append: true });
-        console.log(JSON.stringify(cell));
-      }
-    }
-  }
-}
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs: number[]) => {
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(xs.length - 1, 1));
-};
 console.log(
   "| task | method | mode | seeds | exact mean | mode mean | Δ (mode − exact) ± SE | seed sd (exact) | CPU per cell, exact → mode |",
 );
@@ -132,20 +68,14 @@ console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const taskId of tasks) {
   for (const method of methods) {
     for (const mode of modes) {
-      const ps = Array.from({ length: seeds }, (_, seed) => ({
-        e: find(taskId, method, seed, "exact"),
-        s: find(taskId, method, seed, mode),
-      })).filter((p) => p.e && p.s).map((p) => ({ e: p.e!, s: p.s! }));
-      if (ps.length === 0) continue;
-      const diff = ps.map((p) => p.s.score - p.e.score);
+      const p = paired(find, taskId, method, seeds, mode);
+      if (!p) continue;
       const f = (v: number) => v.toFixed(3);
       console.log(
-        `| ${taskId} | ${method} | ${mode} | ${ps.length} | ${
-          f(mean(ps.map((p) => p.e.score)))
-        } | ${f(mean(ps.map((p) => p.s.score)))} | ${f(mean(diff))} ± ${
-          f(sd(diff) / Math.sqrt(ps.length))
-        } | ${f(sd(ps.map((p) => p.e.score)))} | ${mean(ps.map((p) => p.e.cpu)).toFixed(1)} s → ${
-          mean(ps.map((p) => p.s.cpu)).toFixed(1)
+        `| ${taskId} | ${method} | ${mode} | ${p.n} | ${f(p.exactMean)} | ${f(p.modeMean)} | ${
+          f(p.diff)
+        } ± ${f(p.se)} | ${f(p.exactSd)} | ${mean(p.exact.map((c) => c.cpu!)).toFixed(1)} s → ${
+          mean(p.mode.map((c) => c.cpu!)).toFixed(1)
         } s |`,
       );
     }
