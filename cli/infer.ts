@@ -18,6 +18,7 @@ import {
   ensureRunJson,
   formatInferLine,
   INFERENCE_DEFAULTS,
+  REAL_SAMPLE_BYTES,
   runInferenceTrack,
   runRealTokenizers,
 } from "../bench/inference.ts";
@@ -277,8 +278,9 @@ export const INFER_BENCH: CommandSpec = {
     "sample-bytes": {
       type: "string",
       value: "N",
-      help: `bytes per category sample (default ${INFERENCE_DEFAULTS.sampleBytes}, at most ` +
-        "491520)",
+      help: "bytes per category sample (known mixtures: default the whole sample half of each " +
+        `domain, 0.55–2.7 MB; real tokenizers: default ${REAL_SAMPLE_BYTES} of the 983040-byte ` +
+        "training split; at most 4194304)",
     },
     "max-add": {
       type: "string",
@@ -312,7 +314,7 @@ export async function inferBenchCommand(
   const out = (values.out as string | undefined) ?? "out/inference";
   const mixtures = positiveInt("mixtures", values.mixtures, 1000);
   const merges = positiveInt("merges", values.merges, 100000);
-  const sampleBytes = positiveInt("sample-bytes", values["sample-bytes"], 480 * 1024);
+  const sampleBytes = positiveInt("sample-bytes", values["sample-bytes"], 4 * 1024 * 1024);
   const maxAdd = positiveInt("max-add", values["max-add"]);
   const seed = values.seed === undefined ? 0 : Number(values.seed);
   if (!Number.isSafeInteger(seed) || seed < 0) {
@@ -340,7 +342,7 @@ export async function inferBenchCommand(
       out,
       positiveInt("real-merges", values["real-merges"], 100000) ?? 1000,
       maxAdd ?? INFERENCE_DEFAULTS.maxAdd,
-      sampleBytes ?? INFERENCE_DEFAULTS.sampleBytes,
+      sampleBytes ?? REAL_SAMPLE_BYTES,
       (line, i, n) => console.log(formatInferLine(line, i, n)),
     );
   }

@@ -3,26 +3,49 @@ import { alternate, interleave, mixtureTexts } from "../../inference/mixture.ts"
 import { compilePattern, countWords } from "../../inference/pretokenize.ts";
 import { type MergeList, trainBpe } from "../../inference/bpe.ts";
 import type { CategorySample } from "../../inference/infer.ts";
+import { knownHalves } from "../../bench/inference.ts";
 
 /**
- * Trains a tokenizer on a known byte mixture of corpus domains; samples from the other half
- * (2 KiB blocks alternating, as the track, or 128-byte pieces cut at spaces and newlines).
+ * Where a known mixture's tokenizer text and samples come from: `clean` (the track's protocol,
+ * {@linkcode knownHalves}: 128-byte pieces of each domain's whole clean text, alternating),
+ * `blocks` and `pieces` (2 KiB blocks or 128-byte pieces of the 960 KiB training split: the
+ * earlier protocols, kept for the measurements in tests/perf/infer_two.ts).
+ */
+export type KnownSource = "clean" | "blocks" | "pieces";
+
+/** Options of {@linkcode knownSetup}. */
+export interface KnownOptions {
+  /** Tokenizer training bytes. @default {2 MiB} */
+  readonly budget?: number;
+  /** Text source. @default {"clean"} */
+  readonly source?: KnownSource;
+  /** Which half trains the tokenizer. @default {0} */
+  readonly trainParity?: 0 | 1;
+}
+
+/**
+ * Trains a tokenizer on a known byte mixture of corpus domains; samples are the other halves.
  */
 export function knownSetup(
   names: readonly string[],
   alpha: readonly number[],
   merges: number,
-  budget = 480 * 1024,
-  split: "blocks" | "pieces" = "blocks",
-  trainParity: 0 | 1 = 0,
+  o: KnownOptions = {},
 ): { list: MergeList; samples: CategorySample[]; truth: number[] } {
   const corpus = loadCorpus();
   const dom = names.map((n) => corpus.domains.find((d) => d.name === n)!);
+  const parity = o.trainParity ?? 0;
+  const source = o.source ?? "clean";
+  const halves = source === "clean" ? knownHalves(dom, parity) : undefined;
+  const half = (name: string, p: 0 | 1): Uint8Array => {
+    if (halves) return (p === parity ? halves.tokenizer : halves.samples).get(name)!;
+    const b = dom.find((d) => d.name === name)!.train;
+    return source === "pieces" ? interleave(b, p) : alternate(b, UDHR_BLOCK, p);
+  };
+  const other = parity === 0 ? 1 : 0;
   const re = compilePattern("gpt2");
   const words = new Map<string, number>();
-  const half = (b: Uint8Array, parity: 0 | 1) =>
-    split === "pieces" ? interleave(b, parity) : alternate(b, UDHR_BLOCK, parity);
-  const texts = mixtureTexts(dom.map((d) => half(d.train, trainParity)), alpha, budget);
+  const texts = mixtureTexts(names.map((n) => half(n, parity)), alpha, o.budget ?? 2 * 1024 * 1024);
   for (const t of texts) countWords(t, re, words);
   const bytes = texts.map((t) => new TextEncoder().encode(t).length);
   const total = bytes.reduce((a, b) => a + b);
@@ -30,9 +53,6 @@ export function knownSetup(
   return {
     list: trainBpe(words, merges, "gpt2"),
     truth: bytes.map((b) => b / total),
-    samples: dom.map((d) => ({
-      name: d.name,
-      text: dec.decode(half(d.train, trainParity === 0 ? 1 : 0)),
-    })),
+    samples: names.map((n) => ({ name: n, text: dec.decode(half(n, other)) })),
   };
 }

@@ -9,21 +9,23 @@ import { mergeIds, MergeListError, replayMerges, trainBpe } from "../../inferenc
 import { compilePattern, countWords, PatternError, split } from "../../inference/pretokenize.ts";
 import { loadRealTokenizer, RealTokenizerError } from "../../inference/real.ts";
 
+// The solver checks keep the earlier, cheaper inputs (480 KiB of tokenizer text from 2 KiB blocks of
+// the 960 KiB training split): they compare solvers, not the protocol.
+const OLD = { budget: 480 * 1024, source: "blocks" } as const;
+
 const maxErr = (a: readonly number[], b: readonly number[]) =>
   Math.max(...a.map((x, i) => Math.abs(x - b[i]!)));
 
-// The 1e-2 of the issue is not an honest bound at this corpus size: the error is finite-sample
-// noise of the category samples, not a bias of the LP. Measured at 1000 merges, 480 KiB of
-// tokenizer text, samples = the other 480 KiB half of each domain (4 domain pairs x 5 mixtures x
-// both assignments of the halves, 40 cases): max |error| 0.033, median 0.009, 17 of 40 above 1e-2,
-// mean signed error +0.0005; swapping which half trains the tokenizer flips the sign (wordnet/
-// factbook -0.020 vs +0.021; this case +0.0102 vs -0.0018); 8 tokenizers trained on random
-// subsets of the same half give +0.0101 +- 0.0020, i.e. the offset comes from the fixed sample
-// half. On the tokenizer's own text the LP is exact (next test). Bound here: 1.5e-2.
-Deno.test("a 2-category known mixture is recovered within 1.5e-2 (disjoint samples)", async () => {
-  const { list, samples, truth } = knownSetup(["moby", "ts_code"], [0.3, 0.7], 1000);
-  const r = await inferMixture(list, samples, { maxAdd: 1000 });
-  assert(maxErr(r.alphaBytes, truth) < 1.5e-2, `LP ${r.alphaBytes} vs ${truth}`);
+// The track's protocol (bench/inference.ts, knownHalves): tokenizer text and samples are the two
+// halves of each domain's whole clean text, alternating pieces of >= 128 bytes; 2 MiB of tokenizer
+// text. Measured over 40 two-domain cases (tests/perf/infer_two.ts --source clean, parity 0 and 1:
+// 5 domain pairs x 4 mixtures): max |error| 0.0073, median 0.0029, none above 1e-2. This case
+// (wordnet/factbook, the worst pair of the earlier 960 KiB protocol) is within 1e-4 (0.0046 with
+// the halves swapped).
+Deno.test("a 2-category known mixture is recovered within 1e-2 (disjoint samples)", async () => {
+  const { list, samples, truth } = knownSetup(["wordnet", "factbook"], [0.3, 0.7], 1000);
+  const r = await inferMixture(list, samples, { maxAdd: 5000 });
+  assert(maxErr(r.alphaBytes, truth) < 1e-2, `LP ${r.alphaBytes} vs ${truth}`);
   // the simple baselines are far off on the same input
   assert(maxErr(r.baselines.efficiency, truth) > 5e-2, `efficiency ${r.baselines.efficiency}`);
   assert(maxErr(r.baselines.mergeVotes, truth) > 5e-2, `merge votes ${r.baselines.mergeVotes}`);
@@ -31,7 +33,7 @@ Deno.test("a 2-category known mixture is recovered within 1.5e-2 (disjoint sampl
 });
 
 Deno.test("on its own training text the LP is exact with zero slack", async () => {
-  const { samples } = knownSetup(["moby", "udhr"], [0.5, 0.5], 0);
+  const { samples } = knownSetup(["moby", "udhr"], [0.5, 0.5], 0, OLD);
   const re = compilePattern("gpt2");
   const words = new Map<string, number>();
   const texts = samples.map((s) => s.text.slice(0, 40000));
@@ -125,16 +127,18 @@ Deno.test("tokenizer.json, merges.txt and rank files give the same merges", () =
   }
 });
 
-Deno.test("a 5-category known mixture is recovered within 0.06 per category (measured 0.039)", async () => {
+// The same protocol with five domains: measured max |error| 0.0036 (0.0051 with the halves
+// swapped); with samples cut to 240 KiB it was 0.040 (0.058): sample size, not the LP, sets it.
+Deno.test("a 5-category known mixture is recovered within 1e-2 per category (measured 0.0036)", async () => {
   const names = ["moby", "legal", "ts_code", "wordnet", "udhr"];
   const { list, samples, truth } = knownSetup(names, [0.1, 0.3, 0.15, 0.25, 0.2], 1000);
-  const short = samples.map((s) => ({ name: s.name, text: s.text.slice(0, 240 * 1024) }));
-  const r = await inferMixture(list, short, { maxAdd: 5000 });
+  const r = await inferMixture(list, samples, { maxAdd: 5000 });
   const err = maxErr(r.alphaBytes, truth);
-  assert(err < 0.06, `max error ${err}: ${r.alphaBytes} vs ${truth}`);
+  assert(err < 1e-2, `max error ${err}: ${r.alphaBytes} vs ${truth}`);
   // both baselines are worse on the same tokenizer
   assert(
-    maxErr(r.baselines.efficiency, truth) > err && maxErr(r.baselines.mergeVotes, truth) > err,
+    maxErr(r.baselines.efficiency, truth) > 5 * err &&
+      maxErr(r.baselines.mergeVotes, truth) > 5 * err,
   );
 });
 
@@ -160,7 +164,7 @@ Deno.test("js-tiktoken's GPT-2 ranks give GPT-2's first merges and a compilable 
 });
 
 Deno.test("deleting non-binding constraints between rounds keeps the reference's optimum", async () => {
-  const { list, samples } = knownSetup(["moby", "legal", "udhr"], [0.2, 0.5, 0.3], 400);
+  const { list, samples } = knownSetup(["moby", "legal", "udhr"], [0.2, 0.5, 0.3], 400, OLD);
   const short = samples.map((s) => ({ name: s.name, text: s.text.slice(0, 96 * 1024) }));
   const keep = await inferMixture(list, short, { maxAdd: 500, dropAfter: 0 });
   const drop = await inferMixture(list, short, { maxAdd: 500, dropAfter: 1 });
@@ -206,7 +210,7 @@ Deno.test("the bundle solver over α (matching oracle) reaches the HiGHS LP's op
       [["sotu", "ts_code", "wordnet", "factbook"], [0.4, 0.1, 0.3, 0.2], 1000, 48 * 1024],
     ] as const
   ) {
-    const { list, samples } = knownSetup(names, alpha, T);
+    const { list, samples } = knownSetup(names, alpha, T, OLD);
     const short = samples.map((s) => ({ name: s.name, text: s.text.slice(0, bytes) }));
     const lp = await inferMixture(list, short, { maxAdd: 5000 });
     const cuts = await inferMixture(list, short, { solver: "cuts" });

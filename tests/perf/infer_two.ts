@@ -1,10 +1,12 @@
 /**
  * 2-category recovery protocol (issue 19): over domain pairs × mixtures, trains a tokenizer on a
- * known 2-domain byte mixture (480 KiB from the even 2 KiB blocks) and infers it back from the odd
- * halves (all 480 KiB of each domain) with the first T merges; prints |error| per case and the
- * distribution.
+ * known 2-domain byte mixture and infers it back from the other halves (all of them) with the
+ * first T merges; prints |error| per case and the distribution. Sources (tests/inference/_setup.ts):
+ * `clean` (the track's: 128-byte pieces of the whole clean texts, 2 MiB of tokenizer text),
+ * `blocks` / `pieces` (2 KiB blocks / 128-byte pieces of the 960 KiB training split, 480 KiB).
  *
  * Usage: deno run -A tests/perf/infer_two.ts [--T 1000,3000] [--solver lp|cuts] [--parity 0|1]
+ *   [--source clean|blocks|pieces] [--budget BYTES]
  *
  * @module
  */
@@ -20,7 +22,8 @@ const Ts = arg("T", "1000,3000").split(",").map(Number);
 const solver = arg("solver", "lp") as "lp" | "cuts";
 const pairs = arg("pairs", "moby:ts_code,wordnet:factbook,legal:udhr,sotu:nodedocs,moby:sotu")
   .split(",").map((x) => x.split(":"));
-const split = arg("split", "blocks") as "blocks" | "pieces";
+const source = arg("source", "clean") as "clean" | "blocks" | "pieces";
+const budget = Number(arg("budget", String(source === "clean" ? 2 * 1024 * 1024 : 480 * 1024)));
 const parity = Number(arg("parity", "0")) as 0 | 1;
 const mixes = arg("mix", "0.3,0.7,0.5,0.15").split(",").map(Number);
 const errs = new Map<number, number[]>();
@@ -31,9 +34,7 @@ for (const [a, b] of pairs) {
       [a!, b!],
       [x, 1 - x],
       maxT,
-      480 * 1024,
-      split,
-      parity,
+      { budget, source, trainParity: parity },
     );
     for (const T of Ts) {
       const t0 = performance.now();
