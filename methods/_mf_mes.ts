@@ -165,11 +165,33 @@ export function informationGainOf(
     const flat = lo >= 8.5 || hi < -5.7;
     const zFlat = flat ? clampedCdf(a) / cdfM : 0, lzFlat = flat ? Math.log(zFlat) : 0;
     let s1 = 0;
-    for (let k = 0; k < ns; k++) {
-      const z = flat ? zFlat : clampedCdf(a - b * normals[k]!) / cdfM;
-      const h = -z * ((flat ? lzFlat : Math.log(z)) + logNorm - half[k]!);
-      h1[k] = h;
-      s1 += h;
+    if (flat) {
+      for (let k = 0; k < ns; k++) {
+        const h = -zFlat * (lzFlat + logNorm - half[k]!);
+        h1[k] = h;
+        s1 += h;
+      }
+    } else {
+      // The clamped tails give the same z for every sample in them: one log each.
+      const zLo = CLAMP_LB / cdfM, zHi = 1 / cdfM;
+      const lzLo = Math.log(zLo), lzHi = Math.log(zHi);
+      for (let k = 0; k < ns; k++) {
+        const t = a - b * normals[k]!;
+        let z: number, lz: number;
+        if (t < -5.7) {
+          z = zLo;
+          lz = lzLo;
+        } else if (t >= 8.5) {
+          z = zHi;
+          lz = lzHi;
+        } else {
+          z = Math.max(normCdfFast(t), CLAMP_LB) / cdfM;
+          lz = Math.log(z);
+        }
+        const h = -z * (lz + logNorm - half[k]!);
+        h1[k] = h;
+        s1 += h;
+      }
     }
     const mean1 = s1 / ns, mean0 = halfMean - logNorm;
     let cv = 0, v1 = 0;
