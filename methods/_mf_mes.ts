@@ -18,6 +18,7 @@
 import { brent } from "../numerics/optim/brent.ts";
 import type { GpJoint, GpPosterior } from "../numerics/gp/gp.ts";
 import { normCdfFast, normLogCdfFast } from "../numerics/stats/normal_table.ts";
+import { clampedCdfs } from "../numerics/stats/_normal_simd.ts";
 
 /** botorch's CLAMP_LB for variances and CDFs. */
 const CLAMP_LB = 1e-8;
@@ -147,6 +148,9 @@ export function informationGainOf(
   let maxAbsNormal = 0;
   for (let k = 0; k < ns; k++) maxAbsNormal = Math.max(maxAbsNormal, Math.abs(normals[k]!));
   const h1 = new Float64Array(ns);
+  // Per point: the argument a − b·e of Φ for sample e, Φ's clamp at f*, and the entropy terms.
+  const as = new Float64Array(m), bs = new Float64Array(m), cdfMs = new Float64Array(m);
+  const logNorms = new Float64Array(m), entropies = new Float64Array(m);
   for (let c = 0; c < m; c++) {
     const vm = j.variance[c]! + noise; // observation-noise posterior of m
     const sdm = Math.sqrt(vm);
@@ -154,11 +158,18 @@ export function informationGainOf(
     const vM = Math.max(j.varianceTarget[c]!, CLAMP_LB);
     const cov = j.covariance[c]!;
     const sdNew = Math.sqrt(Math.max(vM - cov * cov / vm, CLAMP_LB));
-    const cdfM = clampedCdf((fStar - muM) / Math.sqrt(vM));
-    const logNorm = -0.5 * (LOG_2PI + Math.log(vm));
-    const entropy0 = 0.5 * (LOG_2PI + 1 + Math.log(vm));
+    cdfMs[c] = clampedCdf((fStar - muM) / Math.sqrt(vM));
+    logNorms[c] = -0.5 * (LOG_2PI + Math.log(vm));
+    entropies[c] = 0.5 * (LOG_2PI + 1 + Math.log(vm));
     // (f* − μ_new)/σ_new with μ_new = μ_M + c/v_m·(y − μ_m), y = μ_m + √v_m·e.
-    const a = (fStar - muM) / sdNew, b = cov / (sdm * sdNew);
+    as[c] = (fStar - muM) / sdNew;
+    bs[c] = cov / (sdm * sdNew);
+  }
+  // Every clamped Φ(a − b·e) at once in WebAssembly SIMD (the same values), when available.
+  const cdfs = clampedCdfs(as, bs, normals);
+  for (let c = 0; c < m; c++) {
+    const a = as[c]!, b = bs[c]!, cdfM = cdfMs[c]!, logNorm = logNorms[c]!;
+    const entropy0 = entropies[c]!;
     // When every argument lies in one clamped tail (Φ = 1 or Φ ≤ 1e-8 for all samples), z is
     // the same for every sample: the same values, without a Φ and a log per sample.
     const lo = a - Math.abs(b) * maxAbsNormal, hi = a + Math.abs(b) * maxAbsNormal;
@@ -168,6 +179,27 @@ export function informationGainOf(
     if (flat) {
       for (let k = 0; k < ns; k++) {
         const h = -zFlat * (lzFlat + logNorm - half[k]!);
+        h1[k] = h;
+        s1 += h;
+      }
+    } else if (cdfs) {
+      // A clamped Φ of 1e-8 or 1 gives one z for every sample with it: one log each.
+      const zLo = CLAMP_LB / cdfM, zHi = 1 / cdfM;
+      const lzLo = Math.log(zLo), lzHi = Math.log(zHi);
+      for (let k = 0, at = c * ns; k < ns; k++) {
+        const p = cdfs[at + k]!;
+        let z: number, lz: number;
+        if (p === CLAMP_LB) {
+          z = zLo;
+          lz = lzLo;
+        } else if (p === 1) {
+          z = zHi;
+          lz = lzHi;
+        } else {
+          z = p / cdfM;
+          lz = Math.log(z);
+        }
+        const h = -z * (lz + logNorm - half[k]!);
         h1[k] = h;
         s1 += h;
       }
