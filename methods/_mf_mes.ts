@@ -10,7 +10,10 @@
  * would propagate as NaN) counts as 0; Φ and ln Φ in the inner loops come from a table of
  * Taylor expansions (`numerics/stats/normal_table.ts`, relative error ≤ 1e-13 against the
  * series/continued-fraction values of `normal.ts`), about 8× faster; the h₀ = −ln p(y) terms,
- * whose deviations from their mean do not depend on the point, are centred once per call.
+ * whose deviations from their mean do not depend on the point, are centred once per call. For
+ * speed only (the same values bit for bit): the clamped Φ of every point and sample comes from a
+ * WebAssembly SIMD kernel (`numerics/stats/_normal_simd.ts`) where available, and samples whose
+ * clamped Φ is 1e-8 or 1 share one z and one log per point.
  *
  * @module
  */
