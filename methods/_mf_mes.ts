@@ -10,7 +10,10 @@
  * would propagate as NaN) counts as 0; Φ and ln Φ in the inner loops come from a table of
  * Taylor expansions (`numerics/stats/normal_table.ts`, relative error ≤ 1e-13 against the
  * series/continued-fraction values of `normal.ts`), about 8× faster; the h₀ = −ln p(y) terms,
- * whose deviations from their mean do not depend on the point, are centred once per call.
+ * whose deviations from their mean do not depend on the point, are centred once per call. For
+ * speed only (the same values bit for bit): the clamped Φ of every point and sample comes from a
+ * WebAssembly SIMD kernel (`numerics/stats/_normal_simd.ts`) where available, and samples whose
+ * clamped Φ is 1e-8 or 1 share one z and one log per point.
  *
  * @module
  */
@@ -18,6 +21,7 @@
 import { brent } from "../numerics/optim/brent.ts";
 import type { GpJoint, GpPosterior } from "../numerics/gp/gp.ts";
 import { normCdfFast, normLogCdfFast } from "../numerics/stats/normal_table.ts";
+import { clampedCdfs } from "../numerics/stats/_normal_simd.ts";
 
 /** botorch's CLAMP_LB for variances and CDFs. */
 const CLAMP_LB = 1e-8;
@@ -147,6 +151,9 @@ export function informationGainOf(
   let maxAbsNormal = 0;
   for (let k = 0; k < ns; k++) maxAbsNormal = Math.max(maxAbsNormal, Math.abs(normals[k]!));
   const h1 = new Float64Array(ns);
+  // Per point: the argument a − b·e of Φ for sample e, Φ's clamp at f*, and the entropy terms.
+  const as = new Float64Array(m), bs = new Float64Array(m), cdfMs = new Float64Array(m);
+  const logNorms = new Float64Array(m), entropies = new Float64Array(m);
   for (let c = 0; c < m; c++) {
     const vm = j.variance[c]! + noise; // observation-noise posterior of m
     const sdm = Math.sqrt(vm);
@@ -154,22 +161,72 @@ export function informationGainOf(
     const vM = Math.max(j.varianceTarget[c]!, CLAMP_LB);
     const cov = j.covariance[c]!;
     const sdNew = Math.sqrt(Math.max(vM - cov * cov / vm, CLAMP_LB));
-    const cdfM = clampedCdf((fStar - muM) / Math.sqrt(vM));
-    const logNorm = -0.5 * (LOG_2PI + Math.log(vm));
-    const entropy0 = 0.5 * (LOG_2PI + 1 + Math.log(vm));
+    cdfMs[c] = clampedCdf((fStar - muM) / Math.sqrt(vM));
+    logNorms[c] = -0.5 * (LOG_2PI + Math.log(vm));
+    entropies[c] = 0.5 * (LOG_2PI + 1 + Math.log(vm));
     // (f* − μ_new)/σ_new with μ_new = μ_M + c/v_m·(y − μ_m), y = μ_m + √v_m·e.
-    const a = (fStar - muM) / sdNew, b = cov / (sdm * sdNew);
+    as[c] = (fStar - muM) / sdNew;
+    bs[c] = cov / (sdm * sdNew);
+  }
+  // Every clamped Φ(a − b·e) at once in WebAssembly SIMD (the same values), when available.
+  const cdfs = clampedCdfs(as, bs, normals);
+  for (let c = 0; c < m; c++) {
+    const a = as[c]!, b = bs[c]!, cdfM = cdfMs[c]!, logNorm = logNorms[c]!;
+    const entropy0 = entropies[c]!;
     // When every argument lies in one clamped tail (Φ = 1 or Φ ≤ 1e-8 for all samples), z is
     // the same for every sample: the same values, without a Φ and a log per sample.
     const lo = a - Math.abs(b) * maxAbsNormal, hi = a + Math.abs(b) * maxAbsNormal;
     const flat = lo >= 8.5 || hi < -5.7;
     const zFlat = flat ? clampedCdf(a) / cdfM : 0, lzFlat = flat ? Math.log(zFlat) : 0;
     let s1 = 0;
-    for (let k = 0; k < ns; k++) {
-      const z = flat ? zFlat : clampedCdf(a - b * normals[k]!) / cdfM;
-      const h = -z * ((flat ? lzFlat : Math.log(z)) + logNorm - half[k]!);
-      h1[k] = h;
-      s1 += h;
+    if (flat) {
+      for (let k = 0; k < ns; k++) {
+        const h = -zFlat * (lzFlat + logNorm - half[k]!);
+        h1[k] = h;
+        s1 += h;
+      }
+    } else if (cdfs) {
+      // A clamped Φ of 1e-8 or 1 gives one z for every sample with it: one log each.
+      const zLo = CLAMP_LB / cdfM, zHi = 1 / cdfM;
+      const lzLo = Math.log(zLo), lzHi = Math.log(zHi);
+      for (let k = 0, at = c * ns; k < ns; k++) {
+        const p = cdfs[at + k]!;
+        let z: number, lz: number;
+        if (p === CLAMP_LB) {
+          z = zLo;
+          lz = lzLo;
+        } else if (p === 1) {
+          z = zHi;
+          lz = lzHi;
+        } else {
+          z = p / cdfM;
+          lz = Math.log(z);
+        }
+        const h = -z * (lz + logNorm - half[k]!);
+        h1[k] = h;
+        s1 += h;
+      }
+    } else {
+      // The clamped tails give the same z for every sample in them: one log each.
+      const zLo = CLAMP_LB / cdfM, zHi = 1 / cdfM;
+      const lzLo = Math.log(zLo), lzHi = Math.log(zHi);
+      for (let k = 0; k < ns; k++) {
+        const t = a - b * normals[k]!;
+        let z: number, lz: number;
+        if (t < -5.7) {
+          z = zLo;
+          lz = lzLo;
+        } else if (t >= 8.5) {
+          z = zHi;
+          lz = lzHi;
+        } else {
+          z = Math.max(normCdfFast(t), CLAMP_LB) / cdfM;
+          lz = Math.log(z);
+        }
+        const h = -z * (lz + logNorm - half[k]!);
+        h1[k] = h;
+        s1 += h;
+      }
     }
     const mean1 = s1 / ns, mean0 = halfMean - logNorm;
     let cv = 0, v1 = 0;

@@ -142,14 +142,15 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
       const cheapest = ctx.fidelities[0]!;
       const model = new GpModel(ctx.rng, warmStart, refit);
       const targets = ctx.targetPool!;
-      const nPool = pool.candidates.length;
-      // Candidates: the pool at its own fidelities, then the target pool at fidelity 1.
+      // Candidates: the pool at its own fidelities, then the target-pool members that are not
+      // pool members at fidelity 1 (those are the same column: f(z, 1) twice, the same moments
+      // bit for bit), at fidelity 1.
+      const { columns: targetCols, extra } = targetColumns(pool, targets);
       const cands = new GpCandidates(
-        concat(pool.x, flatten(targets, pool.d)),
-        concat(pool.fidelity, new Float64Array(targets.length).fill(1)),
+        concat(pool.x, flatten(extra.map((t) => targets[t]!), pool.d)),
+        concat(pool.fidelity, new Float64Array(extra.length).fill(1)),
         { target: true },
       );
-      const targetCols = Array.from(targets, (_, t) => nPool + t);
       const sign = objectiveSign(ctx);
       const standardize = options.standardize === true;
       if (standardize && refit !== "every-step") {
@@ -159,17 +160,30 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
       }
       // Outcome scale of the current step: GP values are (y − shift) ÷ scale.
       let shift = 0, scale = 1;
-      let step: { n: number; post: GpPosterior; fStar: number; normals: Float64Array } | undefined;
-      const state = () => {
+      let step: Step | undefined;
+      const state = (): Step => {
         if (!step || step.n !== pool.observed) {
           const data = pool.data("fidelity");
           if (standardize) [shift, scale] = standardizeInPlace(data.y);
           const post = model.update(data);
           cands.update(post);
           const fStar = maxValueSample(post, cands, pool, uniform());
-          step = { n: pool.observed, post, fStar, normals: sobolNormals(samples, ctx.rng) };
+          const normals = sobolNormals(samples, ctx.rng);
+          step = { n: pool.observed, post, fStar, normals, gain: new Float64Array(cands.size) };
+          step.gain.fill(NaN);
         }
         return step;
+      };
+      // The information gains of some candidates under this step's f* and samples, each
+      // computed once per step (the recommendation and the next ask share the target columns).
+      const gains = (cols: readonly number[]): Float64Array => {
+        const { post, fStar, normals, gain } = state();
+        const missing = cols.filter((c) => Number.isNaN(gain[c]!));
+        if (missing.length > 0) {
+          const ig = informationGainOf(cands.joint(missing), post.noise, fStar, normals);
+          missing.forEach((c, r) => gain[c] = ig[r]!);
+        }
+        return Float64Array.from(cols, (c) => gain[c]!);
       };
       const uniform = () => {
         let u = 0;
@@ -188,8 +202,7 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
           }
           const open = pool.affordable(remaining);
           if (open.length === 0) return [];
-          const { post, fStar, normals } = state();
-          const ig = informationGainOf(cands.joint(open), post.noise, fStar, normals);
+          const ig = gains(open);
           const value = ig.map((v, r) => v / Math.max(pool.fidelity[open[r]!]!, MIN_COST));
           return [pool.propose(open[argmax(value)]!)];
         },
@@ -198,12 +211,9 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
         },
         recommend() {
           if (pool.observed === 0) return { mixture: priorFallback(ctx) };
-          const { post, fStar, normals } = state();
-          const joint = cands.joint(targetCols);
-          const mean = joint.mean;
-          const score = rule === "posterior-mean"
-            ? mean
-            : informationGainOf(joint, post.noise, fStar, normals);
+          state();
+          const mean = cands.joint(targetCols).mean;
+          const score = rule === "posterior-mean" ? mean : gains(targetCols);
           const i = argmax(score);
           return { mixture: targets[i]!, predicted: sign * (shift + scale * mean[i]!) };
         },
@@ -225,6 +235,40 @@ function standardizeInPlace(y: Float64Array): [number, number] {
   const scale = sd >= 1e-8 ? sd : 1;
   for (let i = 0; i < n; i++) y[i] = (y[i]! - mean) / scale;
   return [mean, scale];
+}
+
+/** One BO step's posterior, max-value sample, normals and information gains (NaN: not yet). */
+interface Step {
+  n: number;
+  post: GpPosterior;
+  fStar: number;
+  normals: Float64Array;
+  gain: Float64Array;
+}
+
+/**
+ * The candidate column of each target-pool member: the first pool member with the same mixture
+ * at fidelity value 1 when there is one (its moments at its own fidelity and at fidelity 1 are
+ * those of the target column, bit for bit: the fidelity factor is 0 at fidelity 1), else a
+ * column after the pool's, in order; `extra` lists the target indices that need one.
+ */
+function targetColumns(
+  pool: PoolTracker,
+  targets: readonly (readonly number[])[],
+): { columns: number[]; extra: number[] } {
+  const atOne = new Map<string, number>();
+  for (let i = 0; i < pool.candidates.length; i++) {
+    const key = pool.candidates[i]!.mixture.join(",");
+    if (pool.fidelity[i] === 1 && !atOne.has(key)) atOne.set(key, i);
+  }
+  const extra: number[] = [];
+  const columns = targets.map((t, r) => {
+    const at = atOne.get(t.join(","));
+    if (at !== undefined) return at;
+    extra.push(r);
+    return pool.candidates.length + extra.length - 1;
+  });
+  return { columns, extra };
 }
 
 function concat(a: Float64Array, b: Float64Array): Float64Array {

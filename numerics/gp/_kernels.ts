@@ -108,23 +108,27 @@ export function trainingKernel(
   const m1 = take(into?.m1, fid ? nn : 0), e1 = take(into?.e1, fid ? nn : 0);
   const bias = take(into?.bias, fid ? nn : 0);
   const s2 = h.outputscale;
+  // M₁ enters K and the gradient only multiplied by the fidelity factor: where that is 0 (a
+  // point at fidelity 1) it is not computed, and M₁ = E₁ = 0 is written instead (0·M₁ = 0·0).
+  const needM1 = fid && table.some((v) => v !== 0);
   // The weighted squared distances in WebAssembly SIMD (the same sums in the same order), written
   // into m0 and m1 first and read back below, when there are enough of them.
   let pre = false;
   if (n >= 16 && n * n * d >= 2 * SIMD_MIN_WORK) {
     const columns = columnMajor(x, d);
     pre = simdWeightedDistances(x, columns, d, w0, m0) &&
-      (!fid || simdWeightedDistances(x, columns, d, w1, m1));
+      (!needM1 || simdWeightedDistances(x, columns, d, w1, m1));
   }
   for (let i = 0; i < n; i++) {
     const ri = i * n, xi = i * d, ci = fid ? of[i]! * u : 0;
     for (let j = 0; j < i; j++) {
       const xj = j * d, t = ri + j;
       let r0 = 0, r1 = 0;
+      const bf = fid ? table[ci + of[j]!]! : 0;
       if (pre) {
         r0 = m0[t]!;
-        if (fid) r1 = m1[t]!;
-      } else if (fid) {
+        if (bf !== 0) r1 = m1[t]!;
+      } else if (bf !== 0) {
         for (let q = 0; q < d; q++) {
           const dx = x[xi + q]! - x[xj + q]!;
           const dd = dx * dx;
@@ -142,11 +146,14 @@ export function trainingKernel(
       m0[t] = ma;
       e0[t] = (5 / 3) * (1 + a) * ea;
       if (fid) {
-        const b = SQRT5 * Math.sqrt(r1), eb = Math.exp(-b);
-        const mb = (1 + b + b * b / 3) * eb;
+        let mb = 0, e = 0;
+        if (bf !== 0) {
+          const b = SQRT5 * Math.sqrt(r1), eb = Math.exp(-b);
+          mb = (1 + b + b * b / 3) * eb;
+          e = (5 / 3) * (1 + b) * eb;
+        }
         m1[t] = mb;
-        e1[t] = (5 / 3) * (1 + b) * eb;
-        const bf = table[ci + of[j]!]!;
+        e1[t] = e;
         bias[t] = bf;
         k[t] = s2 * (ma + bf * mb);
       } else {

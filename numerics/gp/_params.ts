@@ -99,7 +99,20 @@ export function rawFromHyper(kind: GpKind, hyper: GpHyper): Float64Array {
 /** ln of the Gamma(shape, rate) density at x > 0. */
 export function gammaLogPdf(x: number, prior: GammaPrior): number {
   const { shape: a, rate: b } = prior;
-  return a * Math.log(b) - lnGammaFunction(a) + (a - 1) * Math.log(x) - b * x;
+  return normaliser(prior) + (a - 1) * Math.log(x) - b * x;
+}
+
+/** a·ln b − ln Γ(a) of each prior seen, computed once (the same value every time). */
+const normalisers = new Map<GammaPrior, number>();
+
+function normaliser(prior: GammaPrior): number {
+  let c = normalisers.get(prior);
+  if (c === undefined) {
+    const { shape: a, rate: b } = prior;
+    c = a * Math.log(b) - lnGammaFunction(a);
+    if (normalisers.size < 64) normalisers.set(prior, c);
+  }
+  return c;
 }
 
 /** d/dx of {@link gammaLogPdf}. */

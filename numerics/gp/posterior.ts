@@ -358,18 +358,20 @@ export class GpPosterior {
     const target = withTarget ? new Float64Array(n * m) : new Float64Array(0);
     if (withTarget) { for (let t = 0; t < n * m; t++) target[t] = s2 * m0[t]!; }
     if (this.data.kind === "fidelity") {
-      const m1 = new Float64Array(n * m);
-      maternCrossScaled(this.#s1.subarray(from * d), x, xc, h.biasLengthscales, m1);
       const all = new Float64Array(n + m);
       all.set(this.data.fidelity.subarray(from));
       all.set(fs, n);
       const { of, values } = fidelityClasses(all), u = values.length;
       const table = pairTable(values, (a, b) => biasFactor(a, b, h.power));
+      // M₁ enters only multiplied by the fidelity factor: when every factor between these rows
+      // and points is 0 (all at fidelity 1, say), M₁ is not computed and 0 stands for it.
+      const m1 = anyFactor(table, of, n, u) ? new Float64Array(n * m) : undefined;
+      if (m1) maternCrossScaled(this.#s1.subarray(from * d), x, xc, h.biasLengthscales, m1);
       for (let i = 0; i < n; i++) {
         const ci = of[i]! * u;
         for (let j = 0; j < m; j++) {
           const t = i * m + j;
-          m0[t] = s2 * (m0[t]! + table[ci + of[n + j]!]! * m1[t]!);
+          m0[t] = s2 * (m0[t]! + table[ci + of[n + j]!]! * (m1 ? m1[t]! : 0));
         }
       }
     } else {
@@ -377,4 +379,15 @@ export class GpPosterior {
     }
     return { own: m0, target };
   }
+}
+
+/**
+ * Whether some fidelity factor between the first n entries (rows) and the rest (points) of a
+ * class list is non-zero.
+ */
+function anyFactor(table: Float64Array, of: Int32Array, n: number, u: number): boolean {
+  const rows = new Set<number>(), points = new Set<number>();
+  for (let i = 0; i < of.length; i++) (i < n ? rows : points).add(of[i]!);
+  for (const a of rows) for (const b of points) if (table[a * u + b] !== 0) return true;
+  return false;
 }

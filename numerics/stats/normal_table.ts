@@ -26,6 +26,17 @@ const TERMS = 9;
 /** Per node: Φ(z₀) then the TERMS Taylor coefficients (φ folded in). */
 const TABLE = buildTable();
 
+/**
+ * The table and its layout, for `_normal_simd.ts` (which evaluates {@link normCdfFast} with the
+ * same operations): node i = round((z − lo)·steps) at `table[i·(terms + 1)]`.
+ */
+export const CDF_TABLE: {
+  readonly table: Float64Array;
+  readonly lo: number;
+  readonly steps: number;
+  readonly terms: number;
+} = { table: TABLE, lo: LO, steps: STEPS, terms: TERMS };
+
 function buildTable(): Float64Array {
   const t = new Float64Array(NODES * (TERMS + 1));
   for (let i = 0; i < NODES; i++) {

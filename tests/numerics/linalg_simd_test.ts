@@ -191,7 +191,9 @@ Deno.test("trainingKernel(): weighted distances from the WebAssembly SIMD kernel
         const t = i * n + j;
         assert(Object.is(single.m0[t], matern(s0)), `single M₀ differs at ${n}×${d} (${i}, ${j})`);
         assert(Object.is(multi.m0[t], matern(r0)), `fidelity M₀ differs at ${n}×${d} (${i}, ${j})`);
-        assert(Object.is(multi.m1[t], matern(r1)), `fidelity M₁ differs at ${n}×${d} (${i}, ${j})`);
+        // M₁ only where the fidelity factor is non-zero (0 written where it is 0).
+        const m1 = multi.bias[t] === 0 ? 0 : matern(r1);
+        assert(Object.is(multi.m1[t], m1), `fidelity M₁ differs at ${n}×${d} (${i}, ${j})`);
       }
     }
   }
