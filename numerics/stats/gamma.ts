@@ -8,7 +8,6 @@
  */
 
 import type { Rng } from "../rng.ts";
-import { softmaxInPlace } from "../optim/simplex.ts";
 
 /**
  * Draws log X for X ~ Gamma(shape, 1). For shape < 1 the result can be far below the log of
@@ -80,31 +79,115 @@ export function dirichlet(
   alpha: ArrayLike<number>,
   out: Float64Array = new Float64Array(alpha.length),
 ): Float64Array {
-  const n = alpha.length;
-  if (n === 0) throw new TypeError("Cannot draw from a Dirichlet with no components");
+  const n = checkAlpha(alpha);
   if (out.length !== n) {
     throw new TypeError(
       `Cannot write a Dirichlet draw of "${n}" components into an array of length "${out.length}"`,
     );
   }
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const l = logGamma(rng, alpha[i]!);
-    out[i] = l;
-    if (l > max) max = l;
-  }
-  if (max === -Infinity) return vertex(rng, alpha, out);
-  return softmaxInPlace(out, max);
+  dirichletRow(rng, alpha, out, 0);
+  return out;
 }
 
-/** log of a Gamma(shape ≥ 1) variate by Marsaglia–Tsang's squeeze-and-reject method. */
+/**
+ * Draws `count` rows x ~ Dirichlet(α) into `rows[0 … count·m)`, row-major: the same values,
+ * bit for bit, as `count` calls of {@linkcode dirichlet}, and the stream continues after them —
+ * without a call, a validation or a temporary array per row (the batched sampler of the
+ * candidate scans, `numerics/topk.ts`).
+ *
+ * @example
+ * ```ts
+ * import { dirichlet, dirichletRows } from "./gamma.ts";
+ * import { Rng } from "../rng.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const rows = dirichletRows(new Rng(5), [0.5, 2, 1], new Float64Array(6), 2);
+ * const one = new Rng(5);
+ * assertEquals(Array.from(rows), [...dirichlet(one, [0.5, 2, 1]), ...dirichlet(one, [0.5, 2, 1])]);
+ * ```
+ * @param rng Source of uniform and normal variates.
+ * @param alpha Concentrations, each > 0 and finite.
+ * @param rows Destination, at least `count · alpha.length` long.
+ * @param count Rows to draw.
+ * @returns `rows`.
+ */
+export function dirichletRows(
+  rng: Rng,
+  alpha: ArrayLike<number>,
+  rows: Float64Array,
+  count: number,
+): Float64Array {
+  const m = checkAlpha(alpha);
+  if (!(Number.isInteger(count) && count >= 0 && count * m <= rows.length)) {
+    throw new RangeError(
+      `Cannot write "${count}" Dirichlet draws of "${m}" components into an array of length ` +
+        `"${rows.length}"`,
+    );
+  }
+  for (let r = 0, o = 0; r < count; r++, o += m) dirichletRow(rng, alpha, rows, o);
+  return rows;
+}
+
+/** The number of components, after checking that each α is > 0 and finite. */
+function checkAlpha(alpha: ArrayLike<number>): number {
+  const n = alpha.length;
+  if (n === 0) throw new TypeError("Cannot draw from a Dirichlet with no components");
+  for (let i = 0; i < n; i++) {
+    const a = alpha[i]!;
+    if (!(a > 0 && a < Infinity)) {
+      throw new RangeError(`Cannot draw a Gamma variate with shape "${a}": expected > 0`);
+    }
+  }
+  return n;
+}
+
+/**
+ * One Dirichlet draw into `out[o … o + m)`: {@linkcode logGamma} of each component (the same
+ * operations, inlined here), then the log-space normalisation of `softmaxInPlace`
+ * (`numerics/optim/simplex.ts`), written out so that no subarray is made. `Math.exp` of an
+ * argument below −746 is exactly 0 (it underflows below about −745.13), so it is not called
+ * there.
+ */
+function dirichletRow(rng: Rng, alpha: ArrayLike<number>, out: Float64Array, o: number): void {
+  const m = alpha.length;
+  let max = -Infinity;
+  for (let j = 0; j < m; j++) {
+    const a = alpha[j]!;
+    let l: number;
+    if (a >= 1) l = logMarsagliaTsang(rng, a);
+    else {
+      l = logMarsagliaTsang(rng, a + 1);
+      l = l + Math.log(1 - rng.next()) / a;
+    }
+    out[o + j] = l;
+    if (l > max) max = l;
+  }
+  if (max === -Infinity) {
+    vertex(rng, alpha, out, o);
+    return;
+  }
+  let sum = 0;
+  for (let j = o; j < o + m; j++) {
+    const z = out[j]! - max;
+    const e = z < -746 ? 0 : Math.exp(z);
+    out[j] = e;
+    sum += e;
+  }
+  for (let j = o; j < o + m; j++) out[j]! /= sum;
+}
+
+/**
+ * log of a Gamma(shape ≥ 1) variate by Marsaglia–Tsang's squeeze-and-reject method; the
+ * standard normal is `Rng.normal()`'s Box–Muller draw, written out.
+ */
 function logMarsagliaTsang(rng: Rng, shape: number): number {
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   while (true) {
     let x: number, v: number;
     do {
-      x = rng.normal();
+      let u = 0;
+      while (u === 0) u = rng.next();
+      x = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
       v = 1 + c * x;
     } while (v <= 0);
     v = v * v * v;
@@ -115,7 +198,8 @@ function logMarsagliaTsang(rng: Rng, shape: number): number {
   }
 }
 
-function vertex(rng: Rng, alpha: ArrayLike<number>, out: Float64Array): Float64Array {
+/** The α → 0 limit into `out[o … o + m)`: vertex j with probability α_j/Σα. */
+function vertex(rng: Rng, alpha: ArrayLike<number>, out: Float64Array, o: number): void {
   // Σα and the cut-off are scaled by the largest α to stay away from subnormal arithmetic.
   let top = 0;
   for (let i = 0; i < alpha.length; i++) top = Math.max(top, alpha[i]!);
@@ -129,7 +213,6 @@ function vertex(rng: Rng, alpha: ArrayLike<number>, out: Float64Array): Float64A
       break;
     }
   }
-  out.fill(0);
-  out[pick] = 1;
-  return out;
+  out.fill(0, o, o + alpha.length);
+  out[o + pick] = 1;
 }
