@@ -140,23 +140,59 @@ function checkAlpha(alpha: ArrayLike<number>): number {
   return n;
 }
 
+/** Uniforms drawn ahead for one row (see {@linkcode dirichletRow}); grown as needed. */
+let ahead: Float64Array = new Float64Array(64);
+
 /**
  * One Dirichlet draw into `out[o … o + m)`: {@linkcode logGamma} of each component (the same
- * operations, inlined here), then the log-space normalisation of `softmaxInPlace`
- * (`numerics/optim/simplex.ts`), written out so that no subarray is made. `Math.exp` of an
- * argument below −746 is exactly 0 (it underflows below about −745.13), so it is not called
- * there.
+ * operations: Marsaglia–Tsang with `Rng.normal()`'s Box–Muller draw and the boost, inlined),
+ * then the log-space normalisation of `softmaxInPlace` (`numerics/optim/simplex.ts`), written
+ * out so that no subarray is made. A component takes at least 3 uniforms (4 with the boost),
+ * so the row's first Σ_j (3 + [α_j < 1]) uniforms are drawn at once with `Rng.fill` (the same
+ * values in the same order) and read in turn; draws past them (a rejection, a zero uniform) are
+ * appended one at a time, and the vertex limit's draw comes after them. `Math.exp` of an argument below
+ * −746 is exactly 0 (it underflows below about −745.13), so it is not called there.
  */
 function dirichletRow(rng: Rng, alpha: ArrayLike<number>, out: Float64Array, o: number): void {
   const m = alpha.length;
-  let max = -Infinity;
+  let k = 0;
+  for (let j = 0; j < m; j++) k += alpha[j]! < 1 ? 4 : 3;
+  if (ahead.length < k) ahead = new Float64Array(2 * k);
+  let buf: Float64Array = ahead;
+  rng.fill(buf, 0, k);
+  // Before each read: `if (p === k) buf = drawOneMore(rng, k++)`, the rare draw past the row's
+  // first k uniforms (kept in the buffer, so that every read is a float load).
+  let p = 0, max = -Infinity;
   for (let j = 0; j < m; j++) {
     const a = alpha[j]!;
+    const d = (a < 1 ? a + 1 : a) - 1 / 3;
+    const c = 1 / Math.sqrt(9 * d);
     let l: number;
-    if (a >= 1) l = logMarsagliaTsang(rng, a);
-    else {
-      l = logMarsagliaTsang(rng, a + 1);
-      l = l + Math.log(1 - rng.next()) / a;
+    while (true) {
+      let x: number, v: number;
+      do {
+        let u = 0;
+        while (u === 0) {
+          if (p === k) buf = drawOneMore(rng, k++);
+          u = buf[p++]!;
+        }
+        const lu = Math.log(u);
+        if (p === k) buf = drawOneMore(rng, k++);
+        x = Math.sqrt(-2 * lu) * Math.cos(2 * Math.PI * buf[p++]!);
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      if (p === k) buf = drawOneMore(rng, k++);
+      const u = buf[p++]!;
+      const x2 = x * x;
+      if (u < 1 - 0.0331 * x2 * x2 || Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) {
+        l = Math.log(d * v);
+        break;
+      }
+    }
+    if (a < 1) {
+      if (p === k) buf = drawOneMore(rng, k++);
+      l = l + Math.log(1 - buf[p++]!) / a;
     }
     out[o + j] = l;
     if (l > max) max = l;
@@ -175,19 +211,25 @@ function dirichletRow(rng: Rng, alpha: ArrayLike<number>, out: Float64Array, o: 
   for (let j = o; j < o + m; j++) out[j]! /= sum;
 }
 
-/**
- * log of a Gamma(shape ≥ 1) variate by Marsaglia–Tsang's squeeze-and-reject method; the
- * standard normal is `Rng.normal()`'s Box–Muller draw, written out.
- */
+/** Draws the next uniform into `ahead[at]` (growing it when full); returns `ahead`. */
+function drawOneMore(rng: Rng, at: number): Float64Array {
+  if (ahead.length <= at) {
+    const grown = new Float64Array(2 * at + 2);
+    grown.set(ahead);
+    ahead = grown;
+  }
+  rng.fill(ahead, at, at + 1);
+  return ahead;
+}
+
+/** log of a Gamma(shape ≥ 1) variate by Marsaglia–Tsang's squeeze-and-reject method. */
 function logMarsagliaTsang(rng: Rng, shape: number): number {
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   while (true) {
     let x: number, v: number;
     do {
-      let u = 0;
-      while (u === 0) u = rng.next();
-      x = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
+      x = rng.normal();
       v = 1 + c * x;
     } while (v <= 0);
     v = v * v * v;
