@@ -75,10 +75,12 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.#s0 = mix();
-    this.#s1 = mix();
-    this.#s2 = mix();
-    this.#s3 = mix();
+    // The state words are kept as signed 32-bit integers (the same bits): V8 then holds them
+    // as small integers in the object instead of boxed doubles.
+    this.#s0 = mix() | 0;
+    this.#s1 = mix() | 0;
+    this.#s2 = mix() | 0;
+    this.#s3 = mix() | 0;
     if ((this.#s0 | this.#s1 | this.#s2 | this.#s3) === 0) this.#s0 = 1;
   }
 
@@ -97,8 +99,27 @@ export class Rng {
 
   /** Returns a uniform double in [0, 1) with 53 random bits. */
   next(): number {
-    const hi = this.nextUint32() >>> 5;
-    const lo = this.nextUint32() >>> 6;
+    // nextUint32() twice, written out on local copies of the state (as in fill()).
+    let s0 = this.#s0, s1 = this.#s1, s2 = this.#s2, s3 = this.#s3;
+    const hi = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 5;
+    let t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = rotl(s3, 11);
+    const lo = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 6;
+    t = s1 << 9;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    this.#s0 = s0;
+    this.#s1 = s1;
+    this.#s2 = s2;
+    this.#s3 = rotl(s3, 11);
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
@@ -125,7 +146,7 @@ export class Rng {
     let s0 = this.#s0, s1 = this.#s1, s2 = this.#s2, s3 = this.#s3;
     for (let i = from; i < to; i++) {
       // nextUint32() twice, as next() does.
-      const hi = (Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0) >>> 5;
+      const hi = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 5;
       let t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
@@ -133,7 +154,7 @@ export class Rng {
       s0 ^= s3;
       s2 ^= t;
       s3 = rotl(s3, 11);
-      const lo = (Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0) >>> 6;
+      const lo = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 6;
       t = s1 << 9;
       s2 ^= s0;
       s3 ^= s1;
@@ -181,6 +202,7 @@ export class Rng {
   }
 }
 
+/** Rotates the 32 bits of x left by k (a signed 32-bit result; `>>> 0` reads it unsigned). */
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }

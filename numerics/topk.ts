@@ -32,7 +32,7 @@
  * @module
  */
 
-import { dirichlet } from "./stats/gamma.ts";
+import { dirichletRows } from "./stats/gamma.ts";
 import type { Rng } from "./rng.ts";
 /** Whether lower or higher scores are better. */
 type Direction = "minimize" | "maximize";
@@ -264,17 +264,17 @@ class Scan {
 }
 
 /**
- * A sampler of Dirichlet(α) mixtures from a seeded stream.
+ * A sampler of Dirichlet(α) mixtures from a seeded stream: each chunk is drawn in place by
+ * `dirichletRows` (`numerics/stats/gamma.ts`), the same rows as one `dirichlet` call per row.
  *
  * @param alpha Concentrations (one per domain).
  * @param rng Random stream.
  * @returns The sampler.
  */
 export function dirichletSampler(alpha: readonly number[], rng: Rng): Sampler {
-  const m = alpha.length;
-  const x = new Float64Array(m);
+  const a = Float64Array.from(alpha);
   return (rows, count) => {
-    for (let r = 0; r < count; r++) rows.set(dirichlet(rng, alpha, x), r * m);
+    dirichletRows(rng, a, rows, count);
   };
 }
 

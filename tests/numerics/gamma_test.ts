@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertThrows } from "../_assert.ts";
-import { dirichlet, gamma, logGamma } from "../../numerics/stats/gamma.ts";
+import { dirichlet, dirichletRows, gamma, logGamma } from "../../numerics/stats/gamma.ts";
 import { Rng } from "../../numerics/rng.ts";
 
 /** Asserts |actual − expected| ≤ k·se with a message giving the z-score. */
@@ -192,4 +192,73 @@ Deno.test("dirichlet() returns simplex points when every Gamma variate underflow
   }
   // Binomial(4000, 1/4): mean 1000, sd √750 ≈ 27.4.
   assertWithin(counts[0]!, 1000, Math.sqrt(750), 4, "vertex frequency");
+});
+
+/**
+ * The textbook draw, written here apart from numerics/stats/gamma.ts: Marsaglia and Tsang
+ * (2000) with `Rng.normal()`, the boost U^(1/α) for α < 1 in log space, a log-sum-exp
+ * normalisation, and the vertex limit when every log is −∞.
+ */
+function textbookDirichlet(rng: Rng, alpha: readonly number[]): number[] {
+  const logMt = (shape: number) => {
+    const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
+    while (true) {
+      let x: number, v: number;
+      do {
+        x = rng.normal();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      const u = rng.next();
+      if (u < 1 - 0.0331 * (x * x) * (x * x)) return Math.log(d * v);
+      if (Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return Math.log(d * v);
+    }
+  };
+  const logs = alpha.map((a) => a >= 1 ? logMt(a) : logMt(a + 1) + Math.log(1 - rng.next()) / a);
+  const max = Math.max(...logs);
+  if (max === -Infinity) {
+    const top = Math.max(...alpha);
+    const total = alpha.reduce((s, a) => s + a / top, 0);
+    let cut = rng.next() * total, pick = alpha.length - 1;
+    for (let i = 0; i < alpha.length; i++) {
+      cut -= alpha[i]! / top;
+      if (cut < 0) {
+        pick = i;
+        break;
+      }
+    }
+    return alpha.map((_, i) => i === pick ? 1 : 0);
+  }
+  const e = logs.map((l) => Math.exp(l - max));
+  const sum = e.reduce((s, v) => s + v, 0);
+  return e.map((v) => v / sum);
+}
+
+Deno.test("dirichlet() and dirichletRows() give the textbook draws bit for bit, stream included", () => {
+  const mixed = Array.from(
+    { length: 19 },
+    (_, j) => [1e-4, 0.003, 0.1, 0.5, 0.99, 1, 1.5, 4][j % 8]!,
+  );
+  const cases = [[0.5, 0.5, 0.5], [1, 1], [2.5], [1e-3, 1e-3, 1e-3, 1e-3], [1e-320, 3e-320], mixed];
+  for (const alpha of cases) {
+    for (const seed of [1, 2, 77]) {
+      const m = alpha.length, n = 300;
+      const want = new Rng(seed), one = new Rng(seed), batch = new Rng(seed);
+      const rows = new Float64Array(n * m + 3).fill(-1);
+      dirichletRows(batch, Float64Array.from(alpha), rows, n);
+      for (let r = 0; r < n; r++) {
+        const w = textbookDirichlet(want, alpha);
+        assertEquals(Array.from(dirichlet(one, alpha)), w);
+        assertEquals(Array.from(rows.subarray(r * m, r * m + m)), w);
+      }
+      assertEquals(Array.from(rows.subarray(n * m)), [-1, -1, -1]);
+      const next = want.next();
+      assertEquals([one.next(), batch.next()], [next, next]);
+    }
+  }
+  const rng = new Rng(1);
+  assertThrows(() => dirichletRows(rng, [1, 0], new Float64Array(4), 2), RangeError, /shape "0"/);
+  assertThrows(() => dirichletRows(rng, [], new Float64Array(4), 2), TypeError, /no components/);
+  assertThrows(() => dirichletRows(rng, [1, 1], new Float64Array(3), 2), RangeError, /length "3"/);
+  assertEquals(dirichletRows(rng, [1, 1], new Float64Array(0), 0).length, 0);
 });

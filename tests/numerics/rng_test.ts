@@ -58,3 +58,63 @@ Deno.test("Rng.fill() writes the draws of as many next() calls and leaves the st
     assertEquals(a.nextUint32(), b.nextUint32());
   }
 });
+
+/**
+ * xoshiro128** (Blackman and Vigna, 2018, reference `xoshiro128starstar.c`) on unsigned 32-bit
+ * words, seeded as `Rng`'s constructor documents (four splitmix32-style outputs), written here
+ * independently of numerics/rng.ts.
+ */
+function referenceStream(seed: number): { uint32: () => number; double: () => number } {
+  let x = seed >>> 0;
+  const mix = () => {
+    x = (x + 0x9e3779b9) >>> 0;
+    let z = x;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  const s = [mix(), mix(), mix(), mix()];
+  if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1;
+  const rotl = (v: number, k: number) => ((v << k) | (v >>> (32 - k))) >>> 0;
+  const uint32 = () => {
+    const result = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
+    const t = (s[1]! << 9) >>> 0;
+    s[2] = (s[2]! ^ s[0]!) >>> 0;
+    s[3] = (s[3]! ^ s[1]!) >>> 0;
+    s[1] = (s[1]! ^ s[2]!) >>> 0;
+    s[0] = (s[0]! ^ s[3]!) >>> 0;
+    s[2] = (s[2]! ^ t) >>> 0;
+    s[3] = rotl(s[3]!, 11);
+    return result;
+  };
+  // 53 bits: the top 27 of one output and the top 26 of the next.
+  const double = () => ((uint32() >>> 5) * 2 ** 26 + (uint32() >>> 6)) / 2 ** 53;
+  return { uint32, double };
+}
+
+Deno.test("Rng gives the xoshiro128** stream of an independent reference, in every method's mix", () => {
+  for (const seed of [0, 1, 42, 0x7fffffff, 0x80000000, 0xffffffff, -3]) {
+    const r = new Rng(seed), ref = referenceStream(seed);
+    const buf = new Float64Array(5);
+    for (let i = 0; i < 20_000; i++) {
+      switch (i % 5) {
+        case 0:
+          assertEquals(r.nextUint32(), ref.uint32());
+          break;
+        case 1: {
+          let u = 0;
+          while (u === 0) u = ref.double();
+          const want = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * ref.double());
+          assertEquals(r.normal(), want);
+          break;
+        }
+        case 2:
+          r.fill(buf, 1, 4);
+          assertEquals(Array.from(buf.subarray(1, 4)), [ref.double(), ref.double(), ref.double()]);
+          break;
+        default:
+          assertEquals(r.next(), ref.double());
+      }
+    }
+  }
+});

@@ -10,7 +10,10 @@
  * paired rows/s figures: `deno run -A tests/perf/surrogate_bench.ts [--threads N] [--rows N]
  * [--reps N] [--relaxed]` prints one JSON line: per engine the best (fastest) of interleaved
  * repetitions, so that load from other processes on a shared machine, which only slows a run
- * down, disturbs the figures least; ratios are of those bests. onnxruntime-web fixes its thread
+ * down, disturbs the figures least; ratios are of those bests. The scans are also timed alone
+ * without scoring (`samplingRowsPerSecond`: the Dirichlet sampler, the same for every engine)
+ * and in CPU time of the process (`scan.cpu`: rows per CPU-second, best repetition, the figure
+ * least disturbed by other load at one thread). onnxruntime-web fixes its thread
  * count per process: run once per thread count. `--relaxed` sets onnxruntime-web's
  * `env.wasm.simd = "relaxed"` first (1.30.0 ships no relaxed-SIMD artefact: the setting only
  * changes its feature check, and the same binary runs). `--breakdown` adds the web/node pair for
@@ -22,6 +25,7 @@
  */
 
 import { parseArgs } from "node:util";
+import process from "node:process";
 import * as ortn from "onnxruntime-node";
 import * as ortw from "onnxruntime-web";
 import { onnxToEnsemble } from "../../runners/onnx_writer.ts";
@@ -175,10 +179,18 @@ if (!import.meta.main) {
   const threads = Number(values.threads), reps = Number(values.reps);
   const s = await setup(threads, Number(values.rows));
   if (!s.node) throw new Error("onnxruntime-node needs --allow-ffi");
-  const time = async (f: () => Promise<unknown> | unknown) => {
-    const t = performance.now();
+  // Wall milliseconds, and this process's CPU milliseconds (all its threads) alongside.
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const cpu: Record<string, number[]> = {};
+  const time = async (f: () => Promise<unknown> | unknown, what = "") => {
+    const c = cpuMs(), t = performance.now();
     await f();
-    return performance.now() - t;
+    const wall = performance.now() - t;
+    (cpu[what] ??= []).push(cpuMs() - c);
+    return wall;
   };
   // The two WebAssembly engines must agree bit for bit (at this thread count too).
   const [a, b] = [await s.web.run(s.input, s.rows), await s.simd.run(s.input, s.rows)];
@@ -198,10 +210,19 @@ if (!import.meta.main) {
   }
   const total = Number(values.scan);
   const scanWeb: number[] = [], scanSimd: number[] = [], scanNode: number[] = [];
+  const sampling: number[] = [];
+  const chunk = new Float64Array(16_384 * s.m);
   for (let i = 0; i < 3; i++) {
-    scanWeb.push(await time(() => scan(sessionScorer(s.web), s.m, total)));
-    scanSimd.push(await time(() => scan(sessionScorer(s.simd), s.m, total)));
-    scanNode.push(await time(() => scan(nodeScorer(s), s.m, total)));
+    scanWeb.push(await time(() => scan(sessionScorer(s.web), s.m, total), "scanWeb"));
+    scanSimd.push(await time(() => scan(sessionScorer(s.simd), s.m, total), "scanSimd"));
+    scanNode.push(await time(() => scan(nodeScorer(s), s.m, total), "scanNode"));
+    // The scan's sampler alone (the same draws), the part every engine shares.
+    const sample = dirichletSampler(new Array(s.m).fill(0.5), new Rng(2));
+    sampling.push(
+      await time(() => {
+        for (let done = 0; done < total; done += 16_384) sample(chunk, 16_384);
+      }, "sampling"),
+    );
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
   const best = (xs: number[]) => Math.min(...xs);
@@ -245,6 +266,17 @@ if (!import.meta.main) {
       nodeRowsPerSecond: rate(total, best(scanNode)),
       simdOverNode: ratio(scanSimd, scanNode),
       webOverNode: ratio(scanWeb, scanNode),
+      samplingRowsPerSecond: rate(total, best(sampling)),
+      // Rows per CPU-second of this process (best repetition): load from other processes
+      // disturbs these less; at 1 thread every engine scores on the calling thread.
+      cpu: {
+        simdRowsPerSecond: rate(total, best(cpu.scanSimd!)),
+        webRowsPerSecond: rate(total, best(cpu.scanWeb!)),
+        nodeRowsPerSecond: rate(total, best(cpu.scanNode!)),
+        samplingRowsPerSecond: rate(total, best(cpu.sampling!)),
+        simdOverNode: ratio(cpu.scanSimd!, cpu.scanNode!),
+        webOverNode: ratio(cpu.scanWeb!, cpu.scanNode!),
+      },
     },
     ...(breakdown ? { breakdown } : {}),
   }));
