@@ -4,9 +4,19 @@ import { compilePattern, countWords } from "../../inference/pretokenize.ts";
 import { type MergeList, trainBpe } from "../../inference/bpe.ts";
 import type { CategorySample } from "../../inference/infer.ts";
 
+/** A known setup: the trained merge list, the category samples and the true byte shares. */
+export interface KnownSetup {
+  readonly list: MergeList;
+  readonly samples: readonly CategorySample[];
+  readonly truth: readonly number[];
+}
+
+const setups = new Map<string, KnownSetup>();
+
 /**
  * Trains a tokenizer on a known byte mixture of corpus domains; samples from the other half
  * (2 KiB blocks alternating, as the track, or 128-byte pieces cut at spaces and newlines).
+ * Deterministic, so each setup is built once per test module and shared (callers only read it).
  */
 export function knownSetup(
   names: readonly string[],
@@ -15,7 +25,21 @@ export function knownSetup(
   budget = 480 * 1024,
   split: "blocks" | "pieces" = "blocks",
   trainParity: 0 | 1 = 0,
-): { list: MergeList; samples: CategorySample[]; truth: number[] } {
+): KnownSetup {
+  const key = JSON.stringify([names, alpha, merges, budget, split, trainParity]);
+  let setup = setups.get(key);
+  if (!setup) setups.set(key, setup = buildSetup(names, alpha, merges, budget, split, trainParity));
+  return setup;
+}
+
+function buildSetup(
+  names: readonly string[],
+  alpha: readonly number[],
+  merges: number,
+  budget: number,
+  split: "blocks" | "pieces",
+  trainParity: 0 | 1,
+): KnownSetup {
   const corpus = loadCorpus();
   const dom = names.map((n) => corpus.domains.find((d) => d.name === n)!);
   const re = compilePattern("gpt2");
