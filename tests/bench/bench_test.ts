@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../_assert.ts";
 import { runBench } from "../../bench/bench.ts";
-import { testBenchOptions } from "../_bench.ts";
+import { sharedBench, testBenchOptions } from "../_bench.ts";
 import { lineKey, readResults } from "../../core/results.ts";
 import type { ResultLine } from "../../core/results.ts";
 
@@ -12,8 +12,7 @@ function canonical(lines: readonly ResultLine[]): string[] {
 
 // Same seeds → identical lines across runs and worker counts: tests/harness/scheduler_test.ts.
 Deno.test("runBench() runs every cell and writes the results, run.json and the reports", async () => {
-  const a = await Deno.makeTempDir();
-  const s = await runBench(testBenchOptions(a, { reports: true }));
+  const { dir: a, summary: s } = await sharedBench({ reports: true });
   assertEquals(s.ran, 2 * 3 * 3);
   assertEquals((await readResults(`${a}/results.jsonl`)).length, 18);
   for (const f of ["report.html", "leaderboard.md", "leaderboard.json", "run.json"]) {
@@ -35,8 +34,8 @@ Deno.test("runBench() without reports writes the results lines and run.json only
 });
 
 Deno.test("runBench() --resume after an interrupted run finishes the rest without duplicates", async () => {
-  const [full, cut] = [await Deno.makeTempDir(), await Deno.makeTempDir()];
-  await runBench(testBenchOptions(full));
+  // The uninterrupted run: the bench of the first test (its reports do not change the lines).
+  const [{ dir: full }, cut] = [await sharedBench({ reports: true }), await Deno.makeTempDir()];
   const text = await Deno.readTextFile(`${full}/results.jsonl`);
   const lines = text.split("\n").filter(Boolean);
   // Keep 7 whole lines and half of the 8th, as a killed process would leave them.

@@ -1,14 +1,12 @@
 import { assert, assertEquals } from "../_assert.ts";
-import { runBench } from "../../bench/bench.ts";
-import { testBenchOptions } from "../_bench.ts";
+import { sharedBench } from "../_bench.ts";
 import { validateDir } from "../../bench/validate.ts";
 import { validate } from "../../reports/json_schema.ts";
 import { writeFixture } from "../reports/_fixture.ts";
 
+/** A fresh copy of one bench (2 seeds, reports) run once for this module's tests. */
 async function bench(): Promise<string> {
-  const out = await Deno.makeTempDir();
-  await runBench(testBenchOptions(out, { seeds: 2, reports: true }));
-  return out;
+  return (await sharedBench({ seeds: 2, reports: true })).dir;
 }
 
 async function editLines(dir: string, edit: (l: Record<string, unknown>, i: number) => unknown) {

@@ -23,15 +23,37 @@ export interface KnownOptions {
   readonly trainParity?: 0 | 1;
 }
 
+/** A known setup: the trained merge list, the category samples and the true byte shares. */
+export interface KnownSetup {
+  readonly list: MergeList;
+  readonly samples: readonly CategorySample[];
+  readonly truth: readonly number[];
+}
+
+const setups = new Map<string, KnownSetup>();
+
 /**
  * Trains a tokenizer on a known byte mixture of corpus domains; samples are the other halves.
+ * Deterministic, so each setup is built once per test module and shared (callers only read it).
  */
 export function knownSetup(
   names: readonly string[],
   alpha: readonly number[],
   merges: number,
   o: KnownOptions = {},
-): { list: MergeList; samples: CategorySample[]; truth: number[] } {
+): KnownSetup {
+  const key = JSON.stringify([names, alpha, merges, o.budget, o.source, o.trainParity]);
+  let setup = setups.get(key);
+  if (!setup) setups.set(key, setup = buildSetup(names, alpha, merges, o));
+  return setup;
+}
+
+function buildSetup(
+  names: readonly string[],
+  alpha: readonly number[],
+  merges: number,
+  o: KnownOptions,
+): KnownSetup {
   const corpus = loadCorpus();
   const dom = names.map((n) => corpus.domains.find((d) => d.name === n)!);
   const parity = o.trainParity ?? 0;

@@ -58,16 +58,21 @@ export const offPool: MethodFactory = {
   }),
 };
 
-/** Never returns from ask() (a synchronous infinite loop). */
+/**
+ * Never returns from ask(): it blocks its thread synchronously for good (an `Atomics.wait` that
+ * nothing wakes), so no timer, promise or cooperative check of the harness runs again in that
+ * process and only killing it ends the cell. It blocks rather than spins: a spinning loop fails
+ * the same way but burned a core until the kill (about 6 s of CPU per test run).
+ */
 export const hangs: MethodFactory = {
   id: "hangs",
   version: "1",
-  description: "infinite loop",
+  description: "blocks forever",
   ranked: true,
   create: (ctx) => ({
     ask: () => {
-      // deno-lint-ignore no-empty
-      for (let i = 0;; i++) {}
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+      throw new Error("unreachable: nothing wakes the wait");
     },
     tell: () => {},
     recommend: () => ({ mixture: first(ctx) }),
