@@ -161,20 +161,7 @@ export function fitExpLaw(
   const perAB = tStarts > 0 && Math.max(refine, shortlist) !== 0 && !given ? Math.ceil(tStarts) : 0; // the loop's iterations
   const count = given ? given.length / p : aGrid.length * bGrid.length * perAB;
   const starts = given ?? scratchStarts(count * p);
-  let at = 0;
-  for (const a of aGrid) {
-    for (const b of bGrid) {
-      for (let s = 0; s < perAB; s++, at += p) {
-        starts[at] = a;
-        starts[at + 1] = b;
-        rng.fill(starts, at + 2, at + 2 + m); // the draws of m calls of rng.next()
-        for (let j = 0; j < m; j++) {
-          const u = starts[at + 2 + j]!;
-          starts[at + 2 + j] = j === own ? -u : 0.1 * u;
-        }
-      }
-    }
-  }
+  if (!given) drawGrid(starts, rng, { aGrid, bGrid, perAB, m, own });
   // The best max(refine, shortlist) in order; its first `refine` are the best `refine`.
   const ranked = screen(data, starts, count, Math.max(refine, shortlist));
   const screened = ranked.slice(0, refine);
@@ -226,6 +213,38 @@ export function fitExpLaw(
     best = { ...best, shortlist: rows };
   }
   return best;
+}
+
+/**
+ * Writes the start grid into `starts`, in the reference's order (a slowest, then b, then the
+ * random t draws): per start [a, b, t…] with t_j = 0.1·u_j and t_own = −u_own for m draws u of
+ * `rng.next()`. Its own function, with a branch-free scaling loop: inlined in `fitExpLaw` the loop
+ * ran several times slower.
+ */
+function drawGrid(
+  starts: Float64Array,
+  rng: Rng,
+  g: { aGrid: readonly number[]; bGrid: readonly number[]; perAB: number; m: number; own: number },
+): void {
+  const { aGrid, bGrid, perAB, m, own } = g;
+  const p = m + 2;
+  const hasOwn = own >= 0 && own < m;
+  let at = 0;
+  for (let ai = 0; ai < aGrid.length; ai++) {
+    const a = aGrid[ai]!;
+    for (let bi = 0; bi < bGrid.length; bi++) {
+      const b = bGrid[bi]!;
+      for (let s = 0; s < perAB; s++, at += p) {
+        starts[at] = a;
+        starts[at + 1] = b;
+        const from = at + 2, to = at + p;
+        rng.fill(starts, from, to); // the draws of m calls of rng.next()
+        const u = hasOwn ? starts[from + own]! : 0;
+        for (let k = from; k < to; k++) starts[k] = 0.1 * starts[k]!;
+        if (hasOwn) starts[from + own] = -u;
+      }
+    }
+  }
 }
 
 /**
@@ -370,16 +389,21 @@ function screen(d: LawData, starts: Float64Array, count: number, refine: number)
   if (refine === 0) return [];
   const head = Math.min(2, blocksAll);
   const partial = scratchPartial(count);
-  const order = scratchOrder(count);
+  const heap = scratchOrder(count);
   for (let k = 0; k < count; k++) {
     const v = blockLoss(d, starts, k * p, 0, head, 0, Infinity);
     partial[k] = Number.isNaN(v) ? Infinity : v; // only orders the visits; NaN sums end non-finite
-    order[k] = k;
+    heap[k] = k;
   }
-  order.sort((u, v) => partial[u]! - partial[v]! || u - v);
+  // Visits in (partial, index) order, popped from a binary heap: the loop below usually stops
+  // after a small fraction of the starts, so sorting all of them is not needed.
+  heapify(heap, partial);
   // The best `refine` so far, sorted by (loss, index).
   const topLoss: number[] = [], topIndex: number[] = [];
-  for (const k of order) {
+  for (let size = count; size > 0;) {
+    const k = heap[0]!;
+    heap[0] = heap[--size]!;
+    siftDown(heap, size, 0, partial);
     const bound = topLoss.length === refine ? topLoss[refine - 1]! : Infinity;
     if (partial[k]! > bound) break; // partial sums only grow, and later starts' are no smaller
     let loss = blockLoss(d, starts, k * p, head, blocksAll, partial[k]!, bound);
@@ -417,6 +441,31 @@ function scratchStarts(size: number): Float64Array {
 function scratchPartial(size: number): Float64Array {
   if (partialBuffer.length < size) partialBuffer = new Float64Array(size);
   return partialBuffer.subarray(0, size);
+}
+
+/** Whether start u is visited before start v: lower partial loss, then lower index. */
+function before(u: number, v: number, key: Float64Array): boolean {
+  const ku = key[u]!, kv = key[v]!;
+  return ku < kv || (ku === kv && u < v);
+}
+
+/** Orders `heap` (start indices) as a binary min-heap under {@linkcode before}. */
+function heapify(heap: Uint32Array, key: Float64Array): void {
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, heap.length, i, key);
+}
+
+/** Restores the heap property below position `i` of `heap[0..size)`. */
+function siftDown(heap: Uint32Array, size: number, i: number, key: Float64Array): void {
+  const item = heap[i]!;
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= size) break;
+    if (c + 1 < size && before(heap[c + 1]!, heap[c]!, key)) c++;
+    if (!before(heap[c]!, item, key)) break;
+    heap[i] = heap[c]!;
+    i = c;
+  }
+  heap[i] = item;
 }
 
 function scratchOrder(size: number): Uint32Array {
