@@ -302,9 +302,12 @@ function lossAndGradient(d: LawData, theta: Float64Array, grad: Float64Array): n
   const a = theta[0]!, b = d.withB ? theta[1]! : 0;
   const ea = Math.exp(a);
   d.mv.times(theta, 2, b, z);
+  // The exponentials first, in a loop of their own (its calls overlap; with the loss's branches
+  // in the same loop they did not), then the same arithmetic as before on them.
+  for (let i = 0; i < n; i++) z[i] = Math.exp(z[i]!);
   let loss = 0, g0 = 0, g1 = 0;
   for (let i = 0; i < n; i++) {
-    const ez = Math.exp(z[i]!);
+    const ez = z[i]!;
     const res = ea + ez - y[i]!;
     const abs = Math.abs(res);
     loss += abs <= delta ? 0.5 * res * res : delta * (abs - 0.5 * delta);
