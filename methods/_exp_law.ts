@@ -26,9 +26,10 @@
  * earlier mixbench path (memory cleared every round).
  *
  * Warm starts (issue 11, the fast mode of `dml` and `olmix`; not in the reference): `warm` laws
- * are refined before the screened starts, `grid` replaces the drawn grid by given starts (an
- * earlier fit's `shortlist`, the best screened starts it kept), and `refine: 0` draws no grid.
- * Without these options the fit is the one described above, bit for bit.
+ * are refined before the screened starts (for `warmSteps` rounds, by default the full budget),
+ * `grid` replaces the drawn grid by given starts (an earlier fit's `shortlist`, the best screened
+ * starts it kept), and `refine: 0` draws no grid. Without these options the fit is the one
+ * described above, bit for bit.
  *
  * Speed, with the same arithmetic (tests/methods/exp_law_test.ts checks bit-identical laws
  * against tests/methods/_exp_law_reference.ts, the transcription used before): the screening
@@ -101,6 +102,8 @@ export interface ExpLawOptions {
   grid?: Float64Array;
   /** Return the best this many screened starts as the law's `shortlist`. @default {0} */
   shortlist?: number;
+  /** Outer L-BFGS rounds of each warm start. @default {steps} */
+  warmSteps?: number;
 }
 
 /** Predicts with a fitted law. */
@@ -142,6 +145,7 @@ export function fitExpLaw(
   const tStarts = options.tStarts ?? 30;
   const own = options.own ?? -1;
   const steps = options.steps ?? 50;
+  const warmSteps = options.warmSteps ?? steps;
   const perStep = options.iterationsPerStep ?? 20;
   const refine = options.refine ?? 8;
   const m = xs[0]!.length;
@@ -184,7 +188,8 @@ export function fitExpLaw(
     if (typeof start !== "number" && !Number.isFinite(curLoss)) continue;
     let converged = false;
     let session = lbfgsSession(fg, cur);
-    for (let s = 0; s < steps; s++) {
+    const rounds = typeof start === "number" ? steps : warmSteps;
+    for (let s = 0; s < rounds; s++) {
       if (restart && s > 0) session = lbfgsSession(fg, cur);
       const r = session.run(perStep);
       if (!(r.value < curLoss) || !Number.isFinite(r.value)) break;

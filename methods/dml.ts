@@ -74,6 +74,8 @@ export interface DmlOptions extends SwarmOptions {
    * grown run set at every later fit. @default {64}
    */
   shortlist?: number;
+  /** Fast mode: outer rounds of the warm start at later fits. @default {the full round budget} */
+  warmSteps?: number;
   /**
    * The reference effort at every checkpoint (id `<method>@exact`, version 2): `refine` fresh
    * starts per law, no warm start. @default {false}
@@ -111,6 +113,7 @@ export function dml(options: DmlOptions = {}): MethodFactory {
           delta: 0.05,
           refine: exact ? refine : firstRefine,
           ...(exact ? {} : { warmRefine, shortlist }),
+          ...(exact || options.warmSteps === undefined ? {} : { warmSteps: options.warmSteps }),
           ...(exact || !previous.has(ctx) ? {} : { warm: previous.get(ctx)! }),
           ...(options.perMetric === undefined ? {} : { perMetric: options.perMetric }),
           ...(options.ownStart ? { ownStart: options.ownStart } : {}),

@@ -93,6 +93,8 @@ export interface OlmixOptions extends SwarmOptions {
    * grown run set at every later fit. @default {64}
    */
   shortlist?: number;
+  /** Fast mode: outer rounds of the warm start at later fits. @default {the full round budget} */
+  warmSteps?: number;
   /**
    * The reference effort at every checkpoint (id `<method>@exact`, version 2): `refine` fresh
    * starts per law, no warm start. @default {false}
@@ -173,6 +175,7 @@ export function olmix(options: OlmixOptions = {}): MethodFactory {
           steps: 100,
           refine: exact ? refine : firstRefine,
           ...(exact ? {} : { warmRefine, shortlist }),
+          ...(exact || options.warmSteps === undefined ? {} : { warmSteps: options.warmSteps }),
           ...(exact || !previous.has(ctx) ? {} : { warm: previous.get(ctx)! }),
           ...(options.perMetric === undefined ? {} : { perMetric: options.perMetric }),
           ...(options.ownStart ? { ownStart: options.ownStart } : {}),

@@ -53,6 +53,28 @@ Deno.test("fitExpLaw() with a warm start: refine 0 refines only the warm law and
   }
 });
 
+Deno.test("fitExpLaw() warmSteps caps the warm start's rounds and leaves screened starts alone", () => {
+  const { xs, ys } = data(24, 5, 6);
+  const first = fitExpLaw(xs.slice(0, 12), ys.slice(0, 12), new Rng(1), { refine: 2 });
+  // 0 rounds: the warm law comes back unrefined, with its loss on all runs.
+  const kept = fitExpLaw(xs, ys, new Rng(3), { refine: 0, warm: [first], warmSteps: 0 });
+  assertEquals([kept.a, kept.b, kept.t], [first.a, first.b, first.t]);
+  assertEquals(kept.loss, huberLoss(first, xs, ys, 0.05));
+  // 1 round against 50: the longer refinement ends no worse, and differs.
+  const one = fitExpLaw(xs, ys, new Rng(3), { refine: 0, warm: [first], warmSteps: 1 });
+  const full = fitExpLaw(xs, ys, new Rng(3), { refine: 0, warm: [first] });
+  assert(
+    full.loss <= one.loss && one.loss < kept.loss,
+    `${full.loss} ≤ ${one.loss} < ${kept.loss}`,
+  );
+  assert(full.loss < one.loss, "a 50-round refinement improves on a 1-round one");
+  // Without warm starts the option changes nothing.
+  assertEquals(
+    fitExpLaw(xs, ys, new Rng(3), { refine: 2, warmSteps: 0 }),
+    fitExpLaw(xs, ys, new Rng(3), { refine: 2 }),
+  );
+});
+
 Deno.test("fitExpLaw() with a warm start and screened starts keeps the better fit (warm first on ties)", () => {
   for (const [n, m, withB] of [[20, 4, true], [33, 6, false], [16, 3, true]] as const) {
     const { xs, ys } = data(n, m, n);

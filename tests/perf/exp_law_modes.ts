@@ -41,8 +41,9 @@ const out = flag("out", "out/perf/exp_law_cells.jsonl");
 /**
  * A mode: "exact" (the `@exact` id), "fast" (the default id), "r<k>" (exact mode with k refined
  * starts at every fit), "w<f>-<k>" (fast mode: f starts at the first fit, the warm start and the
- * best k of a freshly screened grid at later fits) or "s<f>-<k>-<K>" (the same, the k chosen
- * from the first fit's K best screened starts).
+ * best k of a freshly screened grid at later fits), "s<f>-<k>-<K>" (the same, the k chosen
+ * from the first fit's K best screened starts) or "k<d>" (fast mode, the warm start's rounds cut
+ * to 1/d of the budget).
  */
 function factoryFor(method: string, mode: string): MethodFactory {
   if (mode === "exact") return getMethod(`${method}@exact`);
@@ -52,6 +53,8 @@ function factoryFor(method: string, mode: string): MethodFactory {
   if (r) return make({ exact: true, refine: Number(r[1]) });
   const w = /^w(\d+)-(\d+)$/.exec(mode);
   if (w) return make({ firstRefine: Number(w[1]), warmRefine: Number(w[2]), shortlist: 0 });
+  const k = /^k(\d+)$/.exec(mode);
+  if (k) return make({ warmSteps: Math.round((method === "dml" ? 50 : 100) / Number(k[1])) });
   const s = /^s(\d+)-(\d+)-(\d+)$/.exec(mode);
   if (s) {
     return make({ firstRefine: Number(s[1]), warmRefine: Number(s[2]), shortlist: Number(s[3]) });
