@@ -2,6 +2,8 @@ import { assert, assertEquals, assertThrows } from "../_assert.ts";
 import { type ExpLaw, fitExpLaw } from "../../methods/_exp_law.ts";
 import { fitLawSum } from "../../methods/_metric_laws.ts";
 import { getMethod } from "../../methods/mod.ts";
+import { dml } from "../../methods/dml.ts";
+import { olmix } from "../../methods/olmix.ts";
 import { Rng } from "../../numerics/rng.ts";
 import { runCell } from "../../harness/cell.ts";
 import { poolContext } from "../../harness/context.ts";
@@ -148,13 +150,15 @@ Deno.test("fitLawSum() warm-starts each metric's law from the earlier fit's law 
   });
 });
 
-Deno.test("dml and olmix: fast by default (version 2), the reference effort as <id>@exact (version 1)", () => {
+Deno.test("dml and olmix: fast by default (version 4), the reference effort as <id>@exact (version 2), the full warm budget as version 3", () => {
   for (const id of ["dml", "olmix"]) {
     const fast = getMethod(id), exact = getMethod(`${id}@exact`);
-    assertEquals([fast.id, fast.version], [id, "3"]);
+    assertEquals([fast.id, fast.version], [id, "4"]);
     assertEquals([exact.id, exact.version], [`${id}@exact`, "2"]);
     assertThrows(() => getMethod(`${id}@fast`), RangeError, `Method "${id}@fast"`);
   }
+  assertEquals(dml({ warmSteps: 50 }).version, "3");
+  assertEquals(olmix({ warmSteps: 100 }).version, "3");
 });
 
 Deno.test("dml: fast-mode cells are deterministic when one method instance runs cell after cell", async () => {
