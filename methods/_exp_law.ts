@@ -26,9 +26,10 @@
  * earlier mixbench path (memory cleared every round).
  *
  * Warm starts (issue 11, the fast mode of `dml` and `olmix`; not in the reference): `warm` laws
- * are refined before the screened starts, `grid` replaces the drawn grid by given starts (an
- * earlier fit's `shortlist`, the best screened starts it kept), and `refine: 0` draws no grid.
- * Without these options the fit is the one described above, bit for bit.
+ * are refined before the screened starts (for `warmSteps` rounds, by default the full budget),
+ * `grid` replaces the drawn grid by given starts (an earlier fit's `shortlist`, the best screened
+ * starts it kept), and `refine: 0` draws no grid. Without these options the fit is the one
+ * described above, bit for bit.
  *
  * Speed, with the same arithmetic (tests/methods/exp_law_test.ts checks bit-identical laws
  * against tests/methods/_exp_law_reference.ts, the transcription used before): the screening
@@ -101,6 +102,8 @@ export interface ExpLawOptions {
   grid?: Float64Array;
   /** Return the best this many screened starts as the law's `shortlist`. @default {0} */
   shortlist?: number;
+  /** Outer L-BFGS rounds of each warm start. @default {steps} */
+  warmSteps?: number;
 }
 
 /** Predicts with a fitted law. */
@@ -142,6 +145,7 @@ export function fitExpLaw(
   const tStarts = options.tStarts ?? 30;
   const own = options.own ?? -1;
   const steps = options.steps ?? 50;
+  const warmSteps = options.warmSteps ?? steps;
   const perStep = options.iterationsPerStep ?? 20;
   const refine = options.refine ?? 8;
   const m = xs[0]!.length;
@@ -161,20 +165,7 @@ export function fitExpLaw(
   const perAB = tStarts > 0 && Math.max(refine, shortlist) !== 0 && !given ? Math.ceil(tStarts) : 0; // the loop's iterations
   const count = given ? given.length / p : aGrid.length * bGrid.length * perAB;
   const starts = given ?? scratchStarts(count * p);
-  let at = 0;
-  for (const a of aGrid) {
-    for (const b of bGrid) {
-      for (let s = 0; s < perAB; s++, at += p) {
-        starts[at] = a;
-        starts[at + 1] = b;
-        rng.fill(starts, at + 2, at + 2 + m); // the draws of m calls of rng.next()
-        for (let j = 0; j < m; j++) {
-          const u = starts[at + 2 + j]!;
-          starts[at + 2 + j] = j === own ? -u : 0.1 * u;
-        }
-      }
-    }
-  }
+  if (!given) drawGrid(starts, rng, { aGrid, bGrid, perAB, m, own });
   // The best max(refine, shortlist) in order; its first `refine` are the best `refine`.
   const ranked = screen(data, starts, count, Math.max(refine, shortlist));
   const screened = ranked.slice(0, refine);
@@ -197,7 +188,8 @@ export function fitExpLaw(
     if (typeof start !== "number" && !Number.isFinite(curLoss)) continue;
     let converged = false;
     let session = lbfgsSession(fg, cur);
-    for (let s = 0; s < steps; s++) {
+    const rounds = typeof start === "number" ? steps : warmSteps;
+    for (let s = 0; s < rounds; s++) {
       if (restart && s > 0) session = lbfgsSession(fg, cur);
       const r = session.run(perStep);
       if (!(r.value < curLoss) || !Number.isFinite(r.value)) break;
@@ -226,6 +218,38 @@ export function fitExpLaw(
     best = { ...best, shortlist: rows };
   }
   return best;
+}
+
+/**
+ * Writes the start grid into `starts`, in the reference's order (a slowest, then b, then the
+ * random t draws): per start [a, b, t…] with t_j = 0.1·u_j and t_own = −u_own for m draws u of
+ * `rng.next()`. Its own function, with a branch-free scaling loop: inlined in `fitExpLaw` the loop
+ * ran several times slower.
+ */
+function drawGrid(
+  starts: Float64Array,
+  rng: Rng,
+  g: { aGrid: readonly number[]; bGrid: readonly number[]; perAB: number; m: number; own: number },
+): void {
+  const { aGrid, bGrid, perAB, m, own } = g;
+  const p = m + 2;
+  const hasOwn = own >= 0 && own < m;
+  let at = 0;
+  for (let ai = 0; ai < aGrid.length; ai++) {
+    const a = aGrid[ai]!;
+    for (let bi = 0; bi < bGrid.length; bi++) {
+      const b = bGrid[bi]!;
+      for (let s = 0; s < perAB; s++, at += p) {
+        starts[at] = a;
+        starts[at + 1] = b;
+        const from = at + 2, to = at + p;
+        rng.fill(starts, from, to); // the draws of m calls of rng.next()
+        const u = hasOwn ? starts[from + own]! : 0;
+        for (let k = from; k < to; k++) starts[k] = 0.1 * starts[k]!;
+        if (hasOwn) starts[from + own] = -u;
+      }
+    }
+  }
 }
 
 /**
@@ -283,9 +307,12 @@ function lossAndGradient(d: LawData, theta: Float64Array, grad: Float64Array): n
   const a = theta[0]!, b = d.withB ? theta[1]! : 0;
   const ea = Math.exp(a);
   d.mv.times(theta, 2, b, z);
+  // The exponentials first, in a loop of their own (its calls overlap; with the loss's branches
+  // in the same loop they did not), then the same arithmetic as before on them.
+  for (let i = 0; i < n; i++) z[i] = Math.exp(z[i]!);
   let loss = 0, g0 = 0, g1 = 0;
   for (let i = 0; i < n; i++) {
-    const ez = Math.exp(z[i]!);
+    const ez = z[i]!;
     const res = ea + ez - y[i]!;
     const abs = Math.abs(res);
     loss += abs <= delta ? 0.5 * res * res : delta * (abs - 0.5 * delta);
@@ -335,6 +362,38 @@ function blockLoss(
   return loss;
 }
 
+/**
+ * `blockLoss(d, starts, at, 0, 2, 0, Infinity)` (the first eight runs) with the eight exponents
+ * summed in one pass over the domains: eight independent sums, each in domain order, then the
+ * eight Huber losses added in run order, as there.
+ */
+function headLoss(d: LawData, starts: Float64Array, at: number): number {
+  const { m, delta, y, blocks } = d;
+  const ea = Math.exp(starts[at]!), b = d.withB ? starts[at + 1]! : 0;
+  let z0 = b, z1 = b, z2 = b, z3 = b, z4 = b, z5 = b, z6 = b, z7 = b;
+  for (let j = 0, q = 0, r = 4 * m, s = at + 2; j < m; j++, q += 4, r += 4, s++) {
+    const t = starts[s]!;
+    z0 += t * blocks[q]!;
+    z1 += t * blocks[q + 1]!;
+    z2 += t * blocks[q + 2]!;
+    z3 += t * blocks[q + 3]!;
+    z4 += t * blocks[r]!;
+    z5 += t * blocks[r + 1]!;
+    z6 += t * blocks[r + 2]!;
+    z7 += t * blocks[r + 3]!;
+  }
+  let loss = 0;
+  loss += huberValue(ea + Math.exp(z0) - y[0]!, delta);
+  loss += huberValue(ea + Math.exp(z1) - y[1]!, delta);
+  loss += huberValue(ea + Math.exp(z2) - y[2]!, delta);
+  loss += huberValue(ea + Math.exp(z3) - y[3]!, delta);
+  loss += huberValue(ea + Math.exp(z4) - y[4]!, delta);
+  loss += huberValue(ea + Math.exp(z5) - y[5]!, delta);
+  loss += huberValue(ea + Math.exp(z6) - y[6]!, delta);
+  loss += huberValue(ea + Math.exp(z7) - y[7]!, delta);
+  return loss;
+}
+
 /** The Huber losses of the runs after the full blocks, added in order. */
 function tailLoss(d: LawData, starts: Float64Array, at: number, loss: number): number {
   const { m, delta, y, tail, nb } = d;
@@ -370,16 +429,23 @@ function screen(d: LawData, starts: Float64Array, count: number, refine: number)
   if (refine === 0) return [];
   const head = Math.min(2, blocksAll);
   const partial = scratchPartial(count);
-  const order = scratchOrder(count);
+  const heap = scratchOrder(count);
   for (let k = 0; k < count; k++) {
-    const v = blockLoss(d, starts, k * p, 0, head, 0, Infinity);
+    const v = head === 2
+      ? headLoss(d, starts, k * p)
+      : blockLoss(d, starts, k * p, 0, head, 0, Infinity);
     partial[k] = Number.isNaN(v) ? Infinity : v; // only orders the visits; NaN sums end non-finite
-    order[k] = k;
+    heap[k] = k;
   }
-  order.sort((u, v) => partial[u]! - partial[v]! || u - v);
+  // Visits in (partial, index) order, popped from a binary heap: the loop below usually stops
+  // after a small fraction of the starts, so sorting all of them is not needed.
+  heapify(heap, partial);
   // The best `refine` so far, sorted by (loss, index).
   const topLoss: number[] = [], topIndex: number[] = [];
-  for (const k of order) {
+  for (let size = count; size > 0;) {
+    const k = heap[0]!;
+    heap[0] = heap[--size]!;
+    siftDown(heap, size, 0, partial);
     const bound = topLoss.length === refine ? topLoss[refine - 1]! : Infinity;
     if (partial[k]! > bound) break; // partial sums only grow, and later starts' are no smaller
     let loss = blockLoss(d, starts, k * p, head, blocksAll, partial[k]!, bound);
@@ -417,6 +483,31 @@ function scratchStarts(size: number): Float64Array {
 function scratchPartial(size: number): Float64Array {
   if (partialBuffer.length < size) partialBuffer = new Float64Array(size);
   return partialBuffer.subarray(0, size);
+}
+
+/** Whether start u is visited before start v: lower partial loss, then lower index. */
+function before(u: number, v: number, key: Float64Array): boolean {
+  const ku = key[u]!, kv = key[v]!;
+  return ku < kv || (ku === kv && u < v);
+}
+
+/** Orders `heap` (start indices) as a binary min-heap under {@linkcode before}. */
+function heapify(heap: Uint32Array, key: Float64Array): void {
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, heap.length, i, key);
+}
+
+/** Restores the heap property below position `i` of `heap[0..size)`. */
+function siftDown(heap: Uint32Array, size: number, i: number, key: Float64Array): void {
+  const item = heap[i]!;
+  for (;;) {
+    let c = 2 * i + 1;
+    if (c >= size) break;
+    if (c + 1 < size && before(heap[c + 1]!, heap[c]!, key)) c++;
+    if (!before(heap[c]!, item, key)) break;
+    heap[i] = heap[c]!;
+    i = c;
+  }
+  heap[i] = item;
 }
 
 function scratchOrder(size: number): Uint32Array {

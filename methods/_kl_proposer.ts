@@ -72,20 +72,37 @@ export function klProposer(
   const qs = q.map((x) => Math.max(x, 1e-12));
   const qsum = qs.reduce((a, b) => a + b, 0);
   const prior = qs.map((x) => x / qsum);
+  // t row-major (tr[k·m + i]) for the exponents, transposed (tt[i·K + k]) for the gradient and
+  // the Hessian; every sum below adds the same products in the same order as over t itself.
+  const tr = new Float64Array(K * m), tt = new Float64Array(m * K);
+  for (let k = 0; k < K; k++) {
+    const tk = t[k]!;
+    for (let i = 0; i < m; i++) {
+      tr[k * m + i] = tk[i]!;
+      tt[i * K + k] = tk[i]!;
+    }
+  }
+  const expDot = (k: number, x: readonly number[]): number => {
+    let s = 0;
+    for (let i = 0, r = k * m; i < m; i++) s += tr[r + i]! * x[i]!;
+    return Math.exp(s);
+  };
   const f = (x: readonly number[]): number => {
     let s = 0;
-    for (let k = 0; k < K; k++) s += v[k]! * Math.exp(dot(t[k]!, x));
+    for (let k = 0; k < K; k++) s += v[k]! * expDot(k, x);
     for (let i = 0; i < m; i++) if (x[i]! > 0) s += lambda * x[i]! * Math.log(x[i]! / prior[i]!);
     return s;
   };
   const gradient = (x: readonly number[], e: number[]): number[] => {
-    for (let k = 0; k < K; k++) e[k] = v[k]! * Math.exp(dot(t[k]!, x));
+    for (let k = 0; k < K; k++) e[k] = v[k]! * expDot(k, x);
     return x.map((xi, i) => {
       let g = lambda * (Math.log(xi / prior[i]!) + 1);
-      for (let k = 0; k < K; k++) g += e[k]! * t[k]![i]!;
+      for (let k = 0, r = i * K; k < K; k++) g += e[k]! * tt[r + k]!;
       return g;
     });
   };
+  // e_k·t_ki for the free coordinates (the first factor of each Hessian term).
+  const et = new Float64Array(m * K);
   let x = klProjectCapped(prior, u);
   const capped = x.map((xi, i) => xi >= u[i]! - 1e-15);
   const e = new Array<number>(K).fill(0);
@@ -108,13 +125,30 @@ export function klProposer(
     const n = F.length;
     const H = new Float64Array(n * n);
     for (let a = 0; a < n; a++) {
-      const i = F[a]!;
-      for (let b = 0; b <= a; b++) {
-        const j = F[b]!;
-        let h = 0;
-        for (let k = 0; k < K; k++) h += e[k]! * t[k]![i]! * t[k]![j]!;
-        H[a * n + b] = h;
-        H[b * n + a] = h;
+      for (let k = 0, r = F[a]! * K, q = a * K; k < K; k++) et[q + k] = e[k]! * tt[r + k]!;
+    }
+    for (let a = 0; a < n; a++) {
+      const i = F[a]!, q = a * K;
+      // h_ab = Σ_k (e_k·t_ki)·t_kj in k order, two columns at a time (independent sums).
+      let b = 0;
+      for (; b + 1 <= a; b += 2) {
+        const r0 = F[b]! * K, r1 = F[b + 1]! * K;
+        let h0 = 0, h1 = 0;
+        for (let k = 0; k < K; k++) {
+          const w = et[q + k]!;
+          h0 += w * tt[r0 + k]!;
+          h1 += w * tt[r1 + k]!;
+        }
+        H[a * n + b] = h0;
+        H[b * n + a] = h0;
+        H[a * n + b + 1] = h1;
+        H[(b + 1) * n + a] = h1;
+      }
+      if (b === a) {
+        const r0 = F[b]! * K;
+        let h0 = 0;
+        for (let k = 0; k < K; k++) h0 += et[q + k]! * tt[r0 + k]!;
+        H[a * n + b] = h0;
       }
       H[a * n + a]! += lambda / x[i]!;
     }
@@ -195,12 +229,6 @@ function residual(
 
 function nuFree(F: readonly number[], g: readonly number[]): number {
   return F.length ? F.reduce((s, i) => s + g[i]!, 0) / F.length : -Infinity;
-}
-
-function dot(a: readonly number[], b: readonly number[]): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 function cholesky(A: Float64Array, n: number): Float64Array {

@@ -71,13 +71,16 @@ export function predictBimix(law: BimixLaw, r: Mixture): number {
  */
 export function fitBimix(xs: readonly Mixture[], ys: readonly number[]): BimixLaw {
   const n = xs.length, m = xs[0]!.length;
-  const logr = xs.map((r) => Float64Array.from(r, (x) => Math.log(Math.max(x, FLOOR))));
+  const cols = distinctLogs(xs, m);
   const mean = ys.reduce((a, b) => a + b, 0) / n;
   const theta0 = new Float64Array(2 * m);
   theta0.fill(softplusInv(Math.max(mean / m, 1e-8)), 0, m);
   theta0.fill(softplusInv(1), m);
   const F = new Float64Array(m), A = new Float64Array(m);
-  const sF = new Float64Array(m), sA = new Float64Array(m), terms = new Float64Array(m);
+  const sF = new Float64Array(m), sA = new Float64Array(m);
+  // r_i^(−α_i) = exp(−α_i·log r_i) once per distinct (domain, value): swarm mixtures repeat
+  // values (zeros, floored at 1e-12, above all), and equal arguments give equal exponentials.
+  const powers = new Float64Array(cols.values.length);
   const r = lbfgs(
     (th, g) => {
       g.fill(0);
@@ -87,19 +90,22 @@ export function fitBimix(xs: readonly Mixture[], ys: readonly number[]): BimixLa
         sF[i] = sigmoid(th[i]!);
         sA[i] = sigmoid(th[m + i]!);
       }
-      let loss = 0;
-      for (let k = 0; k < n; k++) {
-        const lr = logr[k]!;
-        let pred = 0;
-        for (let i = 0; i < m; i++) {
-          terms[i] = Math.exp(-A[i]! * lr[i]!);
-          pred += F[i]! * terms[i]!;
+      for (let i = 0; i < m; i++) {
+        const ai = A[i]!;
+        for (let u = cols.start[i]!; u < cols.start[i + 1]!; u++) {
+          powers[u] = Math.exp(-ai * cols.values[u]!);
         }
+      }
+      let loss = 0;
+      for (let k = 0, row = 0; k < n; k++, row += m) {
+        let pred = 0;
+        for (let i = 0; i < m; i++) pred += F[i]! * powers[cols.index[row + i]!]!;
         const res = pred - ys[k]!;
         loss += 0.5 * res * res;
         for (let i = 0; i < m; i++) {
-          g[i]! += res * terms[i]! * sF[i]!;
-          g[m + i]! -= res * F[i]! * terms[i]! * lr[i]! * sA[i]!;
+          const u = cols.index[row + i]!, term = powers[u]!;
+          g[i]! += res * term * sF[i]!;
+          g[m + i]! -= res * F[i]! * term * cols.values[u]! * sA[i]!;
         }
       }
       return loss;
@@ -111,6 +117,36 @@ export function fitBimix(xs: readonly Mixture[], ys: readonly number[]): BimixLa
     F: Array.from(r.x.subarray(0, m), softplus),
     alpha: Array.from(r.x.subarray(m), softplus),
   };
+}
+
+/**
+ * The distinct values of log(max(r_i, 1e-12)) per domain: domain i's are
+ * `values[start[i]..start[i + 1])`, and run k's entry i is `values[index[k·m + i]]`.
+ */
+function distinctLogs(
+  xs: readonly Mixture[],
+  m: number,
+): { values: Float64Array; start: Uint32Array; index: Uint32Array } {
+  const n = xs.length;
+  const values: number[] = [];
+  const start = new Uint32Array(m + 1);
+  const index = new Uint32Array(n * m);
+  for (let i = 0; i < m; i++) {
+    start[i] = values.length;
+    const seen = new Map<number, number>();
+    for (let k = 0; k < n; k++) {
+      const v = Math.log(Math.max(xs[k]![i]!, FLOOR));
+      let u = seen.get(v);
+      if (u === undefined) {
+        u = values.length;
+        seen.set(v, u);
+        values.push(v);
+      }
+      index[k * m + i] = u;
+    }
+  }
+  start[m] = values.length;
+  return { values: Float64Array.from(values), start, index };
 }
 
 /**

@@ -21,8 +21,9 @@
  * - Fast mode (the default; issue 11): a cell refits its laws at every checkpoint,
  *   and only its first fit starts from the grid, refining the best 2 screened starts per law
  *   (`firstRefine`); every later fit refines the previous checkpoint's law of the same metric
- *   on the grown run set (a warm start, with the same round budget) plus the best `warmRefine`
- *   (default 0) screened starts, so the grid is neither drawn nor screened. About a fifth of
+ *   on the grown run set (a warm start, with a quarter of the round budget: 13 of 50 rounds,
+ *   `warmSteps`) plus the best `warmRefine` (default 1) of the first fit's 64 best screened
+ *   starts screened again, so the grid is neither drawn nor screened again. About a fifth of
  *   exact mode's CPU time; final scores over 10 seeds in the README's "Speed" section.
  * - Own-domain start: t's entry of the domain a metric is named after starts at −U(0,1) (the
  *   6000-start grid of methods.md §3); the notebook's generator uses none (`ownStart: "none"`);
@@ -35,7 +36,8 @@
  *   grid, `find_opt.py`), within the task's feasible set where it has one (`ctx.feasible`;
  *   the swarm and the search samples are drawn inside it, methods/_swarm.ts).
  * - Versions: 1, exact effort and no feasible set; `dml@exact` is 2 (the feasible set; pool-task
- *   lines equal version 1's); `dml` is 3 (fast mode and the feasible set).
+ *   lines equal version 1's); 3, fast mode with the full round budget for the warm start
+ *   (`dml({ warmSteps: 50 })`); `dml` is 4 (the warm start's budget cut to 13 rounds).
  *
  * @module
  */
@@ -75,6 +77,11 @@ export interface DmlOptions extends SwarmOptions {
    */
   shortlist?: number;
   /**
+   * Fast mode: outer rounds of the warm start at later fits (a quarter of the 50-round budget;
+   * 50 gives version 3). @default {13}
+   */
+  warmSteps?: number;
+  /**
    * The reference effort at every checkpoint (id `<method>@exact`, version 2): `refine` fresh
    * starts per law, no warm start. @default {false}
    */
@@ -99,11 +106,12 @@ export function dml(options: DmlOptions = {}): MethodFactory {
   const firstRefine = options.firstRefine ?? 2;
   const warmRefine = options.warmRefine ?? 1;
   const shortlist = options.shortlist ?? 64;
+  const warmSteps = options.warmSteps ?? 13;
   // Fast mode: each cell's previous fit (keyed by the cell's context), the next fit's warm starts.
   const previous = new WeakMap<MethodContext, LawSum>();
   const factory = swarmMethod(
     exact ? "dml@exact" : "dml",
-    exact ? "2" : "3",
+    exact ? "2" : warmSteps === 50 ? "3" : "4",
     "Data Mixing Laws: per-domain exponential laws fitted with Huber + multi-start L-BFGS, best predicted pool member",
     {
       fit(xs, ys, ctx, rows) {
@@ -111,6 +119,7 @@ export function dml(options: DmlOptions = {}): MethodFactory {
           delta: 0.05,
           refine: exact ? refine : firstRefine,
           ...(exact ? {} : { warmRefine, shortlist }),
+          ...(exact ? {} : { warmSteps }),
           ...(exact || !previous.has(ctx) ? {} : { warm: previous.get(ctx)! }),
           ...(options.perMetric === undefined ? {} : { perMetric: options.perMetric }),
           ...(options.ownStart ? { ownStart: options.ownStart } : {}),

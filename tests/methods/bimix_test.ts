@@ -1,4 +1,5 @@
-import { assertAlmost } from "../_assert.ts";
+import { assert, assertAlmost } from "../_assert.ts";
+import { referenceFitBimix } from "./_bimix_reference.ts";
 import { fitBimix, minimizeBimix, predictBimix } from "../../methods/bimix.ts";
 import { Rng } from "../../numerics/rng.ts";
 
@@ -23,4 +24,29 @@ Deno.test("fitBimix() recovers known (F, α) from noiseless mixtures", () => {
   const fit = fitBimix(xs, ys);
   fit.F.forEach((F, i) => assertAlmost(F, LAW.F[i]!, 1e-3, `F[${i}]`));
   fit.alpha.forEach((a, i) => assertAlmost(a, LAW.alpha[i]!, 1e-3, `α[${i}]`));
+});
+
+Deno.test("fitBimix() gives bit-identical laws to the reference transcription (one exponential per distinct value)", () => {
+  // Mixtures with repeated values and zeros (as swarm tables have), run counts from 3 to 300.
+  for (const [n, m, seed] of [[3, 2, 1], [20, 4, 2], [64, 17, 3], [300, 6, 4]] as const) {
+    const rng = new Rng(seed);
+    const levels: number[] = [0, 0, 0, 0.05, 0.1, 0.25];
+    const xs = Array.from({ length: n }, () => {
+      const w = Array.from(
+        { length: m },
+        () => rng.next() < 0.5 ? levels[rng.int(levels.length)]! : rng.next(),
+      );
+      if (!w.some((v) => v > 0)) w[0] = 1;
+      const s = w.reduce((a, b) => a + b, 0);
+      return w.map((v) => v / s);
+    });
+    const ys = xs.map((r) => r.reduce((a, v, i) => a + (i + 1) * Math.max(v, 1e-3) ** -0.3, 0));
+    const got = fitBimix(xs, ys), want = referenceFitBimix(xs, ys);
+    const same = (a: readonly number[], b: readonly number[]) =>
+      a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+    assert(
+      same(got.F, want.F) && same(got.alpha, want.alpha),
+      `n=${n} m=${m}: got ${JSON.stringify(got)}, want ${JSON.stringify(want)}`,
+    );
+  }
 });

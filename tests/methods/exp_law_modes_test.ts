@@ -2,6 +2,8 @@ import { assert, assertEquals, assertThrows } from "../_assert.ts";
 import { type ExpLaw, fitExpLaw } from "../../methods/_exp_law.ts";
 import { fitLawSum } from "../../methods/_metric_laws.ts";
 import { getMethod } from "../../methods/mod.ts";
+import { dml } from "../../methods/dml.ts";
+import { olmix } from "../../methods/olmix.ts";
 import { Rng } from "../../numerics/rng.ts";
 import { runCell } from "../../harness/cell.ts";
 import { poolContext } from "../../harness/context.ts";
@@ -51,6 +53,28 @@ Deno.test("fitExpLaw() with a warm start: refine 0 refines only the warm law and
     // Without a warm start nothing is refined.
     assertThrows(() => fitExpLaw(xs, ys, new Rng(9), { withB, refine: 0 }), RangeError, "start");
   }
+});
+
+Deno.test("fitExpLaw() warmSteps caps the warm start's rounds and leaves screened starts alone", () => {
+  const { xs, ys } = data(24, 5, 6);
+  const first = fitExpLaw(xs.slice(0, 12), ys.slice(0, 12), new Rng(1), { refine: 2 });
+  // 0 rounds: the warm law comes back unrefined, with its loss on all runs.
+  const kept = fitExpLaw(xs, ys, new Rng(3), { refine: 0, warm: [first], warmSteps: 0 });
+  assertEquals([kept.a, kept.b, kept.t], [first.a, first.b, first.t]);
+  assertEquals(kept.loss, huberLoss(first, xs, ys, 0.05));
+  // 1 round against 50: the longer refinement ends no worse, and differs.
+  const one = fitExpLaw(xs, ys, new Rng(3), { refine: 0, warm: [first], warmSteps: 1 });
+  const full = fitExpLaw(xs, ys, new Rng(3), { refine: 0, warm: [first] });
+  assert(
+    full.loss <= one.loss && one.loss < kept.loss,
+    `${full.loss} ≤ ${one.loss} < ${kept.loss}`,
+  );
+  assert(full.loss < one.loss, "a 50-round refinement improves on a 1-round one");
+  // Without warm starts the option changes nothing.
+  assertEquals(
+    fitExpLaw(xs, ys, new Rng(3), { refine: 2, warmSteps: 0 }),
+    fitExpLaw(xs, ys, new Rng(3), { refine: 2 }),
+  );
 });
 
 Deno.test("fitExpLaw() with a warm start and screened starts keeps the better fit (warm first on ties)", () => {
@@ -126,13 +150,15 @@ Deno.test("fitLawSum() warm-starts each metric's law from the earlier fit's law 
   });
 });
 
-Deno.test("dml and olmix: fast by default (version 2), the reference effort as <id>@exact (version 1)", () => {
+Deno.test("dml and olmix: fast by default (version 4), the reference effort as <id>@exact (version 2), the full warm budget as version 3", () => {
   for (const id of ["dml", "olmix"]) {
     const fast = getMethod(id), exact = getMethod(`${id}@exact`);
-    assertEquals([fast.id, fast.version], [id, "3"]);
+    assertEquals([fast.id, fast.version], [id, "4"]);
     assertEquals([exact.id, exact.version], [`${id}@exact`, "2"]);
     assertThrows(() => getMethod(`${id}@fast`), RangeError, `Method "${id}@fast"`);
   }
+  assertEquals(dml({ warmSteps: 50 }).version, "3");
+  assertEquals(olmix({ warmSteps: 100 }).version, "3");
 });
 
 Deno.test("dml: fast-mode cells are deterministic when one method instance runs cell after cell", async () => {

@@ -39,22 +39,31 @@ const modes = flag("modes", "fast").split(",");
 const out = flag("out", "out/perf/exp_law_cells.jsonl");
 
 /**
- * A mode: "exact" (the `@exact` id), "fast" (the default id), "r<k>" (exact mode with k refined
+ * A mode: "exact" (the `@exact` id), "fast" (the default id, version 4; "k1" is version 3),
+ * "r<k>" (exact mode with k refined
  * starts at every fit), "w<f>-<k>" (fast mode: f starts at the first fit, the warm start and the
- * best k of a freshly screened grid at later fits) or "s<f>-<k>-<K>" (the same, the k chosen
- * from the first fit's K best screened starts).
+ * best k of a freshly screened grid at later fits), "s<f>-<k>-<K>" (the same, the k chosen
+ * from the first fit's K best screened starts), both with the full round budget for the warm
+ * start, or "k<d>" (fast mode, the warm start's rounds cut to 1/d of the budget).
  */
 function factoryFor(method: string, mode: string): MethodFactory {
   if (mode === "exact") return getMethod(`${method}@exact`);
   if (mode === "fast") return getMethod(method);
   const make = method === "dml" ? dml : olmix;
+  // The round budget: the warm start's in the w and s modes (as when they were measured).
+  const warmSteps = method === "dml" ? 50 : 100;
   const r = /^r(\d+)$/.exec(mode);
   if (r) return make({ exact: true, refine: Number(r[1]) });
   const w = /^w(\d+)-(\d+)$/.exec(mode);
-  if (w) return make({ firstRefine: Number(w[1]), warmRefine: Number(w[2]), shortlist: 0 });
+  if (w) {
+    return make({ firstRefine: Number(w[1]), warmRefine: Number(w[2]), shortlist: 0, warmSteps });
+  }
+  const k = /^k(\d+)$/.exec(mode);
+  if (k) return make({ warmSteps: Math.round(warmSteps / Number(k[1])) });
   const s = /^s(\d+)-(\d+)-(\d+)$/.exec(mode);
   if (s) {
-    return make({ firstRefine: Number(s[1]), warmRefine: Number(s[2]), shortlist: Number(s[3]) });
+    const [first, warm, kept] = [Number(s[1]), Number(s[2]), Number(s[3])];
+    return make({ firstRefine: first, warmRefine: warm, shortlist: kept, warmSteps });
   }
   throw new RangeError(`Unknown mode "${mode}"`);
 }
