@@ -8,7 +8,14 @@
  * minutes); `--stats` also caches the replayed pair statistics (`out/perf/infer_T.stats`) so that
  * solver experiments skip the replay.
  *
- * Usage: deno run -A tests/perf/infer_speed.ts [--T 30000] [--solver cut|lp|both] [--stats]
+ * Usage: deno run -A tests/perf/infer_speed.ts [--T 30000] [--solver cut|lp|ilp|both|lps|none]
+ *   [--stats] [--maxAdd 5000] [--batch 10] [--drop N] [--warm T1,T2,…]
+ *
+ * `ilp` is the interval form (`inference/interval_lp.ts`; `--warm` sets its continuation
+ * prefixes, default T/3^k ≥ 1000), `lps` runs lp then ilp, `none` only trains and replays.
+ * `--maxAdd`, `--batch` and `--drop` set `maxAdd`, `competitorBatch` and `dropAfter` of lp/ilp;
+ * `HIGHSOPTS` (JSON) adds HiGHS options, `CUTOPTS` (JSON) options of the bundle solver. Each
+ * solver's line gives its wall and CPU time (user + system, `node:process` `cpuUsage`).
  *
  * @module
  */
