@@ -12,24 +12,27 @@
  * counts change only at the steps whose merge rewrites one of its words, so u_t(p) is constant
  * on runs of steps (segments) [s, e]; there the rows say v_p + min_{t∈[s,e]} q_t ≥ u(p). Take a
  * segment tree over the steps with one free variable r_k per internal node k (range R_k) and the
- * rows r_k ≤ q_t for t ∈ R_k: then r_k ≤ min_{R_k} q_t, with equality possible, so the row
- * v_p + r_k ≥ u(p), for the node k of the segment's canonical decomposition that holds t, is
- * implied by the original rows and implies them (for all t ∈ R_k). Projected on (α, v), the two
- * LPs have the same feasible set, hence the same optimum and the same optimal α. One row
- * (p, segment, k) stands for all steps of R_k; the rows r_k ≤ q_t are shared by every pair whose
- * segment uses node k. (For a node of one step, r_k is q_t itself and the row is the original.)
+ * tree rows r_k ≤ r_c for both children c, where r at the leaf of step t stands for q_t: by
+ * induction r_k ≤ min_{R_k} q_t, and r_k = min_{R_k} q_t for every k satisfies all tree rows. So
+ * the row v_p + r_k ≥ u(p), for the node k of the segment's canonical decomposition that holds t,
+ * follows from the original rows (take r_k = min) and implies them (for all t ∈ R_k). Projected on
+ * (α, v), the two LPs have the same feasible set, hence the same optimum and the same optimal α.
+ * One row (p, segment, k) stands for all steps of R_k; the ~2T tree rows are shared by all pairs.
+ * (For a node of one step, r_k is q_t itself and the row is the original.)
  *
  * **Lazy generation.** A walk over the steps as in {@linkcode solveMixtureLp} (max-priority queue
  * over u_t(p) − v_p, lazy deletion) finds the original rows violated by the current solution (at
  * most `competitorBatch` per step); for each, it adds the row (p, segment, k) if it is missing and
- * otherwise the row r_k ≤ q_t (one of the two must be missing, or the original row would hold).
- * The LP with a subset of the rows is a relaxation of the compact LP; when a walk finds no violated
- * original row, its solution is feasible for the original LP, so it is optimal for it. No rows are
- * deleted.
+ * the missing tree rows on the path from k down to step t (one of them must be missing, or the
+ * original row would hold). The LP with a subset of the rows is a relaxation of the compact LP;
+ * when a walk finds no violated original row, its solution is feasible for the original LP, so it
+ * is optimal for it. With `dropAfter` > 0, (pair, node) rows non-binding that many rounds in a row
+ * are deleted (tree rows never are; as in `lp.ts`, termination then rests on the round limit in
+ * theory); by default none are.
  *
  * **Start and continuation.** With `alphaStart`, rows are first generated with α fixed there (the
- * LP is then a network LP: every row has one +1 and one −1 after the substitution r → −r, and
- * HiGHS's simplex iterations cost several times less than with the eight dense α columns free);
+ * LP is then a network LP: every row has one +1 and one −1 after substituting −r_k and −v^(t),
+ * and HiGHS's simplex iterations cost ~3× less than with the eight dense α columns free);
  * when a walk finds nothing, α is freed and generation goes on as above. With `prefixes` (by
  * default T/3^k ≥ 1000 for T ≥ 3000) the LPs of the first T_1 < T_2 < … merges are solved first,
  * each started at the previous α, and the full LP at the last: the early steps' rows and a nearly
@@ -40,9 +43,9 @@
  * `lp.ts`): the rows are the compact form's instead of one per (step, pair); the continuation
  * and the fixed-α phase; the optimum is the same (checked against {@linkcode solveMixtureLp} in
  * the tests, objective to 1e-9 relative, α to 1e-6; the 20 tokenizers of the track give the same
- * byte shares to 4e-15). Speed (README, Inference track): about 2× less CPU than `lp` at T = 3000
- * and than the bundle solver at T = 10 000; the HiGHS re-solves dominate (about one simplex
- * iteration per added row).
+ * byte shares to 4e-15). Speed (README, Inference track): 2× less CPU than `lp` at T = 3000,
+ * 3.6× less than the bundle solver at T = 10 000, T = 30 000 in ~150 s of CPU (the issue asks for
+ * 60 s); the HiGHS re-solves dominate (about one simplex iteration per added row).
  *
  * @module
  */
@@ -64,6 +67,11 @@ export interface IntervalLpProgress extends LpProgress {
 
 /** Options of {@linkcode solveMixtureIntervalLp} (those of {@linkcode solveMixtureLp}). */
 export interface IntervalLpOptions extends Omit<LpOptions, "onRound"> {
+  /**
+   * Rounds a (pair, node) row may stay non-binding before it is deleted (0: none is; tree rows
+   * never are). @default {0}
+   */
+  readonly dropAfter?: number;
   /**
    * Starting proportions (pair shares): rows are generated with α fixed there first (the LP is
    * then a network LP, whose simplex iterations are several times cheaper), then α is freed and
@@ -104,7 +112,7 @@ function changeSteps(stats: PairStats): { start: Int32Array; steps: Int32Array }
   return { start: count, steps };
 }
 
-/** The statistics of the first T0 merges (a prefix of the same replay). */
+/** The statistics of the first T0 merges (a prefix of the same replay; `tokensT` is not updated). */
 function prefixStats(stats: PairStats, T0: number): PairStats {
   return {
     ...stats,
@@ -239,7 +247,8 @@ async function solveOnce(
       seen.fill(-1);
       for (let p = 0; p < P; p++) if (W[p]! > 0) heap.push(W[p]! - vp[p]!, p);
       // new rows: kind 0 = (pair, node) row v_p + r_k ≥ u(p) (or the original row at a leaf),
-      // kind 1 = node row q_t − r_k ≥ 0; new node columns
+      // kind 1 = tree row to child k: r_k − r_parent ≥ 0, or q_t − r_parent ≥ 0 at a leaf; new
+      // node columns
       const rows: { kind: 0 | 1; t: number; p: number; k: number; coef: Float64Array }[] = [];
       const newNodes: number[] = [];
       const node = (k: number) => {

@@ -221,17 +221,19 @@ Deno.test("the bundle solver and the interval form reach the HiGHS LP's optimum"
     // the cover it reports is that of the objective
     assert(Math.abs(cuts.lp.stepSlack + cuts.lp.pairSlack - cuts.lp.objective) < 1e-12 + 1e-12 * o);
     // the compact interval form of the same LP: same optimum, fewer rows than (step, pair) rows
-    // (batch 1 with a continuation from a quarter of the merges: α fixed first, then freed)
+    // (batch 1 with a continuation from a quarter of the merges: α fixed first, then freed;
+    // batch 10 deleting rows non-binding for a round)
     for (const batch of [1, 10]) {
       const iv = await inferMixture(list, short, {
         solver: "interval",
         maxAdd: 5000,
         competitorBatch: batch,
-        ...(batch === 1 ? { prefixes: [T / 4] } : {}),
+        ...(batch === 1 ? { prefixes: [T / 4] } : { dropAfter: 1 }),
       });
       assert(Math.abs(iv.lp.objective - o) < 1e-9 * o, `interval ${iv.lp.objective} vs ${o}`);
       assert(maxErr(iv.alpha, lp.alpha) < 1e-6, `interval ${iv.alpha} vs ${lp.alpha}`);
       assert(iv.lp.constraints < lp.lp.constraints, `${iv.lp.constraints} rows`);
+      assert(batch === 1 || iv.lp.finalRows < iv.lp.constraints, "no row was deleted");
     }
   }
 });
