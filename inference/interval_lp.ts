@@ -44,7 +44,7 @@
  * and the fixed-α phase; the optimum is the same (checked against {@linkcode solveMixtureLp} in
  * the tests, objective to 1e-9 relative, α to 1e-6; the 20 tokenizers of the track give the same
  * byte shares to 4e-15). Speed (README, Inference track): 2× less CPU than `lp` at T = 3000,
- * 3.6× less than the bundle solver at T = 10 000, T = 30 000 in ~150 s of CPU (the issue asks for
+ * 3.6× less than the bundle solver at T = 10 000, T = 30 000 in 150–180 s of CPU (the issue asks for
  * 60 s); the HiGHS re-solves dominate (about one simplex iteration per added row).
  *
  * @module
