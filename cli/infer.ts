@@ -80,8 +80,10 @@ export const INFER: CommandSpec = {
     solver: {
       type: "string",
       value: "S",
-      help: "lp (default: lazy constraint generation on the full LP, HiGHS) | cuts (level bundle " +
-        "method over the proportions with an exact max-weight matching oracle; same LP optimum)",
+      help: "lp (default: lazy constraint generation on the full LP, HiGHS) | interval (the " +
+        "same LP in a compact form whose rows cover runs of merge steps, HiGHS) | cuts (level " +
+        "bundle method over the proportions with an exact max-weight matching oracle); all reach " +
+        "the same LP optimum",
     },
     out: { type: "string", value: "FILE", help: "JSON output (default out/infer/<merges>.json)" },
   },
@@ -137,10 +139,10 @@ async function readMergeFile(path: string): Promise<string> {
 }
 
 /** The `--solver` value. */
-function solverOption(v: string | boolean | undefined): "lp" | "cuts" {
+function solverOption(v: string | boolean | undefined): "lp" | "interval" | "cuts" {
   if (v === undefined) return "lp";
-  if (v === "lp" || v === "cuts") return v;
-  throw new InputError(`--solver is "${v}", expected lp or cuts`);
+  if (v === "lp" || v === "interval" || v === "cuts") return v;
+  throw new InputError(`--solver is "${v}", expected lp, interval or cuts`);
 }
 
 /** Runs `infer-mixture`. */
@@ -215,7 +217,7 @@ export async function inferCommand(
         lp.pairSlack.toExponential(3)
       } over ${lp.activePairs} pairs); ${lp.rounds} rounds, ${lp.constraints} constraints; ` +
         `replay ${(r.replayMs / 1000).toFixed(1)} s, walks ${(lp.walkMs / 1000).toFixed(1)} s, ` +
-        `${solver === "lp" ? "HiGHS" : "matchings and master LPs"} ${
+        `${solver === "cuts" ? "matchings and master LPs" : "HiGHS"} ${
           (lp.solveMs / 1000).toFixed(1)
         } s`,
     );
@@ -301,7 +303,7 @@ export const INFER_BENCH: CommandSpec = {
     solver: {
       type: "string",
       value: "S",
-      help: "LP solver of the known mixtures: lp (default) | cuts (same optimum)",
+      help: "LP solver of the known mixtures: lp (default) | interval | cuts (same optimum)",
     },
   },
 };

@@ -41,11 +41,12 @@ export interface InferLine {
   /** Estimates by estimator: `lp` (byte shares), `lp-pairs` (the LP's own pair shares), baselines. */
   readonly estimates: Readonly<Record<string, readonly number[]>>;
   /**
-   * The LP solver: `lp` (lazy constraint generation with HiGHS; also when absent) or `cuts` (the
-   * level bundle method over α; then `rounds` counts its iterations, `constraints` its candidate
-   * edges and `solveMs` its matchings and master LPs). Both reach the same optimum.
+   * The LP solver: `lp` (lazy constraint generation with HiGHS; also when absent), `interval` (the
+   * same LP in its compact interval form, HiGHS; `constraints` counts the compact form's rows) or
+   * `cuts` (the level bundle method over α; then `rounds` counts its iterations, `constraints` its
+   * candidate edges and `solveMs` its matchings and master LPs). All reach the same optimum.
    */
-  readonly solver?: "lp" | "cuts";
+  readonly solver?: "lp" | "interval" | "cuts";
   /** The LP's bookkeeping. */
   readonly lp: {
     readonly objective: number;

@@ -20,6 +20,7 @@
 import { mergeIds, type MergeList, type PairStats, replayMerges } from "./bpe.ts";
 import { type LpOptions, type LpResult, solveMixtureLp } from "./lp.ts";
 import { type CutOptions, solveMixtureCuts } from "./cuts.ts";
+import { solveMixtureIntervalLp } from "./interval_lp.ts";
 import { compilePattern, countWords } from "./pretokenize.ts";
 
 /** Thrown for unusable category samples. */
@@ -46,11 +47,15 @@ export interface InferOptions extends LpOptions {
    */
   readonly mergesSkipped?: number;
   /**
-   * LP solver: `lp` (lazy constraint generation on the full LP, HiGHS; {@linkcode solveMixtureLp})
-   * or `cuts` (level bundle method over α with an exact matching oracle; `solveMixtureCuts` in
-   * `cuts.ts`). Both solve the same LP to its optimum. @default {"lp"}
+   * LP solver: `lp` (lazy constraint generation on the full LP, HiGHS; {@linkcode solveMixtureLp}),
+   * `interval` (the same LP in a compact form whose rows cover runs of steps, lazy rows, HiGHS;
+   * `solveMixtureIntervalLp` in `interval_lp.ts`) or `cuts` (level bundle method over α with an
+   * exact matching oracle; `solveMixtureCuts` in `cuts.ts`). All solve the same LP to its optimum.
+   * @default {"lp"}
    */
-  readonly solver?: "lp" | "cuts";
+  readonly solver?: "lp" | "interval" | "cuts";
+  /** Continuation of the `interval` solver (its `prefixes`; default there). */
+  readonly prefixes?: readonly number[];
   /** Options of the `cuts` solver. */
   readonly cuts?: CutOptions;
 }
@@ -117,6 +122,8 @@ export async function inferMixture(
       ...(opts.scale !== undefined ? { scale: opts.scale } : {}),
       ...opts.cuts,
     })
+    : opts.solver === "interval"
+    ? await solveMixtureIntervalLp(stats, opts)
     : await solveMixtureLp(stats, opts);
   return {
     names: stats.names,

@@ -44,6 +44,8 @@ Deno.test("on its own training text the LP is exact with zero slack", async () =
   assert(r.lp.objective < 1e-9, `objective ${r.lp.objective}`);
   const c = await inferMixture(list, own, { solver: "cuts" });
   assert(c.lp.objective < 1e-9 && maxErr(c.alpha, r.alpha) < 1e-6, `cuts ${c.alpha} vs ${r.alpha}`);
+  const iv = await inferMixture(list, own, { solver: "interval" });
+  assert(iv.lp.objective < 1e-9 && maxErr(iv.alpha, r.alpha) < 1e-6, `interval ${iv.alpha}`);
   // pair shares: category i holds d_i of the pairs
   const pairs = texts.map((t) => {
     let n = 0;
@@ -203,7 +205,7 @@ Deno.test("skipped merges: the statistics are those of the full replay from the 
   assertEquals(tail.tokensT[0], full.tokensT[0]);
 });
 
-Deno.test("the bundle solver over α (matching oracle) reaches the HiGHS LP's optimum", async () => {
+Deno.test("the bundle solver and the interval form reach the HiGHS LP's optimum", async () => {
   for (
     const [names, alpha, T, bytes] of [
       [["moby", "legal", "udhr"], [0.2, 0.5, 0.3], 400, 96 * 1024],
@@ -222,6 +224,21 @@ Deno.test("the bundle solver over α (matching oracle) reaches the HiGHS LP's op
     assert(lb <= cuts.lp.objective * (1 + 1e-12) && cuts.lp.objective - lb <= 1e-9 * o);
     // the cover it reports is that of the objective
     assert(Math.abs(cuts.lp.stepSlack + cuts.lp.pairSlack - cuts.lp.objective) < 1e-12 + 1e-12 * o);
+    // the compact interval form of the same LP: same optimum, fewer rows than (step, pair) rows
+    // (batch 1 with a continuation from a quarter of the merges: α fixed first, then freed;
+    // batch 10 deleting rows non-binding for a round)
+    for (const batch of [1, 10]) {
+      const iv = await inferMixture(list, short, {
+        solver: "interval",
+        maxAdd: 5000,
+        competitorBatch: batch,
+        ...(batch === 1 ? { prefixes: [T / 4] } : { dropAfter: 1 }),
+      });
+      assert(Math.abs(iv.lp.objective - o) < 1e-9 * o, `interval ${iv.lp.objective} vs ${o}`);
+      assert(maxErr(iv.alpha, lp.alpha) < 1e-6, `interval ${iv.alpha} vs ${lp.alpha}`);
+      assert(iv.lp.constraints < lp.lp.constraints, `${iv.lp.constraints} rows`);
+      assert(batch === 1 || iv.lp.finalRows < iv.lp.constraints, "no row was deleted");
+    }
   }
 });
 
