@@ -17,7 +17,7 @@
  * @module
  */
 
-import { section, uleb, wasmModule } from "../_wasm_binary.ts";
+import { name, section, uleb, wasmModule } from "../_wasm_binary.ts";
 import {
   bump,
   f64c,
@@ -222,8 +222,12 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     section(5, [1, 0, ...uleb(pages)]),
     section(7, [
       2,
-      ...[6, ...new TextEncoder().encode("memory"), 2, 0],
-      ...[4, ...new TextEncoder().encode("cdfs"), 0, 0],
+      ...name("memory"),
+      2,
+      0,
+      ...name("cdfs"),
+      0,
+      0,
     ]),
     section(10, [1, ...uleb(body.length), ...body]),
   );
