@@ -2,7 +2,7 @@
  * The framing of the WebAssembly binary format shared by the project's WASM emitters
  * (`gbdt/_wasm_asm.ts`, `linalg/ordered_matvec.ts`, `linalg/_simd.ts`, the surrogate kernel in
  * `runners/`): LEB128 integers (spec §5.2.2), names (§5.2.4), sections (§5.5.2) and the module
- * header (§5.5.16).
+ * header (§5.5.16). The instructions themselves are encoded by `_wasm_ops.ts`.
  *
  * @module
  */

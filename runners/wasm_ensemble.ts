@@ -47,31 +47,37 @@
 
 import type { MlpEnsemble } from "../numerics/mlp.ts";
 import { LOGF_TABLE, logfBody } from "./_wasm_logf.ts";
+import { name, section, uleb, WASM_HEADER } from "../numerics/_wasm_binary.ts";
 import {
   body,
   bump,
   call,
   F32,
+  f32Add,
   f32c,
   f32Load,
+  f32Mul,
   f32Store,
-  F32X4,
+  f32Sub,
+  f32x4Add,
   f32x4c,
+  f32x4Div,
+  f32x4Mul,
+  f32x4Pmax,
+  f32x4Pmin,
+  f32x4Sqrt,
+  f32x4Sub,
   forLoop,
   get,
   I32,
+  i32Add,
   i32c,
-  load32Splat,
-  name,
-  OP,
-  section,
   set,
-  uleb,
   V128,
   v128Load,
+  v128Load32Splat,
   v128Store,
-  WASM_HEADER,
-} from "./_wasm_ops.ts";
+} from "../numerics/_wasm_ops.ts";
 
 /** The widest layer input the kernel sums as MLAS does (one pass over K). */
 export const MAX_LAYER_INPUTS = 128;
@@ -230,10 +236,10 @@ function layerBody(s: LayerShape): number[] {
   const rowBytes = s.outputs * 4;
   const step = (nv: number, aOff: number, pOff: number) => [
     ...get(a),
-    ...load32Splat(aOff),
+    ...v128Load32Splat(aOff),
     ...set(s0),
     ...get(a),
-    ...load32Splat(aOff + s.srcStride),
+    ...v128Load32Splat(aOff + s.srcStride),
     ...set(s1),
     ...Array.from({ length: nv }, (_, v) => [...get(p), ...v128Load(pOff + 16 * v), ...set(w(v))])
       .flat(),
@@ -242,8 +248,8 @@ function layerBody(s: LayerShape): number[] {
         ...get(acc(r, v)),
         ...get(w(v)),
         ...get(r === 0 ? s0 : s1),
-        ...F32X4.mul,
-        ...F32X4.add,
+        ...f32x4Mul,
+        ...f32x4Add,
         ...set(acc(r, v)),
       ]).flat()
     ),
@@ -255,37 +261,37 @@ function layerBody(s: LayerShape): number[] {
   const horner = (acc: number, times: number, k: number) => (it: Item) => [
     ...get(it.t + acc),
     ...get(it.t + times),
-    ...F32X4.mul,
+    ...f32x4Mul,
     ...pooled(k),
-    ...F32X4.add,
+    ...f32x4Add,
     ...set(it.t + acc),
   ];
   const stages: ((it: Item) => number[])[] = [
     (it) => [
       ...get(it.z),
       ...pooled(LOGISTIC.lower),
-      ...F32X4.pmax,
+      ...f32x4Pmax,
       ...pooled(LOGISTIC.upper),
-      ...F32X4.pmin,
+      ...f32x4Pmin,
       ...set(it.t + c),
     ],
-    (it) => [...get(it.t + c), ...get(it.t + c), ...F32X4.mul, ...set(it.t + x2)],
+    (it) => [...get(it.t + c), ...get(it.t + c), ...f32x4Mul, ...set(it.t + x2)],
     // p = (((x²·α₉ + α₇)·x² + α₅)·x² + α₃)·x² + α₁, times x
     (it) => [
       ...get(it.t + x2),
       ...pooled(LOGISTIC.alpha[0]!),
-      ...F32X4.mul,
+      ...f32x4Mul,
       ...pooled(LOGISTIC.alpha[1]!),
-      ...F32X4.add,
+      ...f32x4Add,
       ...set(it.t + pp),
     ],
     // q = ((((x²·β₁₀ + β₈)·x² + β₆)·x² + β₄)·x² + β₂)·x² + β₀
     (it) => [
       ...get(it.t + x2),
       ...pooled(LOGISTIC.beta[0]!),
-      ...F32X4.mul,
+      ...f32x4Mul,
       ...pooled(LOGISTIC.beta[1]!),
-      ...F32X4.add,
+      ...f32x4Add,
       ...set(it.t + qq),
     ],
     horner(pp, x2, LOGISTIC.alpha[2]!),
@@ -295,21 +301,21 @@ function layerBody(s: LayerShape): number[] {
     horner(pp, x2, LOGISTIC.alpha1),
     horner(qq, x2, LOGISTIC.beta[4]!),
     horner(qq, x2, LOGISTIC.beta[5]!),
-    (it) => [...get(it.t + pp), ...get(it.t + c), ...F32X4.mul, ...set(it.t + pp)],
+    (it) => [...get(it.t + pp), ...get(it.t + c), ...f32x4Mul, ...set(it.t + pp)],
     // σ = clamp(p/q + ½, 0, 1); h = z·σ
     (it) => [
       ...it.store,
       ...get(it.z),
       ...get(it.t + pp),
       ...get(it.t + qq),
-      ...F32X4.div,
+      ...f32x4Div,
       ...pooled(0.5),
-      ...F32X4.add,
+      ...f32x4Add,
       ...pooled(0),
-      ...F32X4.pmax,
+      ...f32x4Pmax,
       ...pooled(1),
-      ...F32X4.pmin,
-      ...F32X4.mul,
+      ...f32x4Pmin,
+      ...f32x4Mul,
       ...v128Store(it.offset),
     ],
   ];
@@ -320,8 +326,8 @@ function layerBody(s: LayerShape): number[] {
     ...get(p),
     ...v128Load(k * rowBytes + 16 * v),
     ...get(a),
-    ...load32Splat(4 * k + r * s.srcStride),
-    ...F32X4.mul,
+    ...v128Load32Splat(4 * k + r * s.srcStride),
+    ...f32x4Mul,
   ];
   const gemvSums = (nv: number, tail: boolean) => {
     const code: number[] = [];
@@ -333,12 +339,12 @@ function layerBody(s: LayerShape): number[] {
         if (tail && v === nv - 1) {
           for (; k + 3 < s.inputs; k += 4) {
             code.push(...product(r, v, k));
-            for (let j = 1; j < 4; j++) code.push(...product(r, v, k + j), ...F32X4.add);
-            code.push(...set(t), ...get(sum), ...get(t), ...F32X4.add, ...set(sum));
+            for (let j = 1; j < 4; j++) code.push(...product(r, v, k + j), ...f32x4Add);
+            code.push(...set(t), ...get(sum), ...get(t), ...f32x4Add, ...set(sum));
           }
         }
         for (; k < s.inputs; k++) {
-          code.push(...get(sum), ...product(r, v, k), ...F32X4.add, ...set(sum));
+          code.push(...get(sum), ...product(r, v, k), ...f32x4Add, ...set(sum));
         }
       }
     }
@@ -350,7 +356,7 @@ function layerBody(s: LayerShape): number[] {
     for (let r = 0; r < 2; r++) {
       for (let v = 0; v < nv; v++) code.push(...f32x4c(0), ...set(acc(r, v)));
     }
-    code.push(...get(src), ...set(a), ...get(W), ...get(col), OP.i32Add, ...set(p));
+    code.push(...get(src), ...set(a), ...get(W), ...get(col), ...i32Add, ...set(p));
     if (s.gemv) code.push(...gemvSums(nv, last && s.tail));
     else {
       const loopBody: number[] = [];
@@ -364,14 +370,14 @@ function layerBody(s: LayerShape): number[] {
     const items: Item[] = [];
     for (let r = 0; r < 2; r++) {
       for (let v = 0; v < nv; v++) {
-        const z = acc(r, v), store = [...get(dst), ...get(col), OP.i32Add];
+        const z = acc(r, v), store = [...get(dst), ...get(col), ...i32Add];
         code.push(
           ...get(z),
           ...get(B),
           ...get(col),
-          OP.i32Add,
+          ...i32Add,
           ...v128Load(16 * v),
-          ...F32X4.add,
+          ...f32x4Add,
           ...set(z),
         );
         const offset = r * s.dstStride + 16 * v;
@@ -411,30 +417,30 @@ function runBody(
   const features: number[] = [];
   for (let r = 0; r < 2; r++) {
     const feat = L.feat + r * L.featStride;
-    const xv = [...get(xp), ...get(o), OP.i32Add, ...f32Load(r * m * 4)];
+    const xv = [...get(xp), ...get(o), ...i32Add, ...f32Load(r * m * 4)];
     const loop = [
       ...get(o),
       ...xv,
       ...get(o),
       ...f32Load(L.shift),
-      OP.f32Sub,
+      ...f32Sub,
       ...get(o),
       ...f32Load(L.scale),
-      OP.f32Mul,
+      ...f32Mul,
       ...f32Store(feat),
       ...(log
         ? [
           ...get(o),
           ...xv,
           ...f32c(e.logEpsilon),
-          OP.f32Add,
+          ...f32Add,
           ...call(1),
           ...get(o),
           ...f32Load(L.shift + 4 * m),
-          OP.f32Sub,
+          ...f32Sub,
           ...get(o),
           ...f32Load(L.scale + 4 * m),
-          OP.f32Mul,
+          ...f32Mul,
           ...f32Store(feat + 4 * m),
         ]
         : []),
@@ -472,32 +478,32 @@ function runBody(
         ...v128Load(L.members + (q * 2 + r) * L.outStride + 16 * v),
       ];
       reduce.push(...member(0), ...set(sum));
-      for (let q = 1; q < E; q++) reduce.push(...get(sum), ...member(q), ...F32X4.add, ...set(sum));
-      reduce.push(...get(sum), ...f32x4c(E), ...F32X4.div, ...set(mu));
+      for (let q = 1; q < E; q++) reduce.push(...get(sum), ...member(q), ...f32x4Add, ...set(sum));
+      reduce.push(...get(sum), ...f32x4c(E), ...f32x4Div, ...set(mu));
       reduce.push(
         ...get(mean),
         ...get(op),
-        OP.i32Add,
+        ...i32Add,
         ...get(mu),
         ...i32c(0),
         ...v128Load(L.offset + 16 * v),
-        ...F32X4.add,
+        ...f32x4Add,
         ...v128Store(r * L.outStride + 16 * v),
       );
       for (let q = 0; q < E; q++) {
-        reduce.push(...member(q), ...get(mu), ...F32X4.sub, ...set(d));
-        reduce.push(...get(d), ...get(d), ...F32X4.mul);
-        if (q > 0) reduce.push(...get(vs), ...F32X4.add);
+        reduce.push(...member(q), ...get(mu), ...f32x4Sub, ...set(d));
+        reduce.push(...get(d), ...get(d), ...f32x4Mul);
+        if (q > 0) reduce.push(...get(vs), ...f32x4Add);
         reduce.push(...set(vs));
       }
       reduce.push(
         ...get(spread),
         ...get(op),
-        OP.i32Add,
+        ...i32Add,
         ...get(vs),
         ...f32x4c(E),
-        ...F32X4.div,
-        ...F32X4.sqrt,
+        ...f32x4Div,
+        ...f32x4Sqrt,
         ...v128Store(r * L.outStride + 16 * v),
       );
     }

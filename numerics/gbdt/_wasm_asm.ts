@@ -6,7 +6,8 @@
  * @module
  */
 
-import { section, sleb, uleb, WASM_HEADER } from "../_wasm_binary.ts";
+import { name, section, sleb, uleb, WASM_HEADER } from "../_wasm_binary.ts";
+import { F64, I32, V128 } from "../_wasm_ops.ts";
 
 const SIMD: Record<string, number> = {
   "v128.load": 0x00,
@@ -48,7 +49,7 @@ const OPS: Record<string, number> = {
 
 const ALIGN: Record<string, number> = { "i32": 2, "f64": 3, "v128": 4, "v128.load32_splat": 2 };
 
-const TYPES: Record<string, number> = { i32: 0x7f, f64: 0x7c, v128: 0x7b };
+const TYPES: Record<string, number> = { i32: I32, f64: F64, v128: V128 };
 
 /** A function: its parameter count, local types (params first) and instruction listing. */
 export interface Func {
@@ -129,10 +130,8 @@ export function assemble(funcs: Record<string, Func>): Uint8Array<ArrayBuffer> {
   out.push(...section(5, [1, 0, 1])); // one memory, at least one page
   const exports: number[] = [];
   uleb(list.length + 1, exports);
-  for (const [i, [name]] of [["memory"], ...list.map(([n]) => [n])].entries()) {
-    const bytes = new TextEncoder().encode(name);
-    uleb(bytes.length, exports);
-    exports.push(...bytes, i === 0 ? 2 : 0);
+  for (const [i, [label]] of [["memory"], ...list.map(([n]) => [n])].entries()) {
+    exports.push(...name(label!), i === 0 ? 2 : 0);
     uleb(i === 0 ? 0 : i - 1, exports);
   }
   out.push(...section(7, exports));

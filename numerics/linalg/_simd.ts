@@ -19,53 +19,48 @@
  * @module
  */
 
-import { name, section, sleb, uleb, WASM_HEADER } from "../_wasm_binary.ts";
+import { name, section, uleb, WASM_HEADER } from "../_wasm_binary.ts";
+import {
+  bump,
+  F64,
+  f64Add,
+  f64c,
+  f64Div,
+  f64Gt,
+  f64Load,
+  f64Mul,
+  f64Sqrt,
+  f64Store,
+  f64Sub,
+  f64x2Add,
+  f64x2ExtractLane,
+  f64x2Mul,
+  f64x2Splat,
+  f64x2Sub,
+  get,
+  I32,
+  i32Add,
+  i32And,
+  i32c,
+  i32Eqz,
+  i32LtU,
+  i32Mul,
+  i32Shl,
+  i32Sub,
+  ifThen,
+  set,
+  V128,
+  v128Const,
+  v128Load,
+  v128Load64Splat,
+  v128Store,
+  whileLoop,
+} from "../_wasm_ops.ts";
 
 type Body = number[];
 
-// ---- A small assembler (instruction names of the WebAssembly text format) -----------------------
+// ---- Addresses and local declarations (the instructions are in ../_wasm_ops.ts) ---------------
 
-const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
-const get = (l: number): Body => [0x20, ...uleb(l)];
-const set = (l: number): Body => [0x21, ...uleb(l)];
-const i32c = (v: number): Body => [0x41, ...sleb(v)];
-const i32Add = [0x6a], i32Sub = [0x6b], i32Mul = [0x6c], i32And = [0x71], i32Shl = [0x74];
-const i32LtU = [0x49], i32Eqz = [0x45];
-const f64Load = (offset = 0): Body => [0x2b, 3, ...uleb(offset)];
-const f64Store = (offset = 0): Body => [0x39, 3, ...uleb(offset)];
-const f64Add = [0xa0], f64Sub = [0xa1], f64Mul = [0xa2], f64Div = [0xa3], f64Sqrt = [0x9f];
-const f64Gt = [0x64];
-const f64c = (v: number): Body => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)];
-const simd = (op: number, ...imm: number[]): Body => [0xfd, ...uleb(op), ...imm];
-const v128Load = (offset = 0): Body => simd(0x00, 4, ...uleb(offset));
-const v128Store = (offset = 0): Body => simd(0x0b, 4, ...uleb(offset));
-const splat = simd(0x14);
-const vAdd = simd(0xf0), vSub = simd(0xf1), vMul = simd(0xf2);
-/** `while (cond) body` (cond leaves an i32). */
-const whileLoop = (cond: Body, body: Body): Body => [
-  0x02,
-  0x40,
-  0x03,
-  0x40,
-  ...cond,
-  ...i32Eqz,
-  0x0d,
-  1,
-  ...body,
-  0x0c,
-  0,
-  0x0b,
-  0x0b,
-];
-/** `if (cond) then` (cond leaves an i32). */
-const ifThen = (cond: Body, then: Body): Body => [...cond, 0x04, 0x40, ...then, 0x0b];
-/** local += step (i32). */
-const bump = (l: number, step: number | Body): Body => [
-  ...get(l),
-  ...(typeof step === "number" ? i32c(step) : step),
-  ...i32Add,
-  ...set(l),
-];
 /** The address `base + index·8` (index an i32 local). */
 const at = (base: number, index: number): Body => [
   ...get(base),
@@ -74,7 +69,6 @@ const at = (base: number, index: number): Body => [
   ...i32Shl,
   ...i32Add,
 ];
-const extract = (lane: number): Body => simd(0x21, lane);
 
 /** Local declarations: counts of i32, f64 and v128 locals after the parameters. */
 function locals(i32: number, f64: number, v128: number): Body {
@@ -128,15 +122,15 @@ function lowerSolveBody(inverse: boolean): Body {
       ...get(jb),
       ...i32Add,
       ...v128Load(),
-      ...vMul,
+      ...f64x2Mul,
       ...[1, 2, 3].flatMap((q) => [
         ...get(v[q]!),
         ...get(rows[q]!),
         ...get(jb),
         ...i32Add,
         ...v128Load(),
-        ...vMul,
-        ...vAdd,
+        ...f64x2Mul,
+        ...f64x2Add,
       ]),
       ...set(acc),
       ...get(ri),
@@ -147,7 +141,7 @@ function lowerSolveBody(inverse: boolean): Body {
       ...i32Add,
       ...v128Load(),
       ...get(acc),
-      ...vSub,
+      ...f64x2Sub,
       ...v128Store(),
       ...bump(jb, 16),
     ]),
@@ -206,7 +200,7 @@ function lowerSolveBody(inverse: boolean): Body {
       ...f64Load(8 * q),
       ...set(a[q]!),
       ...get(a[q]!),
-      ...splat,
+      ...f64x2Splat,
       ...set(v[q]!),
     ]),
     ...get(li),
@@ -248,7 +242,7 @@ function lowerSolveBody(inverse: boolean): Body {
     ...f64Load(),
     ...set(a[0]!),
     ...get(a[0]!),
-    ...splat,
+    ...f64x2Splat,
     ...set(v[0]!),
     ...get(li),
     ...get(k),
@@ -270,8 +264,8 @@ function lowerSolveBody(inverse: boolean): Body {
       ...get(jb),
       ...i32Add,
       ...v128Load(),
-      ...vMul,
-      ...vSub,
+      ...f64x2Mul,
+      ...f64x2Sub,
       ...v128Store(),
       ...bump(jb, 16),
     ]),
@@ -319,7 +313,7 @@ function lowerSolveBody(inverse: boolean): Body {
     ...f64Div,
     ...set(t),
     ...get(t),
-    ...splat,
+    ...f64x2Splat,
     ...set(v[0]!),
     ...pairs(inverse ? [...get(i), ...i32c(1), ...i32Add] : get(m)),
     ...whileLoop([...get(jb), ...get(pairEnd), ...i32LtU], [
@@ -331,7 +325,7 @@ function lowerSolveBody(inverse: boolean): Body {
       ...i32Add,
       ...v128Load(),
       ...get(v[0]!),
-      ...vMul,
+      ...f64x2Mul,
       ...v128Store(),
       ...bump(jb, 16),
     ]),
@@ -439,7 +433,7 @@ function syrkBody(): Body {
   /** out[a][jb..] += the sum over `m` rows (vector or scalar). */
   const update = (m: number, vector: boolean): Body => {
     const load = vector ? v128Load() : f64Load();
-    const mul = vector ? vMul : f64Mul, add = vector ? vAdd : f64Add;
+    const mul = vector ? f64x2Mul : f64Mul, add = vector ? f64x2Add : f64Add;
     const coef = vector ? v : s;
     return [
       ...get(coef[0]!),
@@ -478,7 +472,7 @@ function syrkBody(): Body {
       ...f64Load(),
       ...set(s[q]!),
       ...get(s[q]!),
-      ...splat,
+      ...f64x2Splat,
       ...set(v[q]!),
     ]),
     ...pairs,
@@ -581,7 +575,7 @@ function factorBody(): Body {
   ];
   /** Σ_{k<j} into `lanes` f64x2 sums over U's row k, columns j…j + 2·lanes − 1. */
   const dot = (lanes: number): Body => [
-    ...acc.slice(0, lanes).flatMap((r) => [...simd(0x0c, ...new Array(16).fill(0)), ...set(r)]),
+    ...acc.slice(0, lanes).flatMap((r) => [...v128Const(new Uint8Array(16)), ...set(r)]),
     ...get(u),
     ...jb,
     ...i32Add,
@@ -590,15 +584,15 @@ function factorBody(): Body {
     ...set(k),
     ...whileLoop([...get(k), ...get(j), ...i32LtU], [
       ...at(rl, k),
-      ...simd(0x0a, 3, 0), // v128.load64_splat
+      ...v128Load64Splat(),
       ...set(x),
       ...acc.slice(0, lanes).flatMap((r, c) => [
         ...get(r),
         ...get(x),
         ...get(p),
         ...v128Load(16 * c),
-        ...vMul,
-        ...vAdd,
+        ...f64x2Mul,
+        ...f64x2Add,
         ...set(r),
       ]),
       ...bump(p, get(rb)),
@@ -608,10 +602,10 @@ function factorBody(): Body {
   const unpack = (from: number, lanes: number): Body =>
     acc.slice(from / 2, from / 2 + lanes).flatMap((r, c) => [
       ...get(r),
-      ...extract(0),
+      ...f64x2ExtractLane(0),
       ...set(sums[from + 2 * c]!),
       ...get(r),
-      ...extract(1),
+      ...f64x2ExtractLane(1),
       ...set(sums[from + 2 * c + 1]!),
     ]);
   /** The triangle of the block of columns j + off … j + off + 3 with sums s_off…s_off+3. */
@@ -662,7 +656,7 @@ function factorBody(): Body {
     ...jb,
     ...i32Add,
     ...f64Load(8 * c),
-    ...splat,
+    ...f64x2Splat,
     ...set(x),
     ...entry(u, c),
     ...[2, 3].flatMap((r) => [
@@ -670,8 +664,8 @@ function factorBody(): Body {
       ...get(x),
       ...get(q),
       ...v128Load(32 + 16 * (r - 2)),
-      ...vMul,
-      ...vAdd,
+      ...f64x2Mul,
+      ...f64x2Add,
       ...set(acc[r]!),
     ]),
   ]);
@@ -819,19 +813,19 @@ function sqdistBody(): Body {
   const acc = [13, 14, 15, 16], x = 17, t = 18;
   const inner = [
     ...get(q),
-    ...simd(0x0a, 3, 0), // v128.load64_splat
+    ...v128Load64Splat(),
     ...set(x),
     ...acc.flatMap((r, c) => [
       ...get(x),
       ...get(p),
       ...v128Load(16 * c),
-      ...vSub,
+      ...f64x2Sub,
       ...set(t),
       ...get(r),
       ...get(t),
       ...get(t),
-      ...vMul,
-      ...vAdd,
+      ...f64x2Mul,
+      ...f64x2Add,
       ...set(r),
     ]),
     ...bump(p, get(stride)),
@@ -839,7 +833,7 @@ function sqdistBody(): Body {
     ...bump(k, 1),
   ];
   const column = [
-    ...acc.flatMap((r) => [...simd(0x0c, ...new Array(16).fill(0)), ...set(r)]),
+    ...acc.flatMap((r) => [...v128Const(new Uint8Array(16)), ...set(r)]),
     ...get(bt),
     ...get(j),
     ...i32c(3),
@@ -912,24 +906,24 @@ function wsqdistBody(): Body {
   const acc = [16, 17, 18, 19], x = 20, t = 21, wv = 22;
   const inner = [
     ...get(q),
-    ...simd(0x0a, 3, 0), // v128.load64_splat
+    ...v128Load64Splat(),
     ...set(x),
     ...get(wp),
-    ...simd(0x0a, 3, 0),
+    ...v128Load64Splat(),
     ...set(wv),
     ...acc.flatMap((r, c) => [
       ...get(x),
       ...get(p),
       ...v128Load(16 * c),
-      ...vSub,
+      ...f64x2Sub,
       ...set(t),
       ...get(r),
       ...get(t),
       ...get(t),
-      ...vMul,
+      ...f64x2Mul,
       ...get(wv),
-      ...vMul,
-      ...vAdd,
+      ...f64x2Mul,
+      ...f64x2Add,
       ...set(r),
     ]),
     ...bump(p, get(stride)),
@@ -938,7 +932,7 @@ function wsqdistBody(): Body {
     ...bump(k, 1),
   ];
   const column = [
-    ...acc.flatMap((r) => [...simd(0x0c, ...new Array(16).fill(0)), ...set(r)]),
+    ...acc.flatMap((r) => [...v128Const(new Uint8Array(16)), ...set(r)]),
     ...get(bt),
     ...get(j),
     ...i32c(3),

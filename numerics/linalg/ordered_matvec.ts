@@ -13,7 +13,23 @@
  * @module
  */
 
-import { name, section, sleb, uleb, WASM_HEADER } from "../_wasm_binary.ts";
+import { name, section, uleb, WASM_HEADER } from "../_wasm_binary.ts";
+import {
+  bump,
+  F64,
+  f64x2Add,
+  f64x2Mul,
+  f64x2Splat,
+  forLoop,
+  get,
+  I32,
+  set,
+  V128,
+  v128Const,
+  v128Load,
+  v128Load64Splat,
+  v128Store,
+} from "../_wasm_ops.ts";
 
 /** `z = b + X·t` and `g = Xᵀ·w` for one matrix, summed in index order. */
 export interface OrderedMatVec {
@@ -226,50 +242,7 @@ function simdModule(): WebAssembly.Module | undefined {
   return compiled ?? undefined;
 }
 
-const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
-
-// Instructions (the text format's names).
-const get = (l: number) => [0x20, ...uleb(l)];
-const set = (l: number) => [0x21, ...uleb(l)];
-const i32c = (v: number) => [0x41, ...sleb(v)];
-const i32Add = [0x6a], i32GeU = [0x4f];
-const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
-const v128Load = (offset: number) => simd(0x00, 4, ...uleb(offset));
-const v128Store = (offset: number) => simd(0x0b, 4, ...uleb(offset));
-const load64Splat = simd(0x0a, 3, 0);
-const f64x2Splat = simd(0x14);
-const f64x2Add = simd(0xf0), f64x2Mul = simd(0xf2);
-const v128Zero = simd(0x0c, ...new Array(16).fill(0));
-/** `for (; counter < limit; counter++) body` with a block/loop pair. */
-const forLoop = (counter: number, limit: number, body: number[]) => [
-  ...i32c(0),
-  ...set(counter),
-  0x02,
-  0x40,
-  0x03,
-  0x40, // block, loop
-  ...get(counter),
-  ...get(limit),
-  ...i32GeU,
-  0x0d,
-  1, // br_if 1 (leave)
-  ...body,
-  ...get(counter),
-  ...i32c(1),
-  ...i32Add,
-  ...set(counter),
-  0x0c,
-  0, // br 0
-  0x0b,
-  0x0b, // end, end
-];
-/** local += step (i32). */
-const bump = (l: number, step: number | number[]) => [
-  ...get(l),
-  ...(typeof step === "number" ? i32c(step) : step),
-  ...i32Add,
-  ...set(l),
-];
+const v128Zero = v128Const(new Uint8Array(16));
 
 /**
  * The kernels' inner step: each f64x2 sum `acc[k]` adds the broadcast scalar (local `scalar`)
@@ -297,7 +270,7 @@ function timesBody(): number[] {
   const acc = [11, 12, 13, 14], tv = 15;
   const inner = [
     ...get(tp),
-    ...load64Splat,
+    ...v128Load64Splat(),
     ...set(tv),
     ...accumulate(acc, tv, p),
     ...bump(p, 64),
@@ -351,7 +324,7 @@ function transposeBody(): number[] {
   const acc = [12, 13, 14, 15], wv = 16;
   const inner = [
     ...get(wp),
-    ...load64Splat,
+    ...v128Load64Splat(),
     ...set(wv),
     ...accumulate(acc, wv, p),
     ...bump(p, get(stride)),

@@ -17,48 +17,48 @@
  * @module
  */
 
-import { section, sleb, uleb, wasmModule } from "../_wasm_binary.ts";
+import { name, section, uleb, wasmModule } from "../_wasm_binary.ts";
+import {
+  bump,
+  f64c,
+  f64Load,
+  f64x2Abs,
+  f64x2Add,
+  f64x2Ceil,
+  f64x2Div,
+  f64x2Ge,
+  f64x2Gt,
+  f64x2Lt,
+  f64x2Max,
+  f64x2Mul,
+  f64x2Neg,
+  f64x2Splat,
+  f64x2Sub,
+  get,
+  I32,
+  i32Add,
+  i32c,
+  i32LtU,
+  i32Mul,
+  i32Shl,
+  i32x4ExtractLane,
+  i32x4TruncSatF64x2SZero,
+  set,
+  V128,
+  v128And,
+  v128Bitselect,
+  v128Load,
+  v128Load64Lane,
+  v128Load64Zero,
+  v128Store,
+  whileLoop,
+} from "../_wasm_ops.ts";
 import { CDF_TABLE } from "./normal_table.ts";
 
 type Body = number[];
 
-const I32 = 0x7f, V128 = 0x7b;
-const get = (l: number): Body => [0x20, ...uleb(l)];
-const set = (l: number): Body => [0x21, ...uleb(l)];
-const i32c = (v: number): Body => [0x41, ...sleb(v)];
-const i32Add = [0x6a], i32Mul = [0x6c], i32Shl = [0x74], i32LtU = [0x49], i32Eqz = [0x45];
-const f64Load = [0x2b, 3, 0];
-const simd = (op: number, ...imm: number[]): Body => [0xfd, ...uleb(op), ...imm];
 /** f64x2 splat of a constant. */
-const splatC = (v: number): Body => [
-  0x44,
-  ...new Uint8Array(Float64Array.of(v).buffer),
-  ...simd(0x14),
-];
-const splat = simd(0x14);
-const vLoad = simd(0x00, 4, 0), vStore = simd(0x0b, 4, 0);
-const load64Zero = (offset: number): Body => simd(0x5d, 3, ...uleb(offset));
-const load64Lane = (offset: number, lane: number): Body => simd(0x57, 3, ...uleb(offset), lane);
-const vAbs = simd(0xec), vNeg = simd(0xed), vAdd = simd(0xf0), vSub = simd(0xf1);
-const vMul = simd(0xf2), vDiv = simd(0xf3), vMax = simd(0xf5), vCeil = simd(0x74);
-const vLt = simd(0x49), vGt = simd(0x4a), vGe = simd(0x4c), vAnd = simd(0x4e);
-const bitselect = simd(0x52), truncSat = simd(0xfc), laneI32 = (l: number) => simd(0x1b, l);
-const whileLoop = (cond: Body, body: Body): Body => [
-  0x02,
-  0x40,
-  0x03,
-  0x40,
-  ...cond,
-  ...i32Eqz,
-  0x0d,
-  1,
-  ...body,
-  0x0c,
-  0,
-  0x0b,
-  0x0b,
-];
-const bump = (l: number, step: number): Body => [...get(l), ...i32c(step), ...i32Add, ...set(l)];
+const splatC = (v: number): Body => [...f64c(v), ...f64x2Splat];
 
 const { table: TABLE, lo: LO, steps: STEPS, terms: TERMS } = CDF_TABLE;
 /** Bytes of the table at the start of memory (a multiple of 16). */
@@ -76,17 +76,17 @@ function cdfsBody(): Body {
   const coefficient = (q: number): Body => [
     ...get(o1),
     ...get(o0),
-    ...load64Zero(q * 8),
-    ...load64Lane(q * 8, 1),
+    ...v128Load64Zero(q * 8),
+    ...v128Load64Lane(q * 8, 1),
   ];
   const horner: Body = [...coefficient(TERMS), ...set(s)];
   for (let q = TERMS - 1; q >= 1; q--) {
-    horner.push(...get(s), ...get(delta), ...vMul, ...coefficient(q), ...vAdd, ...set(s));
+    horner.push(...get(s), ...get(delta), ...f64x2Mul, ...coefficient(q), ...f64x2Add, ...set(s));
   }
   const lane = (l: number, to: number): Body => [
     ...get(i),
-    ...truncSat,
-    ...laneI32(l),
+    ...i32x4TruncSatF64x2SZero,
+    ...i32x4ExtractLane(l),
     ...i32c((TERMS + 1) * 8),
     ...i32Mul,
     ...set(to),
@@ -111,42 +111,42 @@ function cdfsBody(): Body {
     ...i32c(3),
     ...i32Shl,
     ...i32Add,
-    ...vLoad,
-    ...vMul,
-    ...vSub,
+    ...v128Load(),
+    ...f64x2Mul,
+    ...f64x2Sub,
     ...set(t),
     // u = (max(−|t|, lo) − lo)·steps (−|t|: t at or below 0, −t above; the max keeps the
     // tails' unused lanes inside the table)
     ...get(t),
-    ...vAbs,
-    ...vNeg,
+    ...f64x2Abs,
+    ...f64x2Neg,
     ...splatC(LO),
-    ...vMax,
+    ...f64x2Max,
     ...splatC(LO),
-    ...vSub,
+    ...f64x2Sub,
     ...splatC(STEPS),
-    ...vMul,
+    ...f64x2Mul,
     ...set(u),
     // i = Math.round(u) = ceil(u), less 1 when ceil(u) − ½ > u
     ...get(u),
-    ...vCeil,
+    ...f64x2Ceil,
     ...set(i),
     ...get(i),
     ...get(i),
     ...splatC(0.5),
-    ...vSub,
+    ...f64x2Sub,
     ...get(u),
-    ...vGt,
+    ...f64x2Gt,
     ...splatC(1),
-    ...vAnd,
-    ...vSub,
+    ...v128And,
+    ...f64x2Sub,
     ...set(i),
     // δ = (u − i)/steps
     ...get(u),
     ...get(i),
-    ...vSub,
+    ...f64x2Sub,
     ...splatC(STEPS),
-    ...vDiv,
+    ...f64x2Div,
     ...set(delta),
     ...lane(0, o0),
     ...lane(1, o1),
@@ -155,36 +155,36 @@ function cdfsBody(): Body {
     ...coefficient(0),
     ...get(s),
     ...get(delta),
-    ...vMul,
-    ...vAdd,
+    ...f64x2Mul,
+    ...f64x2Add,
     ...set(p),
     ...splatC(1),
     ...get(p),
-    ...vSub,
+    ...f64x2Sub,
     ...get(p),
     ...get(t),
     ...splatC(0),
-    ...vGt,
-    ...bitselect,
+    ...f64x2Gt,
+    ...v128Bitselect,
     ...splatC(1e-8),
-    ...vMax,
+    ...f64x2Max,
     ...set(p),
     // the tails: 1e-8 below −5.7, 1 from 8.5 on
     ...splatC(1e-8),
     ...get(p),
     ...get(t),
     ...splatC(-5.7),
-    ...vLt,
-    ...bitselect,
+    ...f64x2Lt,
+    ...v128Bitselect,
     ...set(p),
     ...get(at),
     ...splatC(1),
     ...get(p),
     ...get(t),
     ...splatC(8.5),
-    ...vGe,
-    ...bitselect,
-    ...vStore,
+    ...f64x2Ge,
+    ...v128Bitselect,
+    ...v128Store(),
     ...bump(k, 2),
   ];
   const point: Body = [
@@ -193,16 +193,16 @@ function cdfsBody(): Body {
     ...i32c(3),
     ...i32Shl,
     ...i32Add,
-    ...f64Load,
-    ...splat,
+    ...f64Load(),
+    ...f64x2Splat,
     ...set(va),
     ...get(B),
     ...get(c),
     ...i32c(3),
     ...i32Shl,
     ...i32Add,
-    ...f64Load,
-    ...splat,
+    ...f64Load(),
+    ...f64x2Splat,
     ...set(vb),
     ...i32c(0),
     ...set(k),
@@ -222,8 +222,12 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
     section(5, [1, 0, ...uleb(pages)]),
     section(7, [
       2,
-      ...[6, ...new TextEncoder().encode("memory"), 2, 0],
-      ...[4, ...new TextEncoder().encode("cdfs"), 0, 0],
+      ...name("memory"),
+      2,
+      0,
+      ...name("cdfs"),
+      0,
+      0,
     ]),
     section(10, [1, ...uleb(body.length), ...body]),
   );
