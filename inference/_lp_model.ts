@@ -240,9 +240,13 @@ export interface DropOptions {
 
 /** Sums of the slacks (scaled units) and the counts of positive ones. */
 export interface SlackTotals {
+  /** Σ_t v^(t). */
   readonly stepSlack: number;
+  /** Σ_p v_p. */
   readonly pairSlack: number;
+  /** Steps with v^(t) > 1e-9. */
   readonly activeSteps: number;
+  /** Pairs with v_p > 1e-9. */
   readonly activePairs: number;
   /** Pairs with a slack column (all pairs without `vpCol`). */
   readonly pairVars: number;
@@ -266,10 +270,15 @@ export function slackTotals(vt: Float64Array, vp: Float64Array, vpCol?: Int32Arr
 
 /** The bookkeeping of a constraint-generation solve. */
 export interface LpBook {
+  /** LP solves. */
   readonly rounds: number;
+  /** Rows added over all rounds. */
   readonly constraints: number;
+  /** Rows in the final LP (Σα = 1 excluded). */
   readonly finalRows: number;
+  /** Milliseconds in HiGHS. */
   readonly solveMs: number;
+  /** Milliseconds walking the merge steps. */
   readonly walkMs: number;
 }
 

@@ -26,7 +26,12 @@ export class MergeWalk {
   #weight: number[] = [];
   #off: Float64Array;
 
-  /** @param stats Pair statistics. @param s The coefficient scale. */
+  /**
+   * A walk over the steps of `stats`.
+   *
+   * @param stats Pair statistics from `replayMerges`.
+   * @param s The coefficient scale.
+   */
   constructor(stats: PairStats, s: number) {
     const n = stats.names.length, P = stats.P;
     this.#stats = stats;
