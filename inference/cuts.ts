@@ -32,16 +32,16 @@
  * point so far (in the ∞-norm here, so that the projection is an LP) whose model value is at most
  * LB + λ(UB − LB). Oracle at α: (1) a maximum-weight matching on the current candidate edge set E
  * (exact, with an optimal cover z, y on E: successive shortest augmenting paths, one step added at
- * a time — the Hungarian method in its sparse Dijkstra form with dual potentials); (2) one walk over
- * all merge steps with the pairs' priority queue (W(p) − z_p, lazy deletion, as the reference's
- * walk) that computes the exact cover v_t = max(0, max_p (d_tp − z_p)) for *all* pairs — the upper
- * bound — and adds to E the edges that violate the E-cover (up to `competitorBatch` per step). If
- * none is violated, the matching is a maximum matching over all edges and the cut is tight. E only
- * grows between violations (edges idle for `dropAfter` iterations are removed and found again by a
- * walk if needed), so eventually every oracle call is exact and the level method converges; the
- * loop stops when UB − LB ≤ `rtol` · UB + `tol`/1000 (scaled units), a certificate that the
- * returned α is optimal for the full LP to that gap. The pair p = m^(t) needs no exclusion here:
- * d_{t,m^(t)} = 0, so its edge is never positive.
+ * a time — the Hungarian method in its sparse Dijkstra form with dual potentials); (2) one walk
+ * over all merge steps with the pairs' priority queue (W(p) − z_p, lazy deletion, as the
+ * reference's walk; `_merge_walk.ts`, shared with the HiGHS solvers) that computes the exact cover
+ * v_t = max(0, max_p (d_tp − z_p)) for *all* pairs — the upper bound — and adds to E the edges that
+ * violate the E-cover (up to `competitorBatch` per step). If none is violated, the matching is a
+ * maximum matching over all edges and the cut is tight. E only grows between violations (edges idle
+ * for `dropAfter` iterations are removed and found again by a walk if needed), so eventually every
+ * oracle call is exact and the level method converges; the loop stops when UB − LB ≤ `rtol` · UB +
+ * `tol`/1000 (scaled units), a certificate that the returned α is optimal for the full LP to that
+ * gap. The pair p = m^(t) needs no exclusion here: d_{t,m^(t)} = 0, so its edge is never positive.
  *
  * Departures from the reference (besides those of {@linkcode solveMixtureLp}): the LP is solved by
  * this decomposition instead of by lazy constraint generation on the full LP; the result is the
@@ -54,8 +54,8 @@
  * @module
  */
 
-import { loadHighs } from "./lp.ts";
-import type { LpResult } from "./lp.ts";
+import { loadHighs, type LpResult, OPTIMAL, simplexModel, slackTotals } from "./_lp_model.ts";
+import { MergeWalk } from "./_merge_walk.ts";
 import { MaxHeap } from "./heap.ts";
 import type { PairStats } from "./bpe.ts";
 
@@ -367,11 +367,7 @@ export async function solveMixtureCuts(
   let best = Float64Array.from(alpha), upper = Infinity, lower = 0;
   let bestVt = new Float64Array(T), bestZ = new Float64Array(P);
   let rounds = 0, added = 0, matchMs = 0, walkMs = 0, masterMs = 0;
-  // walk state
-  const C = Array.from({ length: n }, () => new Float64Array(P));
-  const W = new Float64Array(P);
-  const seen = new Int32Array(P).fill(-1);
-  const heap = new MaxHeap();
+  const walk = new MergeWalk(stats, s), W = walk.W, heap = walk.heap;
   const vt = new Float64Array(T);
   for (;;) {
     if (++rounds > maxIter) {
@@ -424,20 +420,7 @@ export async function solveMixtureCuts(
     matchMs += matchedAt - m0;
     // (2) walk: exact cover for all pairs given z, and the violated edges
     const z = matcher.z, y = matcher.y;
-    const weight = Array.from({ length: n }, (_, i) => alpha[i]! * s / stats.pairs0[i]!);
-    W.fill(0);
-    for (let i = 0; i < n; i++) {
-      C[i]!.fill(0);
-      const { idx, count: c0 } = stats.initial[i]!;
-      for (let j = 0; j < idx.length; j++) {
-        C[i]![idx[j]!] = c0[j]!;
-        W[idx[j]!]! += weight[i]! * c0[j]!;
-      }
-    }
-    heap.clear();
-    seen.fill(-1);
-    for (let p = 0; p < P; p++) if (W[p]! > 0) heap.push(W[p]! - z[p]!, p);
-    const held: number[] = [];
+    walk.start(alpha, z);
     const fresh: { t: number; p: number; a: Float64Array }[] = [];
     for (let t = 0; t < T; t++) {
       const m = stats.merged[t]!;
@@ -450,39 +433,14 @@ export async function solveMixtureCuts(
         if (W[p]! > 0) heap.push(cur, p);
       }
       vt[t] = heap.size > 0 ? Math.max(0, heap.topPrio() - u) : 0;
-      const cutoff = u + y[t]! + tol;
-      let got = 0;
-      held.length = 0;
-      while (got < batch && heap.size > 0 && heap.topPrio() > cutoff) {
-        const p = heap.topItem(), pr = heap.topPrio();
-        heap.pop();
-        if (seen[p] === t) continue;
-        const cur = W[p]! - z[p]!;
-        if (pr !== cur) {
-          if (W[p]! > 0) heap.push(cur, p);
-          continue;
-        }
-        seen[p] = t;
-        held.push(p);
+      walk.scan(t, u + y[t]! + tol, batch, (p) => {
         const id = t * P + p;
-        if (p === m || have.has(id)) continue;
+        if (p === m || have.has(id)) return false;
         have.add(id);
-        const a = new Float64Array(n);
-        for (let i = 0; i < n; i++) a[i] = (C[i]![p]! - C[i]![m]!) * s / stats.pairs0[i]!;
-        fresh.push({ t, p, a });
-        got++;
-      }
-      for (const p of held) heap.push(W[p]! - z[p]!, p);
-      for (let i = 0; i < n; i++) {
-        const { start, idx, val } = stats.deltas[i]!;
-        const Ci = C[i]!, wi = weight[i]!;
-        for (let j = start[t]!; j < start[t + 1]!; j++) {
-          const p = idx[j]!, v = val[j]!;
-          Ci[p]! += v;
-          W[p]! += wi * v;
-          if (v > 0 && wi > 0) heap.push(W[p]! - z[p]!, p);
-        }
-      }
+        fresh.push({ t, p, a: walk.coef(p, m, new Float64Array(n)) });
+        return true;
+      });
+      walk.advance(t);
     }
     let value = 0;
     for (let t = 0; t < T; t++) value += vt[t]!;
@@ -538,18 +496,10 @@ export async function solveMixtureCuts(
       masterMs: mastered - walkedAt,
     });
   }
-  let stepSlack = 0, pairSlack = 0, activeSteps = 0, activePairs = 0, pairVars = 0;
-  for (let t = 0; t < T; t++) {
-    stepSlack += bestVt[t]!;
-    if (bestVt[t]! > 1e-9) activeSteps++;
-  }
-  for (let p = 0; p < P; p++) {
-    pairSlack += bestZ[p]!;
-    if (bestZ[p]! > 1e-9) activePairs++;
-  }
+  const { stepSlack, pairSlack, activeSteps, activePairs } = slackTotals(bestVt, bestZ);
   const pset = new Set<number>();
   for (let k = 0; k < edges.size; k++) pset.add(edges.p[k]!);
-  pairVars = pset.size;
+  const pairVars = pset.size;
   const sum = best.reduce((a, b) => a + b, 0);
   return {
     alpha: Array.from(best, (a) => Math.max(0, a) / sum),
@@ -578,19 +528,14 @@ function masterLower(
   n: number,
   cuts: readonly Float64Array[],
 ): { value: number; alpha: Float64Array } {
-  const model = h.createModel();
+  const model = simplexModel(h, n, 1);
   try {
-    model.options.set("output_flag", false);
-    const none = { indices: [] as number[], values: [] as number[] };
-    for (let i = 0; i < n; i++) model.addCol(0, 0, 1, none);
-    model.addCol(1, 0, Infinity, none);
     const all = [...Array(n).keys()];
-    model.addRow(1, 1, { indices: all, values: new Array(n).fill(1) });
     for (const g of cuts) {
       model.addRow(0, Infinity, { indices: [...all, n], values: [...Array.from(g, (x) => -x), 1] });
     }
     const res = model.run();
-    if (res.modelStatus !== 7) {
+    if (res.modelStatus !== OPTIMAL) {
       throw new Error(`mixture LP (cuts): master status ${res.modelStatus}`);
     }
     const x = model.getSolution().colValue;
@@ -608,21 +553,16 @@ function masterLevel(
   level: number,
   center: Float64Array,
 ): Float64Array | undefined {
-  const model = h.createModel();
+  const model = simplexModel(h, n, 1);
   try {
-    model.options.set("output_flag", false);
-    const none = { indices: [] as number[], values: [] as number[] };
-    for (let i = 0; i < n; i++) model.addCol(0, 0, 1, none);
-    model.addCol(1, 0, Infinity, none);
     const all = [...Array(n).keys()];
-    model.addRow(1, 1, { indices: all, values: new Array(n).fill(1) });
     for (const g of cuts) model.addRow(-Infinity, level, { indices: all, values: Array.from(g) });
     for (let i = 0; i < n; i++) {
       model.addRow(-center[i]!, Infinity, { indices: [i, n], values: [-1, 1] });
       model.addRow(center[i]!, Infinity, { indices: [i, n], values: [1, 1] });
     }
     const res = model.run();
-    if (res.modelStatus !== 7) return undefined;
+    if (res.modelStatus !== OPTIMAL) return undefined;
     const x = model.getSolution().colValue;
     return Float64Array.from({ length: n }, (_, i) => Math.max(0, x[i]!));
   } finally {

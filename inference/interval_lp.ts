@@ -20,15 +20,15 @@
  * One row (p, segment, k) stands for all steps of R_k; the ~2T tree rows are shared by all pairs.
  * (For a node of one step, r_k is q_t itself and the row is the original.)
  *
- * **Lazy generation.** A walk over the steps as in {@linkcode solveMixtureLp} (max-priority queue
- * over u_t(p) − v_p, lazy deletion) finds the original rows violated by the current solution (at
- * most `competitorBatch` per step); for each, it adds the row (p, segment, k) if it is missing and
- * the missing tree rows on the path from k down to step t (one of them must be missing, or the
- * original row would hold). The LP with a subset of the rows is a relaxation of the compact LP;
- * when a walk finds no violated original row, its solution is feasible for the original LP, so it
- * is optimal for it. With `dropAfter` > 0, (pair, node) rows non-binding that many rounds in a row
- * are deleted (tree rows never are; as in `lp.ts`, termination then rests on the round limit in
- * theory); by default none are.
+ * **Lazy generation.** A walk over the steps as in {@linkcode solveMixtureLp} (the shared
+ * `_merge_walk.ts`: max-priority queue over u_t(p) − v_p, lazy deletion) finds the original rows
+ * violated by the current solution (at most `competitorBatch` per step); for each, it adds the row
+ * (p, segment, k) if it is missing and the missing tree rows on the path from k down to step t (one
+ * of them must be missing, or the original row would hold). The LP with a subset of the rows is a
+ * relaxation of the compact LP; when a walk finds no violated original row, its solution is
+ * feasible for the original LP, so it is optimal for it. With `dropAfter` > 0, (pair, node) rows
+ * non-binding that many rounds in a row are deleted (tree rows never are; as in `lp.ts`,
+ * termination then rests on the round limit in theory); by default none are.
  *
  * **Start and continuation.** With `alphaStart`, rows are first generated with α fixed there (the
  * LP is then a network LP: every row has one +1 and one −1 after substituting −r_k and −v^(t),
@@ -50,9 +50,19 @@
  * @module
  */
 
-import { loadHighs } from "./lp.ts";
-import type { LpOptions, LpProgress, LpResult } from "./lp.ts";
-import { MaxHeap } from "./heap.ts";
+import type { LpOptions, LpProgress } from "./lp.ts";
+import {
+  appendCols,
+  loadHighs,
+  type LpResult,
+  lpResult,
+  readSlacks,
+  RowBatch,
+  RowPool,
+  runOptimal,
+  simplexModel,
+} from "./_lp_model.ts";
+import { MergeWalk } from "./_merge_walk.ts";
 import type { PairStats } from "./bpe.ts";
 
 /** Progress after one round of {@linkcode solveMixtureIntervalLp}. */
@@ -195,57 +205,36 @@ async function solveOnce(
   let N = 1;
   while (N < T) N *= 2;
   const ch = changeSteps(stats);
+  // phase 1 (with alphaStart): α fixed, the rest is a network LP; phase 2: α free
+  const a0 = opts.alphaStart;
+  if (a0 !== undefined && a0.length !== n) {
+    throw new RangeError(`alphaStart has ${a0.length} entries, expected ${n}`);
+  }
   const h = await loadHighs();
-  const model = h.createModel();
+  const model = simplexModel(h, n, T, {
+    presolveOff: true,
+    highsOptions: opts.highsOptions ?? {},
+    alphaFixed: a0,
+  });
   try {
-    model.options.set("output_flag", false);
-    model.options.set("presolve", "off");
-    for (const [k, v] of Object.entries(opts.highsOptions ?? {})) {
-      (model.options.set as (k: string, v: string | number | boolean) => void)(k, v);
-    }
-    const none = { indices: [] as number[], values: [] as number[] };
-    // phase 1 (with alphaStart): α fixed, the rest is a network LP; phase 2: α free
-    const a0 = opts.alphaStart;
-    if (a0 !== undefined && a0.length !== n) {
-      throw new RangeError(`alphaStart has ${a0.length} entries, expected ${n}`);
-    }
     let fixed = a0 !== undefined;
-    for (let i = 0; i < n; i++) model.addCol(0, a0 ? a0[i]! : 0, a0 ? a0[i]! : 1, none);
-    for (let t = 0; t < T; t++) model.addCol(1, 0, Infinity, none);
-    model.addRow(1, 1, { indices: [...Array(n).keys()], values: new Array(n).fill(1) });
     const alpha = a0 ? Float64Array.from(a0) : new Float64Array(n).fill(1 / n);
     const vt = new Float64Array(T), vp = new Float64Array(P);
     const vpCol = new Int32Array(P).fill(-1);
     const nodeCol = new Int32Array(2 * N).fill(-1);
-    let cols = n + T, rowCount = 1;
+    let cols = n + T;
     const dropAfter = opts.dropAfter ?? 0;
-    // per LP row after Σα = 1: the key of a pair row in `have` (-1: a tree row, never deleted)
-    // and the rounds it has been non-binding
-    let rowKey: number[] = [], rowIdle: number[] = [];
+    // the LP's rows after Σα = 1: a pair row keyed as in `have`, a tree row -1 (never deleted)
+    const pool = new RowPool();
     const have = new Set<number>();
     const zero = new Float64Array(n);
-    const C = Array.from({ length: n }, () => new Float64Array(P));
-    const W = new Float64Array(P);
     const ptr = new Int32Array(P);
-    const seen = new Int32Array(P).fill(-1);
-    const heap = new MaxHeap();
+    const walk = new MergeWalk(stats, s);
     let rounds = 0, constraints = 0, solveMs = 0, walkMs = 0;
     for (;;) {
       const w0 = performance.now();
-      const weight = Array.from({ length: n }, (_, i) => alpha[i]! * s / stats.pairs0[i]!);
-      W.fill(0);
-      for (let i = 0; i < n; i++) {
-        C[i]!.fill(0);
-        const { idx, count } = stats.initial[i]!;
-        for (let j = 0; j < idx.length; j++) {
-          C[i]![idx[j]!] = count[j]!;
-          W[idx[j]!]! += weight[i]! * count[j]!;
-        }
-      }
+      walk.start(alpha, vp);
       ptr.set(ch.start.subarray(0, P));
-      heap.clear();
-      seen.fill(-1);
-      for (let p = 0; p < P; p++) if (W[p]! > 0) heap.push(W[p]! - vp[p]!, p);
       // new rows: kind 0 = (pair, node) row v_p + r_k ≥ u(p) (or the original row at a leaf),
       // kind 1 = tree row to child k: r_k − r_parent ≥ 0, or q_t − r_parent ≥ 0 at a leaf; new
       // node columns
@@ -257,26 +246,12 @@ async function solveOnce(
           newNodes.push(k);
         }
       };
-      const held: number[] = [];
       let reached = 0;
       for (let t = 0; t < T && rows.length < maxAdd; t++) {
         reached = t;
         const m = stats.merged[t]!;
-        const cutoff = W[m]! + vt[t]! + tol;
-        let added = 0;
-        held.length = 0;
-        while (added < batch && heap.size > 0 && heap.topPrio() > cutoff) {
-          const p = heap.topItem(), pr = heap.topPrio();
-          heap.pop();
-          if (seen[p] === t) continue;
-          const cur = W[p]! - vp[p]!;
-          if (pr !== cur) {
-            if (W[p]! > 0) heap.push(cur, p);
-            continue;
-          }
-          seen[p] = t;
-          held.push(p);
-          if (p === m) continue;
+        walk.scan(t, walk.W[m]! + vt[t]! + tol, batch, (p) => {
+          if (p === m) return false;
           // p's segment [a, b] around t and the node of its canonical decomposition holding t
           const j = ptr[p]!;
           const a = j > ch.start[p]! ? ch.steps[j - 1]! + 1 : 0;
@@ -297,13 +272,9 @@ async function solveOnce(
           let fresh = 0;
           if (!have.has(idPair)) {
             have.add(idPair);
-            const coef = new Float64Array(n);
-            if (leaf) {
-              for (let i = 0; i < n; i++) coef[i] = (C[i]![m]! - C[i]![p]!) * s / stats.pairs0[i]!;
-            } else {
-              for (let i = 0; i < n; i++) coef[i] = -C[i]![p]! * s / stats.pairs0[i]!;
-              node(k);
-            }
+            // leaf: the original row's (c(m) − c(p)); node: −c(p)
+            const coef = walk.coef(leaf ? m : -1, p, new Float64Array(n));
+            if (!leaf) node(k);
             rows.push({ kind: 0, t, p, k, coef });
             fresh++;
           }
@@ -316,27 +287,20 @@ async function solveOnce(
             if (!have.has(-child - 1)) {
               have.add(-child - 1);
               let coef = zero;
-              if (child >= N) {
-                coef = new Float64Array(n);
-                for (let i = 0; i < n; i++) coef[i] = C[i]![m]! * s / stats.pairs0[i]!;
-              } else node(child);
+              if (child >= N) coef = walk.coef(m, -1, new Float64Array(n));
+              else node(child);
               rows.push({ kind: 1, t, p, k: child, coef });
               fresh++;
             }
             c = child;
           }
-          if (fresh > 0) added++;
-        }
-        for (const p of held) heap.push(W[p]! - vp[p]!, p);
-        for (let i = 0; i < n; i++) {
-          const { start, idx, val } = stats.deltas[i]!;
-          const Ci = C[i]!, wi = weight[i]!;
-          for (let j = start[t]!; j < start[t + 1]!; j++) {
-            const p = idx[j]!, v = val[j]!;
-            Ci[p]! += v;
-            W[p]! += wi * v;
+          return fresh > 0;
+        });
+        walk.advance(t);
+        for (const d of stats.deltas) {
+          for (let j = d.start[t]!; j < d.start[t + 1]!; j++) {
+            const p = d.idx[j]!;
             if (ptr[p]! < ch.start[p + 1]! && ch.steps[ptr[p]!] === t) ptr[p]!++;
-            if (v > 0 && wi > 0) heap.push(W[p]! - vp[p]!, p);
           }
         }
       }
@@ -368,139 +332,45 @@ async function solveOnce(
         const cost = new Float64Array(nc), lower = new Float64Array(nc);
         cost.fill(1, 0, newPairs.length);
         lower.fill(-Infinity, newPairs.length);
-        model.addCols({
-          cost,
-          lower,
-          upper: new Float64Array(nc).fill(Infinity),
-          matrix: {
-            format: "csc",
-            numRows: rowCount,
-            numCols: nc,
-            starts: new Int32Array(nc + 1),
-            indices: new Int32Array(0),
-            values: new Float64Array(0),
-          },
-        });
+        appendCols(model, 1 + pool.size, cost, lower);
         cols += nc;
       }
-      const starts = new Int32Array(rows.length + 1);
-      const indices: number[] = [], values: number[] = [];
-      rows.forEach((r, j) => {
-        for (let i = 0; i < n; i++) {
-          if (r.coef[i] !== 0) {
-            indices.push(i);
-            values.push(r.coef[i]!);
-          }
-        }
+      const batchRows = new RowBatch();
+      for (const r of rows) {
         if (r.kind === 0) {
           // leaf: v_p + v^(t) + (coef)·α ≥ 0; node: v_p + r_k − u(p) ≥ 0
-          if (r.k >= N) indices.push(n + r.t, vpCol[r.p]!);
-          else indices.push(nodeCol[r.k]!, vpCol[r.p]!);
+          batchRows.add(r.coef, r.k >= N ? n + r.t : nodeCol[r.k]!, 1, vpCol[r.p]!, 1);
         } else if (r.k >= N) {
           // leaf below node j: v^(t) + u_t(m^(t)) − r_j ≥ 0
-          indices.push(n + r.t, nodeCol[r.k >> 1]!);
+          batchRows.add(r.coef, n + r.t, 1, nodeCol[r.k >> 1]!, -1);
         } else {
           // r_child − r_parent ≥ 0
-          indices.push(nodeCol[r.k]!, nodeCol[r.k >> 1]!);
+          batchRows.add(r.coef, nodeCol[r.k]!, 1, nodeCol[r.k >> 1]!, -1);
         }
-        values.push(1, r.kind === 0 ? 1 : -1);
-        starts[j + 1] = indices.length;
-      });
-      if (rows.length > 0) {
-        model.addRows({
-          lower: new Float64Array(rows.length),
-          upper: new Float64Array(rows.length).fill(Infinity),
-          matrix: {
-            format: "csr",
-            numRows: rows.length,
-            numCols: cols,
-            starts,
-            indices: Int32Array.from(indices),
-            values: Float64Array.from(values),
-          },
-        });
       }
-      rowCount += rows.length;
-      for (const r of rows) {
-        rowKey.push(r.kind === 0 ? r.p * 2 * N + r.k : -1);
-        rowIdle.push(0);
-      }
+      batchRows.appendTo(model, cols);
+      for (const r of rows) pool.push(r.kind === 0 ? r.p * 2 * N + r.k : -1);
       let pairRows = 0;
       for (const r of rows) if (r.kind === 0) pairRows++;
       constraints += rows.length;
-      const s0 = performance.now();
-      const res = model.run();
-      const solved = performance.now() - s0;
-      solveMs += solved;
-      opts.onRound?.({
-        round: rounds,
-        constraints,
-        rows: rowCount - 1,
-        step: reached,
-        walkMs: walked,
-        solveMs: solved,
-        pairRows,
-        treeRows: rows.length - pairRows,
-        simplexIterations: Number(model.info.get("simplex_iteration_count")),
-      });
-      if (res.modelStatus !== 7) {
-        throw new Error(
-          `mixture LP (interval form): HiGHS model status ${res.modelStatus} (not optimal)`,
-        );
-      }
+      solveMs += runOptimal(model, "mixture LP (interval form)", (solved) =>
+        opts.onRound?.({
+          round: rounds,
+          constraints,
+          rows: pool.size,
+          step: reached,
+          walkMs: walked,
+          solveMs: solved,
+          pairRows,
+          treeRows: rows.length - pairRows,
+          simplexIterations: Number(model.info.get("simplex_iteration_count")),
+        }));
       const sol = model.getSolution();
-      const x = sol.colValue;
-      if (dropAfter > 0) {
-        const act = sol.rowValue;
-        const drop: number[] = [];
-        const keepKey: number[] = [], keepIdle: number[] = [];
-        for (let k = 0; k < rowKey.length; k++) {
-          const idle = rowKey[k]! >= 0 && act[k + 1]! > tol ? rowIdle[k]! + 1 : 0;
-          if (idle >= dropAfter) {
-            drop.push(k + 1);
-            have.delete(rowKey[k]!);
-          } else {
-            keepKey.push(rowKey[k]!);
-            keepIdle.push(idle);
-          }
-        }
-        if (drop.length > 0) {
-          model.deleteRows({ kind: "set", indices: drop });
-          rowCount -= drop.length;
-        }
-        rowKey = keepKey;
-        rowIdle = keepIdle;
-      }
-      for (let i = 0; i < n; i++) alpha[i] = Math.max(0, x[i]!);
-      for (let t = 0; t < T; t++) vt[t] = x[n + t]!;
-      for (let p = 0; p < P; p++) if (vpCol[p]! >= 0) vp[p] = x[vpCol[p]!]!;
+      if (dropAfter > 0) pool.dropIdle(model, sol.rowValue, { tol, dropAfter, have });
+      readSlacks(sol.colValue, alpha, { vt, vp, vpCol });
     }
-    let stepSlack = 0, pairSlack = 0, activeSteps = 0, activePairs = 0, pairVars = 0;
-    for (let t = 0; t < T; t++) {
-      stepSlack += vt[t]!;
-      if (vt[t]! > 1e-9) activeSteps++;
-    }
-    for (let p = 0; p < P; p++) {
-      if (vpCol[p]! < 0) continue;
-      pairVars++;
-      pairSlack += vp[p]!;
-      if (vp[p]! > 1e-9) activePairs++;
-    }
-    const sum = alpha.reduce((a, b) => a + b, 0);
-    return {
-      alpha: Array.from(alpha, (a) => a / sum),
-      objective: (stepSlack + pairSlack) / s,
-      stepSlack: stepSlack / s,
-      pairSlack: pairSlack / s,
-      activeSteps,
-      activePairs,
-      rounds,
-      constraints,
-      finalRows: rowCount - 1,
-      pairVars,
-      solveMs,
-      walkMs,
-    };
+    const book = { rounds, constraints, finalRows: pool.size, solveMs, walkMs };
+    return lpResult(alpha, { vt, vp, vpCol, s }, book);
   } finally {
     model.dispose();
   }
