@@ -107,3 +107,82 @@ export const WASM_HEADER: readonly number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x0
 export function wasmModule(...sections: readonly (readonly number[])[]): Uint8Array<ArrayBuffer> {
   return new Uint8Array([...WASM_HEADER, ...sections.flat()]);
 }
+
+/**
+ * A module compiled once, on first use, from bytes made on first use.
+ *
+ * @example
+ * ```ts
+ * import { onceModule, section, wasmModule } from "./_wasm_binary.ts";
+ * import { strictEqual as assertEquals } from "node:assert/strict";
+ * const compile = onceModule(() => wasmModule(section(5, [1, 0, 1])));
+ * assertEquals(compile(), compile());
+ * ```
+ * @param bytes The module's bytes.
+ * @returns A function that returns the module, or undefined where the engine refuses the bytes
+ * (WebAssembly SIMD missing).
+ */
+export function onceModule(
+  bytes: () => Uint8Array<ArrayBuffer>,
+): () => WebAssembly.Module | undefined {
+  let compiled: WebAssembly.Module | null | undefined;
+  return () => {
+    if (compiled === undefined) {
+      const b = bytes();
+      compiled = WebAssembly.validate(b) ? new WebAssembly.Module(b) : null;
+    }
+    return compiled ?? undefined;
+  };
+}
+
+/**
+ * A module instantiated once, on first use, and wrapped in an object of its exports.
+ *
+ * @example
+ * ```ts
+ * import { onceInstance, section, wasmModule } from "./_wasm_binary.ts";
+ * import { strictEqual as assertEquals } from "node:assert/strict";
+ * const kernel = onceInstance(() => wasmModule(section(5, [1, 0, 1])), (e) => ({ e }));
+ * assertEquals(kernel(), kernel());
+ * ```
+ * @param bytes The module's bytes.
+ * @param wrap Builds the object from the instance's exports (once).
+ * @returns A function that returns the object, or undefined where the engine refuses the bytes.
+ */
+export function onceInstance<T>(
+  bytes: () => Uint8Array<ArrayBuffer>,
+  wrap: (exports: WebAssembly.Exports) => T,
+): () => T | undefined {
+  const compile = onceModule(bytes);
+  let made: T | null | undefined;
+  return () => {
+    if (made === undefined) {
+      const module = compile();
+      made = module ? wrap(new WebAssembly.Instance(module).exports) : null;
+    }
+    return made ?? undefined;
+  };
+}
+
+/**
+ * Grows a memory to at least `bytes` bytes (whole 64 KiB pages).
+ *
+ * @example
+ * ```ts
+ * import { growTo } from "./_wasm_binary.ts";
+ * import { strictEqual as assertEquals } from "node:assert/strict";
+ * const memory = new WebAssembly.Memory({ initial: 1 });
+ * assertEquals(growTo(memory, 70000), true);
+ * assertEquals(memory.buffer.byteLength, 131072);
+ * assertEquals(growTo(memory, 70000), false);
+ * ```
+ * @param memory The memory.
+ * @param bytes Bytes needed.
+ * @returns Whether it grew: typed-array views over the old buffer must then be made again.
+ */
+export function growTo(memory: WebAssembly.Memory, bytes: number): boolean {
+  const have = memory.buffer.byteLength;
+  if (have >= bytes) return false;
+  memory.grow(Math.ceil((bytes - have) / 65536));
+  return true;
+}

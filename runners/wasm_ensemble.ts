@@ -47,7 +47,7 @@
 
 import type { MlpEnsemble } from "../numerics/mlp.ts";
 import { LOGF_TABLE, logfBody } from "./_wasm_logf.ts";
-import { name, section, uleb, WASM_HEADER } from "../numerics/_wasm_binary.ts";
+import { growTo, name, section, uleb, WASM_HEADER } from "../numerics/_wasm_binary.ts";
 import {
   body,
   bump,
@@ -630,9 +630,7 @@ export class WasmEnsemble {
     const even = count + (count & 1);
     const x = this.#end, mean = align16(x + even * m * 4), spread = mean + even * kp * 4;
     const need = spread + even * kp * 4;
-    if (need > this.#memory.buffer.byteLength) {
-      this.#memory.grow(Math.ceil((need - this.#memory.buffer.byteLength) / 65536));
-    }
+    growTo(this.#memory, need);
     if (this.#f32.buffer !== this.#memory.buffer) this.#f32 = new Float32Array(this.#memory.buffer);
     const f32 = this.#f32;
     f32.set(rows.subarray(0, count * m), x / 4);

@@ -19,7 +19,7 @@
  * @module
  */
 
-import { name, section, uleb, WASM_HEADER } from "../_wasm_binary.ts";
+import { growTo, name, onceInstance, section, uleb, WASM_HEADER } from "../_wasm_binary.ts";
 import {
   bump,
   F64,
@@ -1091,40 +1091,25 @@ interface Instance {
   readonly wsqdist: Kernel7;
 }
 
-let instance: Instance | null | undefined;
-
-function kernels(): Instance | undefined {
-  if (instance === undefined) {
-    const bytes = moduleBytes();
-    if (!WebAssembly.validate(bytes)) {
-      instance = null;
-    } else {
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-      const memory = inst.exports.memory as WebAssembly.Memory;
-      instance = {
-        memory,
-        f64: new Float64Array(memory.buffer),
-        lowerInverse: inst.exports.lowerInverse as Kernel5,
-        solveLower: inst.exports.solveLower as Kernel5,
-        syrkLower: inst.exports.syrkLower as Kernel3,
-        factor: inst.exports.factor as Factor,
-        sqdist: inst.exports.sqdist as Kernel6,
-        wsqdist: inst.exports.wsqdist as Kernel7,
-      };
-    }
-  }
-  return instance ?? undefined;
-}
+const kernels = onceInstance(moduleBytes, (exports): Instance => {
+  const memory = exports.memory as WebAssembly.Memory;
+  return {
+    memory,
+    f64: new Float64Array(memory.buffer),
+    lowerInverse: exports.lowerInverse as Kernel5,
+    solveLower: exports.solveLower as Kernel5,
+    syrkLower: exports.syrkLower as Kernel3,
+    factor: exports.factor as Factor,
+    sqdist: exports.sqdist as Kernel6,
+    wsqdist: exports.wsqdist as Kernel7,
+  };
+});
 
 /** The instance with memory for `doubles` f64 values, or undefined without WebAssembly SIMD. */
 function withMemory(doubles: number): Instance | undefined {
   const k = kernels();
   if (!k) return undefined;
-  const need = doubles * 8, have = k.memory.buffer.byteLength;
-  if (have < need) {
-    k.memory.grow(Math.ceil((need - have) / 65536));
-    k.f64 = new Float64Array(k.memory.buffer);
-  }
+  if (growTo(k.memory, doubles * 8)) k.f64 = new Float64Array(k.memory.buffer);
   return k;
 }
 

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { name, section, uleb, WASM_HEADER } from "../_wasm_binary.ts";
+import { growTo, name, onceModule, section, uleb, WASM_HEADER } from "../_wasm_binary.ts";
 import {
   bump,
   F64,
@@ -192,11 +192,7 @@ class WasmMatVec implements OrderedMatVec {
   /** Writes X (and zero padding) into the shared memory, growing it when needed. */
   #claim(): void {
     const s = this.#s, at = this.#at, x = this.#x, n = this.n, m = this.m, mp = this.#mp;
-    const have = s.memory.buffer.byteLength;
-    if (have < this.#end) {
-      s.memory.grow(Math.ceil((this.#end - have) / 65536));
-      s.f64 = new Float64Array(s.memory.buffer);
-    }
+    if (growTo(s.memory, this.#end)) s.f64 = new Float64Array(s.memory.buffer);
     const f64 = s.f64;
     f64.fill(0, at.xb / 8, at.t / 8);
     for (let i = 0; i < n; i++) {
@@ -232,15 +228,7 @@ class WasmMatVec implements OrderedMatVec {
 
 // ---- The WebAssembly module -------------------------------------------------------------------
 
-let compiled: WebAssembly.Module | null | undefined;
-
-function simdModule(): WebAssembly.Module | undefined {
-  if (compiled === undefined) {
-    const bytes = moduleBytes();
-    compiled = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  }
-  return compiled ?? undefined;
-}
+const simdModule = onceModule(moduleBytes);
 
 const v128Zero = v128Const(new Uint8Array(16));
 

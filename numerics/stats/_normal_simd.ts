@@ -17,7 +17,7 @@
  * @module
  */
 
-import { name, section, uleb, wasmModule } from "../_wasm_binary.ts";
+import { growTo, name, onceInstance, section, uleb, wasmModule } from "../_wasm_binary.ts";
 import {
   bump,
   f64c,
@@ -239,26 +239,12 @@ interface Instance {
   cdfs: (a: number, b: number, m: number, e: number, ns: number, o: number) => void;
 }
 
-let instance: Instance | null | undefined;
-
-function kernel(): Instance | undefined {
-  if (instance === undefined) {
-    const bytes = moduleBytes();
-    if (!WebAssembly.validate(bytes)) {
-      instance = null;
-    } else {
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-      const memory = inst.exports.memory as WebAssembly.Memory;
-      instance = {
-        memory,
-        f64: new Float64Array(memory.buffer),
-        cdfs: inst.exports.cdfs as Instance["cdfs"],
-      };
-      instance.f64.set(TABLE);
-    }
-  }
-  return instance ?? undefined;
-}
+const kernel = onceInstance(moduleBytes, (exports): Instance => {
+  const memory = exports.memory as WebAssembly.Memory;
+  const f64 = new Float64Array(memory.buffer);
+  f64.set(TABLE);
+  return { memory, f64, cdfs: exports.cdfs as Instance["cdfs"] };
+});
 
 /**
  * max(Φ(a_c − b_c·e_k), 1e-8) for every point c and sample k (1e-8 below −5.7, 1 from 8.5 on),
@@ -281,10 +267,7 @@ export function clampedCdfs(
   const end = atO + m * nsEven;
   const k = kernel();
   if (!k) return undefined;
-  if (k.memory.buffer.byteLength < end * 8) {
-    k.memory.grow(Math.ceil((end * 8 - k.memory.buffer.byteLength) / 65536));
-    k.f64 = new Float64Array(k.memory.buffer);
-  }
+  if (growTo(k.memory, end * 8)) k.f64 = new Float64Array(k.memory.buffer);
   const f64 = k.f64;
   f64.set(a, at0);
   f64.set(b, atB);
