@@ -3,6 +3,7 @@
  * a bench shared by the tests of one module.
  */
 
+import { cp } from "node:fs/promises";
 import { type BenchOptions, type BenchSummary, runBench } from "../bench/bench.ts";
 
 /**
@@ -61,15 +62,6 @@ export async function sharedBench(
   }
   const { dir, summary } = await run;
   const copy = await Deno.makeTempDir();
-  await copyDir(dir, copy);
+  await cp(dir, copy, { recursive: true });
   return { dir: copy, summary };
-}
-
-async function copyDir(from: string, to: string): Promise<void> {
-  for await (const e of Deno.readDir(from)) {
-    if (e.isDirectory) {
-      await Deno.mkdir(`${to}/${e.name}`);
-      await copyDir(`${from}/${e.name}`, `${to}/${e.name}`);
-    } else await Deno.copyFile(`${from}/${e.name}`, `${to}/${e.name}`);
-  }
 }
