@@ -8,7 +8,7 @@ import { formatReproduction, loadManifest, reproduce } from "../bench/reproduce.
 import { formatValidation, validateDir } from "../bench/validate.ts";
 import { InputError } from "../core/errors.ts";
 import { defaultConcurrency } from "../harness/scheduler.ts";
-import { REPRODUCTION_TASKS, TASKS } from "../datasets/registry.ts";
+import { CEILING_TASKS, REPRODUCTION_TASKS, TASKS } from "../datasets/registry.ts";
 import { CONVERT_DEFAULTS, convertAll } from "../datasets/convert/main.ts";
 import { CONTROLS, METHODS } from "../methods/mod.ts";
 import { ONLINE_METHODS } from "../methods/online/mod.ts";
@@ -118,6 +118,8 @@ export function listCommand(): number {
   for (const t of TASKS) console.log(`  ${t}`);
   console.log("Reproduction-only tasks (not in a default bench):");
   for (const t of REPRODUCTION_TASKS) console.log(`  ${t}`);
+  console.log("Ceiling tasks (not in a default bench: 3 or more methods reach the pool's best):");
+  for (const t of CEILING_TASKS) console.log(`  ${t}`);
   console.log("Methods:");
   for (const m of METHODS) {
     const also = m.variant ? ` (also ${m.id}@<arg>)` : "";

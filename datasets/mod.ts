@@ -29,6 +29,7 @@ export {
   summarizeTable,
 } from "./loader.ts";
 export {
+  CEILING_TASKS,
   loadTable,
   loadTask,
   loadTaskCard,

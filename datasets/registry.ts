@@ -24,7 +24,6 @@ export const TABLES: readonly string[] = [
 export const TASKS: readonly string[] = [
   "regmix-pile/pile-cc",
   "regmix-pile/pile-cc-1b",
-  "regmix-pile/avg-1b",
   "admire-ift/avg-7b",
   "admire-ift/avg-7b-transfer",
   "olmix/superswarm-bpb",
@@ -49,6 +48,17 @@ export const TASKS: readonly string[] = [
  */
 export const REPRODUCTION_TASKS: readonly string[] = ["admire-ift/avg-7b-reference"];
 
+/**
+ * Ids of the ceiling tasks (cards under datasets/tasks/): loadable by id (`--tasks`) but not part
+ * of a default bench, because they do not discriminate. A built-in optimise task belongs to the
+ * default bench only while at most two default methods reach a median final score of 1.000 (the
+ * pool's best) on the default bench; a task that fails this at the suite's budget rule, for a
+ * reason no budget removes, moves here, with the measurement in its card's `budgetRule` and in
+ * the README ("Leaderboard"). `regmix-pile/avg-1b`: regmix, dml, bimix and climb pick the pooled
+ * 1B best from the 1M runs at any budget ≥ 0.25, also from a random quarter of them.
+ */
+export const CEILING_TASKS: readonly string[] = ["regmix-pile/avg-1b"];
+
 /** Ids of the built-in Predict-track tasks (cards under datasets/tasks/). */
 export const PREDICT_TASKS: readonly string[] = [
   "regmix-pile/predict-pile-cc",
@@ -71,8 +81,9 @@ export function tablePath(id: string): string {
  * `family/name@F` live in `family/name_at_F.json`.
  */
 export function taskCardPath(id: string): string {
-  if (!TASKS.includes(id) && !PREDICT_TASKS.includes(id) && !REPRODUCTION_TASKS.includes(id)) {
-    throw new RangeError(`Unknown task "${id}" (built-in: ${TASKS.join(", ")})`);
+  if (![TASKS, PREDICT_TASKS, REPRODUCTION_TASKS, CEILING_TASKS].some((l) => l.includes(id))) {
+    const all = [...TASKS, ...PREDICT_TASKS, ...REPRODUCTION_TASKS, ...CEILING_TASKS];
+    throw new RangeError(`Unknown task "${id}" (built-in: ${all.join(", ")})`);
   }
   return new URL(`./tasks/${id.replace("@", "_at_")}.json`, import.meta.url).pathname;
 }

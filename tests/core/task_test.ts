@@ -1,6 +1,11 @@
 import { assertAlmost, assertEquals, assertThrows } from "../_assert.ts";
 import { gapClosed, poolReference, resolveTask } from "../../core/task.ts";
-import { loadTask, REPRODUCTION_TASKS, TASKS } from "../../datasets/registry.ts";
+import {
+  CEILING_TASKS,
+  loadTask,
+  REPRODUCTION_TASKS,
+  TASKS,
+} from "../../datasets/registry.ts";
 import { tinyTask } from "../_tiny.ts";
 import { exactly } from "../_exact.ts";
 import { parseRunTable } from "../../datasets/loader.ts";
@@ -29,7 +34,7 @@ Deno.test("gapClosed() is 0 at the pool mean, 1 at the best, for both directions
 });
 
 Deno.test("every built-in task card's frozen references equal a recomputation from its table", async () => {
-  for (const id of [...TASKS, ...REPRODUCTION_TASKS]) {
+  for (const id of [...TASKS, ...REPRODUCTION_TASKS, ...CEILING_TASKS]) {
     const t = await loadTask(id);
     if (t.card.runner !== "replay") continue; // checked in tests/runners/surrogates_test.ts
     assertEquals(poolReference(t), t.card.reference, id);
