@@ -1,11 +1,6 @@
 import { assertAlmost, assertEquals, assertThrows } from "../_assert.ts";
 import { gapClosed, poolReference, resolveTask } from "../../core/task.ts";
-import {
-  CEILING_TASKS,
-  loadTask,
-  REPRODUCTION_TASKS,
-  TASKS,
-} from "../../datasets/registry.ts";
+import { CEILING_TASKS, loadTask, REPRODUCTION_TASKS, TASKS } from "../../datasets/registry.ts";
 import { tinyTask } from "../_tiny.ts";
 import { exactly } from "../_exact.ts";
 import { parseRunTable } from "../../datasets/loader.ts";
