@@ -14,9 +14,11 @@
  *   product rounded before it is added (no fused multiply-add), in one pass over the inputs
  *   (layers of at most {@linkcode MAX_LAYER_INPUTS} inputs; wider layers are left to
  *   onnxruntime-web). This kernel also takes two rows × 16 outputs per step. A chunk of one
- *   row goes through MLAS's GEMV kernel there (`SgemvKernelWasmSimd.cpp`), whose sums start at
- *   the first product and add the products of the columns past the last multiple of 4 in groups
- *   of four; the kernel has a second entry (`runOne`) in that order.
+ *   row goes through MLAS's GEMV kernel there (`SgemvKernelWasmSimd.cpp`), whose sums add the
+ *   products of the columns past the last multiple of 4 in groups of four; the kernel has a
+ *   second entry (`runOne`) in that order. Both kernels' sums come out as sums from +0 (a sum of
+ *   −0 products is +0); where a nonzero bias is added next, the kernel starts each sum at its
+ *   first product instead, which gives the same bits with one addition fewer.
  * - Sigmoid: MLAS's rational approximation (`mlas/lib/logistic.cpp`, the coefficients of
  *   Eigen's): the input clamped to [−18, 18], p(x)/q(x) + ½ clamped to [0, 1].
  * - Log (the log features): the libc `logf` of onnxruntime-web's Emscripten build (musl's,
@@ -209,47 +211,62 @@ interface LayerShape {
   readonly silu: boolean;
   /**
    * The order of MLAS's GEMV kernel (`mlas/lib/wasm_simd/SgemvKernelWasmSimd.cpp`), which
-   * onnxruntime takes for a chunk of one row: each sum starts at the first product instead of
-   * +0, and the columns past the last multiple of 4 (`tail`) add the products in groups of four,
-   * c + (((p₁ + p₂) + p₃) + p₄), after the first.
+   * onnxruntime takes for a chunk of one row: the columns past the last multiple of 4 (`tail`)
+   * add the products in groups of four, c + (((p₁ + p₂) + p₃) + p₄), after the first.
    */
   readonly gemv: boolean;
   /** Whether the last column vector holds columns past the last multiple of 4. */
   readonly tail: boolean;
+  /**
+   * Whether the sums may start at their first product instead of at +0: the two differ only
+   * while every product so far is a zero (+0 + −0 is +0, where the first product alone is −0),
+   * so they end equal or as zeros of opposite signs, and adding a nonzero bias gives the bias
+   * either way. True when no bias of the layer is ±0 (onnxruntime-web's sums of −0 products are
+   * +0 in both of its kernels; tests/runners/wasm_ensemble_test.ts checks the two cases).
+   */
+  readonly fromFirst: boolean;
 }
 
 const shapeKey = (s: LayerShape) =>
-  `${s.inputs}|${s.outputs}|${s.srcStride}|${s.dstStride}|${s.silu}|${s.gemv}|${s.tail}`;
+  [s.inputs, s.outputs, s.srcStride, s.dstStride, s.silu, s.gemv, s.tail, s.fromFirst].join("|");
 
 /**
  * `layer(src, dst, W, B)` for two rows (at src and src + srcStride): dst = act(src·W + B), in
  * column blocks of up to 16 outputs (four f32x4 sums per row).
+ *
+ * In the SGEMM order, each load of a step reads through its own pointer (the second row's
+ * activations through `a1`, each weight vector of the block through `pv(v)`) at the step's one
+ * offset. The WebAssembly engine checks every memory access against the memory's size (V8 in
+ * Deno has no guard-page trap handler), with one limit per distinct offset: sharing offsets
+ * shares the limits, and the checks cost about one instruction per load fewer.
  */
 function layerBody(s: LayerShape): number[] {
-  // params 0 src, 1 dst, 2 W, 3 B; i32 locals 4 kk, 5 a, 6 p, 7 col, 8 blk;
-  // v128 locals 9-16 acc (row r, vector v → 9 + 4r + v), 17-20 w, 21-22 splats, then four
+  // params 0 src, 1 dst, 2 W, 3 B; i32 locals 4 kk, 5 a, 6 p, 7 col, 8 blk, 9 a1, 10-13 pv;
+  // v128 locals 14-21 acc (row r, vector v → 14 + 4r + v), 22-25 w, 26-27 splats, then four
   // temporaries per vector of a SiLU group.
-  const [src, dst, W, B, kk, a, p, col, blk] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const acc = (r: number, v: number) => 9 + 4 * r + v;
-  const w = (v: number) => 17 + v;
-  const [s0, s1, temps] = [21, 22, 23];
+  const [src, dst, W, B, kk, a, p, col, blk, a1] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const pv = (v: number) => 10 + v;
+  const acc = (r: number, v: number) => 14 + 4 * r + v;
+  const w = (v: number) => 22 + v;
+  const [s0, s1, temps] = [26, 27, 28];
   const rowBytes = s.outputs * 4;
-  const step = (nv: number, aOff: number, pOff: number) => [
+  // One input k of the SGEMM order: acc += w·s (or acc = w·s for the first when `start`).
+  const step = (nv: number, aOff: number, pOff: number, start = false) => [
     ...get(a),
     ...v128Load32Splat(aOff),
     ...set(s0),
-    ...get(a),
-    ...v128Load32Splat(aOff + s.srcStride),
+    ...get(a1),
+    ...v128Load32Splat(aOff),
     ...set(s1),
-    ...Array.from({ length: nv }, (_, v) => [...get(p), ...v128Load(pOff + 16 * v), ...set(w(v))])
+    ...Array.from({ length: nv }, (_, v) => [...get(pv(v)), ...v128Load(pOff), ...set(w(v))])
       .flat(),
     ...[0, 1].flatMap((r) =>
       Array.from({ length: nv }, (_, v) => [
-        ...get(acc(r, v)),
+        ...(start ? [] : get(acc(r, v))),
         ...get(w(v)),
         ...get(r === 0 ? s0 : s1),
         ...f32x4Mul,
-        ...f32x4Add,
+        ...(start ? [] : f32x4Add),
         ...set(acc(r, v)),
       ]).flat()
     ),
@@ -320,8 +337,8 @@ function layerBody(s: LayerShape): number[] {
     ],
   ];
   const siluGroup = (items: Item[]) => stages.flatMap((stage) => items.flatMap(stage));
-  // GEMV order (one row, unrolled over the inputs): the first product starts each sum; the tail
-  // vector's later products are summed in fours before they are added.
+  // GEMV order (one row, unrolled over the inputs): the tail vector's products after the first
+  // are summed in fours before they are added.
   const product = (r: number, v: number, k: number) => [
     ...get(p),
     ...v128Load(k * rowBytes + 16 * v),
@@ -334,7 +351,8 @@ function layerBody(s: LayerShape): number[] {
     for (let r = 0; r < 2; r++) {
       for (let v = 0; v < nv; v++) {
         const sum = acc(r, v), t = temps + r;
-        code.push(...product(r, v, 0), ...set(sum));
+        code.push(...(s.fromFirst ? [] : f32x4c(0)), ...product(r, v, 0));
+        code.push(...(s.fromFirst ? [] : f32x4Add), ...set(sum));
         let k = 1;
         if (tail && v === nv - 1) {
           for (; k + 3 < s.inputs; k += 4) {
@@ -351,21 +369,28 @@ function layerBody(s: LayerShape): number[] {
     return code;
   };
   const columnBlock = (nv: number, last: boolean) => {
-    const unroll = 8, pairs = Math.floor(s.inputs / unroll);
     const code: number[] = [];
-    for (let r = 0; r < 2; r++) {
-      for (let v = 0; v < nv; v++) code.push(...f32x4c(0), ...set(acc(r, v)));
-    }
     code.push(...get(src), ...set(a), ...get(W), ...get(col), ...i32Add, ...set(p));
     if (s.gemv) code.push(...gemvSums(nv, last && s.tail));
     else {
-      const loopBody: number[] = [];
-      for (let u = 0; u < unroll; u++) loopBody.push(...step(nv, 4 * u, u * rowBytes));
-      loopBody.push(...bump(a, 4 * unroll), ...bump(p, unroll * rowBytes));
-      if (pairs > 0) code.push(...forLoop(kk, i32c(pairs), loopBody));
-      for (let t = 0; t < s.inputs - pairs * unroll; t++) {
-        code.push(...step(nv, 4 * t, t * rowBytes));
+      // The first product starts each sum when that gives the same bits as +0 + product.
+      const first = s.fromFirst ? 1 : 0;
+      if (!first) {
+        for (let r = 0; r < 2; r++) {
+          for (let v = 0; v < nv; v++) code.push(...f32x4c(0), ...set(acc(r, v)));
+        }
       }
+      code.push(...get(a), ...i32c(s.srcStride), ...i32Add, ...set(a1));
+      for (let v = 0; v < nv; v++) code.push(...get(p), ...i32c(16 * v), ...i32Add, ...set(pv(v)));
+      if (first) code.push(...step(nv, 0, 0, true));
+      const unroll = 8, rounds = Math.floor((s.inputs - first) / unroll);
+      const at = (u: number) => [4 * (first + u), (first + u) * rowBytes] as const;
+      const loopBody: number[] = [];
+      for (let u = 0; u < unroll; u++) loopBody.push(...step(nv, ...at(u)));
+      for (const ptr of [a, a1]) loopBody.push(...bump(ptr, 4 * unroll));
+      for (let v = 0; v < nv; v++) loopBody.push(...bump(pv(v), unroll * rowBytes));
+      if (rounds > 0) code.push(...forLoop(kk, i32c(rounds), loopBody));
+      for (let t = 0; t < s.inputs - first - rounds * unroll; t++) code.push(...step(nv, ...at(t)));
     }
     const items: Item[] = [];
     for (let r = 0; r < 2; r++) {
@@ -395,7 +420,7 @@ function layerBody(s: LayerShape): number[] {
   const code = [...i32c(0), ...set(col)];
   if (full > 0) code.push(...forLoop(blk, i32c(full), columnBlock(4, rest === 0)));
   if (rest > 0) code.push(...columnBlock(rest, true));
-  return body([[5, I32], [14 + 4 * GROUP, V128]], code);
+  return body([[10, I32], [14 + 4 * GROUP, V128]], code);
 }
 
 /**
@@ -463,6 +488,7 @@ function runBody(
         silu: !last,
         gemv,
         tail: l.outputs % 4 !== 0,
+        fromFirst: l.bias.every((b) => b !== 0),
       });
       const at = L.layers[q]![li]!;
       members.push(...i32c(src), ...i32c(dst), ...i32c(at.w), ...i32c(at.b), ...call(fn));
