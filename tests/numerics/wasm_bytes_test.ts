@@ -79,7 +79,8 @@ const PINNED: Record<string, string[]> = {
   ],
   // The SIMD probe, then one kernel per surrogate in runners/surrogates/ (sorted by name) that
   // the kernel covers. Re-pinned when the kernel's code changed on purpose (issue 11: pointers
-  // per load, sums from the first product, four rows per output layer), its predictions unchanged bit for bit.
+  // per load, sums from the first product, four rows per output layer), its predictions
+  // unchanged bit for bit.
   "runners/wasm_ensemble.ts": [
     "ed97339a3c2cdcd30fe7903ecad11562b7b9bfcfde24e0e584346f54c9247148",
     "df59b1c85df62673c2ccfbcdf9bc1356d02f826f96cd3d6be3f2ab66b6b135f6",
