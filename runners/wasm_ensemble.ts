@@ -49,6 +49,7 @@
 
 import type { MlpEnsemble } from "../numerics/mlp.ts";
 import { LOGF_TABLE, logfBody } from "./_wasm_logf.ts";
+import { POOL, POOL_AT, SILU_TEMPS, siluGroup, type SiluItem } from "./_wasm_silu.ts";
 import { growTo, name, section, uleb, WASM_HEADER } from "../numerics/_wasm_binary.ts";
 import {
   body,
@@ -65,8 +66,6 @@ import {
   f32x4c,
   f32x4Div,
   f32x4Mul,
-  f32x4Pmax,
-  f32x4Pmin,
   f32x4Sqrt,
   f32x4Sub,
   forLoop,
@@ -108,42 +107,6 @@ const SIMD_PROBE = new Uint8Array([
   ...section(3, [1, 0]),
   ...section(10, [1, ...body([], f32x4c(0))]),
 ]);
-
-/** MLAS's logistic constants (`mlas/lib/logistic.cpp`), rounded to float32 as there. */
-const LOGISTIC = {
-  lower: -18,
-  upper: 18,
-  alpha: [4.37031012579801e-11, 1.15627324459942e-07, 6.08574864600143e-05, 8.51377133304701e-03],
-  alpha1: 2.48287947061529e-01,
-  beta: [
-    6.10247389755681e-13,
-    5.76102136993427e-09,
-    6.29106785017040e-06,
-    1.70198817374094e-03,
-    1.16817656904453e-01,
-    9.93151921023180e-01,
-  ],
-};
-
-/** The vector constants of the sigmoid, four equal lanes each, at byte 256 of the memory. */
-const POOL = [
-  LOGISTIC.lower,
-  LOGISTIC.upper,
-  ...LOGISTIC.alpha,
-  LOGISTIC.alpha1,
-  ...LOGISTIC.beta,
-  0.5,
-  0,
-  1,
-];
-const POOL_AT = 256;
-
-/** Pushes a pooled constant (one load; `v128.const` costs several instructions in V8). */
-function pooled(v: number): number[] {
-  const i = POOL.indexOf(v);
-  if (i < 0) throw new RangeError(`No pooled constant ${v}`);
-  return [...i32c(0), ...v128Load(POOL_AT + 16 * i)];
-}
 
 const pad4 = (n: number) => Math.ceil(n / 4) * 4;
 /** Rows per iteration of `run` (and rows of the scratch buffers). */
@@ -277,72 +240,6 @@ function layerBody(s: LayerShape): number[] {
       ]).flat()
     ),
   ];
-  // SiLU, h = z·σ(z), of a group of vectors, stage by stage across the group so that their
-  // independent dependency chains interleave (V8 schedules instructions in program order).
-  type Item = { z: number; t: number; store: number[]; offset: number };
-  const [c, x2, pp, qq] = [0, 1, 2, 3];
-  const horner = (acc: number, times: number, k: number) => (it: Item) => [
-    ...get(it.t + acc),
-    ...get(it.t + times),
-    ...f32x4Mul,
-    ...pooled(k),
-    ...f32x4Add,
-    ...set(it.t + acc),
-  ];
-  const stages: ((it: Item) => number[])[] = [
-    (it) => [
-      ...get(it.z),
-      ...pooled(LOGISTIC.lower),
-      ...f32x4Pmax,
-      ...pooled(LOGISTIC.upper),
-      ...f32x4Pmin,
-      ...set(it.t + c),
-    ],
-    (it) => [...get(it.t + c), ...get(it.t + c), ...f32x4Mul, ...set(it.t + x2)],
-    // p = (((x²·α₉ + α₇)·x² + α₅)·x² + α₃)·x² + α₁, times x
-    (it) => [
-      ...get(it.t + x2),
-      ...pooled(LOGISTIC.alpha[0]!),
-      ...f32x4Mul,
-      ...pooled(LOGISTIC.alpha[1]!),
-      ...f32x4Add,
-      ...set(it.t + pp),
-    ],
-    // q = ((((x²·β₁₀ + β₈)·x² + β₆)·x² + β₄)·x² + β₂)·x² + β₀
-    (it) => [
-      ...get(it.t + x2),
-      ...pooled(LOGISTIC.beta[0]!),
-      ...f32x4Mul,
-      ...pooled(LOGISTIC.beta[1]!),
-      ...f32x4Add,
-      ...set(it.t + qq),
-    ],
-    horner(pp, x2, LOGISTIC.alpha[2]!),
-    horner(qq, x2, LOGISTIC.beta[2]!),
-    horner(pp, x2, LOGISTIC.alpha[3]!),
-    horner(qq, x2, LOGISTIC.beta[3]!),
-    horner(pp, x2, LOGISTIC.alpha1),
-    horner(qq, x2, LOGISTIC.beta[4]!),
-    horner(qq, x2, LOGISTIC.beta[5]!),
-    (it) => [...get(it.t + pp), ...get(it.t + c), ...f32x4Mul, ...set(it.t + pp)],
-    // σ = clamp(p/q + ½, 0, 1); h = z·σ
-    (it) => [
-      ...it.store,
-      ...get(it.z),
-      ...get(it.t + pp),
-      ...get(it.t + qq),
-      ...f32x4Div,
-      ...pooled(0.5),
-      ...f32x4Add,
-      ...pooled(0),
-      ...f32x4Pmax,
-      ...pooled(1),
-      ...f32x4Pmin,
-      ...f32x4Mul,
-      ...v128Store(it.offset),
-    ],
-  ];
-  const siluGroup = (items: Item[]) => stages.flatMap((stage) => items.flatMap(stage));
   // GEMV order (one row, unrolled over the inputs): the tail vector's products after the first
   // are summed in fours before they are added.
   const product = (r: number, v: number, k: number) => [
@@ -400,7 +297,7 @@ function layerBody(s: LayerShape): number[] {
       if (rounds > 0) code.push(...forLoop(kk, i32c(rounds), loopBody));
       for (let t = 0; t < s.inputs - first - rounds * unroll; t++) code.push(...step(nv, ...at(t)));
     }
-    const items: Item[] = [];
+    const items: SiluItem[] = [];
     for (const r of rowsOf) {
       for (let v = 0; v < nv; v++) {
         const z = acc(r, v), store = [...get(dst), ...get(col), ...i32Add];
@@ -414,8 +311,9 @@ function layerBody(s: LayerShape): number[] {
           ...set(z),
         );
         const offset = r * s.dstStride + 16 * v;
-        if (s.silu) items.push({ z, t: temps + 4 * (items.length % GROUP), store, offset });
-        else code.push(...store, ...get(z), ...v128Store(offset));
+        if (s.silu) {
+          items.push({ z, t: temps + SILU_TEMPS * (items.length % GROUP), store, offset });
+        } else code.push(...store, ...get(z), ...v128Store(offset));
       }
     }
     for (let i = 0; i < items.length; i += GROUP) {
