@@ -14,9 +14,11 @@
  *   product rounded before it is added (no fused multiply-add), in one pass over the inputs
  *   (layers of at most {@linkcode MAX_LAYER_INPUTS} inputs; wider layers are left to
  *   onnxruntime-web). This kernel also takes two rows × 16 outputs per step. A chunk of one
- *   row goes through MLAS's GEMV kernel there (`SgemvKernelWasmSimd.cpp`), whose sums start at
- *   the first product and add the products of the columns past the last multiple of 4 in groups
- *   of four; the kernel has a second entry (`runOne`) in that order.
+ *   row goes through MLAS's GEMV kernel there (`SgemvKernelWasmSimd.cpp`), whose sums add the
+ *   products of the columns past the last multiple of 4 in groups of four; the kernel has a
+ *   second entry (`runOne`) in that order. Both kernels' sums come out as sums from +0 (a sum of
+ *   −0 products is +0); where a nonzero bias is added next, the kernel starts each sum at its
+ *   first product instead, which gives the same bits with one addition fewer.
  * - Sigmoid: MLAS's rational approximation (`mlas/lib/logistic.cpp`, the coefficients of
  *   Eigen's): the input clamped to [−18, 18], p(x)/q(x) + ½ clamped to [0, 1].
  * - Log (the log features): the libc `logf` of onnxruntime-web's Emscripten build (musl's,
@@ -47,6 +49,7 @@
 
 import type { MlpEnsemble } from "../numerics/mlp.ts";
 import { LOGF_TABLE, logfBody } from "./_wasm_logf.ts";
+import { POOL, POOL_AT, SILU_TEMPS, siluGroup, type SiluItem } from "./_wasm_silu.ts";
 import { growTo, name, section, uleb, WASM_HEADER } from "../numerics/_wasm_binary.ts";
 import {
   body,
@@ -63,8 +66,6 @@ import {
   f32x4c,
   f32x4Div,
   f32x4Mul,
-  f32x4Pmax,
-  f32x4Pmin,
   f32x4Sqrt,
   f32x4Sub,
   forLoop,
@@ -107,43 +108,9 @@ const SIMD_PROBE = new Uint8Array([
   ...section(10, [1, ...body([], f32x4c(0))]),
 ]);
 
-/** MLAS's logistic constants (`mlas/lib/logistic.cpp`), rounded to float32 as there. */
-const LOGISTIC = {
-  lower: -18,
-  upper: 18,
-  alpha: [4.37031012579801e-11, 1.15627324459942e-07, 6.08574864600143e-05, 8.51377133304701e-03],
-  alpha1: 2.48287947061529e-01,
-  beta: [
-    6.10247389755681e-13,
-    5.76102136993427e-09,
-    6.29106785017040e-06,
-    1.70198817374094e-03,
-    1.16817656904453e-01,
-    9.93151921023180e-01,
-  ],
-};
-
-/** The vector constants of the sigmoid, four equal lanes each, at byte 256 of the memory. */
-const POOL = [
-  LOGISTIC.lower,
-  LOGISTIC.upper,
-  ...LOGISTIC.alpha,
-  LOGISTIC.alpha1,
-  ...LOGISTIC.beta,
-  0.5,
-  0,
-  1,
-];
-const POOL_AT = 256;
-
-/** Pushes a pooled constant (one load; `v128.const` costs several instructions in V8). */
-function pooled(v: number): number[] {
-  const i = POOL.indexOf(v);
-  if (i < 0) throw new RangeError(`No pooled constant ${v}`);
-  return [...i32c(0), ...v128Load(POOL_AT + 16 * i)];
-}
-
 const pad4 = (n: number) => Math.ceil(n / 4) * 4;
+/** Rows per iteration of `run` (and rows of the scratch buffers). */
+const QUAD = 4;
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 /** Byte offsets of the module's static memory. */
@@ -178,8 +145,8 @@ function layout(e: MlpEnsemble): Layout {
   );
   const hidden = Math.max(4, ...e.members[0]!.map((l) => pad4(l.outputs)));
   const featStride = pad4(f) * 4, hiddenStride = hidden * 4, outStride = kp * 4;
-  const feat = take(2 * pad4(f)), bufA = take(2 * hidden), bufB = take(2 * hidden);
-  const members = take(e.members.length * 2 * kp);
+  const feat = take(QUAD * pad4(f)), bufA = take(QUAD * hidden), bufB = take(QUAD * hidden);
+  const members = take(e.members.length * QUAD * kp);
   return {
     shift,
     scale,
@@ -207,121 +174,74 @@ interface LayerShape {
   readonly srcStride: number;
   readonly dstStride: number;
   readonly silu: boolean;
+  /** Rows per call (at src + r·srcStride). */
+  readonly rows: number;
   /**
    * The order of MLAS's GEMV kernel (`mlas/lib/wasm_simd/SgemvKernelWasmSimd.cpp`), which
-   * onnxruntime takes for a chunk of one row: each sum starts at the first product instead of
-   * +0, and the columns past the last multiple of 4 (`tail`) add the products in groups of four,
-   * c + (((p₁ + p₂) + p₃) + p₄), after the first.
+   * onnxruntime takes for a chunk of one row: the columns past the last multiple of 4 (`tail`)
+   * add the products in groups of four, c + (((p₁ + p₂) + p₃) + p₄), after the first.
    */
   readonly gemv: boolean;
   /** Whether the last column vector holds columns past the last multiple of 4. */
   readonly tail: boolean;
+  /**
+   * Whether the sums may start at their first product instead of at +0: the two differ only
+   * while every product so far is a zero (+0 + −0 is +0, where the first product alone is −0),
+   * so they end equal or as zeros of opposite signs, and adding a nonzero bias gives the bias
+   * either way. True when no bias of the layer is ±0 (onnxruntime-web's sums of −0 products are
+   * +0 in both of its kernels; tests/runners/wasm_ensemble_test.ts checks the two cases).
+   */
+  readonly fromFirst: boolean;
 }
 
 const shapeKey = (s: LayerShape) =>
-  `${s.inputs}|${s.outputs}|${s.srcStride}|${s.dstStride}|${s.silu}|${s.gemv}|${s.tail}`;
+  [s.inputs, s.outputs, s.srcStride, s.dstStride, s.silu, s.rows, s.gemv, s.tail, s.fromFirst]
+    .join("|");
 
 /**
- * `layer(src, dst, W, B)` for two rows (at src and src + srcStride): dst = act(src·W + B), in
+ * `layer(src, dst, W, B)` for `rows` rows (at src + r·srcStride): dst = act(src·W + B), in
  * column blocks of up to 16 outputs (four f32x4 sums per row).
+ *
+ * In the SGEMM order, each load of a step reads through its own pointer (row r's activations
+ * through `ap(r)`, each weight vector of the block through `pv(v)`) at the step's one offset. The WebAssembly engine checks every memory access against the memory's size (V8 in
+ * Deno has no guard-page trap handler), with one limit per distinct offset: sharing offsets
+ * shares the limits, and the checks cost about one instruction per load fewer.
  */
 function layerBody(s: LayerShape): number[] {
-  // params 0 src, 1 dst, 2 W, 3 B; i32 locals 4 kk, 5 a, 6 p, 7 col, 8 blk;
-  // v128 locals 9-16 acc (row r, vector v → 9 + 4r + v), 17-20 w, 21-22 splats, then four
-  // temporaries per vector of a SiLU group.
+  // params 0 src, 1 dst, 2 W, 3 B; i32 locals 4 kk, 5 a, 6 p, 7 col, 8 blk, then the row
+  // pointers 9 … R + 7 (rows 1 … R − 1; row 0's is a), 4 pv; v128 locals from V = R + 12: acc
+  // (row r, vector v → V + 4r + v), 4 w, R splats, then four temporaries per vector of a SiLU
+  // group.
+  const R = s.rows;
+  if (s.gemv && R !== 2) throw new RangeError(`The GEMV order takes 2 rows, not ${R}`);
   const [src, dst, W, B, kk, a, p, col, blk] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const acc = (r: number, v: number) => 9 + 4 * r + v;
-  const w = (v: number) => 17 + v;
-  const [s0, s1, temps] = [21, 22, 23];
+  const ap = (r: number) => r === 0 ? a : 8 + r;
+  const pv = (v: number) => R + 8 + v;
+  const V = R + 12;
+  const acc = (r: number, v: number) => V + 4 * r + v;
+  const w = (v: number) => V + 4 * R + v;
+  const splat = (r: number) => V + 4 * R + 4 + r;
+  const temps = V + 5 * R + 4;
   const rowBytes = s.outputs * 4;
-  const step = (nv: number, aOff: number, pOff: number) => [
-    ...get(a),
-    ...v128Load32Splat(aOff),
-    ...set(s0),
-    ...get(a),
-    ...v128Load32Splat(aOff + s.srcStride),
-    ...set(s1),
-    ...Array.from({ length: nv }, (_, v) => [...get(p), ...v128Load(pOff + 16 * v), ...set(w(v))])
+  // One input k of the SGEMM order: acc += w·s (or acc = w·s for the first when `start`).
+  const rowsOf = Array.from({ length: R }, (_, r) => r);
+  const step = (nv: number, aOff: number, pOff: number, start = false) => [
+    ...rowsOf.flatMap((r) => [...get(ap(r)), ...v128Load32Splat(aOff), ...set(splat(r))]),
+    ...Array.from({ length: nv }, (_, v) => [...get(pv(v)), ...v128Load(pOff), ...set(w(v))])
       .flat(),
-    ...[0, 1].flatMap((r) =>
+    ...rowsOf.flatMap((r) =>
       Array.from({ length: nv }, (_, v) => [
-        ...get(acc(r, v)),
+        ...(start ? [] : get(acc(r, v))),
         ...get(w(v)),
-        ...get(r === 0 ? s0 : s1),
+        ...get(splat(r)),
         ...f32x4Mul,
-        ...f32x4Add,
+        ...(start ? [] : f32x4Add),
         ...set(acc(r, v)),
       ]).flat()
     ),
   ];
-  // SiLU, h = z·σ(z), of a group of vectors, stage by stage across the group so that their
-  // independent dependency chains interleave (V8 schedules instructions in program order).
-  type Item = { z: number; t: number; store: number[]; offset: number };
-  const [c, x2, pp, qq] = [0, 1, 2, 3];
-  const horner = (acc: number, times: number, k: number) => (it: Item) => [
-    ...get(it.t + acc),
-    ...get(it.t + times),
-    ...f32x4Mul,
-    ...pooled(k),
-    ...f32x4Add,
-    ...set(it.t + acc),
-  ];
-  const stages: ((it: Item) => number[])[] = [
-    (it) => [
-      ...get(it.z),
-      ...pooled(LOGISTIC.lower),
-      ...f32x4Pmax,
-      ...pooled(LOGISTIC.upper),
-      ...f32x4Pmin,
-      ...set(it.t + c),
-    ],
-    (it) => [...get(it.t + c), ...get(it.t + c), ...f32x4Mul, ...set(it.t + x2)],
-    // p = (((x²·α₉ + α₇)·x² + α₅)·x² + α₃)·x² + α₁, times x
-    (it) => [
-      ...get(it.t + x2),
-      ...pooled(LOGISTIC.alpha[0]!),
-      ...f32x4Mul,
-      ...pooled(LOGISTIC.alpha[1]!),
-      ...f32x4Add,
-      ...set(it.t + pp),
-    ],
-    // q = ((((x²·β₁₀ + β₈)·x² + β₆)·x² + β₄)·x² + β₂)·x² + β₀
-    (it) => [
-      ...get(it.t + x2),
-      ...pooled(LOGISTIC.beta[0]!),
-      ...f32x4Mul,
-      ...pooled(LOGISTIC.beta[1]!),
-      ...f32x4Add,
-      ...set(it.t + qq),
-    ],
-    horner(pp, x2, LOGISTIC.alpha[2]!),
-    horner(qq, x2, LOGISTIC.beta[2]!),
-    horner(pp, x2, LOGISTIC.alpha[3]!),
-    horner(qq, x2, LOGISTIC.beta[3]!),
-    horner(pp, x2, LOGISTIC.alpha1),
-    horner(qq, x2, LOGISTIC.beta[4]!),
-    horner(qq, x2, LOGISTIC.beta[5]!),
-    (it) => [...get(it.t + pp), ...get(it.t + c), ...f32x4Mul, ...set(it.t + pp)],
-    // σ = clamp(p/q + ½, 0, 1); h = z·σ
-    (it) => [
-      ...it.store,
-      ...get(it.z),
-      ...get(it.t + pp),
-      ...get(it.t + qq),
-      ...f32x4Div,
-      ...pooled(0.5),
-      ...f32x4Add,
-      ...pooled(0),
-      ...f32x4Pmax,
-      ...pooled(1),
-      ...f32x4Pmin,
-      ...f32x4Mul,
-      ...v128Store(it.offset),
-    ],
-  ];
-  const siluGroup = (items: Item[]) => stages.flatMap((stage) => items.flatMap(stage));
-  // GEMV order (one row, unrolled over the inputs): the first product starts each sum; the tail
-  // vector's later products are summed in fours before they are added.
+  // GEMV order (one row, unrolled over the inputs): the tail vector's products after the first
+  // are summed in fours before they are added.
   const product = (r: number, v: number, k: number) => [
     ...get(p),
     ...v128Load(k * rowBytes + 16 * v),
@@ -334,7 +254,8 @@ function layerBody(s: LayerShape): number[] {
     for (let r = 0; r < 2; r++) {
       for (let v = 0; v < nv; v++) {
         const sum = acc(r, v), t = temps + r;
-        code.push(...product(r, v, 0), ...set(sum));
+        code.push(...(s.fromFirst ? [] : f32x4c(0)), ...product(r, v, 0));
+        code.push(...(s.fromFirst ? [] : f32x4Add), ...set(sum));
         let k = 1;
         if (tail && v === nv - 1) {
           for (; k + 3 < s.inputs; k += 4) {
@@ -351,24 +272,33 @@ function layerBody(s: LayerShape): number[] {
     return code;
   };
   const columnBlock = (nv: number, last: boolean) => {
-    const unroll = 8, pairs = Math.floor(s.inputs / unroll);
     const code: number[] = [];
-    for (let r = 0; r < 2; r++) {
-      for (let v = 0; v < nv; v++) code.push(...f32x4c(0), ...set(acc(r, v)));
-    }
     code.push(...get(src), ...set(a), ...get(W), ...get(col), ...i32Add, ...set(p));
     if (s.gemv) code.push(...gemvSums(nv, last && s.tail));
     else {
-      const loopBody: number[] = [];
-      for (let u = 0; u < unroll; u++) loopBody.push(...step(nv, 4 * u, u * rowBytes));
-      loopBody.push(...bump(a, 4 * unroll), ...bump(p, unroll * rowBytes));
-      if (pairs > 0) code.push(...forLoop(kk, i32c(pairs), loopBody));
-      for (let t = 0; t < s.inputs - pairs * unroll; t++) {
-        code.push(...step(nv, 4 * t, t * rowBytes));
+      // The first product starts each sum when that gives the same bits as +0 + product.
+      const first = s.fromFirst ? 1 : 0;
+      if (!first) {
+        for (const r of rowsOf) {
+          for (let v = 0; v < nv; v++) code.push(...f32x4c(0), ...set(acc(r, v)));
+        }
       }
+      for (const r of rowsOf.slice(1)) {
+        code.push(...get(a), ...i32c(r * s.srcStride), ...i32Add, ...set(ap(r)));
+      }
+      for (let v = 0; v < nv; v++) code.push(...get(p), ...i32c(16 * v), ...i32Add, ...set(pv(v)));
+      if (first) code.push(...step(nv, 0, 0, true));
+      const unroll = 8, rounds = Math.floor((s.inputs - first) / unroll);
+      const at = (u: number) => [4 * (first + u), (first + u) * rowBytes] as const;
+      const loopBody: number[] = [];
+      for (let u = 0; u < unroll; u++) loopBody.push(...step(nv, ...at(u)));
+      for (const r of rowsOf) loopBody.push(...bump(ap(r), 4 * unroll));
+      for (let v = 0; v < nv; v++) loopBody.push(...bump(pv(v), unroll * rowBytes));
+      if (rounds > 0) code.push(...forLoop(kk, i32c(rounds), loopBody));
+      for (let t = 0; t < s.inputs - first - rounds * unroll; t++) code.push(...step(nv, ...at(t)));
     }
-    const items: Item[] = [];
-    for (let r = 0; r < 2; r++) {
+    const items: SiluItem[] = [];
+    for (const r of rowsOf) {
       for (let v = 0; v < nv; v++) {
         const z = acc(r, v), store = [...get(dst), ...get(col), ...i32Add];
         code.push(
@@ -381,8 +311,9 @@ function layerBody(s: LayerShape): number[] {
           ...set(z),
         );
         const offset = r * s.dstStride + 16 * v;
-        if (s.silu) items.push({ z, t: temps + 4 * (items.length % GROUP), store, offset });
-        else code.push(...store, ...get(z), ...v128Store(offset));
+        if (s.silu) {
+          items.push({ z, t: temps + SILU_TEMPS * (items.length % GROUP), store, offset });
+        } else code.push(...store, ...get(z), ...v128Store(offset));
       }
     }
     for (let i = 0; i < items.length; i += GROUP) {
@@ -395,27 +326,31 @@ function layerBody(s: LayerShape): number[] {
   const code = [...i32c(0), ...set(col)];
   if (full > 0) code.push(...forLoop(blk, i32c(full), columnBlock(4, rest === 0)));
   if (rest > 0) code.push(...columnBlock(rest, true));
-  return body([[5, I32], [14 + 4 * GROUP, V128]], code);
+  return body([[R + 8, I32], [5 * R + 4 + 4 * GROUP, V128]], code);
 }
 
 /**
- * `run(x, pairs, mean, spread)`: rows 2·i and 2·i + 1 of x (m floats each) for i < pairs;
- * writes their means and spreads (outputs padded to 4 floats per row).
+ * `run(x, groups, mean, spread)`: rows n·i … n·i + n − 1 of x (m floats each) for i < groups,
+ * n = 2·pairs; writes their means and spreads (outputs padded to 4 floats per row). Each member's
+ * hidden layers take the group's rows a pair at a time, its output layer all n at once: the
+ * output layer's one column vector per row makes each of its sums one long chain of dependent
+ * additions, and n rows give n chains to overlap.
  */
 function runBody(
   e: MlpEnsemble,
   L: Layout,
   layerFn: (s: LayerShape) => number,
   gemv: boolean,
+  pairs: number,
 ): number[] {
-  // params 0 x, 1 pairs, 2 mean, 3 spread; i32 locals 4 pr, 5 j, 6 o, 7 xp, 8 op;
+  // params 0 x, 1 groups, 2 mean, 3 spread; i32 locals 4 gi, 5 j, 6 o, 7 xp, 8 op;
   // v128 locals 9 sum, 10 mu, 11 vs, 12 d
-  const [x, pairs, mean, spread, pr, j, o, xp, op] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [x, groups, mean, spread, gi, j, o, xp, op] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [sum, mu, vs, d] = [9, 10, 11, 12];
-  const m = e.inputs, E = e.members.length, kp = pad4(e.outputs);
+  const m = e.inputs, E = e.members.length, kp = pad4(e.outputs), n = 2 * pairs;
   const log = e.features === "linear+log";
   const features: number[] = [];
-  for (let r = 0; r < 2; r++) {
+  for (let r = 0; r < n; r++) {
     const feat = L.feat + r * L.featStride;
     const xv = [...get(xp), ...get(o), ...i32Add, ...f32Load(r * m * 4)];
     const loop = [
@@ -453,29 +388,35 @@ function runBody(
     let src = L.feat, srcStride = L.featStride;
     ls.forEach((l, li) => {
       const last = li === ls.length - 1;
-      const dst = last ? L.members + q * 2 * L.outStride : li % 2 === 0 ? L.bufA : L.bufB;
+      const dst = last ? L.members + q * n * L.outStride : li % 2 === 0 ? L.bufA : L.bufB;
       const dstStride = last ? L.outStride : L.hiddenStride;
+      const rows = last ? n : 2;
       const fn = layerFn({
         inputs: l.inputs,
         outputs: pad4(l.outputs),
         srcStride,
         dstStride,
         silu: !last,
+        rows,
         gemv,
         tail: l.outputs % 4 !== 0,
+        fromFirst: l.bias.every((b) => b !== 0),
       });
       const at = L.layers[q]![li]!;
-      members.push(...i32c(src), ...i32c(dst), ...i32c(at.w), ...i32c(at.b), ...call(fn));
+      for (let r = 0; r < n; r += rows) {
+        const [from, to] = [src + r * srcStride, dst + r * dstStride];
+        members.push(...i32c(from), ...i32c(to), ...i32c(at.w), ...i32c(at.b), ...call(fn));
+      }
       src = dst;
       srcStride = dstStride;
     });
   });
   const reduce: number[] = [];
-  for (let r = 0; r < 2; r++) {
+  for (let r = 0; r < n; r++) {
     for (let v = 0; v < kp / 4; v++) {
       const member = (q: number) => [
         ...i32c(0),
-        ...v128Load(L.members + (q * 2 + r) * L.outStride + 16 * v),
+        ...v128Load(L.members + (q * n + r) * L.outStride + 16 * v),
       ];
       reduce.push(...member(0), ...set(sum));
       for (let q = 1; q < E; q++) reduce.push(...get(sum), ...member(q), ...f32x4Add, ...set(sum));
@@ -508,19 +449,19 @@ function runBody(
       );
     }
   }
-  const perPair = [
+  const perGroup = [
     ...features,
     ...members,
     ...reduce,
-    ...bump(xp, 2 * m * 4),
-    ...bump(op, 2 * L.outStride),
+    ...bump(xp, n * m * 4),
+    ...bump(op, n * L.outStride),
   ];
   return body([[5, I32], [4, V128]], [
     ...get(x),
     ...set(xp),
     ...i32c(0),
     ...set(op),
-    ...forLoop(pr, get(pairs), perPair),
+    ...forLoop(gi, get(groups), perGroup),
   ]);
 }
 
@@ -535,8 +476,8 @@ function moduleBytes(e: MlpEnsemble, L: Layout): Uint8Array<ArrayBuffer> {
     if (!shapes.has(key)) shapes.set(key, s);
     return 4 + [...shapes.keys()].indexOf(key);
   };
-  const run = runBody(e, L, layerFn, false);
-  const runOne = runBody(e, L, layerFn, true);
+  const run = runBody(e, L, layerFn, false, QUAD / 2);
+  const runOne = runBody(e, L, layerFn, true, 1);
   const layers = [...shapes.values()].map(layerBody);
   const fns = 3 + layers.length;
   const pages = Math.ceil(L.end / 65536) + 1;
@@ -627,16 +568,20 @@ export class WasmEnsemble {
    */
   predict(rows: Float32Array, count: number): WasmPrediction {
     const m = this.#m, k = this.#k, kp = pad4(k);
-    const even = count + (count & 1);
-    const x = this.#end, mean = align16(x + even * m * 4), spread = mean + even * kp * 4;
-    const need = spread + even * kp * 4;
+    // run takes QUAD rows at a time, runOne one pair: the last row fills the rest.
+    const one = count === 1, padded = one ? 2 : Math.ceil(count / QUAD) * QUAD;
+    const x = this.#end, mean = align16(x + padded * m * 4), spread = mean + padded * kp * 4;
+    const need = spread + padded * kp * 4;
     growTo(this.#memory, need);
     if (this.#f32.buffer !== this.#memory.buffer) this.#f32 = new Float32Array(this.#memory.buffer);
     const f32 = this.#f32;
     f32.set(rows.subarray(0, count * m), x / 4);
-    if (count & 1) f32.copyWithin(x / 4 + count * m, x / 4 + (count - 1) * m, x / 4 + count * m);
+    for (let r = count; r < padded; r++) {
+      f32.copyWithin(x / 4 + r * m, x / 4 + (count - 1) * m, x / 4 + count * m);
+    }
     // onnxruntime sums a one-row chunk in another order (its GEMV kernel): so does runOne.
-    (count === 1 ? this.#runOne : this.#run)(x, even / 2, mean, spread);
+    if (one) this.#runOne(x, 1, mean, spread);
+    else this.#run(x, padded / QUAD, mean, spread);
     const outMean = new Float32Array(count * k), outSpread = new Float32Array(count * k);
     if (k === 1) {
       for (let i = 0, p = mean / 4, s = spread / 4; i < count; i++, p += 4, s += 4) {

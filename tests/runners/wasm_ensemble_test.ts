@@ -74,6 +74,34 @@ Deno.test("the fused kernel matches onnxruntime-web on linear features, 2 output
   await sameBits(ensembleToOnnx(log), mixtures(m, 50, 6), 49);
 });
 
+Deno.test("the fused kernel matches onnxruntime-web when sums are zeros of either sign", async () => {
+  // An output column of −0 weights after a layer of positive activations sums only −0 products:
+  // +0 from MLAS's +0 start, −0 from the first product. With a nonzero bias the kernel starts at
+  // the first product (the bias absorbs the zero's sign); with a ±0 bias it must start at +0, or
+  // the mean (offset −0) would come out −0 where onnxruntime-web gives +0.
+  const m = 4, rng = new Rng(21);
+  const xs = Array.from({ length: 40 }, () => Array.from(dirichlet(rng, new Array(m).fill(0.6))));
+  const base = fitEnsemble(xs, xs.map((w) => [w[0]! - w[2]!]), {
+    members: 2,
+    hidden: [8, 8],
+    epochs: 8,
+    seed: 4,
+  });
+  const zeroSums = (bias: number): MlpEnsemble => {
+    const e = onnxToEnsemble(ensembleToOnnx(base));
+    for (const [h, out] of e.members.map((ls) => [ls[1]!, ls[2]!] as const)) {
+      h.bias.fill(50);
+      out.weight.fill(-0);
+      out.bias.fill(bias);
+    }
+    e.offset.fill(-0);
+    return e;
+  };
+  for (const bias of [0.25, -0, 0]) {
+    await sameBits(ensembleToOnnx(zeroSums(bias)), mixtures(m, 63, 2), 63);
+  }
+});
+
 Deno.test("WasmEnsemble agrees with the float64 TypeScript forward pass within 1e-5 relative", () => {
   const m = 4, rng = new Rng(12);
   const xs = Array.from({ length: 40 }, () => Array.from(dirichlet(rng, new Array(m).fill(0.5))));
