@@ -229,7 +229,7 @@ for (
         r.alpha.map((x) => x.toFixed(5)).join(" ")
       }`,
   );
-  console.log(`  ${JSON.stringify({ ...r, alpha: undefined })}`);
+  console.log(`  ${JSON.stringify(r)}`);
   const ms = r as unknown as Record<string, number>;
   console.log(
     `  split: walk ${(ms.walkMs! / 1000).toFixed(1)} s, matching ${
