@@ -66,6 +66,11 @@ export class NetworkFixed {
     }
   }
 
+  /** Rows so far. */
+  get rows(): number {
+    return this.#arcs.length;
+  }
+
   /** Pivots so far. */
   get pivots(): number {
     return this.#pivots;

@@ -52,8 +52,8 @@
  * byte shares to 4e-15). Speed (README, Inference track): 2× less CPU than `lp` at T = 3000,
  * 3.6× less than the bundle solver at T = 10 000; T = 30 000 in 150–180 s of CPU with the fixed-α
  * phase on HiGHS (about one dual simplex iteration per added row, ~1–8 ms each at 10^5 rows), in
- * about 55–70 s with it on the network simplex (the issue asks for 60 s); then the α-free HiGHS
- * re-solves and the walks dominate.
+ * 43–53 s with it on the network simplex (the issue asks for 60 s); then the network simplex, the
+ * α-free HiGHS re-solves and the walks share the time.
  *
  * @module
  */
@@ -408,7 +408,7 @@ async function solveOnce(
         opts.onRound?.({
           round: rounds,
           constraints,
-          rows: pool.size,
+          rows: net.rows,
           step: reached,
           phase: "network",
           walkMs: walked,
