@@ -56,6 +56,8 @@ export interface InferOptions extends LpOptions {
   readonly solver?: "lp" | "interval" | "cuts";
   /** Continuation of the `interval` solver (its `prefixes`; default there). */
   readonly prefixes?: readonly number[];
+  /** Solver of the `interval` solver's fixed-α phase (its `fixedPhase`; default there). */
+  readonly fixedPhase?: "highs" | "network";
   /** Options of the `cuts` solver. */
   readonly cuts?: CutOptions;
 }

@@ -31,9 +31,15 @@
  * termination then rests on the round limit in theory); by default none are.
  *
  * **Start and continuation.** With `alphaStart`, rows are first generated with α fixed there (the
- * LP is then a network LP: every row has one +1 and one −1 after substituting −r_k and −v^(t),
- * and HiGHS's simplex iterations cost ~3× less than with the eight dense α columns free);
- * when a walk finds nothing, α is freed and generation goes on as above. With `prefixes` (by
+ * LP is then a network LP: with π_t = v^(t), π_p = −v_p and π_k = r_k every row reads
+ * π_a − π_b ≥ c, the dual of a min-cost flow); when a walk finds nothing, α is freed and
+ * generation goes on as above. By default (`fixedPhase` "network") the fixed-α rounds are solved
+ * by a primal network simplex (`_network_simplex.ts`, `_interval_network.ts`), warm from round to
+ * round, and at the switch HiGHS gets all rows at once with the network's optimal spanning tree as
+ * its basis (`setBasis`; a spanning tree of the network is a basis of the LP), which it accepts
+ * without a simplex iteration; only the α-free rounds run HiGHS's dual simplex. With `fixedPhase`
+ * "highs" the fixed-α rounds are HiGHS re-solves too (its iterations cost ~3× less than with the
+ * eight dense α columns free, but ~1 ms each at 10^5 rows). With `prefixes` (by
  * default T/3^k ≥ 1000 for T ≥ 3000) the LPs of the first T_1 < T_2 < … merges are solved first,
  * each started at the previous α, and the full LP at the last: the early steps' rows and a nearly
  * optimal α are found on small LPs. Every solve is run to its own optimum, so neither changes the
@@ -44,8 +50,10 @@
  * and the fixed-α phase; the optimum is the same (checked against {@linkcode solveMixtureLp} in
  * the tests, objective to 1e-9 relative, α to 1e-6; the 20 tokenizers of the track give the same
  * byte shares to 4e-15). Speed (README, Inference track): 2× less CPU than `lp` at T = 3000,
- * 3.6× less than the bundle solver at T = 10 000, T = 30 000 in 150–180 s of CPU (the issue asks for
- * 60 s); the HiGHS re-solves dominate (about one simplex iteration per added row).
+ * 3.6× less than the bundle solver at T = 10 000; T = 30 000 in 150–180 s of CPU with the fixed-α
+ * phase on HiGHS (about one dual simplex iteration per added row, ~1–8 ms each at 10^5 rows), in
+ * 43–53 s with it on the network simplex (the issue asks for 60 s); then the network simplex, the
+ * α-free HiGHS re-solves and the walks share the time.
  *
  * @module
  */
@@ -63,10 +71,17 @@ import {
   simplexModel,
 } from "./_lp_model.ts";
 import { MergeWalk } from "./_merge_walk.ts";
+import { NetworkFixed } from "./_interval_network.ts";
 import type { PairStats } from "./bpe.ts";
 
 /** Progress after one round of {@linkcode solveMixtureIntervalLp}. */
 export interface IntervalLpProgress extends LpProgress {
+  /**
+   * What ran: `"network"` (the fixed-α phase's network simplex; `simplexIterations` are its
+   * pivots), `"handover"` (HiGHS on the network's optimal tree as its basis, α still fixed) or
+   * `"simplex"` (HiGHS's re-solve).
+   */
+  readonly phase: "network" | "handover" | "simplex";
   /** Rows (pair, node) added this round (original rows at one-step nodes included). */
   readonly pairRows: number;
   /** Tree rows added this round. */
@@ -95,6 +110,12 @@ export interface IntervalLpOptions extends Omit<LpOptions, "onRound"> {
    * K..1, the smallest ≥ 1000; none for T < 3000}
    */
   readonly prefixes?: readonly number[];
+  /**
+   * Solver of the fixed-α phase: `"highs"` (HiGHS's dual simplex, as the α-free phase) or
+   * `"network"` (a network simplex on the rows, `_network_simplex.ts`, whose optimal spanning tree
+   * is then handed to HiGHS as its basis for the α-free phase). Same optimum. @default {"network"}
+   */
+  readonly fixedPhase?: "highs" | "network";
   /** Called after each re-solve. */
   readonly onRound?: (r: IntervalLpProgress) => void;
 }
@@ -231,6 +252,12 @@ async function solveOnce(
     const ptr = new Int32Array(P);
     const walk = new MergeWalk(stats, s);
     let rounds = 0, constraints = 0, solveMs = 0, walkMs = 0;
+    // the network phase: the fixed-α LP's rows as arcs of a network simplex (module doc of
+    // `_network_simplex.ts`); HiGHS gets its columns and rows, and the optimal tree as its basis,
+    // when the phase ends
+    const net = fixed && (opts.fixedPhase ?? "network") === "network"
+      ? new NetworkFixed(n, T)
+      : undefined;
     for (;;) {
       const w0 = performance.now();
       walk.start(alpha, vp);
@@ -309,6 +336,22 @@ async function solveOnce(
       if (rows.length === 0 && !fixed) break;
       if (rows.length === 0) {
         fixed = false;
+        if (net) {
+          const h = net.handOver(model, pool);
+          solveMs += h.ms;
+          opts.onRound?.({
+            round: rounds,
+            constraints,
+            rows: pool.size,
+            step: reached,
+            phase: "handover",
+            walkMs: 0,
+            solveMs: h.ms,
+            pairRows: 0,
+            treeRows: 0,
+            simplexIterations: h.iterations,
+          });
+        }
         model.changeColsBounds(
           { kind: "range", from: 0, to: n - 1 },
           new Float64Array(n),
@@ -328,37 +371,63 @@ async function solveOnce(
       }
       for (let j = 0; j < newNodes.length; j++) nodeCol[newNodes[j]!] = cols + newPairs.length + j;
       const nc = newPairs.length + newNodes.length;
+      const toNet = net !== undefined && fixed;
       if (nc > 0) {
         const cost = new Float64Array(nc), lower = new Float64Array(nc);
         cost.fill(1, 0, newPairs.length);
         lower.fill(-Infinity, newPairs.length);
-        appendCols(model, 1 + pool.size, cost, lower);
+        if (toNet) { for (let j = 0; j < nc; j++) net.addCol(j < newPairs.length); }
+        else appendCols(model, 1 + pool.size, cost, lower);
         cols += nc;
       }
       const batchRows = new RowBatch();
       for (const r of rows) {
+        let c: [number, number, number, number];
         if (r.kind === 0) {
           // leaf: v_p + v^(t) + (coef)·α ≥ 0; node: v_p + r_k − u(p) ≥ 0
-          batchRows.add(r.coef, r.k >= N ? n + r.t : nodeCol[r.k]!, 1, vpCol[r.p]!, 1);
+          c = [r.k >= N ? n + r.t : nodeCol[r.k]!, 1, vpCol[r.p]!, 1];
         } else if (r.k >= N) {
           // leaf below node j: v^(t) + u_t(m^(t)) − r_j ≥ 0
-          batchRows.add(r.coef, n + r.t, 1, nodeCol[r.k >> 1]!, -1);
+          c = [n + r.t, 1, nodeCol[r.k >> 1]!, -1];
         } else {
           // r_child − r_parent ≥ 0
-          batchRows.add(r.coef, nodeCol[r.k]!, 1, nodeCol[r.k >> 1]!, -1);
+          c = [nodeCol[r.k]!, 1, nodeCol[r.k >> 1]!, -1];
         }
+        const key = r.kind === 0 ? r.p * 2 * N + r.k : -1;
+        if (toNet) net.addRow(r.coef, c, alpha, key);
+        else batchRows.add(r.coef, ...c);
       }
-      batchRows.appendTo(model, cols);
-      for (const r of rows) pool.push(r.kind === 0 ? r.p * 2 * N + r.k : -1);
       let pairRows = 0;
       for (const r of rows) if (r.kind === 0) pairRows++;
       constraints += rows.length;
+      if (toNet) {
+        const s0 = performance.now();
+        const piv = net.solve(tol, vt, vp, vpCol);
+        const ms = performance.now() - s0;
+        solveMs += ms;
+        opts.onRound?.({
+          round: rounds,
+          constraints,
+          rows: net.rows,
+          step: reached,
+          phase: "network",
+          walkMs: walked,
+          solveMs: ms,
+          pairRows,
+          treeRows: rows.length - pairRows,
+          simplexIterations: piv,
+        });
+        continue;
+      }
+      batchRows.appendTo(model, cols);
+      for (const r of rows) pool.push(r.kind === 0 ? r.p * 2 * N + r.k : -1);
       solveMs += runOptimal(model, "mixture LP (interval form)", (solved) =>
         opts.onRound?.({
           round: rounds,
           constraints,
           rows: pool.size,
           step: reached,
+          phase: "simplex",
           walkMs: walked,
           solveMs: solved,
           pairRows,

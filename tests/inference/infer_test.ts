@@ -227,17 +227,31 @@ Deno.test("the bundle solver and the interval form reach the HiGHS LP's optimum"
     // the compact interval form of the same LP: same optimum, fewer rows than (step, pair) rows
     // (batch 1 with a continuation from a quarter of the merges: α fixed first, then freed;
     // batch 10 deleting rows non-binding for a round)
-    for (const batch of [1, 10]) {
+    // the fixed-α phase on the network simplex (default) or on HiGHS: same optimum; the network's
+    // optimal tree is an optimal basis for HiGHS (no simplex iteration at the hand-over)
+    for (const [batch, fixedPhase] of [[1, "network"], [1, "highs"], [10, "network"]] as const) {
+      const phases: { phase: string; simplexIterations: number }[] = [];
       const iv = await inferMixture(list, short, {
         solver: "interval",
         maxAdd: 5000,
         competitorBatch: batch,
+        fixedPhase,
         ...(batch === 1 ? { prefixes: [T / 4] } : { dropAfter: 1 }),
+        onRound: (p) => phases.push(p as unknown as (typeof phases)[number]),
       });
       assert(Math.abs(iv.lp.objective - o) < 1e-9 * o, `interval ${iv.lp.objective} vs ${o}`);
       assert(maxErr(iv.alpha, lp.alpha) < 1e-6, `interval ${iv.alpha} vs ${lp.alpha}`);
       assert(iv.lp.constraints < lp.lp.constraints, `${iv.lp.constraints} rows`);
       assert(batch === 1 || iv.lp.finalRows < iv.lp.constraints, "no row was deleted");
+      const handovers = phases.filter((p) => p.phase === "handover");
+      const networks = phases.filter((p) => p.phase === "network");
+      if (batch === 1 && fixedPhase === "network") {
+        assertEquals(handovers.length, 1); // the full solve (the prefix starts with α free)
+        assert(networks.length >= 2, `${networks.length} network rounds`);
+        for (const h of handovers) assertEquals(h.simplexIterations, 0);
+      } else {
+        assertEquals(handovers.length + networks.length, 0);
+      }
     }
   }
 });

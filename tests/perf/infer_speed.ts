@@ -9,10 +9,11 @@
  * solver experiments skip the replay.
  *
  * Usage: deno run -A tests/perf/infer_speed.ts [--T 30000] [--solver cut|lp|ilp|both|lps|none]
- *   [--stats] [--maxAdd 5000] [--batch 10] [--drop N] [--warm T1,T2,…]
+ *   [--stats] [--maxAdd 5000] [--batch 10] [--drop N] [--warm T1,T2,…] [--fixed network|highs]
  *
  * `ilp` is the interval form (`inference/interval_lp.ts`; `--warm` sets its continuation
- * prefixes, default T/3^k ≥ 1000), `lps` runs lp then ilp, `none` only trains and replays.
+ * prefixes, default T/3^k ≥ 1000; `--fixed` its fixed-α phase's solver, default the network
+ * simplex), `lps` runs lp then ilp, `none` only trains and replays.
  * `--maxAdd`, `--batch` and `--drop` set `maxAdd`, `competitorBatch` and `dropAfter` of lp/ilp;
  * `HIGHSOPTS` (JSON) adds HiGHS options, `CUTOPTS` (JSON) options of the bundle solver. Each
  * solver's line gives its wall and CPU time (user + system, `node:process` `cpuUsage`).
@@ -202,6 +203,7 @@ for (
       maxAdd: Number(arg("maxAdd", "5000")),
       competitorBatch: Number(arg("batch", "10")),
       ...(prefixes && which === "ilp" ? { prefixes } : {}),
+      ...(Deno.args.includes("--fixed") ? { fixedPhase: arg("fixed", "network") as "highs" } : {}),
       ...(Deno.args.includes("--drop") ? { dropAfter: Number(arg("drop", "0")) } : {}),
       highsOptions: JSON.parse(Deno.env.get("HIGHSOPTS") ?? "{}"),
       onRound: (p: LpProgress & Partial<IntervalLpProgress>) =>
@@ -227,7 +229,7 @@ for (
         r.alpha.map((x) => x.toFixed(5)).join(" ")
       }`,
   );
-  console.log(`  ${JSON.stringify({ ...r, alpha: undefined })}`);
+  console.log(`  ${JSON.stringify(r)}`);
   const ms = r as unknown as Record<string, number>;
   console.log(
     `  split: walk ${(ms.walkMs! / 1000).toFixed(1)} s, matching ${
