@@ -44,8 +44,8 @@ export interface InferenceTrackOptions {
   readonly sampleBytes?: number;
   /** New LP constraints per round (the reference adds 100; more per round means fewer warm re-solves and the same optimum). @default {5000} */
   readonly maxAdd?: number;
-  /** LP solver (`lp`, `interval` or `cuts`; the same optimum). @default {"lp"} */
-  readonly solver?: "lp" | "interval" | "cuts";
+  /** LP solver (`lp`, `interval`, `cuts` or `auto`, by T; the same optimum). @default {"lp"} */
+  readonly solver?: "auto" | "lp" | "interval" | "cuts";
   /** The command line, for run.json. */
   readonly command: string;
   /** Progress callback. */
@@ -124,7 +124,7 @@ export async function runInferenceTrack(o: InferenceTrackOptions): Promise<Infer
         efficiency: r.baselines.efficiency,
         "merge-votes": r.baselines.mergeVotes,
       },
-      ...(o.solver === "cuts" || o.solver === "interval" ? { solver: o.solver } : {}),
+      ...(r.solver !== "lp" ? { solver: r.solver } : {}),
       lp: lpRecord(r.lp),
       trainMs,
       replayMs: r.replayMs,

@@ -80,7 +80,8 @@ export const INFER: CommandSpec = {
     solver: {
       type: "string",
       value: "S",
-      help: "lp (default: lazy constraint generation on the full LP, HiGHS) | interval (the " +
+      help: "auto (default: interval from 3000 merges on, with --max-add 5000 unless given; lp " +
+        "below) | lp (lazy constraint generation on the full LP, HiGHS) | interval (the " +
         "same LP in a compact form whose rows cover runs of merge steps, HiGHS) | cuts (level " +
         "bundle method over the proportions with an exact max-weight matching oracle); all reach " +
         "the same LP optimum",
@@ -139,10 +140,10 @@ async function readMergeFile(path: string): Promise<string> {
 }
 
 /** The `--solver` value. */
-function solverOption(v: string | boolean | undefined): "lp" | "interval" | "cuts" {
-  if (v === undefined) return "lp";
-  if (v === "lp" || v === "interval" || v === "cuts") return v;
-  throw new InputError(`--solver is "${v}", expected lp, interval or cuts`);
+function solverOption(v: string | boolean | undefined): "auto" | "lp" | "interval" | "cuts" {
+  if (v === undefined) return "auto";
+  if (v === "auto" || v === "lp" || v === "interval" || v === "cuts") return v;
+  throw new InputError(`--solver is "${v}", expected auto, lp, interval or cuts`);
 }
 
 /** Runs `infer-mixture`. */
@@ -217,7 +218,7 @@ export async function inferCommand(
         lp.pairSlack.toExponential(3)
       } over ${lp.activePairs} pairs); ${lp.rounds} rounds, ${lp.constraints} constraints; ` +
         `replay ${(r.replayMs / 1000).toFixed(1)} s, walks ${(lp.walkMs / 1000).toFixed(1)} s, ` +
-        `${solver === "cuts" ? "matchings and master LPs" : "HiGHS"} ${
+        `${r.solver} solver, ${r.solver === "cuts" ? "matchings and master LPs" : "HiGHS"} ${
           (lp.solveMs / 1000).toFixed(1)
         } s`,
     );
@@ -232,7 +233,7 @@ export async function inferCommand(
           merges: mergesPath,
           pattern: mergeList.pattern,
           mergesUsed: r.T,
-          solver,
+          solver: r.solver,
           sampleBytes: bytes,
           categories: r.names,
           alpha: r.alpha,
@@ -303,7 +304,8 @@ export const INFER_BENCH: CommandSpec = {
     solver: {
       type: "string",
       value: "S",
-      help: "LP solver of the known mixtures: lp (default) | interval | cuts (same optimum)",
+      help: "LP solver of the known mixtures: auto (default; interval from 3000 merges on, lp " +
+        "below) | lp | interval | cuts (same optimum)",
     },
   },
 };

@@ -1,6 +1,11 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "../_assert.ts";
 import { knownSetup } from "./_setup.ts";
-import { inferMixture, SampleError } from "../../inference/infer.ts";
+import {
+  AUTO_INTERVAL_T,
+  inferMixture,
+  resolveSolver,
+  SampleError,
+} from "../../inference/infer.ts";
 import { maxWeightMatching } from "../../inference/cuts.ts";
 import { INFER_SCHEMA } from "../../core/infer.ts";
 import { inferenceMarkdown } from "../../reports/infer_section.ts";
@@ -42,10 +47,12 @@ Deno.test("on its own training text the LP is exact with zero slack", async () =
   const own = samples.map((s, i) => ({ name: s.name, text: texts[i]! }));
   const r = await inferMixture(list, own);
   assert(r.lp.objective < 1e-9, `objective ${r.lp.objective}`);
+  assertEquals(r.solver, "lp"); // auto below AUTO_INTERVAL_T merges
   const c = await inferMixture(list, own, { solver: "cuts" });
   assert(c.lp.objective < 1e-9 && maxErr(c.alpha, r.alpha) < 1e-6, `cuts ${c.alpha} vs ${r.alpha}`);
   const iv = await inferMixture(list, own, { solver: "interval" });
   assert(iv.lp.objective < 1e-9 && maxErr(iv.alpha, r.alpha) < 1e-6, `interval ${iv.alpha}`);
+  assertEquals([c.solver, iv.solver], ["cuts", "interval"]);
   // pair shares: category i holds d_i of the pairs
   const pairs = texts.map((t) => {
     let n = 0;
@@ -331,4 +338,12 @@ Deno.test("the report names the solver's units for lines of the bundle solver", 
   assert(inferenceMarkdown([line]).includes("7 LP rounds, 9 constraints, HiGHS"));
   const cuts = inferenceMarkdown([{ ...line, solver: "cuts" }]);
   assert(cuts.includes("7 bundle iterations (solver cuts), 9 candidate edges, matchings"), cuts);
+});
+
+Deno.test("solver auto runs the interval form from AUTO_INTERVAL_T merges on and lp below", () => {
+  assertEquals(resolveSolver("auto", AUTO_INTERVAL_T - 1), "lp");
+  assertEquals(resolveSolver("auto", AUTO_INTERVAL_T), "interval");
+  assertEquals(resolveSolver("auto", 30000), "interval");
+  assertEquals(resolveSolver("cuts", 30000), "cuts");
+  assertEquals(resolveSolver("lp", 30000), "lp");
 });
