@@ -16,7 +16,7 @@ import {
   withVersions,
 } from "../core/results.ts";
 import { type ProcessRequest, runCellsInProcesses } from "../harness/processes.ts";
-import { expectedCellCost } from "../harness/scheduler.ts";
+import { cellGroup, expectedCellCost } from "../harness/scheduler.ts";
 import { getOnlineMethod, isOnlineMethod, ONLINE_METHODS } from "../methods/online/mod.ts";
 import type { RunTable } from "../core/table.ts";
 import type { PoolSpec, TaskCard } from "../core/task.ts";
@@ -930,6 +930,7 @@ function optimiseCells(
           read: readsFor(t.card),
           write: t.card.runner === "train" && !m.external ? [trainCacheDir()] : [],
           cost: expectedCellCost(m.id, t.card.id),
+          ...sharedWork("optimise", m, t.card, seed),
           ...(m.main ? { main: m.main } : {}),
           ...(m.run ? { run: m.run } : {}),
         });
@@ -972,6 +973,7 @@ function predictCells(
           fresh: m.external,
           read: [],
           cost: expectedCellCost(m.id, card.id),
+          ...sharedWork("predict", m, card, seed),
           ...(m.main ? { main: m.main } : {}),
           ...(m.run ? { run: m.run } : {}),
         });
@@ -979,6 +981,22 @@ function predictCells(
     }
   }
   return out;
+}
+
+/**
+ * The process group of a built-in method's cell (`cellGroup`, harness/scheduler.ts): cells
+ * that share work their process keeps run back to back in one process. Methods from outside
+ * the suite share nothing (each cell has a process of its own).
+ */
+function sharedWork(
+  track: "optimise" | "predict",
+  m: BenchMethod,
+  card: { readonly id: string; readonly version: number },
+  seed: number,
+): { group?: { key: string; order: number } } {
+  if (m.external) return {};
+  const group = cellGroup(track, m.id, `${card.id}@${card.version}`, seed);
+  return group ? { group } : {};
 }
 
 /** The line of a cell whose process was killed or died (crash, exit, memory, hard time limit). */

@@ -38,6 +38,14 @@ export interface ProcessRequest {
    */
   readonly cost?: number;
   /**
+   * Cells that share work their process keeps (a recorded trajectory, a fitted predictor): the
+   * cells of one group `key` run in one lane, back to back, in increasing `order` (ties in
+   * request order), and the group starts as one unit in decreasing order of its summed cost.
+   * Only the time taken changes: a cell's reply never depends on which cells ran before it in
+   * its process. @default {a group of its own}
+   */
+  readonly group?: { readonly key: string; readonly order: number };
+  /**
    * Programs the process may start (`--allow-run=<list>`; none when empty): the command of a
    * bridged method (bench/bridge/). Such a process runs in a process group of its own, and the
    * whole group is killed when the process ends, so that no program it started outlives it.
@@ -275,97 +283,139 @@ export async function runCellsInProcesses(
   requests: readonly ProcessRequest[],
   options: ProcessOptions,
 ): Promise<void> {
-  // Longest first; the sort is stable, so equal costs keep the request order. Results do not
-  // depend on the order (each cell's randomness comes from its own seed).
-  const queue = [...requests].sort((a, b) => (b.cost ?? 1) - (a.cost ?? 1));
+  const queue = scheduleGroups(requests);
   const heap = options.heapMiB ?? 4096;
   const n = Math.max(1, Math.min(options.concurrency, queue.length));
   const lane = async () => {
     let host: Host | undefined;
     try {
-      while (queue.length > 0) {
-        const req = queue.shift()!;
-        const read = [...(req.read ?? [])].sort();
-        const write = [...(req.write ?? [])].sort();
-        const run = [...(req.run ?? [])].sort();
-        const main = req.main ?? options.hostUrl;
-        const access = `${read.join(",")}|${write.join(",")}`;
-        if (
-          host &&
-          (req.fresh || host.read !== access || host.run !== run.join(",") ||
-            host.main !== main.href)
-        ) {
-          await host.close();
-          host = undefined;
-        }
-        host ??= new Host(options, read, write, run, main);
-        const h = host;
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        // Start-up (loading the host's modules) and the transfer of the cell's table are not
-        // the cell's time: its hard limit starts when its payload is sent.
-        const started = await Promise.race([
-          h.ready.then(() => h.prepare(req)).then(() => "ready" as const),
-          h.exited.then((status) => ({ status })),
-          new Promise<"late">((resolve) => {
-            timer = setTimeout(() => resolve("late"), STARTUP_LIMIT_MS);
-          }),
-        ]).catch(async () => ({ status: await h.exited }));
-        clearTimeout(timer);
-        const outcome = started === "ready"
-          ? await Promise.race([
-            (async () => {
-              await h.send(req.payload);
-              return { reply: await h.reply() };
-            })().catch((e: unknown) => ({ died: e })),
-            h.exited.then((status) => ({ status })),
-            new Promise<{ timeout: true }>((resolve) => {
-              timer = setTimeout(() => resolve({ timeout: true }), options.hardLimitMs);
-            }),
-          ])
-          : started === "late"
-          ? { startup: true as const }
-          : started;
-        clearTimeout(timer);
-        let reply: unknown;
-        if ("reply" in outcome) {
-          reply = outcome.reply;
-          if (req.fresh) {
-            await h.close();
+      for (let unit = queue.shift(); unit !== undefined; unit = queue.shift()) {
+        for (const req of unit) {
+          const read = [...(req.read ?? [])].sort();
+          const write = [...(req.write ?? [])].sort();
+          const run = [...(req.run ?? [])].sort();
+          const main = req.main ?? options.hostUrl;
+          const access = `${read.join(",")}|${write.join(",")}`;
+          if (
+            host &&
+            (req.fresh || host.read !== access || host.run !== run.join(",") ||
+              host.main !== main.href)
+          ) {
+            await host.close();
             host = undefined;
           }
-        } else if ("status" in outcome && (await h.drained, (reply = h.buffered()) !== undefined)) {
-          // The process replied, then ended (a fresh process closing): the reply stands.
-          await h.close();
-          host = undefined;
-        } else {
-          await h.close(true);
-          host = undefined;
-          const error = "startup" in outcome
-            ? Object.assign(
-              new Error(
-                `Cell process did not start within ${STARTUP_LIMIT_MS / 1000} s: ${
-                  h.stderr().slice(-500) || "no output"
-                }`,
-              ),
-              { name: "ProcessStartError" },
-            )
-            : "timeout" in outcome
-            ? Object.assign(
-              new Error(`Cell exceeded its hard time limit of "${options.hardLimitMs}" ms`),
-              { name: "TimeLimitError" },
-            )
-            : deathReason(
-              "status" in outcome ? outcome.status : await h.exited,
-              h.stderr(),
-              heap,
-            );
-          reply = options.onFailure(req, error);
+          host ??= new Host(options, read, write, run, main);
+          const h = host;
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          // Start-up (loading the host's modules) and the transfer of the cell's table are not
+          // the cell's time: its hard limit starts when its payload is sent.
+          const started = await Promise.race([
+            h.ready.then(() => h.prepare(req)).then(() => "ready" as const),
+            h.exited.then((status) => ({ status })),
+            new Promise<"late">((resolve) => {
+              timer = setTimeout(() => resolve("late"), STARTUP_LIMIT_MS);
+            }),
+          ]).catch(async () => ({ status: await h.exited }));
+          clearTimeout(timer);
+          const outcome = started === "ready"
+            ? await Promise.race([
+              (async () => {
+                await h.send(req.payload);
+                return { reply: await h.reply() };
+              })().catch((e: unknown) => ({ died: e })),
+              h.exited.then((status) => ({ status })),
+              new Promise<{ timeout: true }>((resolve) => {
+                timer = setTimeout(() => resolve({ timeout: true }), options.hardLimitMs);
+              }),
+            ])
+            : started === "late"
+            ? { startup: true as const }
+            : started;
+          clearTimeout(timer);
+          let reply: unknown;
+          if ("reply" in outcome) {
+            reply = outcome.reply;
+            if (req.fresh) {
+              await h.close();
+              host = undefined;
+            }
+          } else if (
+            "status" in outcome && (await h.drained, (reply = h.buffered()) !== undefined)
+          ) {
+            // The process replied, then ended (a fresh process closing): the reply stands.
+            await h.close();
+            host = undefined;
+          } else {
+            await h.close(true);
+            host = undefined;
+            const error = "startup" in outcome
+              ? Object.assign(
+                new Error(
+                  `Cell process did not start within ${STARTUP_LIMIT_MS / 1000} s: ${
+                    h.stderr().slice(-500) || "no output"
+                  }`,
+                ),
+                { name: "ProcessStartError" },
+              )
+              : "timeout" in outcome
+              ? Object.assign(
+                new Error(`Cell exceeded its hard time limit of "${options.hardLimitMs}" ms`),
+                { name: "TimeLimitError" },
+              )
+              : deathReason(
+                "status" in outcome ? outcome.status : await h.exited,
+                h.stderr(),
+                heap,
+              );
+            reply = options.onFailure(req, error);
+          }
+          await options.onResult(req, reply);
         }
-        await options.onResult(req, reply);
       }
     } finally {
       await host?.close();
     }
   };
   await Promise.all(Array.from({ length: n }, lane));
+}
+
+/**
+ * The units a lane takes, in start order: each group's cells (in increasing `group.order`,
+ * ties in request order) or a lone cell, longest summed cost first; the sorts are stable, so
+ * equal costs keep the order of their first request. Results do not depend on the order (each
+ * cell's randomness comes from its own seed).
+ *
+ * @example
+ * ```ts
+ * import { scheduleGroups } from "./processes.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const units = scheduleGroups([
+ *   { key: "a", payload: 0, cost: 2 },
+ *   { key: "b", payload: 0, cost: 1, group: { key: "g", order: 1 } },
+ *   { key: "c", payload: 0, cost: 2, group: { key: "g", order: 0 } },
+ * ]);
+ * assertEquals(units.map((u) => u.map((r) => r.key)), [["c", "b"], ["a"]]);
+ * ```
+ * @param requests The cells, in request order.
+ * @returns The units, longest first.
+ */
+export function scheduleGroups(requests: readonly ProcessRequest[]): ProcessRequest[][] {
+  const units: ProcessRequest[][] = [];
+  const byKey = new Map<string, ProcessRequest[]>();
+  for (const req of requests) {
+    if (req.group === undefined) {
+      units.push([req]);
+      continue;
+    }
+    const unit = byKey.get(req.group.key);
+    if (unit) unit.push(req);
+    else {
+      const fresh = [req];
+      byKey.set(req.group.key, fresh);
+      units.push(fresh);
+    }
+  }
+  for (const unit of units) unit.sort((a, b) => a.group!.order - b.group!.order);
+  const cost = (unit: readonly ProcessRequest[]) => unit.reduce((s, r) => s + (r.cost ?? 1), 0);
+  return units.map((u) => ({ u, c: cost(u) })).sort((a, b) => b.c - a.c).map(({ u }) => u);
 }
