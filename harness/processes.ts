@@ -70,7 +70,11 @@ export interface ProcessOptions {
   readonly hardLimitMs: number;
   /** V8 heap limit of a process in MiB. @default {4096} */
   readonly heapMiB?: number;
-  /** Called with each cell's reply (or the failure built by `onFailure`). */
+  /**
+   * Called with each cell's reply (or the failure built by `onFailure`), one call at a time in
+   * the order the replies arrive; a lane goes on to its next cell without waiting for it (a
+   * flushed write of the line is not the lane's time).
+   */
   readonly onResult: (request: ProcessRequest, reply: unknown) => void | Promise<void>;
   /** Builds the reply of a cell whose process was killed or died. */
   readonly onFailure: (request: ProcessRequest, error: Error) => unknown;
@@ -187,14 +191,27 @@ class Host {
 
   /** Sends one message. */
   async send(message: unknown): Promise<void> {
-    await this.#writer.write(new TextEncoder().encode(JSON.stringify(message) + "\n"));
+    await this.sendBytes(new TextEncoder().encode(JSON.stringify(message) + "\n"));
   }
 
-  /** Sends the preamble messages this process has not seen yet. */
-  async prepare(req: ProcessRequest): Promise<void> {
+  /** Sends one message already encoded (a JSON line). */
+  async sendBytes(bytes: Uint8Array): Promise<void> {
+    await this.#writer.write(bytes);
+  }
+
+  /**
+   * Sends the preamble messages this process has not seen yet, each encoded once per run
+   * (`encoded`, by key: a table goes to every lane's process).
+   */
+  async prepare(req: ProcessRequest, encoded: Map<string, Uint8Array>): Promise<void> {
     for (const p of req.preamble ?? []) {
       if (this.#seen.has(p.key)) continue;
-      await this.send(p.message);
+      let bytes = encoded.get(p.key);
+      if (!bytes) {
+        bytes = new TextEncoder().encode(JSON.stringify(p.message) + "\n");
+        encoded.set(p.key, bytes);
+      }
+      await this.sendBytes(bytes);
       this.#seen.add(p.key);
     }
   }
@@ -284,12 +301,17 @@ export async function runCellsInProcesses(
   options: ProcessOptions,
 ): Promise<void> {
   const queue = scheduleGroups(requests);
+  const encoded = new Map<string, Uint8Array>();
+  // The replies' callbacks, chained: one at a time, in arrival order, off the lanes' path.
+  let results: Promise<void> = Promise.resolve();
+  // The first error a callback threw: the lanes start no further cell, and the run throws it.
+  let stopped: { error: unknown } | undefined;
   const heap = options.heapMiB ?? 4096;
   const n = Math.max(1, Math.min(options.concurrency, queue.length));
   const lane = async () => {
     let host: Host | undefined;
     try {
-      for (let unit = queue.shift(); unit !== undefined; unit = queue.shift()) {
+      for (let unit = queue.shift(); unit !== undefined && !stopped; unit = queue.shift()) {
         for (const req of unit) {
           const read = [...(req.read ?? [])].sort();
           const write = [...(req.write ?? [])].sort();
@@ -310,7 +332,7 @@ export async function runCellsInProcesses(
           // Start-up (loading the host's modules) and the transfer of the cell's table are not
           // the cell's time: its hard limit starts when its payload is sent.
           const started = await Promise.race([
-            h.ready.then(() => h.prepare(req)).then(() => "ready" as const),
+            h.ready.then(() => h.prepare(req, encoded)).then(() => "ready" as const),
             h.exited.then((status) => ({ status })),
             new Promise<"late">((resolve) => {
               timer = setTimeout(() => resolve("late"), STARTUP_LIMIT_MS);
@@ -369,14 +391,22 @@ export async function runCellsInProcesses(
               );
             reply = options.onFailure(req, error);
           }
-          await options.onResult(req, reply);
+          const r = reply;
+          results = results.then(() => stopped ? undefined : options.onResult(req, r)).catch(
+            (error: unknown) => void (stopped ??= { error }),
+          );
         }
       }
     } finally {
       await host?.close();
     }
   };
-  await Promise.all(Array.from({ length: n }, lane));
+  try {
+    await Promise.all(Array.from({ length: n }, lane));
+  } finally {
+    await results;
+  }
+  if (stopped) throw stopped.error;
 }
 
 /**
