@@ -78,6 +78,11 @@ export interface ProcessOptions {
   readonly onResult: (request: ProcessRequest, reply: unknown) => void | Promise<void>;
   /** Builds the reply of a cell whose process was killed or died. */
   readonly onFailure: (request: ProcessRequest, error: Error) => unknown;
+  /**
+   * Processes started ahead ({@linkcode startHosts}, with the same host module, configuration
+   * and heap limit): each lane's first process, while they last; the rest are closed.
+   */
+  readonly warm?: WarmHosts;
 }
 
 /** A running host process. */
@@ -256,6 +261,47 @@ class Host {
   }
 }
 
+/**
+ * Cell processes started before their run is planned (while the bench loads its tables), with
+ * no read, write or run permission and the options' host module: the access a replay cell of a
+ * built-in method needs. {@linkcode runCellsInProcesses} gives one to each lane as its first
+ * process (a lane whose first cell needs other access closes it and starts its own) and closes
+ * the ones no lane took.
+ */
+export class WarmHosts {
+  /** Whether no host is left to take. */
+  get empty(): boolean {
+    return (warm.get(this) ?? []).length === 0;
+  }
+
+  /** Ends the hosts no run took. */
+  async close(): Promise<void> {
+    const hosts = warm.get(this) ?? [];
+    warm.set(this, []);
+    await Promise.all(hosts.map((h) => h.close()));
+  }
+}
+
+const warm = new WeakMap<WarmHosts, Host[]>();
+
+/**
+ * Starts `count` cell processes for a later {@linkcode runCellsInProcesses} with the same host
+ * module, configuration and heap limit (see {@linkcode WarmHosts}).
+ *
+ * @param options The run's host module, configuration and heap limit.
+ * @param count How many processes (the run's lanes).
+ * @returns The started processes.
+ */
+export function startHosts(
+  options: Pick<ProcessOptions, "hostUrl" | "config" | "heapMiB">,
+  count: number,
+): WarmHosts {
+  const out = new WarmHosts();
+  const o = { ...options, concurrency: count } as ProcessOptions;
+  warm.set(out, Array.from({ length: count }, () => new Host(o, [], [], [], options.hostUrl)));
+  return out;
+}
+
 /** How long a cell process may take to load its modules before it counts as failed. */
 const STARTUP_LIMIT_MS = 120_000;
 
@@ -309,7 +355,7 @@ export async function runCellsInProcesses(
   const heap = options.heapMiB ?? 4096;
   const n = Math.max(1, Math.min(options.concurrency, queue.length));
   const lane = async () => {
-    let host: Host | undefined;
+    let host: Host | undefined = options.warm ? warm.get(options.warm)?.shift() : undefined;
     try {
       for (let unit = queue.shift(); unit !== undefined && !stopped; unit = queue.shift()) {
         for (const req of unit) {
@@ -404,6 +450,7 @@ export async function runCellsInProcesses(
   try {
     await Promise.all(Array.from({ length: n }, lane));
   } finally {
+    await options.warm?.close();
     await results;
   }
   if (stopped) throw stopped.error;
