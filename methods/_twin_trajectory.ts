@@ -35,11 +35,64 @@ export interface TwinMethod {
   recommend(rules: readonly string[]): Readonly<Record<string, Recommendation>>;
 }
 
+/**
+ * An object of an answer: a member of the context's pool or target pool, by index (a replay
+ * answers with the same member of its own context, as the live method would), else a copy.
+ */
+type Ref = { readonly pool: number } | { readonly target: number } | { readonly copy: unknown };
+
+/** A recorded recommendation: its mixture as a {@link Ref}, the other fields copied. */
+interface RecordedRecommendation {
+  readonly mixture: Ref;
+  readonly rest: Omit<Recommendation, "mixture">;
+}
+
 /** One answered call of a recorded cell. */
 type Call =
-  | { readonly kind: "ask"; readonly arg: string; readonly answer: readonly Proposal[] }
+  | { readonly kind: "ask"; readonly arg: string; readonly answer: readonly Ref[] }
   | { readonly kind: "tell"; readonly arg: string }
-  | { readonly kind: "recommend"; readonly answer: Readonly<Record<string, Recommendation>> };
+  | {
+    readonly kind: "recommend";
+    readonly answer: Readonly<Record<string, RecordedRecommendation>>;
+  };
+
+/** Encodes answer objects of a context as {@link Ref}s and decodes them in another. */
+class Refs {
+  readonly #ctx: MethodContext;
+  #index: Map<unknown, Ref> | undefined;
+
+  constructor(ctx: MethodContext) {
+    this.#ctx = ctx;
+  }
+
+  encode(x: unknown): Ref {
+    if (!this.#index) {
+      const index = new Map<unknown, Ref>();
+      this.#ctx.targetPool?.forEach((t, i) => index.has(t) || index.set(t, { target: i }));
+      this.#ctx.pool?.forEach((p, i) => index.has(p) || index.set(p, { pool: i }));
+      this.#index = index;
+    }
+    return this.#index.get(x) ?? { copy: structuredClone(x) };
+  }
+
+  decode(r: Ref): unknown {
+    if ("pool" in r) return this.#ctx.pool![r.pool];
+    if ("target" in r) return this.#ctx.targetPool![r.target];
+    return structuredClone(r.copy);
+  }
+
+  encodeRecommendation(rec: Recommendation): RecordedRecommendation {
+    const { mixture, ...rest } = rec;
+    return { mixture: this.encode(mixture), rest: structuredClone(rest) };
+  }
+
+  decodeRecommendation(r: RecordedRecommendation): Recommendation {
+    return {
+      mixture: this.decode(r.mixture) as Recommendation["mixture"],
+      ...structuredClone(r.rest),
+    };
+  }
+}
 
 /** A call a replaying cell received (kept to repeat it on the live method). */
 type Received =
@@ -74,22 +127,29 @@ export class TwinRecordings {
    * recommendation under every one of `rules`; the cell's own recommendation is `rule`'s.
    *
    * @param key The cell's context and options ({@linkcode twinKey}).
+   * @param ctx The cell's context.
    * @param live The live instance.
    * @param options The cell's rule and every rule to record.
    * @returns The cell's method.
    */
   record(
     key: string,
+    ctx: MethodContext,
     live: TwinMethod,
     options: { rule: string; rules: readonly string[] },
   ): Method {
     const calls: Call[] = [];
+    const refs = new Refs(ctx);
     this.#kept = [{ key, calls }, ...this.#kept.filter((e) => e.key !== key)]
       .slice(0, TWIN_RECORDINGS_KEPT);
     return {
       ask(state) {
         const answer = live.ask(state);
-        calls.push({ kind: "ask", arg: JSON.stringify(state), answer: structuredClone(answer) });
+        calls.push({
+          kind: "ask",
+          arg: JSON.stringify(state),
+          answer: answer.map((p) => refs.encode(p)),
+        });
         return answer;
       },
       tell(observations) {
@@ -98,7 +158,9 @@ export class TwinRecordings {
       },
       recommend() {
         const all = live.recommend(options.rules);
-        calls.push({ kind: "recommend", answer: structuredClone(all) });
+        const answer: Record<string, RecordedRecommendation> = {};
+        for (const r of options.rules) answer[r] = refs.encodeRecommendation(all[r]!);
+        calls.push({ kind: "recommend", answer });
         return all[options.rule]!;
       },
     };
@@ -110,13 +172,15 @@ export class TwinRecordings {
    * Without a record, the live method itself.
    *
    * @param key The cell's context and options ({@linkcode twinKey}).
+   * @param ctx The cell's context.
    * @param live Builds the live instance on the cell's context.
    * @param rule The cell's rule.
    * @returns The cell's method.
    */
-  replay(key: string, live: () => TwinMethod, rule: string): Method {
+  replay(key: string, ctx: MethodContext, live: () => TwinMethod, rule: string): Method {
     const calls = this.#kept.find((e) => e.key === key)?.calls;
     if (!calls) return liveMethod(live(), rule);
+    const refs = new Refs(ctx);
     const received: Received[] = [];
     let at = 0;
     let method: TwinMethod | undefined;
@@ -141,7 +205,7 @@ export class TwinRecordings {
             at++;
             received.push({ kind: "ask", state });
             count();
-            return structuredClone(c.answer);
+            return c.answer.map((r) => refs.decode(r) as Proposal);
           }
         }
         return (method ?? goLive()).ask(state);
@@ -165,7 +229,7 @@ export class TwinRecordings {
             at++;
             received.push({ kind: "recommend" });
             count();
-            return structuredClone(c.answer[rule]!);
+            return refs.decodeRecommendation(c.answer[rule]!);
           }
         }
         return (method ?? goLive()).recommend([rule])[rule]!;

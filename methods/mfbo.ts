@@ -149,8 +149,8 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
       const key = twinKey(ctx, { warmStart, refit, samples, standardize: options.standardize });
       const live = () => liveMfbo(ctx, id, { warmStart, refit, samples, options });
       return rule === "acquisition"
-        ? twinRecordings.record(key, live(), { rule, rules: RULES })
-        : twinRecordings.replay(key, live, rule);
+        ? twinRecordings.record(key, ctx, live(), { rule, rules: RULES })
+        : twinRecordings.replay(key, ctx, live, rule);
     },
   };
 }

@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../_assert.ts";
 import { Rng } from "../../numerics/rng.ts";
-import type { AskState, Method, Recommendation } from "../../core/method.ts";
+import type { AskState, Method, MethodContext, Recommendation } from "../../core/method.ts";
 import type { Observation, Proposal } from "../../core/types.ts";
 import { runCell } from "../../harness/cell.ts";
 import { resolveTask } from "../../core/task.ts";
@@ -43,6 +43,9 @@ function toy(seed: number): TwinMethod {
   };
 }
 
+/** A context with no pool: the toy's answers are recorded as copies. */
+const CTX = { pool: undefined, targetPool: undefined } as unknown as MethodContext;
+
 function observation(p: Proposal, value: number): Observation {
   return { ...p, value, metrics: { loss: value }, cost: 1, source: { kind: "table", row: 0 } };
 }
@@ -61,16 +64,19 @@ function drive(m: Method, steps: number, values = (i: number) => Math.sin(i + 1)
 
 Deno.test("TwinRecordings.replay() answers from the record, equal to the live twin, without building it", () => {
   const recs = new TwinRecordings();
-  const recorded = drive(recs.record("k", toy(3), { rule: "best", rules: ["best", "last"] }), 6);
+  const recorded = drive(
+    recs.record("k", CTX, toy(3), { rule: "best", rules: ["best", "last"] }),
+    6,
+  );
   assertEquals(recorded, drive({ ...liveAs(toy(3), "best") }, 6));
   let built = 0;
-  const replayed = drive(recs.replay("k", () => (built++, toy(3)), "last"), 6);
+  const replayed = drive(recs.replay("k", CTX, () => (built++, toy(3)), "last"), 6);
   assertEquals(replayed, drive(liveAs(toy(3), "last"), 6));
   assertEquals(built, 0);
   assertEquals([recs.replayed, recs.wentLive], [1, 0]);
   // Another key has no record: the live twin itself.
   assertEquals(
-    drive(recs.replay("other", () => toy(4), "last"), 3),
+    drive(recs.replay("other", CTX, () => toy(4), "last"), 3),
     drive(liveAs(toy(4), "last"), 3),
   );
 });
@@ -79,8 +85,12 @@ Deno.test("TwinRecordings.replay() goes live where a call differs or the record 
   const values = (i: number) => (i === 3 ? 9 : Math.sin(i + 1));
   for (const [steps, diverge] of [[6, true], [8, false]] as const) {
     const recs = new TwinRecordings();
-    drive(recs.record("k", toy(5), { rule: "best", rules: ["best", "last"] }), 6);
-    const got = drive(recs.replay("k", () => toy(5), "last"), steps, diverge ? values : undefined);
+    drive(recs.record("k", CTX, toy(5), { rule: "best", rules: ["best", "last"] }), 6);
+    const got = drive(
+      recs.replay("k", CTX, () => toy(5), "last"),
+      steps,
+      diverge ? values : undefined,
+    );
     const want = drive(liveAs(toy(5), "last"), steps, diverge ? values : undefined);
     assertEquals(got, want);
     assertEquals([recs.replayed, recs.wentLive], diverge ? [0, 1] : [1, 1]);
@@ -90,12 +100,12 @@ Deno.test("TwinRecordings.replay() goes live where a call differs or the record 
 Deno.test("TwinRecordings keeps the newest records only", () => {
   const recs = new TwinRecordings();
   for (let k = 0; k <= TWIN_RECORDINGS_KEPT; k++) {
-    drive(recs.record(`k${k}`, toy(k), { rule: "best", rules: ["best", "last"] }), 2);
+    drive(recs.record(`k${k}`, CTX, toy(k), { rule: "best", rules: ["best", "last"] }), 2);
   }
   let built = 0;
-  drive(recs.replay("k0", () => (built++, toy(0)), "last"), 2);
+  drive(recs.replay("k0", CTX, () => (built++, toy(0)), "last"), 2);
   assertEquals(built, 1, "the oldest record was dropped");
-  drive(recs.replay(`k${TWIN_RECORDINGS_KEPT}`, () => (built++, toy(0)), "last"), 2);
+  drive(recs.replay(`k${TWIN_RECORDINGS_KEPT}`, CTX, () => (built++, toy(0)), "last"), 2);
   assertEquals(built, 1, "the newest is kept");
 });
 
