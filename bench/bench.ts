@@ -403,7 +403,7 @@ function shardKeys(
       : []),
   ];
   return shardCells(
-    all.map((r) => ({ key: r.key, cost: r.cost ?? 1 })),
+    all.map((r) => ({ key: r.key, cost: r.cost ?? 1, ...(r.group ? { group: r.group.key } : {}) })),
     shard,
   );
 }
