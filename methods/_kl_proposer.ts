@@ -224,31 +224,43 @@ function hessian(
     for (let k = 0, r = F[a]! * K, q = a * K; k < K; k++) et[q + k] = e[k]! * tt[r + k]!;
   }
   for (let a = 0; a < n; a++) {
-    const i = F[a]!, q = a * K;
-    // h_ab = Σ_k (e_k·t_ki)·t_kj in k order, two columns at a time (independent sums).
-    let b = 0;
-    for (; b + 1 <= a; b += 2) {
-      const r0 = F[b]! * K, r1 = F[b + 1]! * K;
-      let h0 = 0, h1 = 0;
-      for (let k = 0; k < K; k++) {
-        const w = et[q + k]!;
-        h0 += w * tt[r0 + k]!;
-        h1 += w * tt[r1 + k]!;
-      }
-      H[a * n + b] = h0;
-      H[b * n + a] = h0;
-      H[a * n + b + 1] = h1;
-      H[(b + 1) * n + a] = h1;
-    }
-    if (b === a) {
-      const r0 = F[b]! * K;
-      let h0 = 0;
-      for (let k = 0; k < K; k++) h0 += et[q + k]! * tt[r0 + k]!;
-      H[a * n + b] = h0;
-    }
-    H[a * n + a]! += lambda / x[i]!;
+    hessianRow(H, a, F, et, tt, K);
+    H[a * n + a]! += lambda / x[F[a]!]!;
   }
   return H;
+}
+
+/** Row a of the Hessian's first term, entries b ≤ a, mirrored (see {@linkcode hessian}). */
+function hessianRow(
+  H: Float64Array,
+  a: number,
+  F: readonly number[],
+  et: Float64Array,
+  tt: Float64Array,
+  K: number,
+): void {
+  const n = F.length, q = a * K;
+  // h_ab = Σ_k (e_k·t_ki)·t_kj in k order, two columns at a time (independent sums).
+  let b = 0;
+  for (; b + 1 <= a; b += 2) {
+    const r0 = F[b]! * K, r1 = F[b + 1]! * K;
+    let h0 = 0, h1 = 0;
+    for (let k = 0; k < K; k++) {
+      const w = et[q + k]!;
+      h0 += w * tt[r0 + k]!;
+      h1 += w * tt[r1 + k]!;
+    }
+    H[a * n + b] = h0;
+    H[b * n + a] = h0;
+    H[a * n + b + 1] = h1;
+    H[(b + 1) * n + a] = h1;
+  }
+  if (b === a) {
+    const r0 = F[b]! * K;
+    let h0 = 0;
+    for (let k = 0; k < K; k++) h0 += et[q + k]! * tt[r0 + k]!;
+    H[a * n + b] = h0;
+  }
 }
 
 function cholesky(A: Float64Array, n: number): Float64Array {
