@@ -15,8 +15,13 @@ import {
   repairResults,
   withVersions,
 } from "../core/results.ts";
-import { type ProcessRequest, runCellsInProcesses } from "../harness/processes.ts";
-import { expectedCellCost } from "../harness/scheduler.ts";
+import {
+  type ProcessRequest,
+  runCellsInProcesses,
+  startHosts,
+  type WarmHosts,
+} from "../harness/processes.ts";
+import { cellGroup, expectedCellCost } from "../harness/scheduler.ts";
 import { getOnlineMethod, isOnlineMethod, ONLINE_METHODS } from "../methods/online/mod.ts";
 import type { RunTable } from "../core/table.ts";
 import type { PoolSpec, TaskCard } from "../core/task.ts";
@@ -258,7 +263,15 @@ function runsOn(m: BenchMethod, card: TaskCard): boolean {
 /** Runs a bench end to end: plan the cells, write run.json, run the cells, write the reports. */
 export async function runBench(o: BenchOptions): Promise<BenchSummary> {
   const t0 = performance.now();
-  const plan = await planBench(o).catch((e: unknown) => {
+  // The lanes' first processes load their modules while the bench loads its tables.
+  const warm = warmable(o)
+    ? startHosts(
+      { hostUrl: HOST_URL, config: `${ROOT}/deno.json`, heapMiB: o.memoryMiB ?? 4096 },
+      o.workers,
+    )
+    : undefined;
+  const plan = await planBench(o).catch(async (e: unknown) => {
+    await warm?.close();
     throw e instanceof InputError
       ? e
       : new InputError(e instanceof Error ? e.message : String(e), { cause: e });
@@ -321,6 +334,7 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
       })),
     });
     const { finished, failed } = await executeCells(requests, {
+      warm,
       versions: cellVersions(plan, meta.commit, execution),
       out: o.out,
       results,
@@ -358,8 +372,21 @@ export async function runBench(o: BenchOptions): Promise<BenchSummary> {
       files,
     };
   } finally {
+    await warm?.close();
     if (plan.entryDir) await Deno.remove(plan.entryDir, { recursive: true });
   }
+}
+
+/** The module of the bench's cell processes. */
+const HOST_URL = new URL("./cell_host.ts", import.meta.url);
+
+/**
+ * Whether a bench's cells will start where warm processes can serve them ({@linkcode
+ * startHosts}): only replay tasks (the built-in default set) and only registered methods.
+ */
+function warmable(o: BenchOptions): boolean {
+  return o.tasks === undefined && o.workers > 0 &&
+    (o.methods ?? []).every((s) => !isCommandSpec(s) && !isModuleSpec(s));
 }
 
 /**
@@ -376,7 +403,7 @@ function shardKeys(
       : []),
   ];
   return shardCells(
-    all.map((r) => ({ key: r.key, cost: r.cost ?? 1 })),
+    all.map((r) => ({ key: r.key, cost: r.cost ?? 1, ...(r.group ? { group: r.group.key } : {}) })),
     shard,
   );
 }
@@ -930,6 +957,7 @@ function optimiseCells(
           read: readsFor(t.card),
           write: t.card.runner === "train" && !m.external ? [trainCacheDir()] : [],
           cost: expectedCellCost(m.id, t.card.id),
+          ...sharedWork("optimise", m, t.card, seed),
           ...(m.main ? { main: m.main } : {}),
           ...(m.run ? { run: m.run } : {}),
         });
@@ -972,6 +1000,7 @@ function predictCells(
           fresh: m.external,
           read: [],
           cost: expectedCellCost(m.id, card.id),
+          ...sharedWork("predict", m, card, seed),
           ...(m.main ? { main: m.main } : {}),
           ...(m.run ? { run: m.run } : {}),
         });
@@ -979,6 +1008,22 @@ function predictCells(
     }
   }
   return out;
+}
+
+/**
+ * The process group of a built-in method's cell (`cellGroup`, harness/scheduler.ts): cells
+ * that share work their process keeps run back to back in one process. Methods from outside
+ * the suite share nothing (each cell has a process of its own).
+ */
+function sharedWork(
+  track: "optimise" | "predict",
+  m: BenchMethod,
+  card: { readonly id: string; readonly version: number },
+  seed: number,
+): { group?: { key: string; order: number } } {
+  if (m.external) return {};
+  const group = cellGroup(track, m.id, `${card.id}@${card.version}`, seed);
+  return group ? { group } : {};
 }
 
 /** The line of a cell whose process was killed or died (crash, exit, memory, hard time limit). */
@@ -1057,6 +1102,8 @@ async function appendLine(file: Deno.FsFile, text: string): Promise<void> {
 async function executeCells(
   requests: readonly ProcessRequest[],
   o: {
+    /** Processes started while the bench was planned. */
+    warm: WarmHosts | undefined;
     out: string;
     /** Versions stamped on each cell's line, by cell key. */
     versions: ReadonlyMap<string, LineVersions>;
@@ -1082,8 +1129,9 @@ async function executeCells(
   });
   try {
     await runCellsInProcesses(requests, {
-      hostUrl: new URL("./cell_host.ts", import.meta.url),
+      hostUrl: HOST_URL,
       config: `${ROOT}/deno.json`,
+      ...(o.warm ? { warm: o.warm } : {}),
       concurrency: o.workers,
       heapMiB: o.memoryMiB,
       hardLimitMs: Math.round(o.timeLimitMs * 1.5) + 2000,

@@ -127,6 +127,18 @@ function taskFor(card: TaskCard, tableKey: string): Task {
   return t;
 }
 
+const replayRunners = new WeakMap<Task, ReplayRunner>();
+
+/**
+ * The replay runner of a task, built once per process: it only looks runs up in the task's
+ * pools (its indexes are built from them and never change), so cells share it.
+ */
+function replayRunner(task: Task): ReplayRunner {
+  let r = replayRunners.get(task);
+  if (!r) replayRunners.set(task, r = new ReplayRunner(task));
+  return r;
+}
+
 /** A surrogate runner for one cell over the task's models, opened once per process. */
 async function surrogateRunner(
   task: Task,
@@ -308,7 +320,7 @@ export async function handle(p: CellPayload) {
         ? await surrogateRunner(task, p.device ?? "cpu", p.cpuEngine ?? "simd", p.seed)
         : task.card.runner === "train"
         ? await trainRunner(task, p.trainCache)
-        : new ReplayRunner(task),
+        : replayRunner(task),
       factory: bridge?.factory ?? await method(p.method, p.methodId),
       seed: p.seed,
       suite: p.suite,

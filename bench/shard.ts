@@ -45,8 +45,8 @@ export function parseShard(text: string): Shard {
 }
 
 /**
- * Splits cells over `count` shards (longest processing time first) and returns the keys of
- * shard `index`.
+ * Splits cells over `count` shards (longest processing time first; the cells of a `group` as
+ * one unit) and returns the keys of shard `index`.
  *
  * @example
  * ```ts
@@ -56,22 +56,37 @@ export function parseShard(text: string): Shard {
  * assertEquals([...shardCells(cells, { index: 1, count: 2 })], ["a"]);
  * assertEquals([...shardCells(cells, { index: 2, count: 2 })], ["b", "c", "d"]);
  * ```
- * @param cells Every cell of the bench in canonical order, with its expected cost.
+ * @param cells Every cell of the bench in canonical order, with its expected cost and group.
  * @param shard Which shard.
  * @returns The keys of its cells.
  */
 export function shardCells(
-  cells: readonly { readonly key: string; readonly cost: number }[],
+  cells: readonly { readonly key: string; readonly cost: number; readonly group?: string }[],
   shard: Shard,
 ): Set<string> {
-  const order = cells.map((c, i) => ({ ...c, i })).sort((a, b) => b.cost - a.cost || a.i - b.i);
+  // The cells of a group (work shared in one process: harness/scheduler.ts `cellGroup`) stay
+  // together, as one unit of their summed cost.
+  const units: { keys: string[]; cost: number; i: number }[] = [];
+  const byGroup = new Map<string, { keys: string[]; cost: number; i: number }>();
+  cells.forEach((c, i) => {
+    const unit = c.group === undefined ? undefined : byGroup.get(c.group);
+    if (unit) {
+      unit.keys.push(c.key);
+      unit.cost += c.cost;
+      return;
+    }
+    const fresh = { keys: [c.key], cost: c.cost, i };
+    if (c.group !== undefined) byGroup.set(c.group, fresh);
+    units.push(fresh);
+  });
+  const order = units.sort((a, b) => b.cost - a.cost || a.i - b.i);
   const load = new Array<number>(shard.count).fill(0);
   const mine = new Set<string>();
-  for (const c of order) {
+  for (const u of order) {
     let s = 0;
     for (let j = 1; j < load.length; j++) if (load[j]! < load[s]!) s = j;
-    load[s]! += c.cost;
-    if (s === shard.index - 1) mine.add(c.key);
+    load[s]! += u.cost;
+    if (s === shard.index - 1) { for (const k of u.keys) mine.add(k); }
   }
   return mine;
 }

@@ -162,10 +162,15 @@ export function compileObjective(expression: string, metricNames: readonly strin
   const code = node.compile();
   const names = [...used];
   const entries = [...aliases].filter(([, m]) => used.has(m));
+  const plain = plainAggregate(node, aliases);
   return {
     expression,
     metrics: names,
     evaluate(m) {
+      if (plain) {
+        const out = plain.evaluate(m);
+        if (out !== undefined) return out;
+      }
       const scope: Record<string, number> = {};
       for (const [alias, metric] of entries) scope[alias] = value(m, metric);
       const out = code.evaluate(scope);
@@ -173,6 +178,45 @@ export function compileObjective(expression: string, metricNames: readonly strin
         throw new TypeError(`Objective "${expression}" gave "${String(out)}", expected a number`);
       }
       return out;
+    },
+  };
+}
+
+/**
+ * `mean(…)` or `sum(…)` of metric names alone (a metric definition such as `mean(metric_*)`),
+ * evaluated without mathjs: the additions in argument order from the first value, as mathjs's
+ * `mean` and `sum` make them on numbers, then `mean`'s one division by the count (the same
+ * value, bit for bit; tests/core/objective_test.ts compares both on every run of the tables).
+ * Undefined for any other expression; its `evaluate` gives undefined when a metric is missing
+ * (the mathjs path then names it).
+ */
+function plainAggregate(
+  node: MathNode,
+  aliases: ReadonlyMap<string, string>,
+): { evaluate(m: Readonly<Record<string, number>>): number | undefined } | undefined {
+  if (node.type !== "FunctionNode") return undefined;
+  const call = node as unknown as { fn: { name?: string }; args: MathNode[] };
+  const fn = call.fn.name;
+  if ((fn !== "mean" && fn !== "sum") || call.args.length === 0) return undefined;
+  const metrics: string[] = [];
+  for (const arg of call.args) {
+    const metric = arg.type === "SymbolNode"
+      ? aliases.get((arg as unknown as { name: string }).name)
+      : undefined;
+    if (metric === undefined) return undefined;
+    metrics.push(metric);
+  }
+  const count = metrics.length;
+  return {
+    evaluate(m) {
+      let s = m[metrics[0]!];
+      if (typeof s !== "number") return undefined;
+      for (let i = 1; i < count; i++) {
+        const v = m[metrics[i]!];
+        if (typeof v !== "number") return undefined;
+        s += v;
+      }
+      return fn === "mean" ? s / count : s;
     },
   };
 }
@@ -285,6 +329,23 @@ export interface LinearForm {
  * refer to each other in a cycle.
  */
 export function linearForm(
+  expression: string,
+  metrics: readonly MetricInfo[],
+): LinearForm | undefined {
+  let forms = linearForms.get(metrics);
+  if (!forms) linearForms.set(metrics, forms = new Map());
+  if (!forms.has(expression)) forms.set(expression, linearFormOf(expression, metrics));
+  return forms.get(expression);
+}
+
+/**
+ * The linear forms found so far, by metric list (a table's, the same array for every cell of a
+ * process) and expression: every cell's context asks for its objective's form, and on
+ * olmix/superswarm-bpb finding it takes 111 evaluations of a 110-metric definition.
+ */
+const linearForms = new WeakMap<readonly MetricInfo[], Map<string, LinearForm | undefined>>();
+
+function linearFormOf(
   expression: string,
   metrics: readonly MetricInfo[],
 ): LinearForm | undefined {

@@ -38,6 +38,14 @@ export interface ProcessRequest {
    */
   readonly cost?: number;
   /**
+   * Cells that share work their process keeps (a recorded trajectory, a fitted predictor): the
+   * cells of one group `key` run in one lane, back to back, in increasing `order` (ties in
+   * request order), and the group starts as one unit in decreasing order of its summed cost.
+   * Only the time taken changes: a cell's reply never depends on which cells ran before it in
+   * its process. @default {a group of its own}
+   */
+  readonly group?: { readonly key: string; readonly order: number };
+  /**
    * Programs the process may start (`--allow-run=<list>`; none when empty): the command of a
    * bridged method (bench/bridge/). Such a process runs in a process group of its own, and the
    * whole group is killed when the process ends, so that no program it started outlives it.
@@ -62,10 +70,19 @@ export interface ProcessOptions {
   readonly hardLimitMs: number;
   /** V8 heap limit of a process in MiB. @default {4096} */
   readonly heapMiB?: number;
-  /** Called with each cell's reply (or the failure built by `onFailure`). */
+  /**
+   * Called with each cell's reply (or the failure built by `onFailure`), one call at a time in
+   * the order the replies arrive; a lane goes on to its next cell without waiting for it (a
+   * flushed write of the line is not the lane's time).
+   */
   readonly onResult: (request: ProcessRequest, reply: unknown) => void | Promise<void>;
   /** Builds the reply of a cell whose process was killed or died. */
   readonly onFailure: (request: ProcessRequest, error: Error) => unknown;
+  /**
+   * Processes started ahead ({@linkcode startHosts}, with the same host module, configuration
+   * and heap limit): each lane's first process, while they last; the rest are closed.
+   */
+  readonly warm?: WarmHosts;
 }
 
 /** A running host process. */
@@ -179,14 +196,27 @@ class Host {
 
   /** Sends one message. */
   async send(message: unknown): Promise<void> {
-    await this.#writer.write(new TextEncoder().encode(JSON.stringify(message) + "\n"));
+    await this.sendBytes(new TextEncoder().encode(JSON.stringify(message) + "\n"));
   }
 
-  /** Sends the preamble messages this process has not seen yet. */
-  async prepare(req: ProcessRequest): Promise<void> {
+  /** Sends one message already encoded (a JSON line). */
+  async sendBytes(bytes: Uint8Array): Promise<void> {
+    await this.#writer.write(bytes);
+  }
+
+  /**
+   * Sends the preamble messages this process has not seen yet, each encoded once per run
+   * (`encoded`, by key: a table goes to every lane's process).
+   */
+  async prepare(req: ProcessRequest, encoded: Map<string, Uint8Array>): Promise<void> {
     for (const p of req.preamble ?? []) {
       if (this.#seen.has(p.key)) continue;
-      await this.send(p.message);
+      let bytes = encoded.get(p.key);
+      if (!bytes) {
+        bytes = new TextEncoder().encode(JSON.stringify(p.message) + "\n");
+        encoded.set(p.key, bytes);
+      }
+      await this.sendBytes(bytes);
       this.#seen.add(p.key);
     }
   }
@@ -229,6 +259,47 @@ class Host {
       // the group is empty
     }
   }
+}
+
+/**
+ * Cell processes started before their run is planned (while the bench loads its tables), with
+ * no read, write or run permission and the options' host module: the access a replay cell of a
+ * built-in method needs. {@linkcode runCellsInProcesses} gives one to each lane as its first
+ * process (a lane whose first cell needs other access closes it and starts its own) and closes
+ * the ones no lane took.
+ */
+export class WarmHosts {
+  /** Whether no host is left to take. */
+  get empty(): boolean {
+    return (warm.get(this) ?? []).length === 0;
+  }
+
+  /** Ends the hosts no run took. */
+  async close(): Promise<void> {
+    const hosts = warm.get(this) ?? [];
+    warm.set(this, []);
+    await Promise.all(hosts.map((h) => h.close()));
+  }
+}
+
+const warm = new WeakMap<WarmHosts, Host[]>();
+
+/**
+ * Starts `count` cell processes for a later {@linkcode runCellsInProcesses} with the same host
+ * module, configuration and heap limit (see {@linkcode WarmHosts}).
+ *
+ * @param options The run's host module, configuration and heap limit.
+ * @param count How many processes (the run's lanes).
+ * @returns The started processes.
+ */
+export function startHosts(
+  options: Pick<ProcessOptions, "hostUrl" | "config" | "heapMiB">,
+  count: number,
+): WarmHosts {
+  const out = new WarmHosts();
+  const o = { ...options, concurrency: count } as ProcessOptions;
+  warm.set(out, Array.from({ length: count }, () => new Host(o, [], [], [], options.hostUrl)));
+  return out;
 }
 
 /** How long a cell process may take to load its modules before it counts as failed. */
@@ -275,97 +346,153 @@ export async function runCellsInProcesses(
   requests: readonly ProcessRequest[],
   options: ProcessOptions,
 ): Promise<void> {
-  // Longest first; the sort is stable, so equal costs keep the request order. Results do not
-  // depend on the order (each cell's randomness comes from its own seed).
-  const queue = [...requests].sort((a, b) => (b.cost ?? 1) - (a.cost ?? 1));
+  const queue = scheduleGroups(requests);
+  const encoded = new Map<string, Uint8Array>();
+  // The replies' callbacks, chained: one at a time, in arrival order, off the lanes' path.
+  let results: Promise<void> = Promise.resolve();
+  // The first error a callback threw: the lanes start no further cell, and the run throws it.
+  let stopped: { error: unknown } | undefined;
   const heap = options.heapMiB ?? 4096;
   const n = Math.max(1, Math.min(options.concurrency, queue.length));
   const lane = async () => {
-    let host: Host | undefined;
+    let host: Host | undefined = options.warm ? warm.get(options.warm)?.shift() : undefined;
     try {
-      while (queue.length > 0) {
-        const req = queue.shift()!;
-        const read = [...(req.read ?? [])].sort();
-        const write = [...(req.write ?? [])].sort();
-        const run = [...(req.run ?? [])].sort();
-        const main = req.main ?? options.hostUrl;
-        const access = `${read.join(",")}|${write.join(",")}`;
-        if (
-          host &&
-          (req.fresh || host.read !== access || host.run !== run.join(",") ||
-            host.main !== main.href)
-        ) {
-          await host.close();
-          host = undefined;
-        }
-        host ??= new Host(options, read, write, run, main);
-        const h = host;
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        // Start-up (loading the host's modules) and the transfer of the cell's table are not
-        // the cell's time: its hard limit starts when its payload is sent.
-        const started = await Promise.race([
-          h.ready.then(() => h.prepare(req)).then(() => "ready" as const),
-          h.exited.then((status) => ({ status })),
-          new Promise<"late">((resolve) => {
-            timer = setTimeout(() => resolve("late"), STARTUP_LIMIT_MS);
-          }),
-        ]).catch(async () => ({ status: await h.exited }));
-        clearTimeout(timer);
-        const outcome = started === "ready"
-          ? await Promise.race([
-            (async () => {
-              await h.send(req.payload);
-              return { reply: await h.reply() };
-            })().catch((e: unknown) => ({ died: e })),
-            h.exited.then((status) => ({ status })),
-            new Promise<{ timeout: true }>((resolve) => {
-              timer = setTimeout(() => resolve({ timeout: true }), options.hardLimitMs);
-            }),
-          ])
-          : started === "late"
-          ? { startup: true as const }
-          : started;
-        clearTimeout(timer);
-        let reply: unknown;
-        if ("reply" in outcome) {
-          reply = outcome.reply;
-          if (req.fresh) {
-            await h.close();
+      for (let unit = queue.shift(); unit !== undefined && !stopped; unit = queue.shift()) {
+        for (const req of unit) {
+          const read = [...(req.read ?? [])].sort();
+          const write = [...(req.write ?? [])].sort();
+          const run = [...(req.run ?? [])].sort();
+          const main = req.main ?? options.hostUrl;
+          const access = `${read.join(",")}|${write.join(",")}`;
+          if (
+            host &&
+            (req.fresh || host.read !== access || host.run !== run.join(",") ||
+              host.main !== main.href)
+          ) {
+            await host.close();
             host = undefined;
           }
-        } else if ("status" in outcome && (await h.drained, (reply = h.buffered()) !== undefined)) {
-          // The process replied, then ended (a fresh process closing): the reply stands.
-          await h.close();
-          host = undefined;
-        } else {
-          await h.close(true);
-          host = undefined;
-          const error = "startup" in outcome
-            ? Object.assign(
-              new Error(
-                `Cell process did not start within ${STARTUP_LIMIT_MS / 1000} s: ${
-                  h.stderr().slice(-500) || "no output"
-                }`,
-              ),
-              { name: "ProcessStartError" },
-            )
-            : "timeout" in outcome
-            ? Object.assign(
-              new Error(`Cell exceeded its hard time limit of "${options.hardLimitMs}" ms`),
-              { name: "TimeLimitError" },
-            )
-            : deathReason(
-              "status" in outcome ? outcome.status : await h.exited,
-              h.stderr(),
-              heap,
-            );
-          reply = options.onFailure(req, error);
+          host ??= new Host(options, read, write, run, main);
+          const h = host;
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          // Start-up (loading the host's modules) and the transfer of the cell's table are not
+          // the cell's time: its hard limit starts when its payload is sent.
+          const started = await Promise.race([
+            h.ready.then(() => h.prepare(req, encoded)).then(() => "ready" as const),
+            h.exited.then((status) => ({ status })),
+            new Promise<"late">((resolve) => {
+              timer = setTimeout(() => resolve("late"), STARTUP_LIMIT_MS);
+            }),
+          ]).catch(async () => ({ status: await h.exited }));
+          clearTimeout(timer);
+          const outcome = started === "ready"
+            ? await Promise.race([
+              (async () => {
+                await h.send(req.payload);
+                return { reply: await h.reply() };
+              })().catch((e: unknown) => ({ died: e })),
+              h.exited.then((status) => ({ status })),
+              new Promise<{ timeout: true }>((resolve) => {
+                timer = setTimeout(() => resolve({ timeout: true }), options.hardLimitMs);
+              }),
+            ])
+            : started === "late"
+            ? { startup: true as const }
+            : started;
+          clearTimeout(timer);
+          let reply: unknown;
+          if ("reply" in outcome) {
+            reply = outcome.reply;
+            if (req.fresh) {
+              await h.close();
+              host = undefined;
+            }
+          } else if (
+            "status" in outcome && (await h.drained, (reply = h.buffered()) !== undefined)
+          ) {
+            // The process replied, then ended (a fresh process closing): the reply stands.
+            await h.close();
+            host = undefined;
+          } else {
+            await h.close(true);
+            host = undefined;
+            const error = "startup" in outcome
+              ? Object.assign(
+                new Error(
+                  `Cell process did not start within ${STARTUP_LIMIT_MS / 1000} s: ${
+                    h.stderr().slice(-500) || "no output"
+                  }`,
+                ),
+                { name: "ProcessStartError" },
+              )
+              : "timeout" in outcome
+              ? Object.assign(
+                new Error(`Cell exceeded its hard time limit of "${options.hardLimitMs}" ms`),
+                { name: "TimeLimitError" },
+              )
+              : deathReason(
+                "status" in outcome ? outcome.status : await h.exited,
+                h.stderr(),
+                heap,
+              );
+            reply = options.onFailure(req, error);
+          }
+          const r = reply;
+          results = results.then(() => stopped ? undefined : options.onResult(req, r)).catch(
+            (error: unknown) => void (stopped ??= { error }),
+          );
         }
-        await options.onResult(req, reply);
       }
     } finally {
       await host?.close();
     }
   };
-  await Promise.all(Array.from({ length: n }, lane));
+  try {
+    await Promise.all(Array.from({ length: n }, lane));
+  } finally {
+    await options.warm?.close();
+    await results;
+  }
+  if (stopped) throw stopped.error;
+}
+
+/**
+ * The units a lane takes, in start order: each group's cells (in increasing `group.order`,
+ * ties in request order) or a lone cell, longest summed cost first; the sorts are stable, so
+ * equal costs keep the order of their first request. Results do not depend on the order (each
+ * cell's randomness comes from its own seed).
+ *
+ * @example
+ * ```ts
+ * import { scheduleGroups } from "./processes.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * const units = scheduleGroups([
+ *   { key: "a", payload: 0, cost: 2 },
+ *   { key: "b", payload: 0, cost: 1, group: { key: "g", order: 1 } },
+ *   { key: "c", payload: 0, cost: 2, group: { key: "g", order: 0 } },
+ * ]);
+ * assertEquals(units.map((u) => u.map((r) => r.key)), [["c", "b"], ["a"]]);
+ * ```
+ * @param requests The cells, in request order.
+ * @returns The units, longest first.
+ */
+export function scheduleGroups(requests: readonly ProcessRequest[]): ProcessRequest[][] {
+  const units: ProcessRequest[][] = [];
+  const byKey = new Map<string, ProcessRequest[]>();
+  for (const req of requests) {
+    if (req.group === undefined) {
+      units.push([req]);
+      continue;
+    }
+    const unit = byKey.get(req.group.key);
+    if (unit) unit.push(req);
+    else {
+      const fresh = [req];
+      byKey.set(req.group.key, fresh);
+      units.push(fresh);
+    }
+  }
+  for (const unit of units) unit.sort((a, b) => a.group!.order - b.group!.order);
+  const cost = (unit: readonly ProcessRequest[]) => unit.reduce((s, r) => s + (r.cost ?? 1), 0);
+  return units.map((u) => ({ u, c: cost(u) })).sort((a, b) => b.c - a.c).map(({ u }) => u);
 }

@@ -107,6 +107,58 @@ export function expectedCellCost(methodId: string, taskId: string): number {
   return (METHOD_COST[base] ?? DEFAULT_METHOD_COST) * exact * (TASK_COST[taskId] ?? 1);
 }
 
+/**
+ * Methods whose cells share work kept by their cell process, by track: on the optimise track a
+ * method records its trajectory for a twin that differs only in its recommendations (`mfbo`
+ * then `mfbo-pm`, `methods/_twin_trajectory.ts`), so their cells of one task and seed form a
+ * group; on the Predict track `bo`, `mfbo` and `mfbo-pm` fit the same predictor
+ * (`PredictorFits` in `methods/_bo_common.ts`), so their cells of one task form a group. Each
+ * list gives the order in which a group's cells run (the recording method first).
+ */
+export const SHARED_WORK: Readonly<
+  Record<"optimise" | "predict", Readonly<Record<string, readonly string[]>>>
+> = {
+  optimise: { mfbo: ["mfbo", "mfbo-pm"] },
+  predict: { gp: ["bo", "mfbo", "mfbo-pm"] },
+};
+
+/**
+ * The process group of a cell ({@link SHARED_WORK}), or undefined when it shares nothing: on
+ * the optimise track its group's name, variant, task and seed (`mfbo@exact` shares with
+ * `mfbo-pm@exact` only); on the Predict track its group's name and task, whatever the variant.
+ *
+ * @example
+ * ```ts
+ * import { cellGroup } from "./scheduler.ts";
+ * import { deepStrictEqual as assertEquals } from "node:assert/strict";
+ * assertEquals(cellGroup("optimise", "mfbo-pm", "t@1", 2), { key: "mfbo||t@1|2", order: 1 });
+ * assertEquals(cellGroup("optimise", "bo", "t@1", 2), undefined);
+ * ```
+ * @param track Optimise or Predict track.
+ * @param methodId Method id (with its variant, if any).
+ * @param taskKey Task key (`id@version`).
+ * @param seed Seed of the cell.
+ * @returns The group key and the cell's place in it.
+ */
+export function cellGroup(
+  track: "optimise" | "predict",
+  methodId: string,
+  taskKey: string,
+  seed: number,
+): { key: string; order: number } | undefined {
+  const at = methodId.indexOf("@");
+  const base = at < 0 ? methodId : methodId.slice(0, at);
+  const variant = at < 0 ? "" : methodId.slice(at + 1);
+  for (const [name, members] of Object.entries(SHARED_WORK[track])) {
+    const order = members.indexOf(base);
+    if (order < 0) continue;
+    return track === "optimise"
+      ? { key: `${name}|${variant}|${taskKey}|${seed}`, order }
+      : { key: `${name}|${taskKey}`, order };
+  }
+  return undefined;
+}
+
 /** Options of {@linkcode runCells}. */
 export interface SchedulerOptions {
   /** Module URL of the worker script. */

@@ -242,14 +242,23 @@ function drawGrid(
       for (let s = 0; s < perAB; s++, at += p) {
         starts[at] = a;
         starts[at + 1] = b;
-        const from = at + 2, to = at + p;
-        rng.fill(starts, from, to); // the draws of m calls of rng.next()
-        const u = hasOwn ? starts[from + own]! : 0;
-        for (let k = from; k < to; k++) starts[k] = 0.1 * starts[k]!;
-        if (hasOwn) starts[from + own] = -u;
+        drawStart(starts, rng, at + 2, at + p, hasOwn ? own : -1);
       }
     }
   }
+}
+
+/**
+ * One start's t: m draws of `rng.next()` into `starts[from..to)`, scaled by 0.1, the own entry
+ * (`own` ≥ 0) by −1 instead. A function of its own: as the innermost loop of `drawGrid`'s nest,
+ * V8's on-stack replacement left its optimised code at every exit of the loop (hundreds of times
+ * per cell).
+ */
+function drawStart(starts: Float64Array, rng: Rng, from: number, to: number, own: number): void {
+  rng.fill(starts, from, to); // the draws of m calls of rng.next()
+  const u = own >= 0 ? starts[from + own]! : 0;
+  for (let k = from; k < to; k++) starts[k] = 0.1 * starts[k]!;
+  if (own >= 0) starts[from + own] = -u;
 }
 
 /**

@@ -123,38 +123,10 @@ export function klProposer(
     if (F.length === 0) break;
     // Newton step on the free coordinates with Σ d = 0.
     const n = F.length;
-    const H = new Float64Array(n * n);
-    for (let a = 0; a < n; a++) {
-      for (let k = 0, r = F[a]! * K, q = a * K; k < K; k++) et[q + k] = e[k]! * tt[r + k]!;
-    }
-    for (let a = 0; a < n; a++) {
-      const i = F[a]!, q = a * K;
-      // h_ab = Σ_k (e_k·t_ki)·t_kj in k order, two columns at a time (independent sums).
-      let b = 0;
-      for (; b + 1 <= a; b += 2) {
-        const r0 = F[b]! * K, r1 = F[b + 1]! * K;
-        let h0 = 0, h1 = 0;
-        for (let k = 0; k < K; k++) {
-          const w = et[q + k]!;
-          h0 += w * tt[r0 + k]!;
-          h1 += w * tt[r1 + k]!;
-        }
-        H[a * n + b] = h0;
-        H[b * n + a] = h0;
-        H[a * n + b + 1] = h1;
-        H[(b + 1) * n + a] = h1;
-      }
-      if (b === a) {
-        const r0 = F[b]! * K;
-        let h0 = 0;
-        for (let k = 0; k < K; k++) h0 += et[q + k]! * tt[r0 + k]!;
-        H[a * n + b] = h0;
-      }
-      H[a * n + a]! += lambda / x[i]!;
-    }
+    const H = hessian(F, e, tt, et, K, lambda, x);
     const L = cholesky(H, n);
-    const hg = solve(L, n, F.map((i) => g[i]!));
-    const h1 = solve(L, n, F.map(() => 1));
+    const hg = solve(L, n, Float64Array.from(F, (i) => g[i]!));
+    const h1 = solve(L, n, new Float64Array(n).fill(1));
     const s1 = h1.reduce((a, b) => a + b, 0);
     const nuN = -hg.reduce((a, b) => a + b, 0) / s1;
     const d = hg.map((y, a) => -(y + nuN * h1[a]!));
@@ -231,6 +203,66 @@ function nuFree(F: readonly number[], g: readonly number[]): number {
   return F.length ? F.reduce((s, i) => s + g[i]!, 0) / F.length : -Infinity;
 }
 
+/**
+ * The Newton step's Hessian on the free coordinates `F`: `Σ_k (e_k·t_ki)·t_kj + λ/x_i` on the
+ * diagonal. Its own function (as the other loops of the iteration): inside `klProposer`'s loop,
+ * V8's on-stack replacement left its optimised code at every exit of an inner loop, several times
+ * slower.
+ */
+function hessian(
+  F: readonly number[],
+  e: readonly number[],
+  tt: Float64Array,
+  et: Float64Array,
+  K: number,
+  lambda: number,
+  x: readonly number[],
+): Float64Array {
+  const n = F.length;
+  const H = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let k = 0, r = F[a]! * K, q = a * K; k < K; k++) et[q + k] = e[k]! * tt[r + k]!;
+  }
+  for (let a = 0; a < n; a++) {
+    hessianRow(H, a, F, et, tt, K);
+    H[a * n + a]! += lambda / x[F[a]!]!;
+  }
+  return H;
+}
+
+/** Row a of the Hessian's first term, entries b ≤ a, mirrored (see {@linkcode hessian}). */
+function hessianRow(
+  H: Float64Array,
+  a: number,
+  F: readonly number[],
+  et: Float64Array,
+  tt: Float64Array,
+  K: number,
+): void {
+  const n = F.length, q = a * K;
+  // h_ab = Σ_k (e_k·t_ki)·t_kj in k order, two columns at a time (independent sums).
+  let b = 0;
+  for (; b + 1 <= a; b += 2) {
+    const r0 = F[b]! * K, r1 = F[b + 1]! * K;
+    let h0 = 0, h1 = 0;
+    for (let k = 0; k < K; k++) {
+      const w = et[q + k]!;
+      h0 += w * tt[r0 + k]!;
+      h1 += w * tt[r1 + k]!;
+    }
+    H[a * n + b] = h0;
+    H[b * n + a] = h0;
+    H[a * n + b + 1] = h1;
+    H[(b + 1) * n + a] = h1;
+  }
+  if (b === a) {
+    const r0 = F[b]! * K;
+    let h0 = 0;
+    for (let k = 0; k < K; k++) h0 += et[q + k]! * tt[r0 + k]!;
+    H[a * n + b] = h0;
+  }
+}
+
 function cholesky(A: Float64Array, n: number): Float64Array {
   const L = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
@@ -243,7 +275,7 @@ function cholesky(A: Float64Array, n: number): Float64Array {
   return L;
 }
 
-function solve(L: Float64Array, n: number, b: readonly number[]): number[] {
+function solve(L: Float64Array, n: number, b: Float64Array): Float64Array {
   const y = b.slice();
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < i; k++) y[i]! -= L[i * n + k]! * y[k]!;

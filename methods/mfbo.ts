@@ -16,7 +16,11 @@
  * Recommendation (`recommend` option): `"acquisition"` (default, the reference's choice): the
  * target-pool member with the largest information gain at fidelity 1 under the current step's
  * f* and samples (the reference evaluates the same acquisition on the high-fidelity rows);
- * `"posterior-mean"`: the largest posterior mean at fidelity 1.
+ * `"posterior-mean"`: the largest posterior mean at fidelity 1. The rule does not change the
+ * trajectory (the same steps draw the same numbers), so an `mfbo` cell records its calls with
+ * both rules' recommendations, and an `mfbo-pm` cell of the same context and options that
+ * follows it in one cell process replays that record instead of recomputing it
+ * (`methods/_twin_trajectory.ts`: the same line, bit for bit, timings aside).
  *
  * Pool mode only (ADMIRE's setting: replays over finite pools); continuous tasks are refused
  * with a TypeError.
@@ -49,7 +53,7 @@
  */
 
 import { GpCandidates, type GpPosterior } from "../numerics/gp/gp.ts";
-import type { MethodFactory } from "../core/method.ts";
+import type { MethodContext, MethodFactory, Recommendation } from "../core/method.ts";
 import { sobolNormals } from "../numerics/stats/qmc.ts";
 import {
   argmax,
@@ -63,6 +67,7 @@ import {
   requirePool,
 } from "./_bo_common.ts";
 import { informationGainOf, maxValueFromMoments } from "./_mf_mes.ts";
+import { twinKey, type TwinMethod, twinRecordings } from "./_twin_trajectory.ts";
 
 /** Options of {@linkcode mfboWith}. */
 export interface MfboOptions {
@@ -138,86 +143,112 @@ export function mfboWith(options: MfboOptions = {}): MethodFactory {
     },
     create(ctx) {
       requirePool(ctx, id);
-      const pool = new PoolTracker(ctx, ctx.pool!);
-      const cheapest = ctx.fidelities[0]!;
-      const model = new GpModel(ctx.rng, warmStart, refit);
-      const targets = ctx.targetPool!;
-      // Candidates: the pool at its own fidelities, then the target-pool members that are not
-      // pool members at fidelity 1 (those are the same column: f(z, 1) twice, the same moments
-      // bit for bit), at fidelity 1.
-      const { columns: targetCols, extra } = targetColumns(pool, targets);
-      const cands = new GpCandidates(
-        concat(pool.x, flatten(extra.map((t) => targets[t]!), pool.d)),
-        concat(pool.fidelity, new Float64Array(extra.length).fill(1)),
-        { target: true },
-      );
-      const sign = objectiveSign(ctx);
-      const standardize = options.standardize === true;
-      if (standardize && refit !== "every-step") {
-        throw new RangeError(
-          `Method "${id}": standardised outcomes need exact mode (@exact+standardize)`,
+      // The trajectory does not depend on the rule: an `acquisition` cell records it with both
+      // rules' recommendations, and a `posterior-mean` cell of the same context and options
+      // later in the process replays it (methods/_twin_trajectory.ts).
+      const key = twinKey(ctx, { warmStart, refit, samples, standardize: options.standardize });
+      const live = () => liveMfbo(ctx, id, { warmStart, refit, samples, options });
+      return rule === "acquisition"
+        ? twinRecordings.record(key, ctx, live(), { rule, rules: RULES })
+        : twinRecordings.replay(key, ctx, live, rule);
+    },
+  };
+}
+
+/** The recommendation rules, the recording twin's first. */
+const RULES: readonly string[] = ["acquisition", "posterior-mean"];
+
+/** One cell's live MF-BO, recommending under any of {@link RULES}. */
+function liveMfbo(
+  ctx: MethodContext,
+  id: string,
+  o: { warmStart: boolean; refit: RefitOption; samples: number; options: MfboOptions },
+): TwinMethod {
+  const { warmStart, refit, samples, options } = o;
+  const pool = new PoolTracker(ctx, ctx.pool!);
+  const cheapest = ctx.fidelities[0]!;
+  const model = new GpModel(ctx.rng, warmStart, refit);
+  const targets = ctx.targetPool!;
+  // Candidates: the pool at its own fidelities, then the target-pool members that are not
+  // pool members at fidelity 1 (those are the same column: f(z, 1) twice, the same moments
+  // bit for bit), at fidelity 1.
+  const { columns: targetCols, extra } = targetColumns(pool, targets);
+  const cands = new GpCandidates(
+    concat(pool.x, flatten(extra.map((t) => targets[t]!), pool.d)),
+    concat(pool.fidelity, new Float64Array(extra.length).fill(1)),
+    { target: true },
+  );
+  const sign = objectiveSign(ctx);
+  const standardize = options.standardize === true;
+  if (standardize && refit !== "every-step") {
+    throw new RangeError(
+      `Method "${id}": standardised outcomes need exact mode (@exact+standardize)`,
+    );
+  }
+  // Outcome scale of the current step: GP values are (y − shift) ÷ scale.
+  let shift = 0, scale = 1;
+  let step: Step | undefined;
+  const state = (): Step => {
+    if (!step || step.n !== pool.observed) {
+      const data = pool.data("fidelity");
+      if (standardize) [shift, scale] = standardizeInPlace(data.y);
+      const post = model.update(data);
+      cands.update(post);
+      const fStar = maxValueSample(post, cands, pool, uniform());
+      const normals = sobolNormals(samples, ctx.rng);
+      step = { n: pool.observed, post, fStar, normals, gain: new Float64Array(cands.size) };
+      step.gain.fill(NaN);
+    }
+    return step;
+  };
+  // The information gains of some candidates under this step's f* and samples, each
+  // computed once per step (the recommendation and the next ask share the target columns).
+  const gains = (cols: readonly number[]): Float64Array => {
+    const { post, fStar, normals, gain } = state();
+    const missing = cols.filter((c) => Number.isNaN(gain[c]!));
+    if (missing.length > 0) {
+      const ig = informationGainOf(cands.joint(missing), post.noise, fStar, normals);
+      missing.forEach((c, r) => gain[c] = ig[r]!);
+    }
+    return Float64Array.from(cols, (c) => gain[c]!);
+  };
+  const uniform = () => {
+    let u = 0;
+    while (u === 0) u = ctx.rng.next();
+    return u;
+  };
+  return {
+    ask({ remaining }) {
+      if (pool.observed === 0) {
+        const low = pool.affordable(
+          remaining,
+          (i) => pool.candidates[i]!.fidelity === cheapest,
         );
+        const open = low.length > 0 ? low : pool.affordable(remaining);
+        return open.length === 0 ? [] : [pool.propose(pool.pickRandom(open, ctx.rng))];
       }
-      // Outcome scale of the current step: GP values are (y − shift) ÷ scale.
-      let shift = 0, scale = 1;
-      let step: Step | undefined;
-      const state = (): Step => {
-        if (!step || step.n !== pool.observed) {
-          const data = pool.data("fidelity");
-          if (standardize) [shift, scale] = standardizeInPlace(data.y);
-          const post = model.update(data);
-          cands.update(post);
-          const fStar = maxValueSample(post, cands, pool, uniform());
-          const normals = sobolNormals(samples, ctx.rng);
-          step = { n: pool.observed, post, fStar, normals, gain: new Float64Array(cands.size) };
-          step.gain.fill(NaN);
-        }
-        return step;
-      };
-      // The information gains of some candidates under this step's f* and samples, each
-      // computed once per step (the recommendation and the next ask share the target columns).
-      const gains = (cols: readonly number[]): Float64Array => {
-        const { post, fStar, normals, gain } = state();
-        const missing = cols.filter((c) => Number.isNaN(gain[c]!));
-        if (missing.length > 0) {
-          const ig = informationGainOf(cands.joint(missing), post.noise, fStar, normals);
-          missing.forEach((c, r) => gain[c] = ig[r]!);
-        }
-        return Float64Array.from(cols, (c) => gain[c]!);
-      };
-      const uniform = () => {
-        let u = 0;
-        while (u === 0) u = ctx.rng.next();
-        return u;
-      };
-      return {
-        ask({ remaining }) {
-          if (pool.observed === 0) {
-            const low = pool.affordable(
-              remaining,
-              (i) => pool.candidates[i]!.fidelity === cheapest,
-            );
-            const open = low.length > 0 ? low : pool.affordable(remaining);
-            return open.length === 0 ? [] : [pool.propose(pool.pickRandom(open, ctx.rng))];
-          }
-          const open = pool.affordable(remaining);
-          if (open.length === 0) return [];
-          const ig = gains(open);
-          const value = ig.map((v, r) => v / Math.max(pool.fidelity[open[r]!]!, MIN_COST));
-          return [pool.propose(open[argmax(value)]!)];
-        },
-        tell(observations) {
-          pool.tell(observations);
-        },
-        recommend() {
-          if (pool.observed === 0) return { mixture: priorFallback(ctx) };
-          state();
-          const mean = cands.joint(targetCols).mean;
-          const score = rule === "posterior-mean" ? mean : gains(targetCols);
-          const i = argmax(score);
-          return { mixture: targets[i]!, predicted: sign * (shift + scale * mean[i]!) };
-        },
-      };
+      const open = pool.affordable(remaining);
+      if (open.length === 0) return [];
+      const ig = gains(open);
+      const value = ig.map((v, r) => v / Math.max(pool.fidelity[open[r]!]!, MIN_COST));
+      return [pool.propose(open[argmax(value)]!)];
+    },
+    tell(observations) {
+      pool.tell(observations);
+    },
+    recommend(rules) {
+      const out: Record<string, Recommendation> = {};
+      if (pool.observed === 0) {
+        for (const r of rules) out[r] = { mixture: priorFallback(ctx) };
+        return out;
+      }
+      state();
+      const mean = cands.joint(targetCols).mean;
+      for (const r of rules) {
+        const i = argmax(r === "posterior-mean" ? mean : gains(targetCols));
+        out[r] = { mixture: targets[i]!, predicted: sign * (shift + scale * mean[i]!) };
+      }
+      return out;
     },
   };
 }

@@ -220,12 +220,17 @@ export function maternCrossScaled(
 
 function maternFromDistances(r: SquaredDistances, na: number, nb: number, out: Float64Array) {
   const { data, offset, stride } = r;
-  for (let i = 0; i < na; i++) {
-    const ri = offset + i * stride, ro = i * nb;
-    for (let j = 0; j < nb; j++) {
-      const s = SQRT5 * Math.sqrt(data[ri + j]!);
-      out[ro + j] = (1 + s + s * s / 3) * Math.exp(-s);
-    }
+  for (let i = 0; i < na; i++) maternRow(data, offset + i * stride, out, i * nb, nb);
+}
+
+/**
+ * One row of {@linkcode maternFromDistances}: a function of its own, so that V8 optimises it as
+ * a whole (as the inner loop of the nest, its on-stack-replaced code was left at every exit).
+ */
+function maternRow(data: Float64Array, ri: number, out: Float64Array, ro: number, nb: number) {
+  for (let j = 0; j < nb; j++) {
+    const s = SQRT5 * Math.sqrt(data[ri + j]!);
+    out[ro + j] = (1 + s + s * s / 3) * Math.exp(-s);
   }
 }
 

@@ -1195,10 +1195,28 @@ export interface ColumnMajor {
 export function columnMajor(b: Float64Array, d: number): ColumnMajor {
   const nb = (b.length / d) | 0, stride = Math.ceil(nb / 8) * 8;
   const data = new Float64Array(d * stride);
-  for (let q = 0; q < d; q++) {
-    for (let j = 0, at = q * stride; j < nb; j++) data[at + j] = b[j * d + q]!;
-  }
+  for (let q = 0; q < d; q++) copyColumn(b, d, q, data, q * stride, nb);
   return { data, rows: nb, stride };
+}
+
+/**
+ * Column q of b (rows of d) into `data[at…at + rows)`. Inner loops of a nest here are functions
+ * of their own: V8's on-stack-replaced code for an inner loop was left (deoptimised) at each exit.
+ */
+function copyColumn(
+  b: Float64Array,
+  d: number,
+  q: number,
+  data: Float64Array,
+  at: number,
+  rows: number,
+): void {
+  for (let j = 0; j < rows; j++) data[at + j] = b[j * d + q]!;
+}
+
+/** `f64[at…at + rows)` divided by l, entry by entry (see {@linkcode copyColumn}). */
+function divideColumn(f64: Float64Array, at: number, rows: number, l: number): void {
+  for (let j = 0; j < rows; j++) f64[at + j] = f64[at + j]! / l;
 }
 
 /**
@@ -1227,10 +1245,7 @@ export function simdSquaredDistances(
   f64.set(a.subarray(0, sizeA), 0);
   f64.set(b.data.subarray(0, sizeB), sizeA);
   if (scale) {
-    for (let q = 0; q < d; q++) {
-      const l = scale[q]!, at = sizeA + q * nbp;
-      for (let j = 0; j < b.rows; j++) f64[at + j] = f64[at + j]! / l;
-    }
+    for (let q = 0; q < d; q++) divideColumn(f64, sizeA + q * nbp, b.rows, scale[q]!);
   }
   k.sqdist(0, 8 * sizeA, 8 * (sizeA + sizeB), na, nbp, d);
   return { data: f64, offset: sizeA + sizeB, stride: nbp };

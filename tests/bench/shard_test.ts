@@ -39,6 +39,20 @@ Deno.test("shardCells() balances by cost, covers every cell once, and is determi
   assertEquals([...shardCells(cells, { index: 2, count: 4 })], [...shards[1]!]);
 });
 
+Deno.test("shardCells() keeps the cells of a group in one shard", () => {
+  const cells = Array.from({ length: 40 }, (_, i) => ({
+    key: `k${i}`,
+    cost: 1 + (i % 7),
+    ...(i % 3 === 0 ? { group: `g${i % 4}` } : {}),
+  }));
+  const shards = [1, 2, 3].map((index) => shardCells(cells, { index, count: 3 }));
+  assertEquals(shards.flatMap((s) => [...s]).sort(), cells.map((c) => c.key).sort());
+  for (const g of ["g0", "g1", "g2", "g3"]) {
+    const keys = cells.filter((c) => c.group === g).map((c) => c.key);
+    assertEquals(shards.filter((s) => keys.some((k) => s.has(k))).length, 1, g);
+  }
+});
+
 /** A results file without its timings (the only bytes that differ between runs). */
 async function withoutTimings(path: string): Promise<string> {
   const text = await Deno.readTextFile(path);

@@ -112,3 +112,31 @@ Deno.test("compileObjective() matches a pattern without the prefix against bare 
   assertEquals(compileObjective("mean(metric_m*)", names).metrics, ["mmlu"]);
   assertEquals(compileObjective("mean(*s)", names).metrics, ["loss"]);
 });
+
+Deno.test("compileObjective() evaluates mean(…) and sum(…) of metrics without mathjs, bit for bit, on every run of the tables", async () => {
+  const { loadTask } = await import("../../datasets/registry.ts");
+  for (const id of ["regmix-pile/avg-1b", "olmix/superswarm-bpb"]) {
+    const { table } = await loadTask(id);
+    const names = table.card.metrics.map((m) => m.name);
+    const def = table.card.metrics.find((m) => m.definition !== undefined)!.definition!;
+    const args = def.slice(def.indexOf("(") + 1, -1);
+    for (const fn of ["mean", "sum"]) {
+      // Parentheses around the call keep it on mathjs's path: the reference.
+      const plain = compileObjective(`${fn}(${args})`, names);
+      const viaMathjs = compileObjective(`(${fn}(${args}))`, names);
+      let n = 0;
+      for (const run of table.runs) {
+        const a = plain.evaluate(run.metrics), b = viaMathjs.evaluate(run.metrics);
+        if (!Object.is(a, b)) throw new Error(`${id} row ${run.row}: ${fn} ${a} ≠ ${b}`);
+        n++;
+      }
+      assertEquals(n > 500, true);
+    }
+  }
+  // One argument, a pattern, and a missing metric (the same error as mathjs's path).
+  const one = compileObjective("mean(a)", ["a", "b"]);
+  assertEquals(one.evaluate({ a: 0.1, b: 2 }), 0.1);
+  const all = compileObjective("sum(metric_*)", ["a", "b", "c"]);
+  assertEquals(all.evaluate({ a: 0.1, b: 0.2, c: 0.3 }), 0.1 + 0.2 + 0.3);
+  assertThrows(() => all.evaluate({ a: 1, c: 2 }), TypeError, `Metric "b" is missing`);
+});

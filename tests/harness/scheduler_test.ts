@@ -1,5 +1,6 @@
 import { assert, assertEquals } from "../_assert.ts";
 import {
+  cellGroup,
   type CellRequest,
   defaultConcurrency,
   expectedCellCost,
@@ -81,4 +82,34 @@ Deno.test("the same seeds give the same results.jsonl (order included) with 1 an
   assertEquals(la.length, 18);
   assertEquals(await canonical(b), la);
   await Promise.all([a, b].map((d) => Deno.remove(d, { recursive: true })));
+});
+
+Deno.test("cellGroup() puts mfbo before mfbo-pm per task, seed and variant, and the GP predictors per task", () => {
+  assertEquals(cellGroup("optimise", "mfbo", "t@1", 0), { key: "mfbo||t@1|0", order: 0 });
+  assertEquals(cellGroup("optimise", "mfbo-pm", "t@1", 0), { key: "mfbo||t@1|0", order: 1 });
+  assertEquals(cellGroup("optimise", "mfbo-pm@exact", "t@1", 0)?.key, "mfbo|exact|t@1|0");
+  assertEquals(cellGroup("optimise", "mfbo", "t@2", 0)?.key, "mfbo||t@2|0");
+  assertEquals(cellGroup("optimise", "bo", "t@1", 0), undefined);
+  assertEquals(cellGroup("predict", "bo", "p@1", 0), { key: "gp|p@1", order: 0 });
+  assertEquals(cellGroup("predict", "mfbo-pm@exact", "p@1", 2), { key: "gp|p@1", order: 2 });
+  assertEquals(cellGroup("predict", "dml", "p@1", 0), undefined);
+});
+
+Deno.test("mfbo-pm's lines are the same alone (live) and after mfbo (replayed), with 1 and 3 workers", async () => {
+  const dirs = [await Deno.makeTempDir(), await Deno.makeTempDir(), await Deno.makeTempDir()];
+  const runs = [
+    { workers: 1, methods: ["mfbo-pm"] },
+    { workers: 1, methods: ["mfbo-pm", "mfbo"] },
+    { workers: 3, methods: ["mfbo", "mfbo-pm"] },
+  ];
+  const pm = [];
+  for (const [i, over] of runs.entries()) {
+    await runBench(testBenchOptions(dirs[i]!, over));
+    const lines = (await canonical(dirs[i]!)).filter((l) => l.includes(`"method":"mfbo-pm"`));
+    pm.push(lines.map((l) => l.replace(/"commit":"[^"]*"/, "")));
+  }
+  assertEquals(pm[0]!.length, 6);
+  assertEquals(pm[1], pm[0]);
+  assertEquals(pm[2], pm[0]);
+  await Promise.all(dirs.map((d) => Deno.remove(d, { recursive: true })));
 });
