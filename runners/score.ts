@@ -41,7 +41,9 @@ export interface SessionScorerOptions {
  * A batched scorer over a surrogate session (CPU or GPU): the ensemble mean of one output,
  * optionally plus a multiple of the spread. On a session that selects on the device (WGSL), the
  * scorer also offers `scoreBelow`, so that a scan reads back only the rows that may enter its
- * top-k; their scores are computed here in the same way as `score`'s.
+ * top-k; their scores are computed here in the same way as `score`'s. On a multi-threaded SIMD
+ * session `score` runs on the worker threads alone (`runOffThread`: the same predictions), so that
+ * the scan's sampling of the next chunk overlaps the scoring of this one.
  *
  * @param session An open session.
  * @param options Which output, and the spread multiple.
@@ -60,10 +62,13 @@ export function sessionScorer(
     return f32;
   };
   const value = (mean: number, spread: number) => mean + (kappa === 0 ? 0 : kappa * spread);
+  // The scan draws its next chunk while this one is scored: on a session that can score off the
+  // calling thread, the draws and the scoring overlap instead of taking turns.
+  const run = (session.runOffThread ?? session.run).bind(session);
   const scorer: BatchScorer = {
     inputs: session.inputs,
     async score(rows, count, out) {
-      const { mean, spread } = await session.run(toF32(rows, count), count);
+      const { mean, spread } = await run(toF32(rows, count), count);
       for (let r = 0; r < count; r++) out[r] = value(mean[r * k + col]!, spread[r * k + col]!);
     },
   };

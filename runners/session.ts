@@ -59,6 +59,12 @@ export interface SurrogateSession {
    * candidates of a top-k scan, selected on the device. Present on WGSL sessions.
    */
   runBelow?(rows: Float32Array, count: number, spec: SelectSpec): Promise<Selection>;
+  /**
+   * Scores `count` rows as {@linkcode run} does (the same predictions, bit for bit) on worker
+   * threads only, returning at once, so that the calling thread is free for other work while
+   * they score — a top-k scan's next draws. Present on multi-threaded SIMD sessions.
+   */
+  runOffThread?(rows: Float32Array, count: number): Promise<SessionOutput>;
   /** Releases the session (and ends the GPU worker). */
   close(): Promise<void>;
 }

@@ -79,6 +79,7 @@ export async function openWasmSession(
   }
   const kernel = new WasmEnsemble(ensemble);
   const { inputs, outputs } = shape;
+  const copyRows = copyRowsOf(inputs);
   const pool = threads > 1 ? await WorkerPool.start(model, threads - 1) : undefined;
   const local = (rows: Float32Array, count: number): Promise<SessionOutput> => {
     try {
@@ -94,34 +95,70 @@ export async function openWasmSession(
     inputs,
     outputs,
     async run(rows: Float32Array, count: number): Promise<SessionOutput> {
-      // Parts of consecutive rows, even sizes (the kernel takes rows in pairs); the last part,
-      // scored here while the workers run theirs, takes the remainder. No part may be a single
-      // row: onnxruntime sums a one-row chunk in another order, and the kernel follows it.
-      const part = Math.ceil(count / threads / 2) * 2;
-      const single = count % part === 1 || count - (threads - 1) * part === 1;
-      if (!pool || count < MIN_SPLIT || single) return await local(rows, count);
-      const parts: Promise<SessionOutput>[] = [];
-      for (let w = 0; w < threads - 1; w++) {
-        const from = w * part, n = Math.min(part, count - from);
-        if (n > 0) parts.push(pool.run(w, rows.slice(from * inputs, (from + n) * inputs), n));
-      }
-      const from = (threads - 1) * part;
-      if (from < count) parts.push(local(rows.subarray(from * inputs), count - from));
-      const done = await Promise.all(parts);
-      const mean = new Float32Array(count * outputs), spread = new Float32Array(count * outputs);
-      let at = 0;
-      for (const d of done) {
-        mean.set(d.mean, at);
-        spread.set(d.spread, at);
-        at += d.mean.length;
-      }
-      return { mean, spread };
+      // The calling thread scores the last part while the workers score theirs.
+      if (!pool || count < MIN_SPLIT) return await local(rows, count);
+      const parts = evenParts(count, threads);
+      if (!parts) return await local(rows, count);
+      const last = parts.length - 1, [from, n] = parts[last]!;
+      return joined(
+        await Promise.all([
+          ...parts.slice(0, last).map(([f, m], w) => pool.run(w, copyRows(rows, f, m), m)),
+          local(rows.subarray(from * inputs, (from + n) * inputs), n),
+        ]),
+      );
     },
+    ...(pool
+      ? {
+        async runOffThread(rows: Float32Array, count: number): Promise<SessionOutput> {
+          // Every part on a worker: the calling thread only copies the rows out.
+          const parts = count < MIN_SPLIT / 2 ? null : evenParts(count, threads - 1);
+          if (!parts) return await pool.run(0, copyRows(rows, 0, count), count);
+          return joined(
+            await Promise.all(parts.map(([f, m], w) => pool.run(w, copyRows(rows, f, m), m))),
+          );
+        },
+      }
+      : {}),
     close() {
       pool?.close();
       return Promise.resolve();
     },
   };
+}
+
+/**
+ * Splits `count` rows into at most `ways` parts of consecutive rows, [first row, rows], each but
+ * the last of an even size (the kernel takes rows in pairs); null when a part would be a single
+ * row (onnxruntime sums a one-row chunk in another order, and the kernel follows it) or when
+ * there is one way.
+ */
+function evenParts(count: number, ways: number): [number, number][] | null {
+  if (ways < 2) return null;
+  const part = Math.ceil(count / ways / 2) * 2;
+  const out: [number, number][] = [];
+  for (let from = 0; from < count; from += part) out.push([from, Math.min(part, count - from)]);
+  return out.some(([, n]) => n === 1) ? null : out;
+}
+
+/** A copy of rows [from, from + n) of a row-major float32 matrix of `inputs` columns. */
+function copyRowsOf(inputs: number) {
+  return (rows: Float32Array, from: number, n: number): Float32Array =>
+    rows.slice(from * inputs, (from + n) * inputs);
+}
+
+/** The parts' predictions, concatenated in order. */
+function joined(done: readonly SessionOutput[]): SessionOutput {
+  if (done.length === 1) return done[0]!;
+  let total = 0;
+  for (const d of done) total += d.mean.length;
+  const mean = new Float32Array(total), spread = new Float32Array(total);
+  let at = 0;
+  for (const d of done) {
+    mean.set(d.mean, at);
+    spread.set(d.spread, at);
+    at += d.mean.length;
+  }
+  return { mean, spread };
 }
 
 interface Reply {

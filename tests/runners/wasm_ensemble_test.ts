@@ -5,6 +5,9 @@ import { Rng } from "../../numerics/rng.ts";
 import { ensembleToOnnx, onnxToEnsemble } from "../../runners/onnx_writer.ts";
 import { openSession } from "../../runners/ort_session.ts";
 import { openWasmSession } from "../../runners/wasm_session.ts";
+import type { SurrogateSession } from "../../runners/session.ts";
+import { sessionScorer } from "../../runners/score.ts";
+import { dirichletSampler, scoreTopK } from "../../numerics/topk.ts";
 import { WasmEnsemble, wasmUnsupported } from "../../runners/wasm_ensemble.ts";
 
 /** Random mixtures: Dirichlet draws at several concentrations, plus the vertices and the centre. */
@@ -161,8 +164,37 @@ Deno.test("a two-thread SIMD session scores as the one-thread one, rows split ac
     assertEquals(Array.from(b.mean), Array.from(a.mean));
     assertEquals(Array.from(b.spread), Array.from(a.spread));
     assertEquals(Array.from(c.mean), Array.from(a.mean.subarray(1, 2000)));
+    assertEquals(one.runOffThread, undefined);
+    for (const n of [2001, 2000, 300, 3, 1]) {
+      const [off, ref] = [await two.runOffThread!(rows, n), await one.run(rows, n)];
+      assertEquals(Array.from(off.mean), Array.from(ref.mean), `${n} rows`);
+      assertEquals(Array.from(off.spread), Array.from(ref.spread), `${n} rows`);
+    }
   } finally {
     await one.close();
     await two.close();
+  }
+});
+
+Deno.test("a top-k scan over a three-thread SIMD session (off the calling thread) picks what the one-thread one does", async () => {
+  const model = await Deno.readFile(
+    new URL("../../runners/surrogates/regmix_pile-1M-pile_cc_loss.onnx", import.meta.url),
+  );
+  const one = await openWasmSession(model, { inputs: 17, outputs: 1 });
+  const three = await openWasmSession(model, { inputs: 17, outputs: 1, threads: 3 });
+  try {
+    const scan = (s: SurrogateSession) =>
+      scoreTopK(sessionScorer(s), dirichletSampler(new Array(17).fill(0.5), new Rng(4)), {
+        total: 5001,
+        chunk: 1024,
+        k: 7,
+      });
+    const [a, b] = [await scan(one), await scan(three)];
+    assertEquals(b.values, a.values);
+    assertEquals(b.mixtures, a.mixtures);
+    assertEquals(b.scored, 5001);
+  } finally {
+    await one.close();
+    await three.close();
   }
 });
