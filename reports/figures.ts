@@ -174,7 +174,13 @@ export function anytimeFigure(s: TaskSummary, index: number, seeds = Infinity): 
   return figure(`fig-${index}`, traces, {
     height: 380,
     margin: { l: 60, r: 20, t: 10, b: 50 },
-    xaxis: { type: "log", title: { text: `cumulative cost (${t.costUnit})` } },
+    // Ticks at the checkpoints: plotly's own log ticks label minor steps with a single digit.
+    xaxis: {
+      type: "log",
+      tickvals: t.checkpoints,
+      ticktext: t.checkpoints.map((b) => String(Number(b.toPrecision(3)))),
+      title: { text: `cumulative cost (${t.costUnit})` },
+    },
     yaxis: { title: { text: "gap closed (median, IQR)" }, zeroline: true },
     legend: { orientation: "h", y: -0.2 },
   });
